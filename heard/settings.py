@@ -1,0 +1,242 @@
+"""Heard's settings, from HEARD_* environment variables and an optional .env file.
+
+Nothing is required for the demo. A bad value stops start-up with one line that
+names the variable and the fix, because a council officer should never have to
+read a traceback to find a typo.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PREFIX = "HEARD_"
+KNOWN_VARIABLES = (
+    "HEARD_DATA_DIR",
+    "HEARD_DATABASE_URL",
+    "HEARD_TELEGRAM_TOKEN",
+    "HEARD_TELEGRAM_API_URL",
+    "HEARD_TELEGRAM_WEBHOOK_SECRET",
+    "HEARD_STAFF_CHAT_ID",
+    "HEARD_ALERT_ESCALATION_MINUTES",
+    "HEARD_ESCALATION_CHAT_ID",
+    "HEARD_SECRET_KEY",
+    "HEARD_PSEUDONYM_KEY",
+    "HEARD_TIMEZONE",
+    "HEARD_KPI_TARGET",
+    "HEARD_KPI_TOLERANCE",
+    "HEARD_SUPPRESSION_THRESHOLD",
+    "HEARD_SESSION_IDLE_DAYS",
+    "HEARD_RETENTION_MONTHS",
+    "HEARD_BASE_URL",
+    "HEARD_LOG_LEVEL",
+)
+
+
+class SettingsError(Exception):
+    """A setting is wrong; str(error) is the one line to show."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Heard reads from its environment, already checked."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str = field(repr=False)
+    pseudonym_key: bytes = field(repr=False)
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_url: str | None = None
+    telegram_webhook_secret: str | None = field(default=None, repr=False)
+    staff_chat_id: str | None = None
+    alert_escalation_minutes: int = 60
+    escalation_chat_id: str | None = None
+    timezone: str = "Europe/London"
+    kpi_target: float = 0.80
+    kpi_tolerance: float = 0.10
+    suppression_threshold: int = 5
+    session_idle_days: int = 14
+    retention_months: int = 24
+    base_url: str = "http://127.0.0.1:5000"
+    log_level: str = "INFO"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _read_environment(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    """Environment variables win over the .env file, as twelve-factor apps expect."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        for key, value in dotenv_values(env_file).items():
+            if key.startswith(PREFIX) and value is not None:
+                values[key] = value
+    for key, value in environ.items():
+        if key.startswith(PREFIX):
+            values[key] = value
+    return {k: v.strip() for k, v in values.items() if v.strip() != ""}
+
+
+def _number(values: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = values.get(name)
+    if raw is None:
+        return default
+    try:
+        number = float(raw.rstrip("%")) / (100 if raw.endswith("%") else 1)
+    except ValueError:
+        raise SettingsError(
+            f"{name}={raw!r} is not a number; set it to a value between {low} and {high}, "
+            f"e.g. {name}={default}"
+        ) from None
+    if not low <= number <= high:
+        raise SettingsError(
+            f"{name}={raw!r} is out of range; set it to a value between {low} and {high}, "
+            f"e.g. {name}={default}"
+        )
+    return number
+
+
+def _whole(values: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = values.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(
+            f"{name}={raw!r} must be a whole number from {low} to {high}, e.g. {name}={default}"
+        )
+    return int(raw)
+
+
+def _secret(values: dict[str, str], name: str, data_dir: Path, filename: str) -> str:
+    """Use the variable if set; otherwise generate once into the data directory."""
+    if name in values:
+        if len(values[name]) < 16:
+            raise SettingsError(
+                f"{name} is too short to be safe; use at least 16 random characters "
+                f"(or unset it and Heard will generate one in {data_dir})"
+            )
+        return values[name]
+    path = data_dir / filename
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    token = secrets.token_urlsafe(48)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(token + "\n")
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot write {path} ({exc.strerror}); set HEARD_DATA_DIR to a folder Heard may "
+            f"write to, or set {name}"
+        ) from None
+    return token
+
+
+def _database_url(values: dict[str, str], data_dir: Path) -> str:
+    raw = values.get("HEARD_DATABASE_URL")
+    if raw is None:
+        return f"sqlite:///{(data_dir / 'heard.sqlite3').resolve()}"
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise SettingsError(
+            "HEARD_DATABASE_URL is not a database URL; use e.g. "
+            "postgresql+psycopg://USER@HOST:5432/DBNAME or sqlite:///path/heard.sqlite3"
+        ) from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"HEARD_DATABASE_URL uses {backend!r}; Heard supports postgresql+psycopg:// and sqlite://"
+        )
+    if backend == "postgresql" and url.get_driver_name() not in ("psycopg", "psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+    data_dir: Path | None = None,
+) -> Settings:
+    """Read and check every HEARD_ setting; raise SettingsError with one clear line."""
+    values = _read_environment(os.environ if environ is None else environ, env_file)
+    # HEARD_TEST_* belong to the test suite, not to a running Heard.
+    unknown = sorted(
+        k for k in set(values) - set(KNOWN_VARIABLES) if not k.startswith("HEARD_TEST_")
+    )
+    if unknown:
+        raise SettingsError(
+            f"{unknown[0]} is not a Heard setting; check the spelling "
+            f"(the README lists every HEARD_ variable)"
+        )
+    directory = Path(data_dir or values.get("HEARD_DATA_DIR", "heard-data")).expanduser()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(
+            f"HEARD_DATA_DIR={str(directory)!r} cannot be created ({exc.strerror}); "
+            f"choose a folder Heard may write to"
+        ) from None
+    timezone = values.get("HEARD_TIMEZONE", "Europe/London")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"HEARD_TIMEZONE={timezone!r} is not a known time zone; use a name like Europe/London"
+        ) from None
+    api_url = values.get("HEARD_TELEGRAM_API_URL")
+    if api_url is not None and not api_url.startswith(("http://", "https://")):
+        raise SettingsError(
+            "HEARD_TELEGRAM_API_URL must start with http:// or https://, "
+            "e.g. http://127.0.0.1:8081/bot"
+        )
+    base_url = values.get("HEARD_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise SettingsError("HEARD_BASE_URL must start with http:// or https://")
+    log_level = values.get("HEARD_LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError("HEARD_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+    return Settings(
+        data_dir=directory,
+        database_url=_database_url(values, directory),
+        secret_key=_secret(values, "HEARD_SECRET_KEY", directory, "secret_key"),
+        pseudonym_key=_secret(values, "HEARD_PSEUDONYM_KEY", directory, "pseudonym_key").encode(),
+        telegram_token=values.get("HEARD_TELEGRAM_TOKEN"),
+        telegram_api_url=api_url,
+        telegram_webhook_secret=values.get("HEARD_TELEGRAM_WEBHOOK_SECRET"),
+        staff_chat_id=values.get("HEARD_STAFF_CHAT_ID"),
+        alert_escalation_minutes=_whole(values, "HEARD_ALERT_ESCALATION_MINUTES", 60, 1, 10080),
+        escalation_chat_id=values.get("HEARD_ESCALATION_CHAT_ID"),
+        timezone=timezone,
+        kpi_target=_number(values, "HEARD_KPI_TARGET", 0.80, 0.0, 1.0),
+        kpi_tolerance=_number(values, "HEARD_KPI_TOLERANCE", 0.10, 0.0, 1.0),
+        suppression_threshold=_whole(values, "HEARD_SUPPRESSION_THRESHOLD", 5, 1, 100),
+        session_idle_days=_whole(values, "HEARD_SESSION_IDLE_DAYS", 14, 1, 365),
+        retention_months=_whole(values, "HEARD_RETENTION_MONTHS", 24, 1, 240),
+        base_url=base_url,
+        log_level=log_level,
+    )
+
+
+def describe_database(url: str) -> str:
+    """The database URL with any password hidden, safe for logs and messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"

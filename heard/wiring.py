@@ -1,0 +1,41 @@
+"""Opening the database the same way for every command and process."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from heard.settings import Settings
+from storage.db import check_connection, make_engine, session_factory
+from storage.migrate import upgrade
+
+
+@dataclass
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(settings: Settings, *, upgrade_schema: bool = True) -> Database:
+    """Connect (one clear line if we can't) and bring the schema up to date."""
+    engine = make_engine(settings.database_url)
+    check_connection(engine)
+    if upgrade_schema:
+        upgrade(engine)
+    return Database(engine=engine, sessions=session_factory(engine))
+
+
+def configure_logging(level: str) -> None:
+    """Plain logs on stderr. Child text and secrets are never passed to a logger."""
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)

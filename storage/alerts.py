@@ -1,0 +1,72 @@
+"""Safeguarding alerts: raised at once, never sampled, with who did what and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ALERT_STATUSES, SafeguardingAlert, utcnow
+
+
+def raise_alert(
+    session: Session,
+    *,
+    pseudonym: str,
+    text: str,
+    category: str,
+    level: str,
+    channel: str,
+    cohort: str | None,
+    age_band: str | None,
+    lexicon_version: str | None = None,
+    when: datetime | None = None,
+) -> SafeguardingAlert:
+    row = SafeguardingAlert(
+        pseudonym=pseudonym,
+        text=text,
+        category=category,
+        level=level,
+        channel=channel,
+        cohort=cohort,
+        age_band=age_band,
+        lexicon_version=lexicon_version,
+        status="new",
+        created_at=when or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def alerts(session: Session, statuses: tuple[str, ...] | None = None) -> list[SafeguardingAlert]:
+    query = select(SafeguardingAlert).order_by(SafeguardingAlert.created_at.desc())
+    if statuses:
+        query = query.where(SafeguardingAlert.status.in_(statuses))
+    return list(session.scalars(query))
+
+
+def set_alert_status(
+    session: Session,
+    alert: SafeguardingAlert,
+    status: str,
+    *,
+    by: str,
+    note: str | None = None,
+    when: datetime | None = None,
+) -> SafeguardingAlert:
+    if status not in ALERT_STATUSES:
+        raise ValueError(f"unknown alert status {status!r}")
+    now = when or utcnow()
+    if status == "acknowledged":
+        alert.acknowledged_by, alert.acknowledged_at = by, now
+    elif status in ("actioned", "closed"):
+        alert.closed_by, alert.closed_at = by, now
+        if alert.acknowledged_at is None:
+            alert.acknowledged_by, alert.acknowledged_at = by, now
+    alert.status = status
+    if note:
+        alert.note = note if not alert.note else f"{alert.note}\n{note}"
+    session.flush()
+    return alert

@@ -1,0 +1,104 @@
+"""Invite links: single-use (or open, for events) survey links tied to a survey, never a name.
+
+Only the SHA-256 of a token is stored, so a copy of the database cannot be
+turned back into working links. A single-use link is claimed by the first
+device that opens it, in one conditional UPDATE, so two phones opening the same
+link at the same moment cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Invite, Respondent, SurveySession, utcnow
+
+TOKEN_BYTES = 24  # 32 URL-safe characters, 192 bits
+MAX_TOKEN_LENGTH = 128
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_invite(
+    session: Session,
+    *,
+    survey_id: str,
+    cohort: str,
+    age_band: str,
+    batch: str,
+    open_link: bool = False,
+    when: datetime | None = None,
+) -> tuple[Invite, str]:
+    """A new invite and its token; the token is returned once and never stored."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    row = Invite(
+        token_hash=hash_token(token),
+        batch=batch,
+        survey_id=survey_id,
+        cohort=cohort,
+        age_band=age_band,
+        open_link=open_link,
+        created_at=when or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def find_invite(session: Session, token: str) -> Invite | None:
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return session.scalar(select(Invite).where(Invite.token_hash == hash_token(token)))
+
+
+def claim_invite(
+    session: Session, invite_id: int, device_hash: str, when: datetime | None = None
+) -> bool:
+    """Bind an unused single-use link to one device; False if someone got there first."""
+    result = session.execute(
+        update(Invite)
+        .where(Invite.id == invite_id)
+        .where(Invite.first_used_at.is_(None))
+        .values(first_used_at=when or utcnow(), device_hash=device_hash)
+    )
+    return result.rowcount == 1
+
+
+def note_open_link_used(session: Session, invite_id: int, when: datetime | None = None) -> None:
+    """An open link records when it was first used; it binds to no device."""
+    session.execute(
+        update(Invite)
+        .where(Invite.id == invite_id)
+        .where(Invite.first_used_at.is_(None))
+        .values(first_used_at=when or utcnow())
+    )
+
+
+def bind_respondent(session: Session, invite_id: int, pseudonym: str) -> None:
+    """Record which respondent a single-use link created (cleared again on erasure)."""
+    respondent_id = session.scalar(select(Respondent.id).where(Respondent.pseudonym == pseudonym))
+    if respondent_id is not None:
+        session.execute(
+            update(Invite)
+            .where(Invite.id == invite_id)
+            .where(Invite.respondent_id.is_(None))
+            .values(respondent_id=respondent_id)
+        )
+
+
+def latest_invite_session_state(session: Session, invite_id: int, pseudonym: str) -> str | None:
+    """The state of this person's newest check-in started from this link, if any."""
+    return session.scalar(
+        select(SurveySession.state)
+        .join(Respondent, Respondent.id == SurveySession.respondent_id)
+        .where(SurveySession.invite_id == invite_id)
+        .where(Respondent.pseudonym == pseudonym)
+        .order_by(SurveySession.started_at.desc(), SurveySession.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,157 @@
+"""Who is due a check-in reminder, where to send it, and remembering what was sent.
+
+A reminder needs an address, but Heard keeps no raw Telegram id: the channel
+stores a sealed address (see bot/addresses.py) in `chat_addresses`, one row per
+respondent, deleted with them (ON DELETE CASCADE), so erasure needs no change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import (
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from storage.models import ChatAddress, Respondent, utcnow
+
+chat_addresses = ChatAddress.__table__
+
+SHORTEST_GAP = timedelta(days=7)  # the most often anyone can choose to be reminded
+
+
+@dataclass(frozen=True)
+class ReminderCandidate:
+    respondent_id: int
+    pseudonym: str
+    cohort: str
+    age_band: str
+    address: str
+    quiet_start: str
+    quiet_end: str
+    last_reminded_at: datetime | None
+
+
+def save_address(session: Session, respondent: Respondent, channel: str, address: str) -> None:
+    """Remember where to reach someone; hearing from them again also means not blocked."""
+    respondent.blocked = False
+    row = session.execute(
+        select(chat_addresses.c.respondent_id).where(
+            chat_addresses.c.respondent_id == respondent.id
+        )
+    ).first()
+    values = {"channel": channel, "address": address, "updated_at": utcnow()}
+    if row is None:
+        session.execute(chat_addresses.insert().values(respondent_id=respondent.id, **values))
+    else:
+        session.execute(
+            chat_addresses.update()
+            .where(chat_addresses.c.respondent_id == respondent.id)
+            .values(**values)
+        )
+    session.flush()
+
+
+def due_for_reminder(
+    session: Session, now: datetime, channel: str = "telegram", limit: int = 500
+) -> list[ReminderCandidate]:
+    """Opted-in, reachable people whose gap has passed and who have no unanswered nudge.
+
+    "Answered" means they did anything (started or carried on a check-in, set
+    their profile) after the last nudge, which moves `last_active_at` past it.
+    """
+    query = (
+        select(Respondent, chat_addresses.c.address)
+        .join(chat_addresses, chat_addresses.c.respondent_id == Respondent.id)
+        .where(chat_addresses.c.channel == channel)
+        .where(Respondent.reminders_enabled.is_(True))
+        .where(Respondent.opted_out.is_(False))
+        .where(Respondent.blocked.is_(False))
+        .where(Respondent.cohort.is_not(None))
+        .where(Respondent.age_band.is_not(None))
+        .where(Respondent.reminder_every_days > 0)
+        .where(Respondent.last_active_at <= now - SHORTEST_GAP)
+        .where(
+            (Respondent.last_reminded_at.is_(None))
+            | (Respondent.last_active_at >= Respondent.last_reminded_at)
+        )
+        .order_by(Respondent.last_active_at)
+        .limit(limit)
+    )
+    due = []
+    for respondent, address in session.execute(query):
+        if respondent.last_active_at + timedelta(days=respondent.reminder_every_days) > now:
+            continue
+        due.append(
+            ReminderCandidate(
+                respondent_id=respondent.id,
+                pseudonym=respondent.pseudonym,
+                cohort=respondent.cohort or "",
+                age_band=respondent.age_band or "",
+                address=address,
+                quiet_start=respondent.quiet_start,
+                quiet_end=respondent.quiet_end,
+                last_reminded_at=respondent.last_reminded_at,
+            )
+        )
+    return due
+
+
+def claim_reminder(
+    session: Session, respondent_id: int, previous: datetime | None, now: datetime
+) -> bool:
+    """Record the nudge before sending it; False if another process got there first."""
+    condition = (
+        Respondent.last_reminded_at.is_(None)
+        if previous is None
+        else Respondent.last_reminded_at == previous
+    )
+    result = session.execute(
+        update(Respondent)
+        .where(Respondent.id == respondent_id)
+        .where(condition)
+        .values(last_reminded_at=now)
+    )
+    return result.rowcount == 1
+
+
+def release_reminder(
+    session: Session, respondent_id: int, previous: datetime | None, claimed: datetime
+) -> None:
+    """Undo a claim whose message could not be sent, so it is tried again later."""
+    session.execute(
+        update(Respondent)
+        .where(Respondent.id == respondent_id)
+        .where(Respondent.last_reminded_at == claimed)
+        .values(last_reminded_at=previous)
+    )
+
+
+def mark_blocked(session: Session, respondent_id: int) -> None:
+    """They blocked the bot: never try to message them again until they write to us."""
+    session.execute(update(Respondent).where(Respondent.id == respondent_id).values(blocked=True))
+
+
+def set_reminder_preferences(
+    session: Session,
+    respondent: Respondent,
+    *,
+    on: bool | None = None,
+    every_days: int | None = None,
+    quiet_start: str | None = None,
+    quiet_end: str | None = None,
+) -> Respondent:
+    if on is not None:
+        respondent.reminders_enabled = on
+        respondent.opted_out = not on
+    if every_days is not None:
+        respondent.reminder_every_days = every_days
+    if quiet_start is not None:
+        respondent.quiet_start = quiet_start
+    if quiet_end is not None:
+        respondent.quiet_end = quiet_end
+    session.flush()
+    return respondent

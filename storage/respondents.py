@@ -1,0 +1,143 @@
+"""Respondents: finding, profiling, exporting and erasing one person's data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Answer,
+    Comment,
+    Invite,
+    Respondent,
+    SafeguardingAlert,
+    SurveySession,
+    utcnow,
+)
+
+
+def find_respondent(session: Session, pseudonym: str) -> Respondent | None:
+    return session.scalar(select(Respondent).where(Respondent.pseudonym == pseudonym))
+
+
+def get_or_create_respondent(session: Session, pseudonym: str, channel: str) -> Respondent:
+    respondent = find_respondent(session, pseudonym)
+    if respondent is None:
+        respondent = Respondent(pseudonym=pseudonym, channel=channel)
+        session.add(respondent)
+        session.flush()
+    return respondent
+
+
+def set_profile(
+    session: Session,
+    respondent: Respondent,
+    *,
+    cohort: str | None = None,
+    age_band: str | None = None,
+    consent_version: str | None = None,
+    quote_consent: bool | None = None,
+    when: datetime | None = None,
+) -> Respondent:
+    if cohort is not None:
+        respondent.cohort = cohort
+    if age_band is not None:
+        respondent.age_band = age_band
+    if consent_version is not None:
+        respondent.consent_version = consent_version
+        respondent.consented_at = when or utcnow()
+    if quote_consent is not None:
+        respondent.quote_consent = quote_consent
+    respondent.last_active_at = when or utcnow()
+    session.flush()
+    return respondent
+
+
+def export_respondent(session: Session, respondent: Respondent) -> dict[str, Any]:
+    """Everything Heard holds about one person, for /mydata and subject access."""
+    sessions = session.scalars(
+        select(SurveySession)
+        .where(SurveySession.respondent_id == respondent.id)
+        .order_by(SurveySession.started_at)
+    ).all()
+    answers = session.scalars(
+        select(Answer).where(Answer.respondent_id == respondent.id).order_by(Answer.answered_at)
+    ).all()
+    comments = session.scalars(
+        select(Comment).where(Comment.respondent_id == respondent.id).order_by(Comment.created_at)
+    ).all()
+    alerts = session.scalar(
+        select(SafeguardingAlert.id)
+        .where(SafeguardingAlert.pseudonym == respondent.pseudonym)
+        .limit(1)
+    )
+    return {
+        "about_you": {
+            "who": respondent.cohort,
+            "age_band": respondent.age_band,
+            "channel": respondent.channel,
+            "consent_version": respondent.consent_version,
+            "consented_at": _iso(respondent.consented_at),
+            "happy_to_be_quoted": respondent.quote_consent,
+            "reminders": {
+                "on": respondent.reminders_enabled and not respondent.opted_out,
+                "every_days": respondent.reminder_every_days,
+                "quiet_hours": f"{respondent.quiet_start}-{respondent.quiet_end}",
+            },
+            "first_seen": _iso(respondent.created_at),
+        },
+        "check_ins": [
+            {
+                "survey": s.survey_id,
+                "state": s.state,
+                "started": _iso(s.started_at),
+                "finished": _iso(s.completed_at),
+            }
+            for s in sessions
+        ],
+        "answers": [
+            {
+                "survey": a.survey_id,
+                "question": a.question_id,
+                "answer": a.value,
+                "when": _iso(a.answered_at),
+            }
+            for a in answers
+        ],
+        "comments": [
+            {"text": c.text, "themes": c.themes or [], "when": _iso(c.created_at)}
+            for c in comments
+            if c.text is not None
+        ],
+        "safeguarding_records_kept": alerts is not None,
+    }
+
+
+def erase_respondent(session: Session, respondent: Respondent) -> dict[str, int]:
+    """Remove every row about a person. Safeguarding alerts stay, by law, for their
+    retention time; published aggregate reports are not rewritten."""
+    rid = respondent.id
+    counts: dict[str, int] = {}
+    counts["comments"] = session.execute(
+        delete(Comment).where(Comment.respondent_id == rid)
+    ).rowcount
+    counts["answers"] = session.execute(delete(Answer).where(Answer.respondent_id == rid)).rowcount
+    counts["sessions"] = session.execute(
+        delete(SurveySession).where(SurveySession.respondent_id == rid)
+    ).rowcount
+    session.execute(
+        update(Invite)
+        .where(Invite.respondent_id == rid)
+        .values(respondent_id=None, device_hash=None)
+    )
+    session.execute(delete(Respondent).where(Respondent.id == rid))
+    counts["respondents"] = 1
+    session.flush()
+    return counts
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,68 @@
+"""Migrations: a database made by the previous revision upgrades without losing rows."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from storage.db import make_engine
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.models import Base
+
+
+def test_upgrade_from_previous_revision_keeps_rows(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO respondents (id, pseudonym, channel, cohort, age_band, quote_consent,"
+                " reminders_enabled, reminder_every_days, quiet_start, quiet_end, opted_out,"
+                " blocked, created_at, last_active_at) VALUES (1, 'abc', 'telegram',"
+                " 'care_leaver', '16-25', false, true, 30, '21:00', '08:00', false, false,"
+                " '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO survey_versions (id, survey_id, version, content_hash, title,"
+                " definition, created_at) VALUES (1, 'pulse', 'v1', 'h1', 'Pulse', '{}',"
+                " '2026-01-01 10:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO survey_sessions (id, respondent_id, survey_version_id, survey_id,"
+                " channel, state, history, started_at, updated_at) VALUES (1, 1, 1, 'pulse',"
+                " 'telegram', 'completed', '[]', '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO answers (id, session_id, respondent_id, survey_version_id, survey_id,"
+                " question_id, value, is_kpi, satisfied_or_better, answered_at, channel)"
+                " VALUES (1, 1, 1, 1, 'pulse', 'home', '5', true, true, '2026-01-01 10:01:00',"
+                " 'telegram')"
+            )
+        )
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT value FROM answers WHERE id = 1")) == "5"
+        assert (
+            connection.scalar(text("SELECT cohort FROM respondents WHERE id = 1")) == "care_leaver"
+        )
+        assert connection.scalar(text("SELECT placement_type FROM respondents")) is None
+        assert connection.scalar(text("SELECT invite_id FROM survey_sessions")) is None
+    upgrade(engine)  # a second upgrade is a no-op
+    engine.dispose()
+
+
+def test_models_match_migrations(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
