@@ -1,0 +1,681 @@
+"""The conversation engine: one survey flow for Telegram, the web form and the web chat.
+
+It knows nothing about any channel. A channel hands it what the person typed or
+pressed and shows the Reply it gets back. Every answer is committed before the
+Reply is built, so nothing acknowledged to a child can be lost, and state lives
+in the database, so any process can carry on any conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.comments import add_comment
+from storage.db import transaction
+from storage.models import Respondent, SurveySession, utcnow
+from storage.respondents import find_respondent, set_profile
+from storage.surveys import (
+    close_idle_sessions,
+    delete_session,
+    last_completed_at,
+    open_session_for,
+    remove_answers,
+    save_answer,
+    session_answers,
+    start_session,
+    survey_version,
+)
+from storage.updates import already_processed, mark_processed
+from surveys.definition import Question, Survey
+from surveys.matching import match_answer
+from surveys.messages import Messages, load_messages
+from surveys.safeguarding_seam import FreeTextContext, SafeguardingHook, check_free_text
+from surveys.versions import record_version
+
+CONSENT = "@consent"
+QUOTE = "@quote"
+CONTINUE = "@continue"
+PULSE = "pulse"
+FULL_CHECKIN_EVERY = timedelta(days=180)
+
+
+class EngineError(Exception):
+    """A channel asked for something impossible (e.g. no profile yet)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    emoji: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.emoji} {self.label}" if self.emoji else self.label
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What to ask next, and how a channel may show it."""
+
+    step: str
+    text: str
+    type: str
+    choices: tuple[Choice, ...] = ()
+    easy_text: str | None = None
+    multiple: bool = False
+    optional: bool = False
+    position: int = 0
+    total: int = 0
+    current_answer: str | list[str] | None = None
+    max_length: int | None = None
+
+    @property
+    def progress(self) -> str:
+        return f"{self.position} of {self.total}" if self.total else ""
+
+    @property
+    def is_question(self) -> bool:
+        return not self.step.startswith("@")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Everything a channel shows after one input, in order: messages, then the prompt."""
+
+    state: str
+    messages: tuple[str, ...] = ()
+    prompt: Prompt | None = None
+    session_id: int | None = None
+    survey_id: str | None = None
+    accepted: bool = True
+    alert_id: int | None = None
+    alert_urgent: bool = False
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def encode_value(value: str | list[str]) -> str:
+    return ",".join(value) if isinstance(value, list) else value
+
+
+def decode_value(question: Question, stored: str) -> str | list[str]:
+    if question.type == "multi":
+        return [part for part in stored.split(",") if part]
+    return stored
+
+
+class ConversationEngine:
+    """Start, resume and advance check-ins, one committed step at a time."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        catalogue: Mapping[str, Survey],
+        *,
+        safeguarding: SafeguardingHook | None = check_free_text,
+        messages: Messages | None = None,
+        idle_days: int = 14,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.catalogue = dict(catalogue)
+        self.by_hash = {survey.content_hash: survey for survey in catalogue.values()}
+        self.safeguarding = safeguarding
+        self.messages = messages or load_messages()
+        self.idle = timedelta(days=idle_days)
+        self.clock = clock
+        self._version_ids: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ public
+
+    def due_survey(self, session: Session, respondent: Respondent) -> Survey | None:
+        """The full check-in for their age band if none in six months, else the pulse."""
+        offered = [
+            s
+            for s in self.catalogue.values()
+            if respondent.cohort in s.audience.cohorts
+            and respondent.age_band in s.audience.age_bands
+        ]
+        full = [s for s in offered if s.id != PULSE]
+        pulse = next((s for s in offered if s.id == PULSE), None)
+        if full:
+            last = last_completed_at(session, respondent.id, [s.id for s in full])
+            if last is None or last < self.clock() - FULL_CHECKIN_EVERY or pulse is None:
+                return full[0]
+        return pulse
+
+    def begin(
+        self,
+        pseudonym: str,
+        *,
+        channel: str,
+        survey_id: str | None = None,
+        invite_id: int | None = None,
+        update_key: tuple[str, str | int] | None = None,
+    ) -> Reply:
+        """Resume the person's open check-in, or start the one that is due."""
+        return self._in_transaction(
+            lambda session: self._begin(session, pseudonym, channel, survey_id, invite_id),
+            update_key,
+        )
+
+    def handle(
+        self,
+        pseudonym: str,
+        *,
+        text: str | None = None,
+        choice: str | None = None,
+        step: str | None = None,
+        session_id: int | None = None,
+        update_key: tuple[str, str | int] | None = None,
+    ) -> Reply:
+        """Take one typed message or button press and move the conversation on.
+
+        `update_key` (channel, update id) makes a redelivered update change nothing:
+        it is recorded in the same transaction as the answer it carries.
+        """
+        return self._in_transaction(
+            lambda session: self._handle(session, pseudonym, text, choice, step, session_id),
+            update_key,
+        )
+
+    def current(self, pseudonym: str, session_id: int | None = None) -> Reply:
+        """Where the person is now, without changing anything."""
+
+        def look(session: Session) -> Reply:
+            found = self._open_session(session, pseudonym, session_id)
+            if found is None:
+                return Reply(state="none", messages=(self.messages.no_open_checkin,))
+            respondent, survey_session, survey = found
+            return self._reply(session, respondent, survey_session, survey)
+
+        return self._in_transaction(look)
+
+    # ------------------------------------------------------------------ flow
+
+    def _in_transaction(
+        self,
+        work: Callable[[Session], Reply],
+        update_key: tuple[str, str | int] | None = None,
+    ) -> Reply:
+        """Commit first, reply after. A clash with a parallel press is retried once."""
+        for attempt in range(2):
+            try:
+                with transaction(self.sessions) as session:
+                    if update_key is not None:
+                        if already_processed(session, *update_key):
+                            return Reply(state="duplicate", accepted=False)
+                        mark_processed(session, *update_key)
+                    return work(session)
+            except IntegrityError:
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _begin(
+        self,
+        session: Session,
+        pseudonym: str,
+        channel: str,
+        survey_id: str | None,
+        invite_id: int | None,
+    ) -> Reply:
+        respondent = find_respondent(session, pseudonym)
+        if respondent is None or not respondent.cohort or not respondent.age_band:
+            raise EngineError(self.messages.needs_profile)
+        now = self.clock()
+        close_idle_sessions(session, now - self.idle)
+        existing = open_session_for(session, respondent.id, survey_id)
+        notes: list[str] = []
+        if existing is not None:
+            survey = self._survey_of(session, existing)
+            if survey is not None:
+                existing.state = "active"
+                existing.updated_at = now
+                respondent.last_active_at = now
+                return self._reply(
+                    session, respondent, existing, survey, (self.messages.welcome_back,)
+                )
+            existing.state = "partial"
+            notes.append(self.messages.new_version)
+            survey_id = survey_id or existing.survey_id
+        survey = (
+            self.catalogue.get(survey_id) if survey_id else self.due_survey(session, respondent)
+        )
+        if survey is None:
+            raise EngineError(f"no survey {survey_id!r} for this person")
+        version = record_version(session, survey)
+        needs_consent = respondent.consent_version != survey.consent_version
+        first = CONSENT if needs_consent else survey.questions[0].id
+        survey_session = start_session(
+            session,
+            respondent_id=respondent.id,
+            version=version,
+            channel=channel,
+            first_question_id=first,
+            invite_id=invite_id,
+            when=now,
+        )
+        respondent.last_active_at = now
+        intro = [] if needs_consent else [survey.intro]
+        return self._reply(session, respondent, survey_session, survey, (*notes, *intro))
+
+    def _handle(
+        self,
+        session: Session,
+        pseudonym: str,
+        text: str | None,
+        choice: str | None,
+        step: str | None,
+        session_id: int | None,
+    ) -> Reply:
+        found = self._open_session(session, pseudonym, session_id)
+        if found is None:
+            return Reply(state="none", messages=(self.messages.no_open_checkin,), accepted=False)
+        respondent, survey_session, survey = found
+        now = self.clock()
+        survey_session.updated_at = now
+        respondent.last_active_at = now
+        was_paused = survey_session.state == "paused"
+        if was_paused:
+            survey_session.state = "active"
+        current = survey_session.current_question_id or ""
+        if choice is not None and step != current:
+            return self._reply(
+                session, respondent, survey_session, survey, (self.messages.stale_button,), False
+            )
+        command = self.messages.command(text) if choice is None else None
+        if command == "help":
+            return self._reply(
+                session, respondent, survey_session, survey, (self.messages.help,), False
+            )
+        if command == "stop":
+            return self._pause(survey_session, survey)
+        alert: tuple[str, int | None, bool] | None = None
+        if text is not None and command is None and self.safeguarding is not None:
+            outcome = self.safeguarding(
+                session,
+                text,
+                FreeTextContext(
+                    pseudonym=respondent.pseudonym,
+                    channel=survey_session.channel,
+                    cohort=respondent.cohort,
+                    age_band=respondent.age_band,
+                    survey_id=survey.id,
+                    question_id=current,
+                ),
+            )
+            if outcome is not None:
+                alert = (outcome.reply, outcome.alert_id, outcome.urgent)
+        if was_paused and choice is None:
+            # They paused, so the question is no longer on screen: show it again
+            # rather than take this message as its answer.
+            reply = self._reply(
+                session, respondent, survey_session, survey, (self.messages.welcome_back,), False
+            )
+        elif current in (CONSENT, QUOTE, CONTINUE):
+            decision = self.messages.yes_or_no(choice if choice is not None else text)
+            if decision is None:
+                reply = self._reply(
+                    session,
+                    respondent,
+                    survey_session,
+                    survey,
+                    (self.messages.not_an_option,),
+                    False,
+                )
+            else:
+                step_handler = {
+                    CONSENT: self._consent,
+                    QUOTE: self._quote,
+                    CONTINUE: self._continue,
+                }
+                reply = step_handler[current](session, respondent, survey_session, survey, decision)
+        else:
+            reply = self._question(
+                session, respondent, survey_session, survey, command, text, choice
+            )
+        if alert is None:
+            return reply
+        message, alert_id, urgent = alert
+        if reply.state == "active" and reply.prompt is not None and reply.prompt.is_question:
+            # Carry on only if they choose to: park the survey on a "carry on?" step.
+            survey_session.history = [
+                *survey_session.history,
+                {"q": CONTINUE, "next": reply.prompt.step},
+            ]
+            survey_session.current_question_id = CONTINUE
+            reply = self._reply(session, respondent, survey_session, survey)
+        return replace(
+            reply,
+            messages=(message, *[m for m in reply.messages if m != self.messages.not_an_option]),
+            alert_id=alert_id,
+            alert_urgent=urgent,
+        )
+
+    # ------------------------------------------------------------------ steps
+
+    def _consent(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        decision: bool,
+    ) -> Reply:
+        if not decision:
+            delete_session(session, survey_session)
+            return Reply(state="declined", messages=(self.messages.consent_declined,))
+        set_profile(session, respondent, consent_version=survey.consent_version, when=self.clock())
+        survey_session.current_question_id = QUOTE
+        return self._reply(session, respondent, survey_session, survey)
+
+    def _quote(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        decision: bool,
+    ) -> Reply:
+        respondent.quote_consent = decision
+        survey_session.current_question_id = survey.questions[0].id
+        return self._reply(session, respondent, survey_session, survey)
+
+    def _continue(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        decision: bool,
+    ) -> Reply:
+        if not decision:
+            return self._pause(survey_session, survey)
+        history = list(survey_session.history)
+        marker = history.pop() if history and history[-1].get("q") == CONTINUE else {}
+        survey_session.history = history
+        answers = self._answers(session, survey_session, survey)
+        survey_session.current_question_id = marker.get("next") or self._next_step(
+            survey, answers, history
+        )
+        if survey_session.current_question_id is None:
+            return self._complete(survey_session, survey)
+        return self._reply(session, respondent, survey_session, survey)
+
+    def _question(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        command: str | None,
+        text: str | None,
+        choice: str | None,
+    ) -> Reply:
+        question = survey.question(survey_session.current_question_id or "")
+        history = list(survey_session.history)
+        if command == "back":
+            return self._back(session, respondent, survey_session, survey, history)
+        if command == "skip":
+            if not question.optional:
+                rather_not = "prefer_not_to_say" in question.values
+                message = (
+                    self.messages.skip_not_allowed
+                    if rather_not
+                    else self.messages.skip_not_allowed_no_rather_not
+                )
+                return self._reply(session, respondent, survey_session, survey, (message,), False)
+            history.append({"q": question.id, "skipped": True})
+            return self._advance(session, respondent, survey_session, survey, history, question)
+        value = self._read(question, text, choice)
+        if isinstance(value, str) and value.startswith("\0"):
+            return self._reply(session, respondent, survey_session, survey, (value[1:],), False)
+        assert value is not None
+        stored = encode_value(value)
+        answer = save_answer(
+            session,
+            survey_session,
+            question_id=question.id,
+            value=stored,
+            is_kpi=question.kpi,
+            satisfied_or_better=question.is_satisfied_or_better(value) if question.kpi else None,
+            when=self.clock(),
+        )
+        if question.type == "text":
+            add_comment(
+                session,
+                respondent_id=respondent.id,
+                answer_id=answer.id,
+                survey_id=survey.id,
+                question_id=question.id,
+                text=stored,
+                channel=survey_session.channel,
+                cohort=respondent.cohort,
+                age_band=respondent.age_band,
+                quote_consent=respondent.quote_consent,
+                when=self.clock(),
+            )
+        history = [h for h in history if h.get("q") != question.id]
+        history.append({"q": question.id})
+        return self._advance(session, respondent, survey_session, survey, history, question)
+
+    def _read(self, question: Question, text: str | None, choice: str | None) -> str | list[str]:
+        """The answer's value, or a re-ask message prefixed with NUL."""
+        if choice is not None:
+            value: str | list[str] = (
+                [part for part in choice.split(",") if part] if question.type == "multi" else choice
+            )
+            if question.type == "text" or not question.is_valid_answer(value):
+                return "\0" + self.messages.not_an_option
+            return value
+        result = match_answer(question, text or "")
+        if not result.ok or result.value is None:
+            return "\0" + (result.reask or self.messages.not_an_option)
+        return result.value
+
+    def _advance(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        history: list[dict[str, Any]],
+        question: Question,
+    ) -> Reply:
+        answers = self._answers(session, survey_session, survey)
+        visible = {q.id for q in survey.visible_questions(answers)}
+        hidden = [qid for qid in answers if qid not in visible]
+        if hidden:
+            remove_answers(session, survey_session.id, hidden)
+            history = [h for h in history if h.get("q") not in hidden]
+            answers = {k: v for k, v in answers.items() if k not in hidden}
+        survey_session.history = history
+        next_step = self._next_step(survey, answers, history, after=question.id)
+        survey_session.current_question_id = next_step
+        if next_step is None:
+            return self._complete(survey_session, survey)
+        return self._reply(session, respondent, survey_session, survey)
+
+    def _back(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        history: list[dict[str, Any]],
+    ) -> Reply:
+        current = survey_session.current_question_id
+        earlier = [h for h in history if h.get("q") != current and h.get("q") != CONTINUE]
+        order = [q.id for q in survey.questions]
+        before = [h for h in earlier if order.index(h["q"]) < order.index(current or order[0])]
+        if not before:
+            return self._reply(
+                session, respondent, survey_session, survey, (self.messages.cannot_go_back,), False
+            )
+        previous = max(before, key=lambda h: order.index(h["q"]))
+        survey_session.current_question_id = previous["q"]
+        answers = session_answers(session, survey_session.id)
+        question = survey.question(previous["q"])
+        if previous["q"] in answers:
+            shown = self._describe(question, answers[previous["q"]])
+            note = self.messages.went_back.format(answer=shown)
+        else:
+            note = self.messages.went_back_skipped
+        return self._reply(session, respondent, survey_session, survey, (note,))
+
+    def _pause(self, survey_session: SurveySession, survey: Survey) -> Reply:
+        survey_session.state = "paused"
+        return Reply(
+            state="paused",
+            messages=(self.messages.paused,),
+            session_id=survey_session.id,
+            survey_id=survey.id,
+        )
+
+    def _complete(self, survey_session: SurveySession, survey: Survey) -> Reply:
+        survey_session.state = "completed"
+        survey_session.completed_at = self.clock()
+        survey_session.current_question_id = None
+        return Reply(
+            state="completed",
+            messages=(self.messages.thanks,),
+            session_id=survey_session.id,
+            survey_id=survey.id,
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _open_session(
+        self, session: Session, pseudonym: str, session_id: int | None
+    ) -> tuple[Respondent, SurveySession, Survey] | None:
+        respondent = find_respondent(session, pseudonym)
+        if respondent is None:
+            return None
+        survey_session = open_session_for(session, respondent.id)
+        if session_id is not None and (survey_session is None or survey_session.id != session_id):
+            candidate = session.get(SurveySession, session_id)
+            if candidate is None or candidate.respondent_id != respondent.id:
+                return None
+            if candidate.state not in ("active", "paused"):
+                return None
+            survey_session = candidate
+        if survey_session is None:
+            return None
+        if survey_session.updated_at < self.clock() - self.idle:
+            survey_session.state = "partial"
+            return None
+        survey = self._survey_of(session, survey_session)
+        if survey is None:
+            return None
+        return respondent, survey_session, survey
+
+    def _survey_of(self, session: Session, survey_session: SurveySession) -> Survey | None:
+        version = survey_version(session, survey_session.survey_version_id)
+        return self.by_hash.get(version.content_hash) if version else None
+
+    def _answers(
+        self, session: Session, survey_session: SurveySession, survey: Survey
+    ) -> dict[str, str | list[str]]:
+        stored = session_answers(session, survey_session.id)
+        return {
+            qid: decode_value(survey.question(qid), value)
+            for qid, value in stored.items()
+            if any(q.id == qid for q in survey.questions)
+        }
+
+    @staticmethod
+    def _next_step(
+        survey: Survey,
+        answers: Mapping[str, Any],
+        history: list[dict[str, Any]],
+        after: str | None = None,
+    ) -> str | None:
+        """The first visible question after `after` not yet answered or skipped."""
+        handled = {h.get("q") for h in history}
+        order = [q.id for q in survey.questions]
+        start = order.index(after) + 1 if after in order else 0
+        visible = survey.visible_questions(answers)
+        for question in visible:
+            if order.index(question.id) >= start and question.id not in handled:
+                return question.id
+        for question in visible:  # anything earlier left unanswered (after `back`)
+            if question.id not in handled:
+                return question.id
+        return None
+
+    def _describe(self, question: Question, stored: str) -> str:
+        if question.type == "text":
+            return f'"{stored}"'
+        labels = []
+        for value in decode_value(question, stored):
+            option = question.option(value)
+            labels.append(option.display if option else value)
+        return ", ".join(labels)
+
+    def _reply(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        messages: tuple[str, ...] = (),
+        accepted: bool = True,
+    ) -> Reply:
+        prompt = self._prompt(session, survey_session, survey)
+        return Reply(
+            state=survey_session.state,
+            messages=messages,
+            prompt=prompt,
+            session_id=survey_session.id,
+            survey_id=survey.id,
+            accepted=accepted,
+        )
+
+    def _prompt(self, session: Session, survey_session: SurveySession, survey: Survey) -> Prompt:
+        step = survey_session.current_question_id or ""
+        m = self.messages
+        if step == CONSENT:
+            return Prompt(
+                step=step,
+                text=f"{survey.intro}\n\n{survey.consent}\n\n{m.consent_question}",
+                type="confirm",
+                choices=(Choice("yes", m.consent_yes), Choice("no", m.consent_no)),
+            )
+        if step == QUOTE:
+            return Prompt(
+                step=step,
+                text=m.quote_question,
+                type="confirm",
+                choices=(Choice("yes", m.quote_yes), Choice("no", m.quote_no)),
+            )
+        if step == CONTINUE:
+            return Prompt(
+                step=step,
+                text=m.continue_question,
+                type="confirm",
+                choices=(Choice("yes", m.continue_yes), Choice("no", m.continue_no)),
+            )
+        question = survey.question(step)
+        answers = self._answers(session, survey_session, survey)
+        visible = [q.id for q in survey.visible_questions(answers)]
+        position = visible.index(step) + 1 if step in visible else len(visible)
+        return Prompt(
+            step=step,
+            text=question.text,
+            easy_text=question.easy_text,
+            type=question.type,
+            choices=tuple(Choice(o.value, o.label, o.emoji) for o in question.options),
+            multiple=question.type == "multi",
+            optional=question.optional,
+            position=position,
+            total=len(visible),
+            current_answer=answers.get(step),
+            max_length=question.max_length,
+        )

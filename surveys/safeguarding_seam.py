@@ -1,0 +1,65 @@
+"""The one place every typed message passes through before Heard replies.
+
+If the words suggest a child may not be safe, an alert is raised in the same
+transaction as the answer and the person gets a calm reply with help at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from analysis.safeguarding import detect, safeguarding_reply
+from storage.alerts import raise_alert
+
+
+@dataclass(frozen=True)
+class FreeTextContext:
+    pseudonym: str
+    channel: str
+    cohort: str | None
+    age_band: str | None
+    survey_id: str | None = None
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SafeguardingOutcome:
+    reply: str
+    alert_id: int | None
+    urgent: bool
+    category: str
+
+
+class SafeguardingHook(Protocol):
+    def __call__(
+        self, session: Session, text: str, context: FreeTextContext
+    ) -> SafeguardingOutcome | None: ...
+
+
+def check_free_text(
+    session: Session, text: str, context: FreeTextContext
+) -> SafeguardingOutcome | None:
+    """Detect, raise the alert (never sampled or delayed) and say what help there is."""
+    disclosure = detect(text)
+    if disclosure is None or not disclosure.flag:
+        return None
+    alert = raise_alert(
+        session,
+        pseudonym=context.pseudonym,
+        text=text[:4000],
+        category=disclosure.category or "unknown",
+        level=disclosure.level or "concern",
+        channel=context.channel,
+        cohort=context.cohort,
+        age_band=context.age_band,
+        lexicon_version=disclosure.lexicon_version,
+    )
+    return SafeguardingOutcome(
+        reply=safeguarding_reply(disclosure, context.cohort),
+        alert_id=alert.id,
+        urgent=disclosure.level == "urgent",
+        category=alert.category,
+    )

@@ -1,0 +1,21 @@
+"""Recording a survey definition as an immutable version, by its content hash."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from storage.models import SurveyVersion
+from storage.surveys import ensure_survey_version
+from surveys.definition import Survey, survey_to_json
+
+
+def record_version(session: Session, survey: Survey) -> SurveyVersion:
+    """The stored version for this exact definition, creating it the first time."""
+    return ensure_survey_version(
+        session,
+        survey_id=survey.id,
+        version=survey.version,
+        content_hash=survey.content_hash,
+        title=survey.title,
+        definition=survey_to_json(survey),
+    )
