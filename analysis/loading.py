@@ -1,0 +1,191 @@
+"""Loading answers for analysis: storage's frames plus what the survey definitions add.
+
+Storage knows rows; the catalogue knows meaning. Here each KPI answer gets its
+domain and its local calendar month, and each scale answer its "positive" or
+0-10 score, once, in vectorised form, so the KPI and indicator code can group
+freely. Reads go through `storage.analysis_queries`, the same on every database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from analysis.periods import Period
+from storage import analysis_queries as queries
+from surveys.definition import KPI_TYPES, Survey
+
+__all__ = [
+    "LIFE_SATISFACTION_TYPE",
+    "comments",
+    "invite_batches",
+    "kpi_answers",
+    "labels",
+    "respondents_answered",
+    "scale_answers",
+    "within",
+    "you_said_posts",
+]
+
+LIFE_SATISFACTION_TYPE = "scale0_10"
+LIFE_SATISFACTION_DOMAIN = "recovery"
+"""Bright Spots asks how life is going from 0 to 10 under recovery/wellbeing; other
+0-10 questions (the carers' "would you recommend us") are not life satisfaction."""
+
+
+def _month_number(times: pd.Series, tz: str) -> pd.Series:
+    """yyyymm of each instant in local time, as a small integer (fast to group)."""
+    local = times.dt.tz_convert(tz)
+    return (local.dt.year * 100 + local.dt.month).astype("int32")
+
+
+def _by_question(
+    frame: pd.DataFrame, catalogue: Mapping[str, Survey], attribute: str
+) -> pd.Categorical:
+    """One attribute of each answer's question (its domain, its type), from the codes of
+    the survey and question categoricals: a small lookup table, not a per-row search.
+    Question ids repeat across surveys, so the pair decides."""
+    surveys = frame["survey_id"].astype("category")
+    questions = frame["question_id"].astype("category")
+    values = sorted({getattr(q, attribute) for s in catalogue.values() for q in s.questions})
+    position = {value: i for i, value in enumerate(values)}
+    table = np.full((len(surveys.cat.categories) + 1, len(questions.cat.categories) + 1), -1)
+    question_index = {str(q): i for i, q in enumerate(questions.cat.categories)}
+    for i, survey_id in enumerate(surveys.cat.categories):
+        survey = catalogue.get(str(survey_id))
+        for q in survey.questions if survey else ():
+            if q.id in question_index:
+                table[i, question_index[q.id]] = position[getattr(q, attribute)]
+    codes = table[surveys.cat.codes.to_numpy(), questions.cat.codes.to_numpy()]
+    return pd.Categorical.from_codes(codes, categories=values)
+
+
+def _with_profiles(frame: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
+    """Add each answer's respondent's cohort, age band, type of home and locality."""
+    found = profiles.index.get_indexer(frame["respondent_id"].to_numpy())
+    for name in profiles.columns:
+        column = profiles[name].astype("category")
+        codes = column.cat.codes.to_numpy()
+        picked = np.where(found >= 0, codes[found] if len(codes) else -1, -1)
+        frame[name] = pd.Categorical.from_codes(picked, categories=column.cat.categories)
+    return frame
+
+
+def kpi_answers(
+    connection: Connection,
+    window: Period,
+    tz: str,
+    catalogue: Mapping[str, Survey],
+    profiles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """KPI answers in `window` with who answered, `domain` and local `month` (yyyymm)."""
+    frame = queries.kpi_answers(connection, *window.utc_bounds(tz))
+    if profiles is None:
+        profiles = queries.respondent_profiles(connection)
+    frame = _with_profiles(frame, profiles)
+    frame["domain"] = _by_question(frame, catalogue, "domain")
+    frame["month"] = _month_number(frame["answered_at"], tz)
+    return frame
+
+
+def within(
+    frame: pd.DataFrame, period: Period, tz: str, column: str = "answered_at"
+) -> pd.DataFrame:
+    """The rows of `frame` whose `column` falls in `period` (local days)."""
+    start, end = period.utc_bounds(tz)
+    times = frame[column]
+    return frame[(times >= start) & (times < end)]
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack frames, keeping categorical columns categorical (with all their categories)."""
+    columns = list(frames[0].columns)
+    merged = {}
+    for name in columns:
+        parts = [f[name] for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            merged[name] = queries.union_categories(parts)
+        else:
+            merged[name] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(merged)
+
+
+def scale_answers(
+    connection: Connection,
+    period: Period,
+    tz: str,
+    catalogue: Mapping[str, Survey],
+    kpi: pd.DataFrame | None = None,
+    profiles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Answers to every scale question (KPI or not) in `period`, ready for indicators.
+
+    Columns: respondent_id, cohort, age_band, survey_id, question_id, domain, type,
+    `positive` (1 satisfied or better, 0 not, -1 left out: "I'd rather not say" or an
+    unknown value) and `score` (0-10 questions). Pass the period's KPI answers as
+    `kpi` and only the other scale answers are read from the database.
+    """
+    scale_types = (*KPI_TYPES, LIFE_SATISFACTION_TYPE)
+    ids = sorted({q.id for s in catalogue.values() for q in s.questions if q.type in scale_types})
+    start, end = period.utc_bounds(tz)
+    raw = queries.scale_answers(connection, start, end, ids, kpi=False if kpi is not None else None)
+    if profiles is None:
+        profiles = queries.respondent_profiles(connection)
+    raw = _with_profiles(raw, profiles)
+    raw["type"] = _by_question(raw, catalogue, "type")
+    raw = raw[raw["type"].isin(scale_types)].reset_index(drop=True)
+    positive = np.full(len(raw), -1, dtype=np.int8)
+    for survey in catalogue.values():
+        for q in survey.questions:
+            if q.type not in KPI_TYPES:
+                continue
+            mask = ((raw["survey_id"] == survey.id) & (raw["question_id"] == q.id)).to_numpy()
+            if mask.any():
+                lookup = {o.value: int(o.satisfied_or_better) for o in q.options if o.counts}
+                mapped = raw.loc[mask, "value"].astype("string").map(lookup)
+                positive[mask] = mapped.fillna(-1).astype("int8").to_numpy()
+    numbers = pd.to_numeric(raw["value"].astype("string"), errors="coerce").astype("float64")
+    raw["positive"] = positive
+    raw["score"] = numbers.where(raw["type"] == LIFE_SATISFACTION_TYPE)
+    keep = ["respondent_id", "cohort", "age_band", "survey_id", "question_id", "type"]
+    parts = [raw[[*keep, "positive", "score"]]]
+    if kpi is not None and len(kpi):
+        extra = kpi[["respondent_id", "cohort", "age_band", "survey_id", "question_id"]].copy()
+        extra["type"] = _by_question(extra, catalogue, "type")
+        extra["positive"] = kpi["outcome"].to_numpy().astype(np.int8)
+        extra["score"] = np.nan
+        parts.append(extra.reset_index(drop=True))
+    frame = _concat(parts)
+    frame["domain"] = _by_question(frame, catalogue, "domain")
+    return frame
+
+
+def respondents_answered(connection: Connection, period: Period, tz: str) -> pd.DataFrame:
+    return queries.respondents_answered(connection, *period.utc_bounds(tz))
+
+
+def comments(connection: Connection, period: Period, tz: str) -> pd.DataFrame:
+    """Comments in `period`; `text` only where the writer agreed to be quoted."""
+    return queries.comments(connection, *period.utc_bounds(tz))
+
+
+def invite_batches(connection: Connection, period: Period, tz: str) -> pd.DataFrame:
+    return queries.invite_batches(connection, *period.utc_bounds(tz))
+
+
+def you_said_posts(connection: Connection, until: datetime, limit: int = 20) -> pd.DataFrame:
+    return queries.you_said_posts(connection, until, limit)
+
+
+def labels(catalogue: Mapping[str, Survey]) -> dict[str, str]:
+    """Words for surveys and questions, keyed as `analysis.kpi.subject_words` expects."""
+    words: dict[str, str] = {}
+    for survey in catalogue.values():
+        words[f"survey:{survey.id}"] = survey.title
+        for q in survey.questions:
+            words[f"question:{survey.id}/{q.id}"] = q.text
+    return words

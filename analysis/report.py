@@ -1,0 +1,825 @@
+"""The satisfied-or-better report: assembled once, rendered as JSON, CSV or HTML.
+
+`build_report` reads one period (and what it needs around it: the period
+before, 18 months for the chart) and returns a `Report` that holds only
+suppressed cells; `Report` refuses anything else, and the three renderers take
+only a `Report`, so no output can skip suppression. The dashboard uses the
+same `Report` (or `headline`) for its figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import Connection
+
+from analysis import loading
+from analysis.charts import Chart, bar_chart, trend_chart
+from analysis.indicators import (
+    ALL,
+    CohortSizes,
+    ThemeSummary,
+    coverage,
+    domain_positive,
+    life_satisfaction,
+    load_cohort_sizes,
+    question_positive,
+    response_rates,
+    theme_summary,
+)
+from analysis.kpi import (
+    COHORT_WORDS,
+    DOMAIN_WORDS,
+    HOME_WORDS,
+    LOCALITY_WORDS,
+    NOT_RECORDED,
+    KpiCounts,
+    KpiFigure,
+    Rules,
+    kpi_figures,
+    people_figures,
+    percent,
+    percent_text,
+)
+from analysis.periods import Period, months_in, trailing_months
+from analysis.safeguarding import detect
+from analysis.scrub import scrub_quote
+from analysis.suppression import KpiTable, SafeKpi, SafeStat, Wording, publish_kpis
+from storage import analysis_queries as queries
+from storage.datafiles import DataFileError
+from surveys.definition import THEMES, Survey, load_catalogue
+
+__all__ = [
+    "Breakdown",
+    "Quote",
+    "Report",
+    "ReportOptions",
+    "YouSaid",
+    "build_report",
+    "headline",
+    "render",
+    "to_csv",
+    "to_html",
+    "to_json",
+]
+
+FORMATS = ("html", "json", "csv")
+TEMPLATES = Path(__file__).with_name("templates")
+QUOTES_PER_THEME = 2
+TOP_THEMES_FOR_QUOTES = 4
+QUOTE_MAX_CHARS = 280
+
+THEME_LABELS = {
+    "friendship": "Friends and friendship",
+    "stability": "Stability: home, school, worker",
+    "trusted_adults": "Trusted adults",
+    "boundaries_and_care": "Fair rules, given with care",
+    "moves_and_transitions": "Moves and transitions",
+    "education_and_work": "Education and work",
+    "being_heard": "Being heard",
+    "feeling_safe": "Feeling safe",
+    "family_time": "Family time",
+    "home_and_belonging": "Home and belonging",
+    "emotional_wellbeing": "Feelings and emotional wellbeing",
+    "money": "Money",
+    "housing": "Housing",
+    "health": "Health",
+}
+_ONE_OF = {
+    "child_in_care": "a child in care",
+    "care_leaver": "a care leaver",
+    "carer": "a foster carer",
+}
+# (name, title, dimensions) of the answer-level breakdowns, in reading order.
+_BREAKDOWNS = (
+    ("cohort", "By who answered", ("cohort",)),
+    ("cohort_age_band", "By who answered and age band", ("cohort", "age_band")),
+    ("age_band", "By age band", ("age_band",)),
+    ("domain", "By domain", ("domain",)),
+    ("cohort_domain", "By who answered and domain", ("cohort", "domain")),
+    ("survey", "By survey", ("survey_id",)),
+    ("question", "By question", ("survey_id", "question_id")),
+    ("placement_type", "By type of home", ("placement_type",)),
+    ("locality", "By where they live", ("locality",)),
+)
+_OPTIONAL = ("placement_type", "locality")
+_PEOPLE_BREAKDOWNS = (
+    ("people_cohort", "People, by who answered", ("cohort",)),
+    ("people_cohort_age_band", "People, by who answered and age band", ("cohort", "age_band")),
+)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """The council's choices: target, tolerance, threshold, time zone, cohort sizes."""
+
+    target: float = 0.80
+    tolerance: float = 0.10
+    threshold: int = 5
+    timezone: str = "Europe/London"
+    chart_months: int = 18
+    cohort_sizes: CohortSizes | None = None
+    council: str | None = None
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(target=self.target, tolerance=self.tolerance, threshold=self.threshold)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One KPI table: a name, the dimensions it splits by, and its published cells."""
+
+    name: str
+    title: str
+    dimensions: tuple[str, ...]
+    cells: tuple[SafeKpi, ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A young person's or carer's words, scrubbed, from someone who agreed to be quoted."""
+
+    text: str
+    theme: str
+    who: str
+
+
+@dataclass(frozen=True)
+class YouSaid:
+    theme: str
+    you_said: str
+    we_did: str
+    posted: date
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows. Holds only published (suppressed) figures."""
+
+    period: Period
+    previous: Period
+    generated_at: datetime
+    options: ReportOptions
+    overall: SafeKpi
+    people: SafeKpi
+    breakdowns: tuple[Breakdown, ...]
+    people_breakdowns: tuple[Breakdown, ...]
+    months: tuple[Period, ...]
+    monthly: tuple[SafeKpi, ...]
+    monthly_by_cohort: tuple[SafeKpi, ...]
+    questions: tuple[SafeStat, ...]
+    domains: tuple[SafeStat, ...]
+    life: tuple[SafeStat, ...]
+    coverage: tuple[SafeStat, ...]
+    cohort_sizes: CohortSizes | None
+    response_rates: tuple[SafeStat, ...]
+    themes: ThemeSummary
+    quotes: tuple[Quote, ...]
+    quotes_note: str | None
+    you_said: tuple[YouSaid, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
+        kpis += [c for b in (*self.breakdowns, *self.people_breakdowns) for c in b.cells]
+        stats = [*self.questions, *self.domains, *self.life, *self.coverage]
+        stats += [*self.response_rates, *self.themes.themes, *self.themes.sentiment]
+        stats += self.themes.by_cohort
+        for cell in kpis:
+            if not isinstance(cell, SafeKpi):
+                raise TypeError(f"a report takes only suppressed KPI cells, got {type(cell)}")
+        for cell in stats:
+            if not isinstance(cell, SafeStat):
+                raise TypeError(f"a report takes only suppressed figures, got {type(cell)}")
+
+    def breakdown(self, name: str) -> Breakdown | None:
+        return next(
+            (b for b in (*self.breakdowns, *self.people_breakdowns) if b.name == name), None
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The few figures stored with the report, for the dashboard's list of reports."""
+        return {
+            "period": self.period.label,
+            "target": self.options.target,
+            "overall": _headline_json(self.overall),
+            "people": _headline_json(self.people),
+            "generated_at": self.generated_at.isoformat(),
+        }
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _month_label(month: Period) -> str:
+    return f"{month.start:%b %Y}"
+
+
+def _groups(figures: Sequence[KpiFigure], dimensions: Sequence[str]) -> list[list[int]] | None:
+    """Cells that add up to a shown total: all of them for one dimension; for two,
+    each row and each column (the one-dimension tables show those totals) and the
+    whole table, whose total is the overall figure; otherwise one hidden cell could
+    be worked out as the overall minus every cell shown."""
+    if len(dimensions) < 2:
+        return None
+    groups: list[list[int]] = [list(range(len(figures)))]
+    for position in range(len(dimensions)):
+        by_value: dict[str, list[int]] = {}
+        for index, figure in enumerate(figures):
+            by_value.setdefault(figure.dimensions[position][1], []).append(index)
+        groups.extend(by_value.values())
+    return groups
+
+
+def _month_figures(
+    frame: pd.DataFrame, months: Sequence[Period], by: Sequence[str] = ()
+) -> list[KpiFigure]:
+    """One figure per month (and group of `by`), each compared with the month before."""
+    counts: dict[tuple[str, ...], KpiCounts] = {
+        (f.key["month"], *(f.key[name] for name in by)): f.current
+        for f in kpi_figures(frame, None, ("month", *by))
+    }
+    groups = sorted({key[1:] for key in counts}) if by else [()]
+    figures: list[KpiFigure] = []
+    for group in groups:
+        previous = KpiCounts(0, 0)
+        for month in months:
+            code = str(month.start.year * 100 + month.start.month)
+            current = counts.get((code, *group), KpiCounts(0, 0))
+            dims = (("month", month.label), *zip(by, group, strict=True))
+            figures.append(KpiFigure(dims, current, previous))
+            previous = current
+    return figures
+
+
+def _monthly_groups(figures: Sequence[KpiFigure], period: Period, by: bool) -> list[list[int]]:
+    """Months inside the period add up to the period's figure; with a cohort split, the
+    cohorts of one month add up to that month's figure too."""
+    inside = {m.label for m in months_in(period)}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for index, figure in enumerate(figures):
+        key = figure.key
+        if key["month"] in inside:
+            groups.setdefault(("period", key.get("cohort", "")), []).append(index)
+        if by:
+            groups.setdefault(("month", key["month"]), []).append(index)
+    return list(groups.values())
+
+
+def _month_wording(months: Sequence[Period]) -> dict[str, str]:
+    return {f"month:{m.label}": f"in {m.title}" for m in months}
+
+
+def _kpi_section(
+    frame: pd.DataFrame,
+    period: Period,
+    months: Sequence[Period],
+    options: ReportOptions,
+    labels: Mapping[str, str],
+) -> dict[str, Any]:
+    """All KPI tables of the report, suppressed together so no table undoes another."""
+    tz = options.timezone
+    current = loading.within(frame, period, tz)
+    before = loading.within(frame, period.previous(), tz)
+    question_order = {
+        tuple(key.removeprefix("question:").split("/", 1)): index
+        for index, key in enumerate(labels)
+        if key.startswith("question:")
+    }
+    tables: list[KpiTable] = [
+        KpiTable("overall", (), kpi_figures(current, before)),
+        KpiTable("people", (), people_figures(current, before)),
+    ]
+    titles: dict[str, str] = {}
+    for name, title, dims in _BREAKDOWNS:
+        if dims[0] in _OPTIONAL and current[dims[0]].notna().sum() == 0:
+            continue
+        figures = kpi_figures(current, before, dims)
+        if name == "question":
+            figures.sort(key=lambda f: question_order.get(tuple(f.key.values()), len(labels)))
+        tables.append(KpiTable(name, dims, figures, _groups(figures, dims)))
+        titles[name] = title
+    for name, title, dims in _PEOPLE_BREAKDOWNS:
+        figures = people_figures(current, before, dims)
+        tables.append(KpiTable(name, dims, figures, _groups(figures, dims)))
+        titles[name] = title
+    monthly = _month_figures(frame, months)
+    by_cohort = _month_figures(frame, months, ("cohort",))
+    tables.append(KpiTable("monthly", ("month",), monthly, _monthly_groups(monthly, period, False)))
+    tables.append(
+        KpiTable(
+            "monthly_by_cohort",
+            ("month", "cohort"),
+            by_cohort,
+            _monthly_groups(by_cohort, period, True),
+        )
+    )
+    wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
+    published = publish_kpis(tables, options.rules, wording)
+    cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
+    return {
+        "overall": cells["overall"][0],
+        "people": cells["people"][0],
+        "breakdowns": tuple(
+            Breakdown(t.name, titles[t.name], t.dimensions, cells[t.name])
+            for t in tables
+            if t.name in titles and not t.name.startswith("people_")
+        ),
+        "people_breakdowns": tuple(
+            Breakdown(t.name, titles[t.name], t.dimensions, cells[t.name])
+            for t in tables
+            if t.name.startswith("people_")
+        ),
+        "monthly": cells["monthly"],
+        "monthly_by_cohort": cells["monthly_by_cohort"],
+    }
+
+
+def _pick_quotes(
+    comments: pd.DataFrame, themes: Sequence[str], threshold: int
+) -> tuple[tuple[Quote, ...], str | None]:
+    """Up to two quotes for each of the top themes: the most positive and the most negative.
+
+    Only from writers who agreed to be quoted, scrubbed of names and details, and
+    never a comment that reads as a disclosure of harm.
+    """
+    quotable = comments[comments["quotable"] & comments["text"].notna()]
+    quotable = quotable[quotable["themes"].map(lambda t: isinstance(t, list))]
+    if quotable.empty:
+        return (), "No comments from people who agreed to be quoted in this period."
+    try:
+        detect("")  # loads the safeguarding word list once, before any quote is chosen
+    except DataFileError as error:
+        return (), f"Quotes are held back: the safeguarding word list could not be read ({error})."
+    used: set[int] = set()
+    quotes: list[Quote] = []
+    for theme in themes[:TOP_THEMES_FOR_QUOTES]:
+        mine = quotable[quotable["themes"].map(lambda t, th=theme: th in t)]
+        mine = mine.assign(score=mine["polarity"].fillna(0.0)).sort_values(["score", "id"])
+        picks = [mine.iloc[-1:], mine.iloc[:1]] if len(mine) else []
+        for pick in picks[:QUOTES_PER_THEME]:
+            for row in pick.itertuples(index=False):
+                if row.id in used or detect(str(row.text)) is not None:
+                    continue
+                text = scrub_quote(str(row.text)).strip()
+                if len(text) > QUOTE_MAX_CHARS:
+                    text = text[: QUOTE_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+                who = _ONE_OF.get(str(row.cohort), "someone who answered")
+                quotes.append(Quote(text=text, theme=theme, who=who))
+                used.add(int(row.id))
+    return tuple(quotes), None
+
+
+def _you_said(frame: pd.DataFrame, tz: str) -> tuple[YouSaid, ...]:
+    return tuple(
+        YouSaid(
+            theme=str(r.theme),
+            you_said=str(r.you_said),
+            we_did=str(r.we_did),
+            posted=r.created_at.tz_convert(tz).date(),
+        )
+        for r in frame.itertuples(index=False)
+    )
+
+
+def _chart_window(period: Period, count: int) -> tuple[list[Period], Period]:
+    """The chart's months (at least `count`, all of a longer period) and the window to load."""
+    months = trailing_months(period, count)
+    inside = months_in(period)
+    if len(inside) > len(months):
+        months = inside
+    start = min(months[0].start, period.previous().start)
+    return months, Period(start, period.end, "range")
+
+
+def build_report(
+    connection: Connection,
+    period: Period,
+    options: ReportOptions | None = None,
+    *,
+    catalogue: Mapping[str, Survey] | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Read, compute and suppress everything one report shows."""
+    options = options or ReportOptions()
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    sizes = options.cohort_sizes if options.cohort_sizes is not None else load_cohort_sizes()
+    tz = options.timezone
+    labels = loading.labels(catalogue)
+    months, window = _chart_window(period, options.chart_months)
+    profiles = queries.respondent_profiles(connection)
+    frame = loading.kpi_answers(connection, window, tz, catalogue, profiles)
+    kpis = _kpi_section(frame, period, months, options, labels)
+    in_period = loading.within(frame, period, tz)
+    del frame
+    scale = loading.scale_answers(connection, period, tz, catalogue, in_period, profiles)
+    del in_period
+    comments_now = loading.comments(connection, period, tz)
+    comments_before = loading.comments(connection, period.previous(), tz)
+    themes = theme_summary(comments_now, comments_before, options.threshold, THEMES)
+    quote_themes = [c.key["theme"] for c in themes.themes if c.suppressed is None]
+    quotes, quotes_note = _pick_quotes(comments_now, quote_themes, options.threshold)
+    _, end = period.utc_bounds(tz)
+    return Report(
+        period=period,
+        previous=period.previous(),
+        generated_at=now or datetime.now(UTC),
+        options=options,
+        months=tuple(months),
+        questions=tuple(question_positive(scale, options.threshold)),
+        domains=tuple(domain_positive(scale, options.threshold)),
+        life=tuple(life_satisfaction(scale, options.threshold)),
+        coverage=tuple(
+            coverage(loading.respondents_answered(connection, period, tz), sizes, options.threshold)
+        ),
+        cohort_sizes=sizes,
+        response_rates=tuple(
+            response_rates(loading.invite_batches(connection, period, tz), options.threshold)
+        ),
+        themes=themes,
+        quotes=quotes,
+        quotes_note=quotes_note,
+        you_said=_you_said(loading.you_said_posts(connection, end), tz),
+        labels=labels,
+        **kpis,
+    )
+
+
+def headline(
+    connection: Connection,
+    period: Period,
+    options: ReportOptions | None = None,
+    *,
+    catalogue: Mapping[str, Survey] | None = None,
+) -> tuple[SafeKpi, SafeKpi, tuple[Breakdown, ...]]:
+    """Just the KPI tables for a period (answer-level, person-level, breakdowns): the
+    dashboard's quick view, suppressed exactly as in the full report."""
+    options = options or ReportOptions()
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    months, window = _chart_window(period, options.chart_months)
+    frame = loading.kpi_answers(connection, window, options.timezone, catalogue)
+    kpis = _kpi_section(frame, period, months, options, loading.labels(catalogue))
+    return kpis["overall"], kpis["people"], kpis["breakdowns"] + kpis["people_breakdowns"]
+
+
+# --------------------------------------------------------------------------- words for values
+
+
+def value_words(dimension: str, value: str, labels: Mapping[str, str], survey: str = "") -> str:
+    """How a table shows one dimension value."""
+    if value in (NOT_RECORDED, ALL):
+        return value.capitalize() if value == NOT_RECORDED else "All"
+    if dimension == "cohort":
+        return COHORT_WORDS.get(value, value).capitalize()
+    if dimension == "domain":
+        return DOMAIN_WORDS.get(value, value.replace("_", " ")).capitalize()
+    if dimension == "survey_id":
+        title = labels.get(f"survey:{value}")
+        return f"{title} ({value})" if title else value
+    if dimension == "question_id":
+        return labels.get(f"question:{survey}/{value}", value)
+    if dimension == "placement_type":
+        return HOME_WORDS.get(value, value.replace("_", " ")).capitalize()
+    if dimension == "locality":
+        return LOCALITY_WORDS.get(value, value.replace("_", " ")).capitalize()
+    if dimension == "theme":
+        return THEME_LABELS.get(value, value.replace("_", " ").capitalize())
+    if dimension == "age_band":
+        return "Adults" if value == "adult" else f"Aged {value}"
+    if dimension == "month":
+        try:
+            return datetime.strptime(value, "%Y-%m").strftime("%b %Y")
+        except ValueError:
+            return value
+    return value
+
+
+def cell_label(cell: SafeKpi | SafeStat, labels: Mapping[str, str]) -> str:
+    """A row heading: "Children in care aged 11-17", "Home and care", a question's text."""
+    key = cell.key
+    parts = []
+    for dimension, value in cell.dimensions:
+        if dimension == "survey_id" and "question_id" in key:
+            continue
+        if dimension == "age_band" and key.get("cohort") not in (None, ALL, NOT_RECORDED):
+            if value not in (ALL, "adult"):
+                parts[-1] += f" aged {value}"
+            continue
+        parts.append(value_words(dimension, value, labels, key.get("survey_id", "")))
+    return ", ".join(parts) if parts else "Everyone"
+
+
+# --------------------------------------------------------------------------- JSON and CSV
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(value, places)
+
+
+def _headline_json(cell: SafeKpi) -> dict[str, Any]:
+    return {
+        "n": cell.n,
+        "n_display": cell.n_display,
+        "rate": _round(cell.rate),
+        "ci_low": _round(cell.ci_low),
+        "ci_high": _round(cell.ci_high),
+        "rag": cell.rag,
+        "suppressed": cell.suppressed,
+    }
+
+
+def _kpi_json(cell: SafeKpi) -> dict[str, Any]:
+    data = cell.to_dict()
+    for name in ("rate", "ci_low", "ci_high", "previous_rate", "change", "p_value"):
+        data[name] = _round(data[name])
+    return data
+
+
+def _stat_json(cell: SafeStat) -> dict[str, Any]:
+    return {k: _round(v) if isinstance(v, float) else v for k, v in cell.to_dict().items()}
+
+
+def _methods(report: Report) -> dict[str, str]:
+    o = report.options
+    t = percent(o.target)
+    return {
+        "answer_level_rate": (
+            "Of all answers to the questions that count towards the measure, the share in the "
+            "top two answers (happy or very happy; yes). 'I'd rather not say' and skipped "
+            "questions are left out and counted separately."
+        ),
+        "person_level_rate": (
+            "Of the people who answered at least one counted question in the period, the share "
+            "whose own answers were mostly (more than half) satisfied or better."
+        ),
+        "rag": (
+            f"Green at or above the {t}% target; amber within {percent(o.tolerance)} points "
+            f"below it; red further below. 'Clearly above' or 'clearly below' means the whole "
+            f"95% confidence interval is on that side of the target."
+        ),
+        "confidence_interval": (
+            "95% Wilson score interval: the range the true figure probably lies in, wider when "
+            "fewer people answered. It stays honest for small groups and rates near 0% or 100%."
+        ),
+        "change": (
+            f"Compared with {report.period.last} using a two-proportion z-test; a change is "
+            f"called significant when p < 0.05."
+        ),
+        "suppression": (
+            f"Any count from 1 to {o.threshold - 1} (answers or people) is shown as 'fewer than "
+            f"{o.threshold}' with no percentage. If that would let a hidden figure be worked out "
+            f"from a total and the other figures, the next smallest figure is hidden too "
+            f"('hidden'). Previous-period figures hidden then are not compared with."
+        ),
+        "time": f"Periods are calendar days in {o.timezone} time.",
+        "quotes": (
+            "Quotes come only from people who agreed to be quoted, with names, contact details, "
+            "places and schools removed."
+        ),
+    }
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The JSON shape: period, target, overall, breakdowns, themes, coverage and more."""
+    if not isinstance(report, Report):
+        raise TypeError("to_dict takes a Report")
+    sizes = report.cohort_sizes
+    return {
+        "period": {
+            "label": report.period.label,
+            "kind": report.period.kind,
+            "title": report.period.title,
+            "start": report.period.start.isoformat(),
+            "end": report.period.last_day.isoformat(),
+            "previous": report.previous.label,
+        },
+        "generated_at": report.generated_at.isoformat(),
+        "target": report.options.target,
+        "tolerance": report.options.tolerance,
+        "suppression_threshold": report.options.threshold,
+        "overall": _kpi_json(report.overall),
+        "person_level": _kpi_json(report.people),
+        "breakdowns": [
+            {
+                "name": b.name,
+                "title": b.title,
+                "dimensions": list(b.dimensions),
+                "measure": "people" if b.name.startswith("people_") else "answers",
+                "cells": [_kpi_json(c) for c in b.cells],
+            }
+            for b in (*report.breakdowns, *report.people_breakdowns)
+        ],
+        "monthly": [_kpi_json(c) for c in report.monthly],
+        "monthly_by_cohort": [_kpi_json(c) for c in report.monthly_by_cohort],
+        "indicators": {
+            "questions": [_stat_json(c) for c in report.questions],
+            "domains": [_stat_json(c) for c in report.domains],
+            "life_satisfaction": [_stat_json(c) for c in report.life],
+        },
+        "themes": [_stat_json(c) for c in report.themes.themes],
+        "themes_note": report.themes.note,
+        "themes_analysed_comments": report.themes.analysed,
+        "theme_sentiment": [_stat_json(c) for c in report.themes.sentiment],
+        "themes_by_cohort": [_stat_json(c) for c in report.themes.by_cohort],
+        "quotes": [{"text": q.text, "theme": q.theme, "who": q.who} for q in report.quotes],
+        "quotes_note": report.quotes_note,
+        "coverage": {
+            "cohort_sizes_as_of": sizes.as_of if sizes else None,
+            "cohort_sizes_source": sizes.source if sizes else None,
+            "cells": [_stat_json(c) for c in report.coverage],
+            "response_rates": [_stat_json(c) for c in report.response_rates],
+        },
+        "you_said_we_did": [
+            {
+                "theme": y.theme,
+                "you_said": y.you_said,
+                "we_did": y.we_did,
+                "posted": y.posted.isoformat(),
+            }
+            for y in report.you_said
+        ],
+        "methods": _methods(report),
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_dict(report), indent=2, ensure_ascii=False)
+
+
+CSV_DIMENSIONS = (
+    "cohort",
+    "age_band",
+    "domain",
+    "survey_id",
+    "question_id",
+    "placement_type",
+    "locality",
+    "month",
+)
+CSV_COLUMNS = (
+    "period",
+    "table",
+    "measure",
+    *CSV_DIMENSIONS,
+    "target",
+    "n",
+    "n_display",
+    "not_counted",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "rag",
+    "position",
+    "previous_rate",
+    "change",
+    "p_value",
+    "significant",
+    "direction",
+    "suppressed",
+    "sentence",
+)
+
+
+def _csv_rows(report: Report) -> Iterable[tuple[str, SafeKpi]]:
+    yield "overall", report.overall
+    yield "person_level", report.people
+    for breakdown in (*report.breakdowns, *report.people_breakdowns):
+        for cell in breakdown.cells:
+            yield breakdown.name, cell
+    for cell in report.monthly:
+        yield "monthly", cell
+    for cell in report.monthly_by_cohort:
+        yield "monthly_by_cohort", cell
+
+
+def to_csv(report: Report) -> str:
+    """One row per KPI cell, every table, already suppressed."""
+    if not isinstance(report, Report):
+        raise TypeError("to_csv takes a Report")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for table, cell in _csv_rows(report):
+        data = _kpi_json(cell)
+        row = {name: data.get(name, "") for name in CSV_COLUMNS}
+        row.update(period=report.period.label, table=table, target=report.options.target)
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{percent(value)}%"
+
+
+def _ci(cell: SafeKpi | SafeStat) -> str:
+    low = cell.ci_low if isinstance(cell, SafeKpi) else cell.value("ci_low")
+    high = cell.ci_high if isinstance(cell, SafeKpi) else cell.value("ci_high")
+    if low is None or high is None:
+        return ""
+    return f"{percent(float(low))}%–{percent(float(high))}%"
+
+
+def _direction(cell: SafeKpi, last: str) -> str:
+    if cell.direction is None:
+        return "No comparison" if cell.rate is not None else ""
+    arrow = {"up": "↑ Up", "down": "↓ Down", "same": "→ No change"}[cell.direction]
+    if cell.direction == "same":
+        return f"{arrow} on {last}"
+    note = "significant" if cell.significant else "not significant"
+    return f"{arrow} from {_pct(cell.previous_rate)} ({note})"
+
+
+def _charts(report: Report) -> dict[str, Chart]:
+    target = report.options.target
+    names = [_month_label(m) for m in report.months]
+    labels = {m.label: i for i, m in enumerate(report.months)}
+    cohorts: dict[str, list[SafeKpi | None]] = {}
+    for cell in report.monthly_by_cohort:
+        cohort = cell.key["cohort"]
+        series = cohorts.setdefault(cohort, [None] * len(names))
+        series[labels[cell.key["month"]]] = cell
+    charts = {
+        "trend": trend_chart(
+            names,
+            {"Everyone": list(report.monthly)},
+            target,
+            "Satisfied or better, month by month",
+        ),
+        "cohorts": trend_chart(
+            names,
+            {
+                COHORT_WORDS.get(c, c).capitalize(): s
+                for c, s in sorted(cohorts.items())
+                if c != NOT_RECORDED
+            },
+            target,
+            "Satisfied or better by who answered, month by month",
+        ),
+    }
+    domains = report.breakdown("domain")
+    if domains and domains.cells:
+        charts["domains"] = bar_chart(
+            [cell_label(c, report.labels) for c in domains.cells],
+            list(domains.cells),
+            target,
+            f"Satisfied or better by domain, {report.period.title}",
+        )
+    return charts
+
+
+def _environment(target: float) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"], default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["pct"] = _pct
+    env.filters["actual"] = lambda rate: "—" if rate is None else percent_text(rate, target)
+    env.filters["ci"] = _ci
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.globals["THEME_LABELS"] = THEME_LABELS
+    return env
+
+
+def to_html(report: Report) -> str:
+    """A self-contained page for the Corporate Parenting Group: no links out, charts inline."""
+    if not isinstance(report, Report):
+        raise TypeError("to_html takes a Report")
+    template = _environment(report.options.target).get_template("report.html")
+    return template.render(
+        report=report,
+        o=report.options,
+        charts=_charts(report),
+        label=lambda cell: cell_label(cell, report.labels),
+        words=lambda d, v, s="": value_words(d, v, report.labels, s),
+        direction=lambda cell: _direction(cell, report.period.last),
+        methods=_methods(report),
+        target_pct=percent(report.options.target),
+    )
+
+
+def render(report: Report, format: str) -> str:
+    """The report in one of html, json or csv."""
+    if format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    return {"html": to_html, "json": to_json, "csv": to_csv}[format](report)

@@ -1,0 +1,325 @@
+"""Spot a disclosure of harm in free text, so it reaches a person before Heard replies.
+
+Pure functions over the curated lexicon (lexicon.yaml): no model, no network, no
+state, so the same words always give the same answer and a safeguarding lead can
+read why a message was flagged. Recall matters more than precision: negation and
+past tense lower `urgent` to `concern` but never drop a disclosure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .lexicon import LEXICON_PATH, Level, Lexicon, english_words, load_lexicon
+
+_APOSTROPHES = re.compile(r"['’‘`´ʼʹ′＇]")
+_SENTENCES = re.compile(r"[.!?;\n\r\u2026\u3002\uff01\uff1f]+")
+_TOKEN = re.compile(r"[^\W_]+")
+_LEET = re.compile(r"(?<=[a-z])[013457]+(?=[a-z])")
+_LEET_MAP = str.maketrans("013457", "oieast")
+_RUN3 = re.compile(r"(.)\1{2,}")
+_RUN2 = re.compile(r"(.)\1+")
+_CONTRAST = frozenset({"but", "though", "although", "except", "however", "whereas"})
+_NEGATION_WINDOW = 4
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What was found: the category to file it under, how urgent, and why."""
+
+    category: str
+    level: Level
+    categories: list[str]
+    matched: list[str]
+    lexicon_version: str
+    flag: bool = field(default=True)
+
+    @property
+    def urgent(self) -> bool:
+        return self.level == "urgent"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """One sentence as normalised words, with where each word starts and its clause."""
+
+    text: str
+    tokens: list[str]
+    starts: list[int]
+    clauses: list[int]
+
+    def token_at(self, offset: int) -> int:
+        return bisect_right(self.starts, offset) - 1
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """Cue positions in one sentence, and each clause's character range."""
+
+    past: list[tuple[int, int]]
+    current: list[tuple[int, int]]
+    clause_bounds: dict[int, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _Hit:
+    category: str
+    level: Level
+    phrase: str
+    sentence: int
+    span: tuple[int, int]
+
+    def overlaps(self, other: _Hit) -> bool:
+        return (
+            self.sentence == other.sentence
+            and self.span[0] < other.span[1]
+            and other.span[0] < self.span[1]
+        )
+
+
+class Detector:
+    """Runs one compiled lexicon; build once and reuse, as word clean-up is cached."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._known = lexicon.vocabulary | frozenset(lexicon.tokens)
+        self._never_correct = lexicon.fuzzy.keep | english_words()
+        by_initial: dict[str, list[str]] = {}
+        for word in lexicon.fuzzy.words:
+            by_initial.setdefault(word[0], []).append(word)
+        self._fuzzy = by_initial
+        self._word = lru_cache(maxsize=65536)(self._word_uncached)
+        self._rank = {name: index for index, name in enumerate(lexicon.priority)}
+        self._negation = re.compile(rf"(?:{lexicon.cues['negation'].pattern})$")
+
+    # --- normalising ---------------------------------------------------------
+    def _correct(self, word: str) -> str:
+        """Read a misspelt long word as the lexicon word it is one or two edits from."""
+        fuzzy = self.lexicon.fuzzy
+        if len(word) < fuzzy.min_length or not (word.isascii() and word.isalpha()):
+            return word
+        if word in self._never_correct:
+            return word
+        candidates = self._fuzzy.get(word[0])
+        if not candidates:
+            return word
+        limit = (
+            fuzzy.max_distance_long if len(word) >= fuzzy.long_from else fuzzy.max_distance_short
+        )
+        best = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+        return best[0] if best else word
+
+    def _word_uncached(self, word: str) -> tuple[str, ...]:
+        tokens = self.lexicon.tokens
+        if word.isascii() and not word.isalpha() and not word.isdigit():
+            word = _LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), word)
+        if word in tokens:
+            return tokens[word]
+        if _RUN3.search(word):
+            word = _RUN3.sub(r"\1\1", word)
+            if word not in self._known:
+                single = _RUN2.sub(r"\1", word)
+                if single in self._known:
+                    word = single
+            if word in tokens:
+                return tokens[word]
+        if word in self._known:
+            return (word,)
+        if word.endswith("in") and word + "g" in self._known:
+            return (word + "g",)
+        return (self._correct(word),)
+
+    def _clause_words(self, chunk: str) -> list[str]:
+        words: list[str] = []
+        for raw in _TOKEN.findall(chunk):
+            words.extend(self._word(raw))
+        # "2" means "to" after a verb ("want 2 die") but stays a number before nouns.
+        for index in range(1, len(words)):
+            if words[index] == "2" and words[index - 1] in {"want", "going", "need", "got", "have"}:
+                words[index] = "to"
+        text = " ".join(words)
+        for pattern, replacement in self.lexicon.replacements:
+            text = pattern.sub(replacement, text)
+        return text.split()
+
+    def sentences(self, text: str) -> list[_Sentence]:
+        """The message as normalised sentences; exposed for tests and the benchmark."""
+        text = unicodedata.normalize("NFKC", text).casefold()
+        for symbol, word in self.lexicon.emoji.items():
+            if symbol in text:
+                text = text.replace(symbol, f" {word} ")
+        text = _APOSTROPHES.sub("", text)
+        result = []
+        for part in _SENTENCES.split(text):
+            tokens: list[str] = []
+            clauses: list[int] = []
+            clause = 0
+            for chunk in part.split(","):
+                clause += 1
+                for word in self._clause_words(chunk):
+                    if word in _CONTRAST:
+                        clause += 1
+                    tokens.append(word)
+                    clauses.append(clause)
+            if not tokens:
+                continue
+            starts, offset = [], 0
+            for word in tokens:
+                starts.append(offset)
+                offset += len(word) + 1
+            result.append(_Sentence(" ".join(tokens), tokens, starts, clauses))
+        return result
+
+    # --- matching ------------------------------------------------------------
+    def _cues(self, sentence: _Sentence) -> _Cues:
+        """Where the past and 'still/again' cues are, found once per sentence."""
+        cues = self.lexicon.cues
+        bounds: dict[int, tuple[int, int]] = {}
+        for index, clause in enumerate(sentence.clauses):
+            first, _ = bounds.get(clause, (sentence.starts[index], 0))
+            bounds[clause] = (first, sentence.starts[index] + len(sentence.tokens[index]))
+        return _Cues(
+            past=[m.span() for m in cues["past"].finditer(sentence.text)],
+            current=[m.span() for m in cues["current"].finditer(sentence.text)],
+            clause_bounds=bounds,
+        )
+
+    def _level(
+        self, base: Level, sentence: _Sentence, found: _Cues, span: tuple[int, int], now: bool
+    ) -> Level:
+        """Negation or past tense lowers urgent to concern; a 'now' cue raises concern."""
+        first = sentence.token_at(span[0])
+        clause = sentence.clauses[first]
+        low = first
+        while low > 0 and first - low < _NEGATION_WINDOW and sentence.clauses[low - 1] == clause:
+            low -= 1
+        window = " ".join(sentence.tokens[low:first])
+        negated = bool(window) and bool(self._negation.search(window))
+        outside = [c for c in found.current if c[1] <= span[0] or c[0] >= span[1]]
+        clause_start, clause_end = found.clause_bounds[clause]
+        past = not outside and any(
+            (p[1] <= span[0] or p[0] >= span[1]) and clause_start <= p[0] and p[1] <= clause_end
+            for p in found.past
+        )
+        if negated or past:
+            return "concern"
+        if now:
+            return "urgent"
+        return base
+
+    def hits(self, text: str) -> list[_Hit]:
+        """Every lexicon match in the text, with its level after the cues are applied."""
+        sentences = self.sentences(text)
+        lexicon = self.lexicon
+        now = any(lexicon.cues["now"].search(s.text) for s in sentences)
+        found: list[_Hit] = []
+        for number, sentence in enumerate(sentences):
+            masks = (
+                [m.span() for m in lexicon.not_risky.finditer(sentence.text)]
+                if lexicon.not_risky
+                else []
+            )
+            found_cues = self._cues(sentence)
+            for rule in lexicon.rules:
+                for match in rule.regex.finditer(sentence.text):
+                    start, end = match.span()
+                    if start == end or any(start < b and a < end for a, b in masks):
+                        continue
+                    level = self._level(rule.level, sentence, found_cues, (start, end), now)
+                    hit = _Hit(rule.category, level, match.group(0), number, (start, end))
+                    found.append(hit)
+                    found.extend(self._promote(hit, sentence))
+        return found
+
+    def _promote(self, hit: _Hit, sentence: _Sentence) -> list[_Hit]:
+        """'My foster carer ... hits me' is also an allegation; 'at school' makes it bullying."""
+        promoted = []
+        first = sentence.token_at(hit.span[0])
+        last = sentence.token_at(hit.span[1] - 1)
+        for rule in self.lexicon.promotions:
+            if hit.category not in rule.sources:
+                continue
+            low = first
+            while (
+                low > 0 and first - low < rule.window and sentence.tokens[low - 1] not in _CONTRAST
+            ):
+                low -= 1
+            start = sentence.starts[low]
+            who = rule.who.search(sentence.text, start, hit.span[0])
+            if who is None and rule.after:
+                high = last
+                limit = len(sentence.tokens) - 1
+                while (
+                    high < limit
+                    and high - last < rule.window
+                    and sentence.tokens[high + 1] not in _CONTRAST
+                ):
+                    high += 1
+                end = sentence.starts[high] + len(sentence.tokens[high])
+                who = rule.who.search(sentence.text, hit.span[1], end)
+            if who is not None:
+                span = (min(who.start(), hit.span[0]), max(who.end(), hit.span[1]))
+                phrase = sentence.text[span[0] : span[1]]
+                promoted.append(_Hit(rule.category, hit.level, phrase, hit.sentence, span))
+        return promoted
+
+    def detect(self, text: str) -> Disclosure | None:
+        """The disclosure in `text` (most urgent level, most specific category), or None."""
+        if not isinstance(text, str) or not text.strip():
+            return None
+        found = self.hits(text)
+        if not found:
+            return None
+        level: Level = "urgent" if any(h.level == "urgent" for h in found) else "concern"
+        top = [h for h in found if h.level == level]
+        outranks = self.lexicon.outranks
+        unshadowed = [
+            h
+            for h in top
+            if not any(
+                o.category != h.category
+                and h.category in outranks.get(o.category, ())
+                and o.overlaps(h)
+                for o in top
+            )
+        ] or top
+        primary = min(unshadowed, key=lambda h: self._rank[h.category]).category
+        ordered = sorted(found, key=lambda h: (h.level != "urgent", self._rank[h.category]))
+        categories = list(dict.fromkeys([primary, *(h.category for h in ordered)]))
+        matched = list(
+            dict.fromkeys(h.phrase for h in sorted(found, key=lambda h: (h.sentence, h.span)))
+        )
+        return Disclosure(
+            category=primary,
+            level=level,
+            categories=categories,
+            matched=matched,
+            lexicon_version=self.lexicon.version,
+        )
+
+
+@lru_cache(maxsize=8)
+def detector(path: str = str(LEXICON_PATH)) -> Detector:
+    """The shared detector for a lexicon file (the shipped one by default)."""
+    return Detector(load_lexicon(path))
+
+
+def detect(text: str) -> Disclosure | None:
+    """A disclosure in `text`, or None. Never raises; thousands of messages a second."""
+    return detector().detect(text)
+
+
+def lexicon_version() -> str:
+    """The version of the shipped lexicon, to record with every alert."""
+    return detector().lexicon.version

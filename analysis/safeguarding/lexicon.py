@@ -1,0 +1,519 @@
+"""Load, check and compile the safeguarding lexicon (lexicon.yaml).
+
+The lexicon is data a safeguarding lead can review and a council can extend, so a
+mistake in it must say which file, line and item is wrong and how to fix it, and it
+must fail when Heard starts rather than silently miss a disclosure later.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from storage.datafiles import DataFileError, line_of, load_yaml
+
+Level = Literal["urgent", "concern"]
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yaml")
+CATEGORIES: tuple[str, ...] = (
+    "self_harm_suicide",
+    "abuse_physical",
+    "abuse_sexual",
+    "abuse_emotional_neglect",
+    "exploitation",
+    "missing",
+    "domestic_abuse",
+    "bullying",
+    "unsafe_home",
+    "homelessness",
+    "allegation_about_carer",
+)
+LEVELS: tuple[Level, ...] = ("urgent", "concern")
+CUES = ("negation", "past", "current", "now")
+DEFAULT_GAP = 3
+
+_GROUP = re.compile(r"<([a-z_]+)>")
+_GAP = re.compile(r"\s*~(\d*)\s*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """All the patterns for one category at one level, as one compiled expression."""
+
+    category: str
+    level: Level
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """Harm named with who did it or where: also file it under a more specific category."""
+
+    category: str
+    sources: frozenset[str]
+    who: re.Pattern[str]
+    window: int
+    after: bool
+
+
+@dataclass(frozen=True)
+class FuzzySettings:
+    """Which misspellings are read as lexicon words; kept narrow to avoid false alarms."""
+
+    words: tuple[str, ...]
+    keep: frozenset[str]
+    min_length: int
+    long_from: int
+    max_distance_short: int
+    max_distance_long: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The compiled lexicon the detector runs."""
+
+    version: str
+    path: str
+    priority: tuple[str, ...]
+    outranks: Mapping[str, frozenset[str]]
+    emoji: Mapping[str, str]
+    tokens: Mapping[str, tuple[str, ...]]
+    replacements: tuple[tuple[re.Pattern[str], str], ...]
+    fuzzy: FuzzySettings
+    vocabulary: frozenset[str]
+    cues: Mapping[str, re.Pattern[str]]
+    not_risky: re.Pattern[str] | None
+    rules: tuple[Rule, ...]
+    promotions: tuple[Promotion, ...] = ()
+
+
+class _Checker:
+    """Raises DataFileError with the line of the offending item in this file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            self.lines = []
+
+    def fail(self, problem: str, *, item: str, fix: str, line: int | None = None) -> DataFileError:
+        return DataFileError(self.path, problem, line=line, item=item, fix=fix)
+
+    def line_of_text(self, start: int | None, needle: str) -> int | None:
+        """The first line at or after `start` that contains `needle` (items in a list)."""
+        first = (start or 1) - 1
+        probe = needle.strip()[:40]
+        for number in range(first, len(self.lines)):
+            if probe and probe in self.lines[number]:
+                return number + 1
+        return start
+
+    def line_of_key(self, block: Any, key: str) -> int | None:
+        return self.line_of_text(line_of(block), f"{key}:")
+
+    def mapping(self, value: Any, item: str, line: int | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(
+                f"expected a block of 'key: value' lines, found {type(value).__name__}",
+                item=item,
+                line=line_of(value) or line,
+                fix=f"write {item} as indented 'key: value' lines",
+            )
+        return value
+
+    def string_list(self, value: Any, item: str, line: int | None = None) -> list[str]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(
+                "expected a list with at least one '- ...' line",
+                item=item,
+                line=line_of(value) or line,
+                fix=f"write each entry of {item} on its own line starting with '- '",
+            )
+        for index, entry in enumerate(value):
+            if not isinstance(entry, str) or not entry.strip():
+                raise self.fail(
+                    f"entry {index + 1} is {entry!r}, not text",
+                    item=f"{item}[{index + 1}]",
+                    line=self.line_of_text(line_of(value), str(entry)),
+                    fix="write the entry as text in single quotes, e.g. - 'want to die'",
+                )
+        return list(value)
+
+
+def _expand(
+    checker: _Checker, pattern: str, groups: Mapping[str, str], item: str, line: int | None
+) -> str:
+    """Replace <group> and ~N gaps so the pattern becomes a plain regular expression."""
+
+    def group(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in groups:
+            known = ", ".join(sorted(groups))
+            raise checker.fail(
+                f"the word group <{name}> is not defined",
+                item=item,
+                line=line,
+                fix=f"use one of {known}, or add '{name}:' under 'words:'",
+            )
+        return f"(?:{groups[name]})"
+
+    expanded = _GROUP.sub(group, pattern)
+    if re.search(r"\)[?*]\s*~", expanded):
+        raise checker.fail(
+            "a ~ gap straight after an optional part leaves two spaces to match",
+            item=item,
+            line=line,
+            fix="put the gap after a plain word, e.g. 'waiting ~6 to jump me'",
+        )
+    if expanded.strip().startswith("~") or expanded.strip().endswith("~"):
+        raise checker.fail(
+            "a ~ gap must have words on both sides",
+            item=item,
+            line=line,
+            fix="write the gap between two words, e.g. 'he ~ hits me'",
+        )
+    return _GAP.sub(lambda m: rf" (?:\S+ ){{0,{int(m.group(1) or DEFAULT_GAP)}}}", expanded)
+
+
+def _alternatives(sources: Iterable[str]) -> str:
+    """One expression for many patterns, each on whole words (one boundary check is faster)."""
+    return "(?<!\\S)(?:" + "|".join(f"(?:{s})" for s in sources) + ")(?!\\S)"
+
+
+def _compile(checker: _Checker, source: str, item: str, line: int | None) -> re.Pattern[str]:
+    try:
+        return re.compile(rf"(?<!\S)(?:{source})(?!\S)")
+    except re.error as exc:
+        raise checker.fail(
+            f"this pattern is not a valid regular expression ({exc.msg})",
+            item=item,
+            line=line,
+            fix="check the brackets ( ) and | in this pattern; write a literal ( as \\(",
+        ) from None
+
+
+def _words(checker: _Checker, raw: dict[str, Any]) -> dict[str, str]:
+    block = checker.mapping(raw.get("words", {}), "words", line_of(raw))
+    groups: dict[str, str] = {}
+    for name, value in block.items():
+        line = checker.line_of_key(block, str(name))
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z_]+", name):
+            raise checker.fail(
+                f"the group name {name!r} is not lowercase letters and _",
+                item=f"words.{name}",
+                line=line,
+                fix="rename it using only a-z and _",
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise checker.fail(
+                "a word group must be text such as 'dad|mum|carer'",
+                item=f"words.{name}",
+                line=line,
+                fix="write the alternatives separated by | in quotes",
+            )
+        groups[name] = value
+    for _ in range(3):  # groups may name other groups
+        known = dict(groups)
+        for name, value in known.items():
+            groups[name] = _GROUP.sub(lambda m, known=known: f"(?:{known.get(m[1], m[0])})", value)
+    for name, value in groups.items():
+        _compile(checker, value, f"words.{name}", checker.line_of_key(block, name))
+    return groups
+
+
+def _alternation(
+    checker: _Checker, raw: dict[str, Any], key: str, groups: Mapping[str, str]
+) -> re.Pattern[str]:
+    value = raw.get(key)
+    line = checker.line_of_key(raw, key)
+    if not isinstance(value, str) or not value.strip():
+        raise checker.fail(
+            "expected text with the cue words separated by |",
+            item=f"cues.{key}",
+            line=line,
+            fix=f"write e.g. {key}: 'used to|years ago'",
+        )
+    return _compile(
+        checker, _expand(checker, value, groups, f"cues.{key}", line), f"cues.{key}", line
+    )
+
+
+def _patterns(
+    checker: _Checker, value: Any, item: str, groups: Mapping[str, str], line: int | None
+) -> list[str]:
+    sources = []
+    for index, pattern in enumerate(checker.string_list(value, item, line)):
+        where = f"{item}[{index + 1}]"
+        at = checker.line_of_text(line_of(value), pattern)
+        source = _expand(checker, pattern, groups, where, at)
+        _compile(checker, source, where, at)
+        sources.append(source)
+    return sources
+
+
+def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) -> list[Rule]:
+    block = checker.mapping(raw.get("categories"), "categories", line_of(raw))
+    rules: list[Rule] = []
+    for name, levels in block.items():
+        line = checker.line_of_key(block, str(name))
+        if name not in CATEGORIES:
+            raise checker.fail(
+                f"{name!r} is not a safeguarding category",
+                item=f"categories.{name}",
+                line=line,
+                fix=f"use one of {', '.join(CATEGORIES)}",
+            )
+        levels = checker.mapping(levels, f"categories.{name}", line)
+        for level, patterns in levels.items():
+            at = checker.line_of_key(levels, str(level))
+            if level not in LEVELS:
+                raise checker.fail(
+                    f"{level!r} is not a level",
+                    item=f"categories.{name}.{level}",
+                    line=at,
+                    fix="use 'urgent' or 'concern'",
+                )
+            sources = _patterns(checker, patterns, f"categories.{name}.{level}", groups, at)
+            regex = re.compile(_alternatives(sources))
+            rules.append(Rule(name, level, regex))
+    missing = [c for c in CATEGORIES if c not in block]
+    if missing:
+        raise checker.fail(
+            f"no patterns for {', '.join(missing)}",
+            item="categories",
+            line=line_of(block),
+            fix="add each missing category with at least a 'concern:' list",
+        )
+    return rules
+
+
+def _priority(checker: _Checker, raw: dict[str, Any]) -> tuple[str, ...]:
+    value = checker.string_list(raw.get("priority"), "priority", line_of(raw))
+    if sorted(value) != sorted(CATEGORIES):
+        raise checker.fail(
+            "priority must list every category exactly once",
+            item="priority",
+            line=line_of(raw.get("priority")),
+            fix=f"list these in order of importance: {', '.join(CATEGORIES)}",
+        )
+    return tuple(value)
+
+
+def _outranks(checker: _Checker, raw: dict[str, Any]) -> dict[str, frozenset[str]]:
+    block = checker.mapping(raw.get("outranks", {}), "outranks", line_of(raw))
+    result: dict[str, frozenset[str]] = {}
+    for name, others in block.items():
+        line = checker.line_of_key(block, str(name))
+        names = [name, *others] if isinstance(others, list) else [name, others]
+        for each in names:
+            if each not in CATEGORIES:
+                raise checker.fail(
+                    f"{each!r} is not a safeguarding category",
+                    item=f"outranks.{name}",
+                    line=line,
+                    fix=f"use one of {', '.join(CATEGORIES)}",
+                )
+        result[name] = frozenset(names[1:])
+    return result
+
+
+def _promotions(
+    checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]
+) -> list[Promotion]:
+    if raw.get("promote") is None:
+        return []
+    value = raw["promote"]
+    if not isinstance(value, list):
+        raise checker.fail(
+            "expected a list of '- category: ...' blocks",
+            item="promote",
+            line=checker.line_of_key(raw, "promote"),
+            fix="write each promotion as a '- category:' block with from, who and window",
+        )
+    result = []
+    for index, entry in enumerate(value):
+        item = f"promote[{index + 1}]"
+        block = checker.mapping(entry, item, line_of(value))
+        line = line_of(block)
+        names = [block.get("category"), *(block.get("from") or [])]
+        bad = [n for n in names if n not in CATEGORIES]
+        if bad or not block.get("from"):
+            raise checker.fail(
+                f"{bad[0] if bad else 'from'!r} is not a list of safeguarding categories",
+                item=item,
+                line=line,
+                fix=f"use categories from {', '.join(CATEGORIES)}",
+            )
+        window = block.get("window", 6)
+        if not isinstance(window, int) or isinstance(window, bool) or not 1 <= window <= 20:
+            raise checker.fail(
+                f"window {window!r} is not a whole number from 1 to 20",
+                item=f"{item}.window",
+                line=line,
+                fix="write e.g. window: 6",
+            )
+        who = block.get("who")
+        if not isinstance(who, str) or not who.strip():
+            raise checker.fail(
+                "who must be a pattern",
+                item=f"{item}.who",
+                line=line,
+                fix="write e.g. who: '<carer>'",
+            )
+        source = _expand(checker, who, groups, f"{item}.who", line)
+        result.append(
+            Promotion(
+                category=block["category"],
+                sources=frozenset(block["from"]),
+                who=_compile(checker, source, f"{item}.who", line),
+                window=window,
+                after=bool(block.get("after", False)),
+            )
+        )
+    return result
+
+
+def _string_map(checker: _Checker, raw: dict[str, Any], key: str) -> dict[str, str]:
+    block = checker.mapping(raw.get(key, {}), key, line_of(raw))
+    for name, value in block.items():
+        if not isinstance(value, str) or not isinstance(name, str):
+            raise checker.fail(
+                f"{name!r} must map to text",
+                item=f"{key}.{name}",
+                line=checker.line_of_key(block, str(name)),
+                fix=f"write it as '{name}: word'",
+            )
+    return {str(k).casefold(): v.casefold() for k, v in block.items()}
+
+
+def _fuzzy(checker: _Checker, raw: dict[str, Any]) -> FuzzySettings:
+    block = checker.mapping(raw.get("fuzzy"), "fuzzy", line_of(raw))
+    numbers = {}
+    for key, default in (
+        ("min_length", 5),
+        ("long_from", 9),
+        ("max_distance_short", 1),
+        ("max_distance_long", 2),
+    ):
+        value = block.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 20:
+            raise checker.fail(
+                f"{value!r} is not a small whole number",
+                item=f"fuzzy.{key}",
+                line=checker.line_of_key(block, key),
+                fix=f"write a whole number such as {default}",
+            )
+        numbers[key] = value
+    lists: dict[str, list[str]] = {"keep": []}
+    for key in ("words", "keep"):
+        if key == "keep" and "keep" not in block:
+            continue
+        words = checker.string_list(block.get(key), f"fuzzy.{key}", line_of(block))
+        for index, word in enumerate(words):
+            if not re.fullmatch(r"[a-z]+", word):
+                raise checker.fail(
+                    f"{word!r} is not a single lowercase word",
+                    item=f"fuzzy.{key}[{index + 1}]",
+                    line=checker.line_of_text(line_of(block.get(key)), word),
+                    fix="write one word in lowercase letters only",
+                )
+        lists[key] = words
+    return FuzzySettings(words=tuple(lists["words"]), keep=frozenset(lists["keep"]), **numbers)
+
+
+def _vocabulary(sources: Iterable[str]) -> frozenset[str]:
+    """Every literal word the patterns mention: such words are never 'corrected'."""
+    words: set[str] = set()
+    for source in sources:
+        words.update(re.findall(r"[a-z]{2,}", re.sub(r"\\[a-zA-Z]", " ", source)))
+    return frozenset(words)
+
+
+def compile_lexicon(path: str | Path) -> Lexicon:
+    """Read and check a lexicon file; raises DataFileError naming file, line, item and fix."""
+    path = Path(path)
+    checker = _Checker(path)
+    raw = load_yaml(path)
+    raw = checker.mapping(raw, "the lexicon", 1)
+    version = raw.get("version")
+    if (
+        not isinstance(version, str | int | float)
+        or isinstance(version, bool)
+        or not str(version).strip()
+    ):
+        raise checker.fail(
+            "the lexicon has no version",
+            item="version",
+            line=checker.line_of_key(raw, "version") if "version" in raw else 1,
+            fix='add a line such as version: "2026.11-1" and change it on every edit',
+        )
+    groups = _words(checker, raw)
+    rules = _rules(checker, raw, groups)
+    cue_block = checker.mapping(raw.get("cues"), "cues", line_of(raw))
+    cues = {key: _alternation(checker, cue_block, key, groups) for key in CUES}
+    not_risky = None
+    if raw.get("not_risky") is not None:
+        line = checker.line_of_key(raw, "not_risky")
+        sources = _patterns(checker, raw["not_risky"], "not_risky", groups, line)
+        not_risky = re.compile(_alternatives(sources))
+    replacements_raw = _string_map(checker, raw, "replacements")
+    replacements = tuple(
+        (_compile(checker, k, f"replacements.{k}", checker.line_of_text(1, k)), v)
+        for k, v in replacements_raw.items()
+    )
+    tokens = {k: tuple(v.split()) for k, v in _string_map(checker, raw, "tokens").items()}
+    fuzzy = _fuzzy(checker, raw)
+    vocabulary = _vocabulary(
+        [r.regex.pattern for r in rules]
+        + [c.pattern for c in cues.values()]
+        + list(fuzzy.words)
+        + [" ".join(v) for v in tokens.values()]
+        + list(replacements_raw.values())
+    )
+    return Lexicon(
+        version=str(version),
+        path=str(path),
+        priority=_priority(checker, raw),
+        outranks=_outranks(checker, raw),
+        emoji=_string_map(checker, raw, "emoji"),
+        tokens=tokens,
+        replacements=replacements,
+        fuzzy=fuzzy,
+        vocabulary=vocabulary,
+        cues=cues,
+        not_risky=not_risky,
+        rules=tuple(rules),
+        promotions=tuple(_promotions(checker, raw, groups)),
+    )
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Real English words (TextBlob's spelling list), which fuzzy matching must not change.
+
+    Found without importing TextBlob, so start-up stays fast; empty if it is missing,
+    in which case only the lexicon's own `fuzzy.keep` list protects common words.
+    """
+    spec = importlib.util.find_spec("textblob")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "en" / "en-spelling.txt"
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8", errors="ignore").splitlines()
+            return frozenset(
+                line.split()[0].lower()
+                for line in lines
+                if line.strip() and not line.startswith(";")
+            )
+    return frozenset()
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(path: str | Path = LEXICON_PATH) -> Lexicon:
+    """The compiled lexicon, cached: compiling once keeps detection fast."""
+    return compile_lexicon(path)

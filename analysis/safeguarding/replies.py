@@ -1,0 +1,187 @@
+"""The calm reply a person sees at once when they tell Heard they may not be safe.
+
+Wording lives in replies.yaml so a council can put in its own out-of-hours and
+housing numbers and the role its consent text names, without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from storage.datafiles import DataFileError, line_of, load_yaml
+
+from .detector import Disclosure
+
+REPLIES_PATH = Path(__file__).with_name("replies.yaml")
+PLACEHOLDERS = frozenset({"role", "worker", "out_of_hours", "housing", "childline"})
+LINE_KEYS = ("thanks", "told", "urgent_first", "urgent_more", "concern", "homelessness", "close")
+_BLAMING = re.compile(
+    r"plac\w* (?:themselves|yourself) at risk|put\w* (?:themselves|yourself) at risk|"
+    r"risky behaviou?r|your (?:own )?fault|should have known",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Replies:
+    """The checked reply wording."""
+
+    version: str
+    role: str
+    out_of_hours: str
+    housing: str
+    workers: dict[str, str]
+    adult_cohorts: frozenset[str]
+    lines: dict[str, tuple[str, ...]]
+
+
+def _contact(raw: Any, key: str, path: Path) -> str:
+    """'the team' or 'the team on 01234 567890'."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise DataFileError(
+            path,
+            "needs a name",
+            line=line_of(raw),
+            item=key,
+            fix=f"write '{key}:' with an indented 'name: ...' and optional 'phone: ...'",
+        )
+    phone = raw.get("phone") or ""
+    if not isinstance(phone, str | int):
+        raise DataFileError(
+            path,
+            "the phone must be text",
+            line=line_of(raw),
+            item=f"{key}.phone",
+            fix='write it in quotes, e.g. "01234 567890"',
+        )
+    phone = str(phone).strip()
+    return f"{raw['name'].strip()} on {phone}" if phone else raw["name"].strip()
+
+
+def _check_text(text: Any, item: str, path: Path, line: int | None) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise DataFileError(
+            path,
+            "expected a line of text",
+            line=line,
+            item=item,
+            fix="write the sentence in quotes",
+        )
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise DataFileError(
+            path,
+            f"a {{ }} placeholder is broken ({exc})",
+            line=line,
+            item=item,
+            fix="write placeholders as {worker}",
+        ) from None
+    unknown = names - PLACEHOLDERS
+    if unknown:
+        raise DataFileError(
+            path,
+            f"unknown placeholder {{{sorted(unknown)[0]}}}",
+            line=line,
+            item=item,
+            fix=f"use only {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))}",
+        )
+    if _BLAMING.search(text):
+        raise DataFileError(
+            path,
+            "this wording blames the young person",
+            line=line,
+            item=item,
+            fix="describe what will happen and the help on offer, not what they did",
+        )
+    return text.strip()
+
+
+def compile_replies(path: str | Path) -> Replies:
+    """Read and check replies.yaml; errors name the file, line, item and fix."""
+    path = Path(path)
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise DataFileError(
+            path, "expected 'key: value' lines", fix="start from the shipped replies.yaml"
+        )
+    role = raw.get("safeguarding_role")
+    if not isinstance(role, str) or not role.strip():
+        raise DataFileError(
+            path,
+            "the safeguarding role is missing",
+            line=line_of(raw),
+            item="safeguarding_role",
+            fix="name the role your consent text names, e.g. our safeguarding lead",
+        )
+    workers = raw.get("workers")
+    if not isinstance(workers, dict) or not isinstance(workers.get("default"), str):
+        raise DataFileError(
+            path,
+            "workers needs at least a default",
+            line=line_of(workers) or line_of(raw),
+            item="workers",
+            fix="add 'default: your social worker or personal adviser (PA)' under workers:",
+        )
+    lines_raw = raw.get("lines")
+    if not isinstance(lines_raw, dict):
+        raise DataFileError(
+            path, "the lines block is missing", line=line_of(raw), item="lines", fix="add 'lines:'"
+        )
+    lines: dict[str, tuple[str, ...]] = {}
+    for key in LINE_KEYS:
+        value = lines_raw.get(key)
+        at = line_of(value) or line_of(lines_raw)
+        texts = value if isinstance(value, list) else [value]
+        lines[key] = tuple(_check_text(t, f"lines.{key}", path, at) for t in texts)
+    return Replies(
+        version=str(raw.get("version", "")),
+        role=role.strip(),
+        out_of_hours=_contact(raw.get("out_of_hours"), "out_of_hours", path),
+        housing=_contact(raw.get("housing"), "housing", path),
+        workers={str(k): str(v) for k, v in workers.items()},
+        adult_cohorts=frozenset(raw.get("adult_cohorts") or ()),
+        lines=lines,
+    )
+
+
+@lru_cache(maxsize=8)
+def load_replies(path: str | Path = REPLIES_PATH) -> Replies:
+    """The checked reply wording, cached."""
+    return compile_replies(path)
+
+
+def safeguarding_reply(
+    disclosure: Disclosure, cohort: str | None = None, *, replies: Replies | None = None
+) -> str:
+    """The reply to show at once: thanks, who will be told, the help that fits, the choice.
+
+    For `urgent` the first help named is 999 and Childline 0800 1111; for housing
+    trouble the council's housing help is added. The person's words are never echoed.
+    """
+    replies = replies or load_replies()
+    values = {
+        "role": replies.role,
+        "worker": replies.workers.get(cohort or "", replies.workers["default"]),
+        "out_of_hours": replies.out_of_hours,
+        "housing": replies.housing,
+        "childline": "Childline (for under 19s)"
+        if cohort in replies.adult_cohorts
+        else "Childline",
+    }
+    lines = replies.lines
+    urgent = disclosure.level == "urgent"
+    parts = [*lines["thanks"]]
+    if urgent:
+        parts += [*lines["urgent_first"], *lines["told"], *lines["urgent_more"]]
+    else:
+        parts += [*lines["told"], *lines["concern"]]
+    if "homelessness" in disclosure.categories:
+        parts += lines["homelessness"]
+    parts += lines["close"]
+    return "\n".join(part.format(**values) for part in parts)

@@ -1,0 +1,423 @@
+"""Small-number suppression: the only way a figure becomes something a report may show.
+
+Primary: a count of 1 up to the threshold minus one (people or answers) is shown
+as "fewer than 5" and its percentage is hidden. Secondary: within each group of
+cells that add up to a shown total, if exactly one cell is hidden, the next
+smallest is hidden too, so the hidden one cannot be worked out by subtraction
+(a cell whose twin is shown in another table is passed over if another will do);
+cells with identical counts in different tables (cohort "foster carers" and age
+band "adult") are hidden together. This repeats until nothing changes.
+
+Reports, CSV, JSON and the dashboard accept only `SafeKpi` and `SafeStat`,
+which only this module can make, so forgetting to suppress is a TypeError.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.kpi import (
+    Comparison,
+    KpiCounts,
+    KpiFigure,
+    Rules,
+    compare,
+    describe,
+    position,
+    rag,
+    subject_words,
+    wilson_interval,
+)
+
+__all__ = [
+    "KpiTable",
+    "RawStat",
+    "SafeKpi",
+    "SafeStat",
+    "Wording",
+    "HIDDEN",
+    "count_text",
+    "hide_small",
+    "publish_kpis",
+    "publish_stats",
+]
+
+PRIMARY = "primary"
+SECONDARY = "secondary"
+_SEAL = object()
+
+
+HIDDEN = "hidden"
+
+
+def count_text(count: int | None, threshold: int) -> str:
+    """What a reader sees for a count: the number, or "fewer than 5"."""
+    if count is None or 0 < count < threshold:
+        return f"fewer than {threshold}"
+    return f"{count:,}"
+
+
+def _shown_count(status: str | None, count: int, threshold: int, people: int | None = None) -> str:
+    """A count as published: the number; "fewer than 5" (or "... people"); or "hidden".
+
+    A secondary cell is not small, so it says "hidden" rather than a false "fewer than 5".
+    """
+    if status is None:
+        return count_text(count, threshold)
+    if status == SECONDARY:
+        return HIDDEN
+    if 0 < count < threshold:
+        return f"fewer than {threshold}"
+    return f"fewer than {threshold} people" if people is not None else HIDDEN
+
+
+def hide_small(
+    sizes: Sequence[int],
+    groups: Sequence[Sequence[int]],
+    threshold: int,
+    *,
+    also_small: Sequence[bool] = (),
+    links: Sequence[Hashable | None] = (),
+) -> list[str | None]:
+    """Which cells to hide: "primary", "secondary" or None, by index.
+
+    `sizes` decide primary suppression (with `also_small` for another count, such
+    as people behind many answers); `groups` list the cells that add up to a shown
+    total; cells sharing a non-None `links` value are hidden together.
+    """
+    status: list[str | None] = [
+        PRIMARY if 0 < size < threshold or (also_small and also_small[i]) else None
+        for i, size in enumerate(sizes)
+    ]
+    linked: dict[Hashable, list[int]] = defaultdict(list)
+    for i, link in enumerate(links):
+        if link is not None:
+            linked[link].append(i)
+    partners = {i: linked[link] for i, link in enumerate(links) if link is not None}
+
+    def spreads(i: int) -> bool:
+        """Hiding i would also hide a cell shown in another table."""
+        return any(not status[j] for j in partners.get(i, ()) if j != i)
+
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            hidden = [i for i in group if status[i]]
+            shown = [i for i in group if not status[i] and sizes[i] > 0]
+            if len(hidden) == 1 and shown:
+                # the next smallest, preferring one that hides nothing elsewhere
+                status[min(shown, key=lambda i: (spreads(i), sizes[i], i))] = SECONDARY
+                changed = True
+        for members in linked.values():
+            if any(status[i] for i in members):
+                for i in members:
+                    if not status[i]:
+                        status[i] = SECONDARY
+                        changed = True
+    return status
+
+
+# --------------------------------------------------------------------------- KPI cells
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What the sentences need besides the numbers."""
+
+    when: str  # "this quarter"
+    last: str  # "last quarter"
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def phrases(self, key: Mapping[str, str]) -> tuple[str, str]:
+        """(when, last) for one cell: a monthly cell speaks of its own month."""
+        month = key.get("month")
+        if month is None:
+            return self.when, self.last
+        return self.labels.get(f"month:{month}", f"in {month}"), "the month before"
+
+
+@dataclass(frozen=True)
+class KpiTable:
+    """Raw figures of one breakdown and the groups of cells that add up to a shown total.
+
+    `groups=None` means "all cells together", the usual case for one dimension.
+    """
+
+    name: str
+    dimensions: tuple[str, ...]
+    figures: Sequence[KpiFigure]
+    groups: Sequence[Sequence[int]] | None = None
+
+    def cell_groups(self) -> list[list[int]]:
+        if self.groups is not None:
+            return [list(g) for g in self.groups]
+        return [list(range(len(self.figures)))]
+
+
+@dataclass(frozen=True)
+class SafeKpi:
+    """A KPI cell fit to publish: counts under the threshold are already hidden."""
+
+    dimensions: tuple[tuple[str, str], ...]
+    measure: str
+    n: int | None
+    n_display: str
+    people: int | None
+    not_counted: int | None
+    not_counted_display: str
+    rate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    rag: str | None
+    position: str | None
+    previous_rate: float | None
+    change: float | None
+    p_value: float | None
+    significant: bool | None
+    direction: str | None
+    sentence: str
+    suppressed: str | None
+    seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.seal is not _SEAL:
+            raise TypeError("a SafeKpi is made only by analysis.suppression.publish_kpis")
+
+    @property
+    def key(self) -> dict[str, str]:
+        return dict(self.dimensions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.key,
+            "measure": self.measure,
+            "n": self.n,
+            "n_display": self.n_display,
+            "people": self.people,
+            "not_counted": self.not_counted,
+            "not_counted_display": self.not_counted_display,
+            "rate": self.rate,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "rag": self.rag,
+            "position": self.position,
+            "previous_rate": self.previous_rate,
+            "change": self.change,
+            "p_value": self.p_value,
+            "significant": self.significant,
+            "direction": self.direction,
+            "sentence": self.sentence,
+            "suppressed": self.suppressed,
+        }
+
+
+def _signature(counts: KpiCounts, measure: str) -> tuple[Any, ...] | None:
+    if counts.n == 0:
+        return None
+    return (measure, counts.n, counts.satisfied, counts.not_counted, counts.people)
+
+
+def _plan(
+    tables: Sequence[KpiTable], rules: Rules, counts_of: Any
+) -> tuple[list[list[str | None]], list[list[str | None]]]:
+    """Suppression of cells and of their "rather not say" counts, across all tables."""
+    flat: list[KpiCounts] = []
+    measures: list[str] = []
+    groups: list[list[int]] = []
+    offsets: list[int] = []
+    for table in tables:
+        offsets.append(len(flat))
+        groups.extend([offsets[-1] + i for i in g] for g in table.cell_groups())
+        for figure in table.figures:
+            flat.append(counts_of(figure) or KpiCounts(0, 0))
+            measures.append(figure.measure)
+    status = hide_small(
+        [c.n for c in flat],
+        groups,
+        rules.threshold,
+        also_small=[0 < c.people < rules.threshold for c in flat],
+        links=[_signature(c, m) for c, m in zip(flat, measures, strict=True)],
+    )
+    aside = hide_small([c.not_counted for c in flat], groups, rules.threshold)
+
+    def split(values: list[str | None]) -> list[list[str | None]]:
+        return [values[o : o + len(t.figures)] for o, t in zip(offsets, tables, strict=True)]
+
+    return split(status), split(aside)
+
+
+def _empty_sentence(figure: KpiFigure, wording: Wording, status: str | None, threshold: int) -> str:
+    subject = subject_words(figure.key, wording.labels)
+    when, _ = wording.phrases(figure.key)
+    unit = "people" if figure.measure == "people" else "answers"
+    if status == SECONDARY:
+        return (
+            f"The figure for {subject} {when} is hidden so that a smaller group's "
+            f"figure cannot be worked out from the totals."
+        )
+    if status == PRIMARY:
+        counts = figure.current
+        few = unit if 0 < counts.n < threshold else "people"
+        return (
+            f"Fewer than {threshold} {few} from {subject} answered {when}, "
+            f"so no percentage is shown."
+        )
+    return f"No {unit} from {subject} {when}."
+
+
+def _safe_kpi(
+    figure: KpiFigure,
+    status: str | None,
+    previous_status: str | None,
+    aside: str | None,
+    rules: Rules,
+    wording: Wording,
+) -> SafeKpi:
+    counts = figure.current
+    shown = status is None and counts.n > 0
+    interval = wilson_interval(counts.satisfied, counts.n) if shown else None
+    band = rag(counts.rate, rules.target, rules.tolerance) if shown else None
+    where = position(interval, rules.target)
+    change: Comparison | None = None
+    if shown and previous_status is None:
+        change = compare(counts, figure.previous)
+    if shown and interval is not None:
+        when, last = wording.phrases(figure.key)
+        sentence = describe(
+            key=figure.key,
+            counts=counts,
+            interval=interval,
+            band=band,
+            where=where,
+            change=change,
+            rules=rules,
+            when=when,
+            last=last,
+            measure=figure.measure,
+            labels=wording.labels,
+        )
+    else:
+        sentence = _empty_sentence(figure, wording, status, rules.threshold)
+    not_counted = counts.not_counted if status is None and aside is None else None
+    return SafeKpi(
+        dimensions=figure.dimensions,
+        measure=figure.measure,
+        n=None if status else counts.n,
+        n_display=_shown_count(status, counts.n, rules.threshold, counts.people),
+        people=None if status else counts.people,
+        not_counted=not_counted,
+        not_counted_display=HIDDEN
+        if status
+        else _shown_count(aside, counts.not_counted, rules.threshold),
+        rate=counts.rate if shown else None,
+        ci_low=interval[0] if interval else None,
+        ci_high=interval[1] if interval else None,
+        rag=band,
+        position=where,
+        previous_rate=change.previous_rate if change else None,
+        change=change.difference if change else None,
+        p_value=change.p_value if change else None,
+        significant=change.significant if change else None,
+        direction=change.direction if change else None,
+        sentence=sentence,
+        suppressed=status,
+        seal=_SEAL,
+    )
+
+
+def publish_kpis(tables: Sequence[KpiTable], rules: Rules, wording: Wording) -> list[list[SafeKpi]]:
+    """Suppress all tables of one period together and make their publishable cells.
+
+    The previous period is suppressed the same way, and a change is shown only
+    when neither this cell nor last period's was hidden.
+    """
+    status, aside = _plan(tables, rules, lambda f: f.current)
+    before, _ = _plan(tables, rules, lambda f: f.previous)
+    return [
+        [
+            _safe_kpi(figure, s, b, a, rules, wording)
+            for figure, s, b, a in zip(table.figures, st, bt, at, strict=True)
+        ]
+        for table, st, bt, at in zip(tables, status, before, aside, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------- other figures
+
+
+@dataclass(frozen=True)
+class RawStat:
+    """A figure other than the KPI (coverage, life satisfaction, a theme count).
+
+    `n` is the count that decides suppression; `values` are shown only when it
+    is not suppressed. Put no raw counts of people in `values`.
+    """
+
+    dimensions: tuple[tuple[str, str], ...]
+    n: int
+    values: Mapping[str, float | int | None]
+    people: int | None = None
+
+
+@dataclass(frozen=True)
+class SafeStat:
+    """A non-KPI figure fit to publish."""
+
+    dimensions: tuple[tuple[str, str], ...]
+    n: int | None
+    n_display: str
+    values: tuple[tuple[str, float | int | None], ...]
+    suppressed: str | None
+    seal: object = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.seal is not _SEAL:
+            raise TypeError("a SafeStat is made only by analysis.suppression.publish_stats")
+
+    @property
+    def key(self) -> dict[str, str]:
+        return dict(self.dimensions)
+
+    def value(self, name: str) -> float | int | None:
+        return dict(self.values).get(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.key,
+            "n": self.n,
+            "n_display": self.n_display,
+            **dict(self.values),
+            "suppressed": self.suppressed,
+        }
+
+
+def publish_stats(
+    rows: Sequence[RawStat],
+    threshold: int,
+    groups: Sequence[Sequence[int]] = (),
+    links: Sequence[Hashable | None] = (),
+) -> list[SafeStat]:
+    """Suppress one table of figures; `groups` and `links` as for `hide_small`
+    (no groups: primary suppression only, for cells that do not add up to a total)."""
+    status = hide_small(
+        [r.n for r in rows],
+        groups,
+        threshold,
+        also_small=[r.people is not None and 0 < r.people < threshold for r in rows],
+        links=links,
+    )
+    return [
+        SafeStat(
+            dimensions=row.dimensions,
+            n=None if s else row.n,
+            n_display=_shown_count(s, row.n, threshold, row.people),
+            values=tuple((k, None if s else v) for k, v in row.values.items()),
+            suppressed=s,
+            seal=_SEAL,
+        )
+        for row, s in zip(rows, status, strict=True)
+    ]

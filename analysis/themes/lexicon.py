@@ -1,0 +1,294 @@
+"""The theme lexicon: YAML data a council can edit, checked thoroughly on load.
+
+Every mistake (an unknown theme id, a regex that does not compile, the same
+term twice) stops loading with the file, the line, the item and the fix,
+because a silently broken lexicon would quietly skew the themes in reports.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from analysis.themes.text import SPELLINGS_FILE, Tokeniser, find_line, load_spellings, stem
+from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+
+#: The taxonomy in the Ambassadors' order (shared brief, G25 §12.4); reports keep it.
+THEME_IDS: tuple[str, ...] = (
+    "friendship",
+    "stability",
+    "trusted_adults",
+    "boundaries_and_care",
+    "moves_and_transitions",
+    "education_and_work",
+    "being_heard",
+    "feeling_safe",
+    "family_time",
+    "home_and_belonging",
+    "emotional_wellbeing",
+    "money",
+    "housing",
+    "health",
+)
+
+THEME_TITLES: dict[str, str] = {
+    "friendship": "Friendship",
+    "stability": "Consistency and stability",
+    "trusted_adults": "Trusted adults",
+    "boundaries_and_care": "Boundaries and care",
+    "moves_and_transitions": "Moves and transitions",
+    "education_and_work": "Education and work",
+    "being_heard": "Being heard",
+    "feeling_safe": "Feeling safe",
+    "family_time": "Family time",
+    "home_and_belonging": "Home and belonging",
+    "emotional_wellbeing": "Emotional wellbeing",
+    "money": "Money",
+    "housing": "Housing",
+    "health": "Health",
+}
+
+Kind = Literal["word", "phrase", "pattern"]
+_LIST_KEYS = ("words", "phrases", "patterns", "affirmed_only", "except_in")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One piece of evidence for a theme, as written in the lexicon."""
+
+    theme: str
+    term: str
+    kind: Kind
+    stems: tuple[str, ...] = ()
+    regex: re.Pattern[str] | None = None
+    affirmed_only: bool = False
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The validated lexicon: entries, per-theme exception phrases and spellings."""
+
+    path: Path
+    entries: tuple[Entry, ...]
+    exceptions: Mapping[str, tuple[tuple[str, ...], ...]]
+    spellings: Mapping[str, str] = field(default_factory=dict)
+
+
+def load_lexicon(
+    path: str | Path = LEXICON_FILE, spellings_path: str | Path = SPELLINGS_FILE
+) -> Lexicon:
+    """Read and validate a lexicon file; raises DataFileError naming line, item and fix."""
+    path = Path(path)
+    spellings = load_spellings(spellings_path)
+    reader = _Reader(path, Tokeniser(spellings, known=lambda word: True))
+    data = require_mapping(path, load_yaml(path), "the file")
+    for key in data:
+        if key not in ("themes", "version"):
+            raise DataFileError(
+                path,
+                "unknown top-level key",
+                line=line_of(data),
+                item=str(key),
+                fix="the file has 'themes:' (and optionally 'version:') at the top level",
+            )
+    if "themes" not in data:
+        raise DataFileError(
+            path,
+            "there is no 'themes:' block",
+            line=line_of(data),
+            item="themes",
+            fix="add 'themes:' with one block per theme id",
+        )
+    themes = require_mapping(path, data["themes"], "themes")
+    for theme in themes:
+        if theme not in THEME_IDS:
+            close = difflib.get_close_matches(str(theme), THEME_IDS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise DataFileError(
+                path,
+                "this is not a theme id in the taxonomy",
+                line=find_line(path, line_of(themes), f"{theme}:"),
+                item=f"themes.{theme}",
+                fix=f"{hint}use one of: {', '.join(THEME_IDS)}",
+            )
+    for theme in THEME_IDS:
+        if theme not in themes:
+            raise DataFileError(
+                path,
+                "this theme has no block, so it could never be tagged",
+                line=line_of(themes),
+                item=f"themes.{theme}",
+                fix=f"add a '{theme}:' block with at least one word, phrase or pattern",
+            )
+    for theme in THEME_IDS:
+        reader.read_theme(theme, themes[theme])
+    return Lexicon(
+        path=path,
+        entries=tuple(reader.entries),
+        exceptions={t: tuple(p) for t, p in reader.exceptions.items() if p},
+        spellings=spellings,
+    )
+
+
+class _Reader:
+    """Collects entries while remembering where each term was first seen."""
+
+    def __init__(self, path: Path, tokeniser: Tokeniser) -> None:
+        self.path = path
+        self.tokeniser = tokeniser
+        self.entries: list[Entry] = []
+        self.exceptions: dict[str, list[tuple[str, ...]]] = {}
+        self.seen: dict[tuple[str, ...], tuple[str, str, int | None]] = {}
+
+    def read_theme(self, theme: str, block: Any) -> None:
+        block = require_mapping(self.path, block, f"themes.{theme}")
+        for key in block:
+            if key not in _LIST_KEYS:
+                raise DataFileError(
+                    self.path,
+                    "unknown key in a theme block",
+                    line=find_line(self.path, line_of(block), f"{key}:"),
+                    item=f"themes.{theme}.{key}",
+                    fix=f"use only: {', '.join(_LIST_KEYS)}",
+                )
+        if not any(block.get(key) for key in ("words", "phrases", "patterns", "affirmed_only")):
+            raise DataFileError(
+                self.path,
+                "this theme has no words, phrases or patterns",
+                line=line_of(block),
+                item=f"themes.{theme}",
+                fix="add at least one entry under words:, phrases: or patterns:",
+            )
+        for key in _LIST_KEYS:
+            items = block.get(key) or []
+            if not isinstance(items, list):
+                raise DataFileError(
+                    self.path,
+                    f"'{key}' must be a list",
+                    line=find_line(self.path, line_of(block), f"{key}:"),
+                    item=f"themes.{theme}.{key}",
+                    fix="write it as a list: one '- term' per line, or [a, b, c]",
+                )
+            for term in items:
+                self.read_term(theme, key, term, line_of(items))
+
+    def read_term(self, theme: str, key: str, term: Any, start: int | None) -> None:
+        item = f"themes.{theme}.{key}: {term!r}"
+        line = find_line(self.path, start, str(term))
+        if not isinstance(term, str) or not term.strip():
+            raise DataFileError(
+                self.path,
+                "each entry must be non-empty text",
+                line=line,
+                item=item,
+                fix="quote the entry, e.g. '- \"b&b\"', and remove empty items",
+            )
+        if key == "patterns":
+            self.entries.append(self._pattern(theme, term, item, line))
+            return
+        stems = tuple(stem(t.text) for t in self.tokeniser.tokens(term) if not t.is_punct)
+        if not stems:
+            raise DataFileError(
+                self.path,
+                "this entry has no letters or digits to match",
+                line=line,
+                item=item,
+                fix="use words; put symbols and emoji in patterns",
+            )
+        self._check_shape(key, stems, item, line)
+        if key == "except_in":
+            phrases = self.exceptions.setdefault(theme, [])
+            if stems in phrases:
+                raise DataFileError(
+                    self.path,
+                    "this exception is listed twice for the theme",
+                    line=line,
+                    item=item,
+                    fix="remove one of them",
+                )
+            phrases.append(stems)
+            return
+        self._check_duplicate(theme, term, stems, item, line)
+        kind: Kind = "word" if len(stems) == 1 else "phrase"
+        self.entries.append(
+            Entry(theme, term, kind, stems=stems, affirmed_only=key == "affirmed_only", line=line)
+        )
+
+    def _check_shape(self, key: str, stems: tuple[str, ...], item: str, line: int | None) -> None:
+        if key == "words" and len(stems) > 1:
+            raise DataFileError(
+                self.path,
+                f"this reads as {len(stems)} words ({' '.join(stems)}) after spellings",
+                line=line,
+                item=item,
+                fix="move it under phrases:",
+            )
+        if key == "phrases" and len(stems) == 1:
+            raise DataFileError(
+                self.path,
+                "this is a single word",
+                line=line,
+                item=item,
+                fix="move it under words:",
+            )
+
+    def _check_duplicate(
+        self, theme: str, term: str, stems: tuple[str, ...], item: str, line: int | None
+    ) -> None:
+        first = self.seen.get(stems)
+        if first is not None:
+            other_theme, other_term, other_line = first
+            where = f"line {other_line}" if other_line else "earlier"
+            same = (
+                ""
+                if other_term == term
+                else f" ('{other_term}' once plurals and endings are ignored)"
+            )
+            raise DataFileError(
+                self.path,
+                f"duplicate of {other_theme} {where}{same}",
+                line=line,
+                item=item,
+                fix="keep one; a term belongs to one theme (a comment may still get several)",
+            )
+        self.seen[stems] = (theme, term, line)
+
+    def _pattern(self, theme: str, term: str, item: str, line: int | None) -> Entry:
+        key = ("\0pattern", term)
+        if key in self.seen:
+            other_theme, _, other_line = self.seen[key]
+            raise DataFileError(
+                self.path,
+                f"duplicate of the pattern in {other_theme} (line {other_line})",
+                line=line,
+                item=item,
+                fix="keep one of them",
+            )
+        try:
+            regex = re.compile(term, re.IGNORECASE)
+        except re.error as exc:
+            raise DataFileError(
+                self.path,
+                f"this is not a valid regular expression ({exc.msg} at position {exc.pos})",
+                line=line,
+                item=item,
+                fix="escape ( ) [ ] { } + ? * . with a backslash, or list plain words under "
+                "words: or phrases: instead",
+            ) from exc
+        if regex.search("") is not None:
+            raise DataFileError(
+                self.path,
+                "this pattern matches empty text, so it would tag every comment",
+                line=line,
+                item=item,
+                fix="make at least one part of it required (avoid patterns that are all ? or *)",
+            )
+        self.seen[key] = (theme, term, line)
+        return Entry(theme, term, "pattern", regex=regex, line=line)

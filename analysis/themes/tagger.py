@@ -1,0 +1,179 @@
+"""Tag free-text comments with themes from the taxonomy, and say why.
+
+Topic, not mood: a theme is tagged when the comment talks about it, so "not
+lonely anymore" is still friendship and "don't feel safe" is still
+feeling_safe; the sentiment scorer deals with the negation. Only entries the
+lexicon lists under ``affirmed_only`` ("mind": "never mind") stop counting when
+negated, and ``except_in`` phrases ("foster mum" for family_time) switch a
+theme's evidence off inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from analysis.themes.lexicon import LEXICON_FILE, THEME_IDS, Entry, Lexicon, load_lexicon
+from analysis.themes.text import SPELLINGS_FILE, Token, Tokeniser, negated, stem
+
+_ORDER = {theme: n for n, theme in enumerate(THEME_IDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One piece of evidence found in a comment (for the dashboard's "why")."""
+
+    theme: str
+    term: str  # the lexicon entry as written
+    kind: str  # "word", "phrase" or "pattern"
+    text: str  # the comment's own words that matched
+    start: int  # character offsets in the original comment
+    end: int
+    negated: bool  # a negator ("not", "never", "don't") came just before
+
+
+class ThemeTagger:
+    """Built once from a lexicon; ``tag`` and ``explain`` are then cheap and thread-safe."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        vocabulary = {s for e in lexicon.entries for s in e.stems}
+        vocabulary.update(s for phrases in lexicon.exceptions.values() for p in phrases for s in p)
+        spellings = lexicon.spellings
+        self._tokeniser = Tokeniser(
+            spellings, known=lambda word: word in spellings or stem(word) in vocabulary
+        )
+        self._index = _index(e.stems for e in lexicon.entries if e.kind != "pattern")
+        self._entries = {e.stems: e for e in lexicon.entries if e.kind != "pattern"}
+        patterns: dict[str, list[Entry]] = {}
+        for entry in lexicon.entries:
+            if entry.kind == "pattern":
+                patterns.setdefault(entry.theme, []).append(entry)
+        # One alternation per theme finds out cheaply whether any of its patterns
+        # can match; only then are the patterns run one by one.
+        self._patterns = [(_prefilter(group), group) for group in patterns.values()]
+        self._except_index = _index(key for keys in lexicon.exceptions.values() for key in keys)
+        self._except_themes: dict[tuple[str, ...], list[str]] = {}
+        for theme, keys in lexicon.exceptions.items():
+            for key in keys:
+                self._except_themes.setdefault(key, []).append(theme)
+
+    @classmethod
+    def from_files(
+        cls, lexicon: str | Path = LEXICON_FILE, spellings: str | Path = SPELLINGS_FILE
+    ) -> ThemeTagger:
+        """A tagger for a council's own lexicon file."""
+        return cls(load_lexicon(lexicon, spellings))
+
+    def tag(self, text: str) -> list[str]:
+        """Theme ids the comment talks about, in taxonomy order."""
+        return sorted({m.theme for m in self._scan(text, first_only=True)}, key=_ORDER.__getitem__)
+
+    def explain(self, text: str) -> list[Match]:
+        """The evidence that counted, in reading order; evidence nested in a longer
+        match for the same theme ("worker" in "social worker") is left out."""
+        found = sorted(self._scan(text, first_only=False), key=lambda m: (m.start, -m.end))
+        kept: list[Match] = []
+        for match in found:
+            if not any(
+                k.theme == match.theme and k.start <= match.start and match.end <= k.end
+                for k in kept
+            ):
+                kept.append(match)
+        return sorted(kept, key=lambda m: (m.start, _ORDER[m.theme]))
+
+    def _scan(self, text: str, *, first_only: bool) -> list[Match]:
+        tokens = self._tokeniser.tokens(text)
+        if not tokens:
+            return []
+        stems = [stem(t.text) for t in tokens]
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for key, i, j in _find(self._except_index, stems):
+            for theme in self._except_themes[key]:
+                spans.setdefault(theme, []).append((i, j))
+        matches: list[Match] = []
+
+        def keep(entry: Entry, i: int, j: int) -> None:
+            if any(a <= i and j <= b for a, b in spans.get(entry.theme, ())):
+                return
+            is_negated = negated(tokens, i)
+            if entry.affirmed_only and is_negated:
+                return
+            start, end = tokens[i].start, tokens[j - 1].end
+            matches.append(
+                Match(entry.theme, entry.term, entry.kind, text[start:end], start, end, is_negated)
+            )
+
+        for key, i, j in _find(self._index, stems):
+            keep(self._entries[key], i, j)
+        done = {m.theme for m in matches} if first_only else set()
+        joined, starts = _joined(tokens)
+        for combined, group in self._patterns:
+            if group[0].theme in done or (combined and combined.search(joined) is None):
+                continue
+            for entry in group:
+                assert entry.regex is not None
+                for hit in entry.regex.finditer(joined):
+                    i = bisect_right(starts, hit.start()) - 1
+                    j = max(i + 1, bisect_left(starts, hit.end()))
+                    keep(entry, i, j)
+        return matches
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> ThemeTagger:
+    """The tagger for the shipped lexicon, built once per process."""
+    return ThemeTagger.from_files()
+
+
+def tag(text: str) -> list[str]:
+    """Theme ids for one comment using the shipped lexicon."""
+    return default_tagger().tag(text)
+
+
+def _prefilter(group: list[Entry]) -> re.Pattern[str] | None:
+    """All of a theme's patterns as one alternation, when that cannot change their meaning.
+
+    Capture groups would be renumbered (breaking backreferences), and some inline
+    flags cannot be combined, so those themes run their patterns one by one.
+    """
+    if any(e.regex is None or e.regex.groups for e in group):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{e.term})" for e in group), re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def _index(keys: Iterable[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    """Stem sequences grouped by first stem, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for key in keys:
+        index.setdefault(key[0], []).append(key)
+    for options in index.values():
+        options.sort(key=len, reverse=True)
+    return index
+
+
+def _find(
+    index: dict[str, list[tuple[str, ...]]], stems: list[str]
+) -> Iterable[tuple[tuple[str, ...], int, int]]:
+    """Every (key, start, end) where a stem sequence occurs in the comment."""
+    for i, first in enumerate(stems):
+        for key in index.get(first, ()):
+            if len(key) == 1 or tuple(stems[i : i + len(key)]) == key:
+                yield key, i, i + len(key)
+
+
+def _joined(tokens: list[Token]) -> tuple[str, list[int]]:
+    """The normalised comment as one string for patterns, and each token's offset in it."""
+    starts: list[int] = []
+    position = 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token.text) + 1
+    return " ".join(t.text for t in tokens), starts

@@ -1,0 +1,204 @@
+"""How the full report scales: 10k, 100k and 1M answers, against a minimal pandas group-by.
+
+    .venv/bin/python benchmarks/analysis_scale.py [--sizes 10000 100000 1000000] [--keep DIR]
+
+For each size a synthetic council is generated (`heard.demo.build.build_demo`) into a
+SQLite file, then, each in a fresh process so peak memory is its own:
+
+- report: `build_report` for the whole 18 months (the heaviest period: every answer is
+  in it) and for one quarter, rendered as HTML, JSON and CSV;
+- baseline: the least anyone could do for the headline, one `pd.read_sql` of the KPI
+  answers joined to cohorts and a `groupby("cohort").mean()`.
+
+It prints wall and CPU seconds, the ratio to the baseline, peak RSS, and how time grows
+with size (the exponent k in time ∝ answers^k). Targets: 1M answers in under 30 s and
+under 2 GB. Wall time suffers when the machine is busy; CPU time is the steadier guide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SEED = 2025
+WHOLE = ("2025-05-01", "2026-10-31")
+QUARTER = "2026-Q3"
+TARGET_SECONDS = 30.0
+TARGET_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_rss: int  # bytes, the whole process
+    start_rss: int  # bytes after imports, before the work
+    detail: str
+
+
+def _rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def _report_job(url: str, period_text: str, queue: multiprocessing.Queue) -> None:
+    from sqlalchemy import create_engine
+
+    from analysis.periods import date_range, parse_period
+    from analysis.report import build_report, render
+
+    period = date_range(*WHOLE) if period_text == "whole" else parse_period(period_text)
+    engine = create_engine(url)
+    start_rss = _rss()
+    wall, cpu = time.perf_counter(), time.process_time()
+    with engine.connect() as connection:
+        report = build_report(connection, period)
+    sizes = {fmt: len(render(report, fmt)) for fmt in ("html", "json", "csv")}
+    queue.put(
+        Run(
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+            _rss(),
+            start_rss,
+            f"n={report.overall.n_display} html={sizes['html'] // 1024} KiB",
+        )
+    )
+
+
+def _baseline_job(url: str, period_text: str, queue: multiprocessing.Queue) -> None:
+    import pandas as pd
+    from sqlalchemy import create_engine, select, true
+
+    from analysis.periods import date_range, parse_period
+    from storage.models import Answer, Respondent
+
+    period = date_range(*WHOLE) if period_text == "whole" else parse_period(period_text)
+    start, end = period.utc_bounds("Europe/London")
+    engine = create_engine(url)
+    start_rss = _rss()
+    wall, cpu = time.perf_counter(), time.process_time()
+    query = (
+        select(Respondent.cohort, Answer.satisfied_or_better)
+        .join(Respondent, Respondent.id == Answer.respondent_id)
+        .where(Answer.is_kpi == true())
+        .where(Answer.satisfied_or_better.is_not(None))
+        .where(Answer.answered_at >= start)
+        .where(Answer.answered_at < end)
+    )
+    with engine.connect() as connection:
+        frame = pd.read_sql(query, connection)
+    rates = frame.groupby("cohort")["satisfied_or_better"].mean()
+    queue.put(
+        Run(
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+            _rss(),
+            start_rss,
+            f"overall={frame['satisfied_or_better'].mean():.3f} cohorts={len(rates)}",
+        )
+    )
+
+
+def _in_child(job: object, url: str, period: str) -> Run:
+    context = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue = context.Queue()
+    process = context.Process(target=job, args=(url, period, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def _build(directory: Path, answers: int, per_scale: int) -> tuple[int, float]:
+    from heard.demo.build import build_demo
+    from heard.settings import load_settings
+    from heard.wiring import open_database
+    from storage.db import transaction
+    from storage.surveys import count_answers
+
+    settings = load_settings(environ={"HEARD_DATA_DIR": str(directory)}, env_file=None)
+    database = open_database(settings)
+    try:
+        with transaction(database.sessions) as session:
+            existing = count_answers(session)
+        if existing:
+            return existing, 0.0
+        summary = build_demo(database, settings.pseudonym_key, SEED, scale=answers / per_scale)
+        return summary.counts["answers"], summary.seconds
+    finally:
+        database.close()
+
+
+def _mib(value: int) -> str:
+    return f"{value / 1024**2:,.0f} MiB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--keep", help="build the data sets here and keep them for next time")
+    args = parser.parse_args(argv)
+
+    from heard.demo.build import estimate_answers_per_scale
+
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="heard-bench-"))
+    per_scale = estimate_answers_per_scale(SEED)
+    print(f"Scale 1.0 of the demo council gives {per_scale:,} answers.\n")
+    header = (
+        f"{'answers':>10} {'period':>8} {'report s':>9} {'cpu s':>7} {'baseline s':>10} "
+        f"{'ratio':>6} {'peak RSS':>10} {'(+ work)':>10}  detail"
+    )
+    print(header)
+    print("-" * len(header))
+    curve: dict[str, list[tuple[int, float]]] = {"whole": [], QUARTER: []}
+    verdicts: list[str] = []
+    try:
+        for size in args.sizes:
+            directory = base / f"answers-{size}"
+            answers, built = _build(directory, size, per_scale)
+            url = f"sqlite:///{directory / 'heard.sqlite3'}"
+            if built:
+                print(f"{'':>10} built {answers:,} answers in {built:.1f} s")
+            for period in ("whole", QUARTER):
+                report = _in_child(_report_job, url, period)
+                baseline = _in_child(_baseline_job, url, period)
+                curve[period].append((answers, report.wall))
+                print(
+                    f"{answers:>10,} {period if period != 'whole' else '18 mo':>8} "
+                    f"{report.wall:>9.2f} {report.cpu:>7.2f} {baseline.wall:>10.2f} "
+                    f"{report.wall / max(baseline.wall, 1e-6):>6.1f} {_mib(report.peak_rss):>10} "
+                    f"{_mib(report.peak_rss - report.start_rss):>10}  {report.detail}"
+                )
+                if answers >= 900_000 and period == "whole":
+                    ok = report.wall < TARGET_SECONDS and report.peak_rss < TARGET_BYTES
+                    verdicts.append(
+                        f"1M target (< {TARGET_SECONDS:.0f} s, < 2 GB): "
+                        f"{'met' if ok else 'NOT met'} ({report.wall:.1f} s wall, "
+                        f"{report.cpu:.1f} s CPU, {_mib(report.peak_rss)})"
+                    )
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    print("\nHow report time grows (time ∝ answers^k):")
+    for period, points in curve.items():
+        for (n1, t1), (n2, t2) in zip(points, points[1:], strict=False):
+            k = math.log(t2 / t1) / math.log(n2 / n1) if t1 > 0 and n2 != n1 else float("nan")
+            print(f"  {period:>7}: {n1:>9,} → {n2:>9,} answers: ×{t2 / t1:.1f} time, k = {k:.2f}")
+    for verdict in verdicts:
+        print(verdict)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Comments per second through theme tagging plus sentiment (issue 7: >= 2,000/s).
+
+    python benchmarks/text_throughput.py [--comments 20000] [--rounds 3]
+
+The labelled test comments are repeated, with a counter appended so no two are
+identical, up to --comments. The tagger and scorer are built before timing (a
+process builds them once). ``str.lower().split()`` over the same comments is
+timed in the same run as a baseline, so the ratio means something on any
+machine. Reports the best of --rounds. Exits 1 below 2,000 comments/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from analysis.sentiment import default_scorer  # noqa: E402
+from analysis.themes.quality import load_labelled  # noqa: E402
+from analysis.themes.tagger import default_tagger  # noqa: E402
+
+COMMENTS = ROOT / "tests" / "data" / "theme_comments.yaml"
+BAR_PER_SECOND = 2_000
+
+
+def corpus(size: int) -> list[str]:
+    texts = [c.text for c in load_labelled(COMMENTS)]
+    return [f"{texts[n % len(texts)]} {n}" for n in range(size)]
+
+
+def best_rate(work: Callable[[str], object], comments: list[str], rounds: int) -> float:
+    best = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for comment in comments:
+            work(comment)
+        elapsed = time.perf_counter() - start
+        best = max(best, len(comments) / elapsed)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    comments = corpus(args.comments)
+    tagger, scorer = default_tagger(), default_scorer()
+    tagger.tag(comments[0]), scorer.score(comments[0])  # warm caches
+
+    def analyse(text: str) -> object:
+        return tagger.tag(text), scorer.score(text)
+
+    baseline = best_rate(lambda text: text.lower().split(), comments, args.rounds)
+    tags = best_rate(tagger.tag, comments, args.rounds)
+    sentiment = best_rate(scorer.score, comments, args.rounds)
+    both = best_rate(analyse, comments, args.rounds)
+    print(f"{len(comments)} comments, best of {args.rounds} rounds")
+    print(f"  baseline str.lower().split(): {baseline:>12,.0f} comments/s")
+    print(f"  themes only:                  {tags:>12,.0f} comments/s")
+    print(f"  sentiment only:               {sentiment:>12,.0f} comments/s")
+    print(f"  themes + sentiment:           {both:>12,.0f} comments/s")
+    print(f"  baseline is {baseline / both:,.0f}x faster than themes + sentiment")
+    ok = both >= BAR_PER_SECOND
+    verdict = "PASS" if ok else "FAIL"
+    print(f"{verdict}: bar is {BAR_PER_SECOND:,} comments/s for themes + sentiment")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

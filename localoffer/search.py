@@ -1,0 +1,426 @@
+"""Answering a young person's question from the local offer, in their own words.
+
+Pure functions over an Offer: no database and nothing about who asked. The
+caller (bot, web, CLI) logs the OfferAnswer it gets back.
+
+How a question is read:
+1. split into clauses, so "money for uni and where do i live" answers both;
+2. misspelt words are corrected to the offer's vocabulary (rapidfuzz);
+3. slang and phrases are rewritten from synonyms.yaml ("skint" -> money);
+4. entries are ranked with field-weighted BM25 over title, also_known_as,
+   summary and details, and things the asker is too old or young for sink;
+5. the top entries are re-ranked by how much of the question they explain;
+6. it is confident only when the top entry explains at least half of the
+   question (rare words weigh more; words the offer never uses count against)
+   and a word asked matches its title or also_known_as: an answer built on one
+   stray word is worse than saying "not sure" and pointing to the PA.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from localoffer.bm25 import FieldIndex, pair_term
+from localoffer.catalogue import AREA_LABELS, AREAS, Offer, OfferEntry
+from localoffer.text import (
+    ROLE_PHRASES,
+    STOPWORDS,
+    SynonymTable,
+    content_stems,
+    is_content,
+    load_synonyms,
+    stem,
+    words,
+)
+from localoffer.typos import SpellingFixer
+
+FIELD_WEIGHTS = {"title": 3.0, "also_known_as": 2.5, "summary": 1.5, "details": 0.6}
+# How far a word found only in that field explains a question (see _coverage).
+FIELD_CREDIT = {"title": 1.0, "also_known_as": 1.0, "summary": 0.75, "details": 0.35}
+PAIR_WEIGHT = 0.5  # a matching word pair adds to, never replaces, its two words
+ROLE_WEIGHT = 0.35  # see text.ROLE_PHRASES
+AGE_PENALTY = 0.7  # something ended or not yet due still shows, below what's open now
+MIN_COVERAGE = 0.5  # share of the question's meaning the top entry must explain
+TOPIC_CREDIT = FIELD_CREDIT["title"]  # a word asked is in the title or also_known_as
+MIN_SCORE = 1.5  # and a floor on the raw score, against near-empty matches
+UNKNOWN_WORD_SHARE = 1.0  # weight of a word the offer never uses, as a share of max idf
+SHOWN = 3
+COVERAGE_FLOOR = 0.5  # re-ranking: score * (floor + coverage)
+RERANK = 12
+
+NOT_SURE = "Sorry, I'm not sure I've understood that, and I don't want to give you a wrong answer."
+_CLAUSE_SPLIT = re.compile(r"[?!.;:\n]+|,|&|\band\b|\bn\b|\balso\b|\bplus\b|\baswell\b")
+_AGE_RE = re.compile(
+    r"\b(?:(?P<lead>i am|im|iam|i m|am|aged?|now)\s+(?P<a>\d{1,2})\b"
+    r"|(?P<b>\d{1,2})\s*(?:yo|y o|yrs? old|years? old|year old)\b)"
+)
+_NOT_NOW = {"when", "til", "till", "until", "once", "after", "before", "if", "turn", "turning"}
+
+
+@dataclass(frozen=True)
+class ScoredAnswer:
+    """One entry offered in reply, with how well it matched and whether it applies now."""
+
+    entry: OfferEntry
+    score: float
+    status: str  # "available" | "ended" | "not_yet"
+    status_note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.entry.id,
+            "title": self.entry.title,
+            "area": self.entry.area,
+            "summary": self.entry.summary,
+            "score": round(self.score, 3),
+            "status": self.status,
+            "status_note": self.status_note,
+        }
+
+
+@dataclass(frozen=True)
+class OfferAnswer:
+    """The reply to one question: best entries first, and whether Heard is sure."""
+
+    query: str
+    age: int | None
+    answers: list[ScoredAnswer]
+    confident: bool
+    suggested_areas: list[str] = field(default_factory=list)
+    understood: list[str] = field(default_factory=list)
+    ask_pa: str = ""
+
+    @property
+    def answer_ids(self) -> list[str]:
+        return [answer.entry.id for answer in self.answers]
+
+    @property
+    def top_score(self) -> float | None:
+        return self.answers[0].score if self.answers else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "age": self.age,
+            "confident": self.confident,
+            "answers": [answer.to_json() for answer in self.answers],
+            "suggested_areas": list(self.suggested_areas),
+            "understood": list(self.understood),
+        }
+
+    def reply_text(self) -> str:
+        """A plain-text chat reply: the best entry, how to get it, who to contact."""
+        if not self.confident or not self.answers:
+            return self._not_sure_text()
+        best = self.answers[0]
+        entry = best.entry
+        parts = [entry.title]
+        if best.status != "available":
+            parts.append(best.status_note)
+        parts.append(entry.summary)
+        parts.append(f"How to get it: {entry.how_to_get_it}\nContact: {entry.contact}")
+        others = self.answers[1:SHOWN]
+        if others:
+            lines = [f"- {other.entry.title}{_status_tag(other)}" for other in others]
+            lines.append("Ask me about any of these to find out more.")
+            parts.append("Other things that might help:\n" + "\n".join(lines))
+        return "\n\n".join(parts)
+
+    def _not_sure_text(self) -> str:
+        labels = [AREA_LABELS[area] for area in self.suggested_areas]
+        parts = [NOT_SURE]
+        if labels:
+            parts.append(f"You could look through these parts of the local offer: {_join(labels)}.")
+        parts.append(self.ask_pa)
+        return "\n\n".join(part for part in parts if part)
+
+
+def _status_tag(answer: ScoredAnswer) -> str:
+    limits = answer.entry.who_can_get_it
+    if answer.status == "ended":
+        return f" (ended at {limits.max_age})"
+    if answer.status == "not_yet":
+        return f" (from age {limits.min_age})"
+    return ""
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def age_from_text(text: str) -> int | None:
+    """An age the asker states about now ("im 22", "19 yo"), not "when im 18"."""
+    lowered = " ".join(words(text))
+    for match in _AGE_RE.finditer(lowered):
+        before = lowered[: match.start()].split()
+        if before and before[-1] in _NOT_NOW:
+            continue
+        value = int(match.group("a") or match.group("b"))
+        if 8 <= value <= 30:
+            return value
+    return None
+
+
+@dataclass
+class _Unit:
+    """One thing the asker typed (a word or a phrase) and the terms searched for it."""
+
+    typed: str
+    words: list[str]  # what it was read as, after spelling and slang
+    terms: list[str]  # their stems, as indexed
+    known: list[str]  # the terms the offer uses
+
+    @property
+    def is_role(self) -> bool:
+        return self.typed in ROLE_PHRASES
+
+    @property
+    def is_number(self) -> bool:
+        return all(term.isdigit() for term in self.terms)
+
+    @property
+    def typed_words(self) -> int:
+        return max(1, sum(1 for word in self.typed.split() if is_content(word)))
+
+
+class OfferSearch:
+    """Built once per offer; `ask` is then cheap (a few milliseconds at most)."""
+
+    def __init__(
+        self, offer: Offer, synonyms: SynonymTable | None = None, ask_pa: str | None = None
+    ) -> None:
+        self.offer = offer
+        self.entries: list[OfferEntry] = list(offer)
+        self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        documents = [
+            {
+                "title": [content_stems(entry.title)],
+                "also_known_as": [content_stems(phrase) for phrase in entry.also_known_as],
+                "summary": [content_stems(entry.summary)],
+                "details": [content_stems(entry.details)],
+            }
+            for entry in self.entries
+        ]
+        self.index = FieldIndex.build(documents, FIELD_WEIGHTS, FIELD_CREDIT)
+        self.max_idf = max(self.index.idf.values(), default=1.0)
+        surface: dict[str, int] = defaultdict(int)
+        for entry in self.entries:
+            text = " ".join([entry.title, *entry.also_known_as, entry.summary, entry.details])
+            for word in set(words(text)):
+                if is_content(word) and word.isalpha():
+                    surface[word] += 1
+        for word in self.synonyms.surface:
+            if is_content(word) and word.isalpha():
+                surface.setdefault(word, 0)
+        self._surface = dict(surface)
+        # Misspelt little words ("hapens", "becuase") should be recognised and dropped,
+        # not counted as words the offer has never heard of.
+        self.spelling = SpellingFixer({**{word: 0 for word in STOPWORDS}, **self._surface})
+        self.ask_pa = ask_pa or self._default_ask_pa()
+
+    def _default_ask_pa(self) -> str:
+        contact = "your council's Leaving Care Service"
+        adviser = self.offer.get("leaving-care-service") or self.offer.get("personal-adviser")
+        if adviser is not None:
+            contact = adviser.contact.rstrip(".")
+        return (
+            "You can always ask your PA (personal adviser): they know everything in the "
+            "local offer. If you're under 16 or don't have a PA yet, ask your social worker. "
+            f"If you can't reach them, contact {contact}."
+        )
+
+    # -- reading the question -------------------------------------------------
+
+    def correct(self, word: str) -> str | None:
+        """The offer word a misspelling most likely meant, or None if unsure."""
+        return self.spelling.fix(word)
+
+    def _known(self, word: str) -> bool:
+        return word in STOPWORDS or word in self._surface or stem(word) in self.index.idf
+
+    def _units(self, text: str) -> list[_Unit]:
+        tokens = []
+        for word in words(text):
+            if not self._known(word) and not word.isdigit():
+                word = self.correct(word) or word
+            tokens.append(word)
+        units = []
+        for typed, replacement in self.synonyms.rewrite(tokens):
+            read_as = [word for word in replacement if is_content(word)]
+            if not read_as:
+                continue
+            terms = [stem(word) for word in read_as]
+            known = [term for term in terms if term in self.index.idf]
+            units.append(_Unit(typed, read_as, terms, known))
+        return units
+
+    def _clauses(self, text: str) -> list[list[_Unit]]:
+        clauses: list[list[_Unit]] = []
+        pending: list[_Unit] = []
+        for piece in _CLAUSE_SPLIT.split(text):
+            units = self._units(piece)
+            if any(term for unit in units for term in unit.known if not term.isdigit()):
+                clauses.append(pending + units)
+                pending = []
+            elif clauses:
+                clauses[-1].extend(units)
+            else:
+                pending.extend(units)
+        if pending:
+            if clauses:
+                clauses[-1].extend(pending)
+            else:
+                clauses.append(pending)
+        return clauses
+
+    # -- ranking -------------------------------------------------------------------
+
+    def _rank(self, units: list[_Unit], age: int | None) -> list[tuple[float, int]]:
+        query: dict[str, float] = defaultdict(float)
+        sequence: list[tuple[str, float]] = []
+        weights = self._unit_weights(units)
+        for unit, weight in zip(units, weights, strict=True):
+            # A slang word expanded into three offer words still counts as one word.
+            share = weight * unit.typed_words / len(unit.terms)
+            for term in unit.terms:
+                query[term] += share
+                sequence.append((term, share))
+        for (a, share_a), (b, share_b) in zip(sequence, sequence[1:], strict=False):
+            if a != b:
+                query[pair_term(a, b)] += PAIR_WEIGHT * min(share_a, share_b)
+        scores = self.index.score(query)
+        ranked = []
+        for number, score in enumerate(scores):
+            if score <= 0:
+                continue
+            if self.entries[number].who_can_get_it.age_status(age) != "available":
+                score *= AGE_PENALTY
+            ranked.append((score, number))
+        ranked.sort(key=lambda item: (-item[0], item[1]))
+        # BM25 rewards an entry that repeats one of the asker's words; the answer
+        # should be the entry that explains most of what they asked.
+        head = [
+            (score * (COVERAGE_FLOOR + self._coverage(units, number)), number)
+            for score, number in ranked[:RERANK]
+        ]
+        head.sort(key=lambda item: (-item[0], item[1]))
+        return head + ranked[RERANK:]
+
+    def _unit_weights(self, units: list[_Unit]) -> list[float]:
+        """Roles (PA, social worker) count for less when something else is asked about."""
+        asked = any(not unit.is_role and not unit.is_number and unit.known for unit in units)
+        return [ROLE_WEIGHT if asked and unit.is_role else 1.0 for unit in units]
+
+    def _coverage(self, units: list[_Unit], number: int) -> float:
+        """How much of the question's meaning an entry explains, weighted by rarity.
+
+        A word in the title or also_known_as counts fully, in the summary a little
+        less (it may be an example in passing), in the details only a little.
+        """
+        credit = self.index.field_credit[number]
+        # Numbers are usually ages or amounts, not what is asked about.
+        counted = [
+            (unit, role_weight)
+            for unit, role_weight in zip(units, self._unit_weights(units), strict=True)
+            if not unit.is_number
+        ]
+        total = matched = 0.0
+        for unit, role_weight in counted:
+            if not unit.known:
+                total += UNKNOWN_WORD_SHARE * self.max_idf
+                continue
+            weight = role_weight * max(self.index.idf[term] for term in unit.known)
+            total += weight
+            matched += weight * max(credit.get(term, 0.0) for term in unit.known)
+        return matched / total if total else 0.0
+
+    def _sure(self, units: list[_Unit], score: float, number: int) -> bool:
+        """Confident if the entry explains enough of the question and is about it."""
+        if score < MIN_SCORE or self._coverage(units, number) < MIN_COVERAGE:
+            return False
+        credit = self.index.field_credit[number]
+        return any(credit.get(term) == TOPIC_CREDIT for unit in units for term in unit.known)
+
+    def ask(self, text: str, age: int | None = None) -> OfferAnswer:
+        """Answer one question; `age` (or an age stated in the text) shapes the status."""
+        text = text or ""
+        if age is None:
+            age = age_from_text(text)
+        clauses = [units for units in self._clauses(text) if units]
+        results = []
+        for units in clauses:
+            ranked = self._rank(units, age)
+            results.append((bool(ranked) and self._sure(units, *ranked[0]), ranked))
+        confident = any(sure for sure, _ in results)
+        # Confident clauses lead; within them, the order the asker wrote.
+        ordered = [ranked for sure, ranked in results if sure] + [
+            ranked for sure, ranked in results if not sure
+        ]
+        picked: list[tuple[float, int]] = []
+        seen: set[int] = set()
+        depth = 0
+        while len(picked) < SHOWN and any(depth < len(ranked) for ranked in ordered):
+            for ranked in ordered:
+                if depth < len(ranked) and ranked[depth][1] not in seen and len(picked) < SHOWN:
+                    picked.append(ranked[depth])
+                    seen.add(ranked[depth][1])
+            depth += 1
+        statuses = [self.entries[number].who_can_get_it.age_status(age) for _, number in picked]
+        open_now = [
+            self.entries[number].title
+            for (_, number), status in zip(picked, statuses, strict=True)
+            if status == "available"
+        ]
+        answers = [
+            self._answer(number, score, age, open_now[0] if open_now else None)
+            for score, number in picked
+        ]
+        suggested = [] if confident else self._suggest_areas(results)
+        understood = [word for units in clauses for unit in units for word in unit.words]
+        return OfferAnswer(
+            query=text,
+            age=age,
+            answers=answers,
+            confident=confident,
+            suggested_areas=suggested,
+            understood=understood,
+            ask_pa=self.ask_pa,
+        )
+
+    def _answer(
+        self, number: int, score: float, age: int | None, instead: str | None
+    ) -> ScoredAnswer:
+        """An entry with its status for this age; if it has ended, what is open instead."""
+        entry = self.entries[number]
+        limits = entry.who_can_get_it
+        status = limits.age_status(age)
+        if status == "ended":
+            alternative = (
+                f'"{instead}" might help instead, or ask your PA.'
+                if instead
+                else "Ask your PA what could help instead."
+            )
+            note = (
+                f"This is for {limits.ages_text()}, so at {age} it has ended for you. {alternative}"
+            )
+        elif status == "not_yet":
+            note = (
+                f"This starts at {limits.min_age}, so at {age} it isn't for you yet. "
+                "You can plan for it now with your social worker or PA."
+            )
+        else:
+            note = f"For {limits.ages_text()}." if age is not None else ""
+        return ScoredAnswer(entry, score, status, note)
+
+    def _suggest_areas(self, results: list[tuple[bool, list[tuple[float, int]]]]) -> list[str]:
+        totals: dict[str, float] = defaultdict(float)
+        for _, ranked in results:
+            for score, number in ranked[:8]:
+                totals[self.entries[number].area] += score
+        if not totals:
+            return [area for area in AREAS if area in set(self.offer.areas())]
+        best = sorted(totals, key=lambda area: (-totals[area], AREAS.index(area)))
+        return best[:3]

@@ -1,0 +1,372 @@
+"""Safeguarding detection and the reply: a child who says they are not safe must be caught.
+
+Covers the shipped lexicon and replies, the errors a council sees when it breaks
+them, detection (slang, typos, negation, past tense, hard negatives), the reply
+wording, the quality bars from issue 8, and robustness on any text.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.safeguarding import (
+    CATEGORIES,
+    Detector,
+    Disclosure,
+    compile_lexicon,
+    compile_replies,
+    detect,
+    lexicon_version,
+    safeguarding_reply,
+)
+from analysis.safeguarding.lexicon import LEXICON_PATH
+from analysis.safeguarding.replies import REPLIES_PATH
+from storage.datafiles import DataFileError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _benchmark():
+    """The benchmark script, imported from its path (benchmarks/ is not a package)."""
+    path = ROOT / "benchmarks" / "safeguarding_quality.py"
+    spec = importlib.util.spec_from_file_location("safeguarding_quality", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- the shipped lexicon -----------------------------------------------------------
+
+
+def test_shipped_lexicon_is_valid_and_versioned():
+    lexicon = compile_lexicon(LEXICON_PATH)
+    assert lexicon.version and lexicon.version == lexicon_version()
+    assert {rule.category for rule in lexicon.rules} == set(CATEGORIES)
+    assert sorted(lexicon.priority) == sorted(CATEGORIES)
+    assert detect("i want to die").lexicon_version == lexicon.version
+
+
+def _minimal_lexicon(*swaps: tuple[str, str]) -> str:
+    """A small valid lexicon; each (old, new) swap breaks one thing in it."""
+    others = "\n".join(
+        f"  {name}:\n    concern:\n      - 'xyz{i}'"
+        for i, name in enumerate(CATEGORIES)
+        if name != "self_harm_suicide"
+    )
+    text = f"""version: "t1"
+priority: [{", ".join(CATEGORIES)}]
+words:
+  me: "me|meh"
+tokens:
+  im: i am
+fuzzy:
+  words:
+    - suicide
+cues:
+  negation: "not|never"
+  past: "used to"
+  current: "still"
+  now: "tonight"
+not_risky:
+  - 'killing me lol'
+categories:
+  self_harm_suicide:
+    urgent:
+      - 'want to die'
+{others}
+"""
+    for old, new in swaps:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def _error(tmp_path: Path, text: str) -> DataFileError:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        compile_lexicon(path)
+    return caught.value
+
+
+def test_minimal_lexicon_fixture_is_valid(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(_minimal_lexicon(), encoding="utf-8")
+    assert Detector(compile_lexicon(path)).detect("i want to die").level == "urgent"
+
+
+def _line_containing(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_broken_pattern_names_file_line_item_and_fix(tmp_path):
+    text = _minimal_lexicon(("want to die", "want to (die"))
+    error = _error(tmp_path, text)
+    assert error.file == str(tmp_path / "lexicon.yaml")
+    assert error.line == _line_containing(text, "want to (die")
+    assert error.item == "categories.self_harm_suicide.urgent[1]"
+    assert error.fix and "bracket" in error.fix
+    assert f"lexicon.yaml:{error.line}" in str(error) and "Fix:" in str(error)
+
+
+def test_unknown_word_group_is_named(tmp_path):
+    text = _minimal_lexicon(("want to die", "want to <dye>"))
+    error = _error(tmp_path, text)
+    assert "<dye>" in error.problem and error.line == _line_containing(text, "<dye>")
+    assert "me" in error.fix
+
+
+def test_missing_version_unknown_category_and_bad_yaml(tmp_path):
+    assert _error(tmp_path, _minimal_lexicon(('version: "t1"', ""))).item == "version"
+    text = _minimal_lexicon(("  bullying:", "  bulying:"))
+    error = _error(tmp_path, text)
+    assert error.item == "categories.bulying" and "bullying" in error.fix
+    assert error.line == _line_containing(text, "bulying:")
+    error = _error(tmp_path, _minimal_lexicon(('me: "me|meh"', 'me: "me|meh')))
+    assert error.line is not None and "YAML" in error.problem
+
+
+def test_gap_after_optional_part_is_refused(tmp_path):
+    error = _error(tmp_path, _minimal_lexicon(("want to die", "want (?:to )?~2 die")))
+    assert "~" in error.problem and error.item == "categories.self_harm_suicide.urgent[1]"
+
+
+# --- detection ---------------------------------------------------------------------
+
+RISKY = [
+    # the issue's own examples and the slang the brief lists
+    ("he hits me when she's out", "abuse_physical", "concern"),
+    ("i want to die", "self_harm_suicide", "urgent"),
+    ("my bf makes me carry stuff to other towns", "exploitation", "concern"),
+    ("kms", "self_harm_suicide", "urgent"),
+    ("wanna die tbh", "self_harm_suicide", "urgent"),
+    ("gonna unalive myself", "self_harm_suicide", "urgent"),
+    ("i cut myself again", "self_harm_suicide", "urgent"),
+    ("im going to od on my tablets", "self_harm_suicide", "urgent"),
+    ("want to slit my wrists", "self_harm_suicide", "urgent"),
+    ("i feel sucidal", "self_harm_suicide", "urgent"),
+    ("my dad hit me", "abuse_physical", "concern"),
+    ("he hurts me", "abuse_physical", "concern"),
+    ("my stepdad strangled me", "abuse_physical", "urgent"),
+    ("they took me to a trap house", "exploitation", "concern"),
+    ("i got cuckooed", "exploitation", "concern"),
+    ("i owe them money and they said i have to pay it back", "exploitation", "concern"),
+    ("my older boyfriend gives me weed and money", "exploitation", "concern"),
+    ("i'm going to run away", "missing", "concern"),
+    ("ran off from my placement", "missing", "concern"),
+    ("im not going back", "missing", "concern"),
+    ("im running away tonight", "missing", "urgent"),
+    ("been sofa surfing for weeks", "homelessness", "concern"),
+    ("i'm sleeping rough", "homelessness", "urgent"),
+    ("kicked out and nowhere to stay tonight", "homelessness", "urgent"),
+    ("my foster carer hits me", "allegation_about_carer", "concern"),
+    ("my carer touches me", "allegation_about_carer", "concern"),
+    ("staff at the home hurt", "allegation_about_carer", "concern"),
+    ("my uncle touches my privates", "abuse_sexual", "concern"),
+    ("my mums boyfriend hits her", "domestic_abuse", "concern"),
+    ("i get bullied every day", "bullying", "concern"),
+    ("i dont feel safe at home", "unsafe_home", "concern"),
+    ("there's never any food in the house", "abuse_emotional_neglect", "concern"),
+    ("I WANT TO DIEEEE 😭😭", "self_harm_suicide", "urgent"),
+    ("i w4nt to k1ll myself", "self_harm_suicide", "urgent"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "level"), RISKY)
+def test_detects_disclosures(text, category, level):
+    found = detect(text)
+    assert found is not None, text
+    assert found.flag and found.category == category and found.level == level
+    assert category in found.categories and found.matched
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I'm not going to hurt myself", "self_harm_suicide"),
+        ("I used to self harm but I'm ok now", "self_harm_suicide"),
+        ("he doesn't hit me anymore", "abuse_physical"),
+        ("i tried to kill myself last year", "self_harm_suicide"),
+        ("i dont want to die", "self_harm_suicide"),
+    ],
+)
+def test_negation_and_past_lower_to_concern_but_still_flag(text, category):
+    found = detect(text)
+    assert found is not None and found.category == category and found.level == "concern"
+
+
+def test_current_cue_overrides_past_and_now_cue_raises():
+    assert detect("i used to cut but i still do").level == "urgent"
+    assert detect("my dad hits me").level == "concern"
+    assert detect("my dad is hitting me right now please help").level == "urgent"
+
+
+HARD_NEGATIVES = [
+    "this survey is killing me lol",
+    "my mate's dog died",
+    "I'd die for a pizza",
+    "dying to see my brother",
+    "the film was sick",
+    "my xbox got cut off",
+    "i smashed my exams",
+    "beat my mate at fifa",
+    "my carer hits the gym",
+    "kill the game",
+    "i'm struggling with my homework",
+    "i feel hopeless at maths",
+    "he hit me up on snap",
+    "we learned about county lines at school",
+    "i'm dead 💀",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", HARD_NEGATIVES)
+def test_hard_negatives_do_not_fire(text):
+    assert detect(text) is None
+
+
+def test_common_words_are_not_misread_as_risk_words():
+    engine = Detector(compile_lexicon(LEXICON_PATH))
+    for word in ("struggling", "rapid", "explained", "hopeless", "overcoming", "snapped"):
+        assert engine.sentences(word)[0].tokens == [word]
+    assert engine.sentences("suicdal")[0].tokens == ["suicidal"]
+
+
+def test_disclosure_is_plain_data():
+    found = detect("my foster carer hits me and i want to die")
+    assert isinstance(found, Disclosure)
+    data = found.as_dict()
+    assert data["level"] == "urgent" and data["category"] == "self_harm_suicide"
+    assert "allegation_about_carer" in data["categories"] and data["flag"] is True
+
+
+# --- the reply ---------------------------------------------------------------------
+
+
+def test_urgent_reply_gives_999_and_childline_first():
+    reply = safeguarding_reply(detect("i want to kill myself tonight"), "child_in_care")
+    assert reply.splitlines()[0].startswith("Thank you for telling Heard")
+    order = [reply.index(n) for n in ("999", "0800 1111", "116 123", "85258")]
+    assert order == sorted(order)
+    assert "our safeguarding lead" in reply and "your social worker" in reply
+    assert "out-of-hours" in reply
+    assert reply.splitlines()[-1] == (
+        "You can carry on with the questions if you want to, or stop here."
+    )
+
+
+def test_concern_reply_offers_childline_worker_and_advocate_not_999():
+    reply = safeguarding_reply(detect("i get bullied at school"), "care_leaver")
+    assert "0800 1111" in reply and "999" not in reply
+    assert "personal adviser" in reply and "advocate" in reply
+    assert "our safeguarding lead" in reply
+
+
+def test_homelessness_reply_adds_housing_help():
+    reply = safeguarding_reply(detect("im sofa surfing"), "care_leaver")
+    assert "housing" in reply and "personal adviser (PA)" in reply
+
+
+def test_reply_never_blames_or_echoes():
+    text = "my bf makes me carry stuff to other towns"
+    for cohort in (None, "child_in_care", "care_leaver", "carer"):
+        reply = safeguarding_reply(detect(text), cohort)
+        assert "at risk" not in reply.lower() and "carry stuff" not in reply
+
+
+def test_council_can_set_its_own_numbers(tmp_path):
+    text = REPLIES_PATH.read_text(encoding="utf-8").replace('phone: ""', 'phone: "01452 614194"', 1)
+    path = tmp_path / "replies.yaml"
+    path.write_text(text, encoding="utf-8")
+    reply = safeguarding_reply(detect("i want to die"), None, replies=compile_replies(path))
+    assert "01452 614194" in reply
+
+
+def test_broken_replies_name_line_and_fix(tmp_path):
+    text = REPLIES_PATH.read_text(encoding="utf-8").replace("{worker}.", "{wroker}.", 1)
+    path = tmp_path / "replies.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        compile_replies(path)
+    assert "{wroker}" in caught.value.problem and caught.value.line and caught.value.fix
+
+
+# --- quality bars and the labelled set ---------------------------------------------
+
+
+def test_labelled_set_is_big_enough_and_covers_every_category():
+    bench = _benchmark()
+    examples = bench.load_examples(bench.DEFAULT_SET)
+    risky = [e for e in examples if e.risky]
+    assert len(examples) >= 140 and len(risky) >= len(examples) / 2
+    for category in CATEGORIES:
+        assert sum(e.category == category for e in risky) >= 5, category
+    assert sum(not e.risky for e in examples) >= 40
+
+
+def test_quality_bars_are_met():
+    bench = _benchmark()
+    report = bench.evaluate(bench.load_examples(bench.DEFAULT_SET))
+    assert report.failures() == [], bench.render(report, misses=True)
+    figures = report.figures
+    assert figures["urgent_recall"] >= 0.97
+    assert figures["overall_recall"] >= 0.9
+    assert figures["false_positive_rate"] <= 0.1
+
+
+# --- robustness --------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=2000))
+def test_detect_never_raises_on_any_text(text):
+    found = detect(text)
+    assert found is None or (found.level in ("urgent", "concern") and found.category in CATEGORIES)
+
+
+_SAMPLE = "i want to die kms not he hits me lol tonight used carer . , but"
+_LONG_WORDS = tuple(word for word in _SAMPLE.split(" "))
+_ODD = ("😭", "\x00", "\u202e", "ǅ", "ﬀ", "\ud800", "İ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=300))
+def test_detect_never_raises_even_on_lone_surrogates(text):
+    detect(text)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(_LONG_WORDS + _ODD), min_size=300, max_size=500))
+def test_detect_is_fast_on_long_inputs(words):
+    text = " ".join(words)[:2000]
+    detect("warm up")
+    started = time.perf_counter()
+    detect(text)
+    assert time.perf_counter() - started < 0.1
+
+
+def test_throughput_is_thousands_a_second():
+    texts = [text for text, _, _ in RISKY] + HARD_NEGATIVES
+    detect("warm up")
+    started = time.perf_counter()
+    for _ in range(20):
+        for text in texts:
+            detect(text)
+    rate = 20 * len(texts) / (time.perf_counter() - started)
+    assert rate > 1000, rate
+
+
+def test_detect_tolerates_non_text():
+    assert detect(None) is None  # type: ignore[arg-type]
+    assert detect(12) is None  # type: ignore[arg-type]

@@ -1,0 +1,287 @@
+"""Theme lexicon validation, tagging (slang, negation, exceptions) and the quality bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.themes import THEME_IDS, ThemeTagger, default_tagger, load_lexicon
+from analysis.themes.quality import evaluate, load_labelled
+from analysis.themes.text import SPELLINGS_FILE, load_spellings, stem
+from storage.datafiles import DataFileError
+
+DATA = Path(__file__).parent / "data" / "theme_comments.yaml"
+
+
+def tags(text: str) -> list[str]:
+    return default_tagger().tag(text)
+
+
+# --- the shipped lexicon --------------------------------------------------------
+
+
+def test_taxonomy_ids_and_order_match_the_brief() -> None:
+    assert THEME_IDS == (
+        "friendship",
+        "stability",
+        "trusted_adults",
+        "boundaries_and_care",
+        "moves_and_transitions",
+        "education_and_work",
+        "being_heard",
+        "feeling_safe",
+        "family_time",
+        "home_and_belonging",
+        "emotional_wellbeing",
+        "money",
+        "housing",
+        "health",
+    )
+
+
+def test_shipped_lexicon_loads_and_covers_every_theme() -> None:
+    lexicon = load_lexicon()
+    themes = {entry.theme for entry in lexicon.entries}
+    assert themes == set(THEME_IDS)
+    assert all(entry.line for entry in lexicon.entries)
+    assert {e.kind for e in lexicon.entries} == {"word", "phrase", "pattern"}
+
+
+def test_shipped_spellings_load() -> None:
+    spellings = load_spellings()
+    assert spellings["sw"] == "social worker"
+    assert spellings["dont"] == "don't"
+
+
+# --- broken lexicons: file, line, item and fix ----------------------------------
+
+
+def write_lexicon(tmp_path: Path, override: dict[str, str] | None = None) -> Path:
+    """A minimal valid lexicon, one word per theme, with some theme blocks replaced."""
+    override = override or {}
+    lines = ["version: 1", "themes:"]
+    for theme in THEME_IDS:
+        block = override.get(theme, f"    words: [x{theme.replace('_', '')}]")
+        lines += [f"  {theme}:", block]
+    lines += override.get("__extra__", "").splitlines()
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def line_containing(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def error_for(path: Path) -> DataFileError:
+    with pytest.raises(DataFileError) as caught:
+        load_lexicon(path)
+    return caught.value
+
+
+def assert_names_everything(error: DataFileError, path: Path, line: int, item: str) -> None:
+    assert error.file == str(path)
+    assert error.line == line
+    assert error.item is not None and item in error.item
+    assert error.fix
+    assert f"{path}:{line}" in str(error) and "Fix:" in str(error)
+
+
+def test_minimal_lexicon_fixture_is_valid(tmp_path: Path) -> None:
+    tagger = ThemeTagger(load_lexicon(write_lexicon(tmp_path)))
+    assert tagger.tag("xfriendship and XHEALTHs!") == ["friendship", "health"]
+
+
+def test_unknown_theme_id_suggests_the_right_one(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"__extra__": "  frendship:\n    words: [pal]"})
+    error = error_for(path)
+    assert_names_everything(error, path, line_containing(path, "frendship:"), "frendship")
+    assert "did you mean 'friendship'" in (error.fix or "")
+
+
+def test_bad_regex_names_its_line(tmp_path: Path) -> None:
+    path = write_lexicon(
+        tmp_path,
+        {"money": "    words: [cash]\n    patterns:\n      - 'ok'\n      - '\\bskint(s?'"},
+    )
+    error = error_for(path)
+    assert_names_everything(error, path, line_containing(path, "skint(s?"), "skint(s?")
+    assert "regular expression" in error.problem
+    assert "backslash" in (error.fix or "")
+
+
+def test_duplicate_after_plural_handling(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"friendship": "    words: [mate,\n            mates]"})
+    error = error_for(path)
+    assert_names_everything(error, path, line_containing(path, "mates]"), "mates")
+    assert "'mate'" in error.problem
+
+
+def test_duplicate_across_themes(tmp_path: Path) -> None:
+    path = write_lexicon(
+        tmp_path,
+        {
+            "housing": "    words: [flat]",
+            "money": "    words: [cash,\n            flats]",
+        },
+    )
+    error = error_for(path)  # money comes first in the file, so housing's "flat" is the copy
+    assert error.line == line_containing(path, "words: [flat]")
+    assert "money" in error.problem and "'flats'" in error.problem
+
+
+def test_word_with_spaces_must_be_a_phrase(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"feeling_safe": "    words: [county lines]"})
+    error = error_for(path)
+    assert_names_everything(error, path, line_containing(path, "county lines"), "county lines")
+    assert "phrases" in (error.fix or "")
+
+
+def test_pattern_matching_empty_text_is_refused(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"health": "    patterns: ['(?:meds)?']"})
+    error = error_for(path)
+    assert "empty text" in error.problem
+    assert error.line == line_containing(path, "(?:meds)?")
+
+
+def test_missing_theme_and_unknown_key(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("themes:\n  friendship:\n    words: [mate]\n", encoding="utf-8")
+    error = error_for(path)
+    assert error.item == "themes.stability" and error.fix
+
+    path = write_lexicon(tmp_path, {"money": "    word: [cash]"})
+    error = error_for(path)
+    assert_names_everything(error, path, line_containing(path, "word: [cash]"), "money.word")
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"money": "    words: [cash"})
+    error = error_for(path)
+    assert error.line is not None and error.fix
+
+
+def test_broken_spellings_file(tmp_path: Path) -> None:
+    path = tmp_path / "spellings.yaml"
+    path.write_text("spellings:\n  m8: mate\n  'b and b': b&b\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_spellings(path)
+    assert caught.value.line == 3
+    assert "b and b" in (caught.value.item or "") and caught.value.fix
+
+
+# --- tagging ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i miss my m8s", ["friendship"]),
+        ("MATES!!! 😍", ["friendship"]),
+        ("im so lonelyyyy", ["friendship"]),
+        ("my sw never turns up", ["trusted_adults"]),
+        ("moved AGAIN", ["stability", "moves_and_transitions"]),
+        ("skl is boring", ["education_and_work"]),
+        ("skooool", ["education_and_work"]),
+        ("pa never answers", ["trusted_adults"]),
+        ("stuck in a b&b", ["housing"]),
+        ("uc got sanctioned", ["money"]),
+        ("camhs waiting list", ["emotional_wellbeing"]),
+        ("my foster mum is lovely", ["trusted_adults"]),
+        ("i want to see my mum", ["family_time"]),
+        ("my old foster carers", ["family_time"]),
+        ("how long can i stay here", ["stability"]),
+        ("turning 18 next month", ["moves_and_transitions"]),
+        ("nobody asked me", ["being_heard"]),
+        ("i want my own flat", ["housing"]),
+        ("dentist appointment", ["health"]),
+        ("my carer is kind of strict", ["trusted_adults", "boundaries_and_care"]),
+        ("no worries, all good", []),
+        ("", []),
+        ("😂😂😂", []),
+        ("can we have pizza on friday", []),
+    ],
+)
+def test_tagging(text: str, expected: list[str]) -> None:
+    assert tags(text) == expected
+
+
+def test_negation_keeps_the_topic_and_is_reported() -> None:
+    # Topic tagging is about what they talk about; sentiment handles the "not".
+    assert tags("not lonely anymore") == ["friendship"]
+    assert tags("I don't feel safe") == ["feeling_safe"]
+    assert tags("i dont feel safe") == ["feeling_safe"]
+    [match] = default_tagger().explain("I don't feel safe")
+    assert match.negated and match.text == "safe"
+    assert [m.negated for m in default_tagger().explain("I feel safe, not scared")] == [
+        False,
+        True,
+    ]
+
+
+def test_affirmed_only_entries_need_no_negation() -> None:
+    assert tags("my mind is all over the place") == ["emotional_wellbeing"]
+    assert tags("never mind") == []
+    assert tags("i don't mind my carer") == ["trusted_adults"]
+
+
+def test_negation_does_not_cross_a_clause() -> None:
+    [match] = [m for m in default_tagger().explain("not bad, lonely though") if m.text == "lonely"]
+    assert not match.negated
+
+
+def test_themes_come_in_taxonomy_order() -> None:
+    result = tags("my flat is damp, money is tight and i miss my mates")
+    assert result == ["friendship", "money", "housing"]
+    assert result == [t for t in THEME_IDS if t in result]
+
+
+def test_explain_points_at_the_original_text() -> None:
+    text = "My SW is the best, I miss my m8s 😢"
+    matches = default_tagger().explain(text)
+    assert [(m.theme, text[m.start : m.end]) for m in matches] == [
+        ("trusted_adults", "SW"),
+        ("friendship", "m8s"),
+    ]
+    assert matches[0].term == "social worker" and matches[0].kind == "phrase"
+
+
+def test_stemmer_is_symmetric_for_common_forms() -> None:
+    for forms in (
+        ("mate", "mates"),
+        ("move", "moved", "moving", "moves"),
+        ("worry", "worried", "worries", "worrying"),
+        ("cancel", "cancelled", "cancelling"),
+        ("miss", "missing", "missed"),
+        ("sibling", "siblings"),
+    ):
+        assert len({stem(word) for word in forms}) == 1, forms
+    assert stem("housing") != stem("house")
+    assert stem("feelings") != stem("feel")
+
+
+def test_council_lexicon_from_files(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"housing": "    words: [trevone]"})
+    tagger = ThemeTagger.from_files(path, SPELLINGS_FILE)
+    assert tagger.tag("moving to Trevone next week") == ["housing"]
+
+
+# --- the quality bar ---------------------------------------------------------
+
+
+def test_labelled_set_is_big_and_varied() -> None:
+    comments = load_labelled(DATA)
+    assert len(comments) >= 170
+    assert {t for c in comments for t in c.themes} == set(THEME_IDS)
+    assert sum(1 for c in comments if not c.themes) >= 10
+    assert sum(1 for c in comments if len(c.themes) >= 2) >= 40
+
+
+def test_quality_bar() -> None:
+    quality = evaluate(default_tagger(), load_labelled(DATA))
+    assert quality.overall.precision >= 0.85, quality.overall
+    assert quality.overall.recall >= 0.85, quality.overall
