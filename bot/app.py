@@ -1,0 +1,132 @@
+"""Building the Telegram Application: one code path for api.telegram.org, a self-hosted
+Bot API server and the tests' fake, chosen only by the base URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
+
+from bot.addresses import AddressBook
+from bot.config import BotConfig
+from bot.handlers import BotHandlers
+from bot.reminders import send_due_reminders
+from bot.services import BotServices, OfferLookup
+from bot.staff_alerts import Escalation, escalate_unacknowledged, escalation_chat, notify_new_alerts
+from bot.texts import COMMANDS, Texts, load_texts
+from storage.models import utcnow
+from surveys.definition import Survey
+from surveys.engine import ConversationEngine
+from surveys.messages import load_messages
+from surveys.people import People
+from surveys.safeguarding_seam import SafeguardingHook, check_free_text
+
+HeardApplication = Application[Any, Any, Any, Any, Any, Any]
+SEND_RETRIES = 2  # after a "retry after" from Telegram, try again this many times
+
+
+def rate_limiter() -> AIORateLimiter:
+    return AIORateLimiter(max_retries=SEND_RETRIES)
+
+
+def make_bot(config: BotConfig) -> ExtBot[Any]:
+    """A rate-limited bot without an Application, for sending from `heard scheduler`."""
+    return ExtBot(
+        config.token,
+        base_url=config.base_url,
+        base_file_url=config.base_file_url,
+        rate_limiter=rate_limiter(),
+    )
+
+
+async def register_commands(application: HeardApplication) -> None:
+    """Fill Telegram's command menu (setMyCommands); runs as the Application's post_init."""
+    texts: Texts = application.bot_data.get("texts") or load_texts()
+    await application.bot.set_my_commands(
+        [BotCommand(name, texts.commands[name]) for name in COMMANDS]
+    )
+
+
+def build_application(
+    config: BotConfig,
+    sessions: sessionmaker[Session],
+    catalogue: Mapping[str, Survey],
+    *,
+    offer: OfferLookup | None = None,
+    safeguarding: SafeguardingHook | None = check_free_text,
+    clock: Callable[[], datetime] = utcnow,
+    texts: Texts | None = None,
+) -> HeardApplication:
+    texts = texts or load_texts()
+    messages = load_messages()
+    engine = ConversationEngine(
+        sessions,
+        catalogue,
+        safeguarding=safeguarding,
+        messages=messages,
+        idle_days=config.session_idle_days,
+        clock=clock,
+    )
+    services = BotServices(
+        sessions,
+        People(sessions, config.pseudonym_key),
+        AddressBook(config.pseudonym_key),
+        offer=offer,
+        safeguarding=safeguarding,
+    )
+    application = (
+        Application.builder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .rate_limiter(rate_limiter())
+        .post_init(register_commands)
+        .build()
+    )
+    application.bot_data["texts"] = texts
+    BotHandlers(config, services, engine, texts, messages).register(application)
+    return application
+
+
+def schedule_jobs(
+    application: HeardApplication,
+    config: BotConfig,
+    sessions: sessionmaker[Session],
+    escalation: Escalation | None = None,
+) -> bool:
+    """Reminders and the staff-alert and escalation sweeps on PTB's job queue; False if it
+    isn't installed."""
+    escalation = escalation or Escalation()
+    jobs = application.job_queue
+    if jobs is None:
+        return False
+
+    async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await send_due_reminders(context.bot, sessions, config)
+
+    async def alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await notify_new_alerts(context.bot, sessions, config)
+
+    async def escalations(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await escalate_unacknowledged(context.bot, sessions, config, escalation)
+
+    jobs.run_repeating(
+        reminders, interval=config.reminder_every_seconds, first=15, name="reminders"
+    )
+    if config.staff_chat_id:
+        jobs.run_repeating(
+            alerts, interval=config.alert_check_every_seconds, first=5, name="staff-alerts"
+        )
+    if escalation_chat(config, escalation) is not None:
+        jobs.run_repeating(
+            escalations,
+            interval=config.alert_check_every_seconds,
+            first=20,
+            name="alert-escalation",
+        )
+    return True

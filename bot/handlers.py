@@ -1,0 +1,586 @@
+"""What the bot does with each command, typed message and button press.
+
+Handlers stay thin: they work out who is talking (a pseudonym, never the raw
+id), hand the input to the engine or a service in a worker thread, and show
+the reply. Anything that changes data carries the update's key, so a
+redelivered update changes nothing; a stale or forged button gets a polite
+answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks as cb
+from bot.callbacks import ButtonData, ButtonSigner, step_tag
+from bot.config import BotConfig
+from bot.keyboards import QUIET_PRESETS, Keyboards, chosen_labels, parse_mask
+from bot.services import CHANNEL, DUPLICATE, BotServices, Duplicate, FreeTextResult
+from bot.staff_alerts import notify_new_alerts
+from bot.texts import COMMANDS, FREQUENCIES, Texts
+from storage.models import COHORTS
+from surveys.engine import ConversationEngine, EngineError, Prompt, Reply
+from surveys.messages import Messages
+from surveys.people import AGE_BANDS_FOR, Profile
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Context = ContextTypes.DEFAULT_TYPE
+PULSE = "pulse"
+MESSAGE_LIMIT = 4000  # Telegram's limit is 4096; leave room
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Telegram refuses messages over 4096 characters: split between lines, in order."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:  # one enormous line: cut it
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current:
+        parts.append(current)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def update_key(update: Update, step: str = "") -> tuple[str, str]:
+    """The exactly-once key: one per update, with a suffix for each later step it takes."""
+    return (CHANNEL, f"{update.update_id}{'/' + step if step else ''}")
+
+
+class BotHandlers:
+    def __init__(
+        self,
+        config: BotConfig,
+        services: BotServices,
+        engine: ConversationEngine,
+        texts: Texts,
+        messages: Messages,
+    ) -> None:
+        self.config = config
+        self.services = services
+        self.engine = engine
+        self.texts = texts
+        self.messages = messages
+        self.signer = ButtonSigner(config.secret_key)
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        # New messages in private chats only: groups (like the staff chat) and edits are ignored.
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        commands: dict[str, Callable[[Update, Context], Any]] = {
+            "start": self.start,
+            "checkin": self.checkin,
+            "offer": self.offer,
+            "yousaid": self.you_said,
+            "help": self.help,
+            "privacy": self.privacy,
+            "mydata": self.my_data,
+            "forgetme": self.forget_me,
+            "settings": self.settings,
+            "stop": self.stop,
+        }
+        assert set(commands) == set(COMMANDS)
+        for name, callback in commands.items():
+            application.add_handler(CommandHandler(name, callback, filters=private))
+        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_handler(
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.typed)
+        )
+        application.add_handler(MessageHandler(private & filters.COMMAND, self.unknown))
+        application.add_error_handler(self.error)
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    async def _db(work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(work, *args, **kwargs)
+
+    def _keyboards(self, update: Update) -> Keyboards:
+        assert update.effective_user is not None
+        return Keyboards(self.signer, self.texts, update.effective_user.id)
+
+    def _pseudonym(self, update: Update) -> str:
+        assert update.effective_user is not None
+        return self.services.pseudonym(update.effective_user.id)
+
+    @staticmethod
+    async def _say(
+        update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        assert update.effective_chat is not None
+        parts = split_message(text)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await context.bot.send_message(
+                update.effective_chat.id, part, reply_markup=markup if last else None
+            )
+
+    async def _show(self, update: Update, context: Context, reply: Reply) -> None:
+        """The engine's messages, then the next question with its buttons."""
+        if reply.messages:
+            await self._say(update, context, "\n\n".join(reply.messages))
+        if reply.prompt is not None and reply.session_id is not None:
+            await self._show_prompt(update, context, reply.prompt, reply.session_id)
+        if reply.alert_id is not None:
+            await self._tell_staff(context)
+
+    async def _show_prompt(
+        self, update: Update, context: Context, prompt: Prompt, session_id: int
+    ) -> None:
+        keyboards = self._keyboards(update)
+        mask = 0
+        if prompt.multiple and isinstance(prompt.current_answer, list):
+            values = [choice.value for choice in prompt.choices]
+            mask = sum(1 << values.index(v) for v in prompt.current_answer if v in values)
+        markup = keyboards.prompt(prompt, session_id, mask)
+        await self._say(update, context, keyboards.prompt_text(prompt), markup)
+
+    async def _tell_staff(self, context: Context) -> None:
+        try:
+            await notify_new_alerts(context.bot, self.services.sessions, self.config)
+        except Exception as exc:  # the repeating sweep will try again; the child's reply is sent
+            log.error(
+                "could not notify the staff chat now (%s); the sweep will retry", type(exc).__name__
+            )
+
+    async def _ask_who(self, update: Update, context: Context, intro: str | None = None) -> None:
+        text = f"{intro}\n\n{self.texts.who_are_you}" if intro else self.texts.who_are_you
+        await self._say(update, context, text, self._keyboards(update).cohorts())
+
+    async def _begin(
+        self, update: Update, context: Context, key: tuple[str, str], survey_id: str | None = None
+    ) -> None:
+        pseudonym = self._pseudonym(update)
+        try:
+            reply = await self._db(
+                self.engine.begin, pseudonym, channel=CHANNEL, survey_id=survey_id, update_key=key
+            )
+        except EngineError:
+            await self._ask_who(update, context, self.messages.needs_profile)
+            return
+        if reply.state != "duplicate":
+            await self._show(update, context, reply)
+
+    # ------------------------------------------------------------------ commands
+
+    async def start(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        profile = await self._db(
+            self.services.register,
+            self._pseudonym(update),
+            update.effective_chat.id,
+            update_key(update, "start"),
+        )
+        if isinstance(profile, Duplicate):
+            return  # handled before, when it was welcomed or its check-in begun
+        if profile is not None and profile.complete:
+            await self._begin(update, context, update_key(update))
+            return
+        await self._say(update, context, self.texts.welcome)
+        await self._ask_who(update, context)
+
+    async def checkin(self, update: Update, context: Context) -> None:
+        profile = await self._db(self.services.profile, self._pseudonym(update))
+        if profile is None or not profile.complete:
+            await self._ask_who(update, context, self.messages.needs_profile)
+            return
+        await self._begin(update, context, update_key(update))
+
+    async def offer(self, update: Update, context: Context) -> None:
+        if self.services.offer is None:
+            await self._say(update, context, self.texts.offer_coming_soon)
+            return
+        question = " ".join(context.args or []).strip()
+        if not question:
+            assert context.chat_data is not None
+            context.chat_data["awaiting_offer"] = True
+            await self._say(update, context, self.texts.offer_ask)
+            return
+        await self._free_text(update, context, question, ask_offer=True)
+
+    async def you_said(self, update: Update, context: Context) -> None:
+        posts = await self._db(self.services.you_said)
+        if not posts:
+            await self._say(update, context, self.texts.yousaid_empty)
+            return
+        items = [self.texts.yousaid_item.format(you_said=s, we_did=d) for s, d in posts]
+        await self._say(update, context, "\n\n".join([self.texts.yousaid_title, *items]))
+
+    async def help(self, update: Update, context: Context) -> None:
+        """Works at any time, even mid-check-in, and touches nothing."""
+        await self._say(update, context, f"{self.messages.help}\n\n{self.texts.help_footer}")
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        await self._say(update, context, self.texts.privacy)
+
+    async def my_data(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        data = await self._db(self.services.export, self._pseudonym(update))
+        if data is None:
+            await self._say(update, context, self.texts.mydata_empty)
+            return
+        document = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+        await context.bot.send_document(
+            update.effective_chat.id,
+            document,
+            filename=self.texts.mydata_filename,
+            caption=self.texts.mydata_caption,
+        )
+
+    async def forget_me(self, update: Update, context: Context) -> None:
+        await self._say(
+            update, context, self.texts.forgetme_confirm, self._keyboards(update).forget()
+        )
+
+    async def settings(self, update: Update, context: Context) -> None:
+        profile = await self._db(self.services.profile, self._pseudonym(update))
+        if profile is None:
+            await self._say(update, context, self.texts.start_first)
+            return
+        await self._say(
+            update, context, self._settings_text(profile), self._keyboards(update).settings()
+        )
+
+    async def stop(self, update: Update, context: Context) -> None:
+        pseudonym = self._pseudonym(update)
+        await self._db(self.services.set_reminders, pseudonym, update_key(update), on=False)
+        current = await self._db(self.engine.current, pseudonym)
+        if current.state == "active":
+            await self._db(
+                self.engine.handle, pseudonym, text="stop", update_key=update_key(update, "pause")
+            )
+        await self._say(update, context, self.texts.stop)
+
+    async def unknown(self, update: Update, context: Context) -> None:
+        await self._say(update, context, self.texts.unknown_command)
+
+    # ------------------------------------------------------------------ typing
+
+    async def typed(self, update: Update, context: Context) -> None:
+        assert update.message is not None and update.message.text is not None
+        text = update.message.text
+        assert context.chat_data is not None
+        if context.chat_data.pop("awaiting_offer", False):
+            await self._free_text(update, context, text, ask_offer=True)
+            return
+        pseudonym = self._pseudonym(update)
+        current = await self._db(self.engine.current, pseudonym)
+        if current.state == "active":
+            reply = await self._db(
+                self.engine.handle, pseudonym, text=text, update_key=update_key(update)
+            )
+            if reply.state != "duplicate":
+                await self._show(update, context, reply)
+            return
+        await self._free_text(update, context, text, ask_offer=None)
+
+    async def _free_text(
+        self,
+        update: Update,
+        context: Context,
+        text: str,
+        *,
+        ask_offer: bool | None,
+    ) -> None:
+        """Outside a check-in: safeguarding always; a care leaver's question goes to the offer."""
+        pseudonym = self._pseudonym(update)
+        profile = await self._db(self.services.profile, pseudonym)
+        if ask_offer is None:
+            ask_offer = profile is not None and profile.cohort == "care_leaver"
+        result: FreeTextResult | Duplicate = await self._db(
+            self.services.free_text, pseudonym, text, update_key(update), ask_offer=ask_offer
+        )
+        if isinstance(result, Duplicate):
+            return
+        if result.safeguarding_reply is not None:
+            await self._say(update, context, result.safeguarding_reply)
+            await self._tell_staff(context)
+        elif result.offer_reply is not None:
+            await self._say(update, context, result.offer_reply)
+        elif ask_offer and self.services.offer is None and profile is not None:
+            await self._say(update, context, self.texts.offer_coming_soon)
+        elif profile is None or not profile.complete:
+            await self._say(update, context, self.texts.start_first)
+        else:
+            await self._say(update, context, self.texts.not_understood)
+
+    # ------------------------------------------------------------------ buttons
+
+    async def button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            await query.answer()
+            return
+        data = self.signer.decode(query.from_user.id, query.data)
+        handler = {
+            cb.ANSWER: self._answer_button,
+            cb.PROFILE: self._profile_button,
+            cb.FORGET: self._forget_button,
+            cb.FREQUENCY: self._settings_button,
+            cb.QUIET: self._settings_button,
+            cb.CHANGE_PROFILE: self._change_profile_button,
+            cb.CHECKIN: self._checkin_button,
+        }.get(data.kind if data else "")
+        if data is None or handler is None:
+            await query.answer(self.texts.forged_button)
+            return
+        try:
+            await handler(update, context, query, data)
+        except (ValueError, IndexError):  # well signed but nonsense: treat as forged
+            log.warning("refused a signed button with impossible contents")
+            await query.answer(self.texts.forged_button)
+
+    async def _mark_chosen(self, query: CallbackQuery, fallback: str, answer: str) -> None:
+        """Edit the question so the chat reads as a clean record of what was chosen."""
+        shown = getattr(query.message, "text", None) or fallback
+        try:
+            await query.edit_message_text(
+                f"{shown}\n\n{self.texts.you_chose.format(answer=answer)}", reply_markup=None
+            )
+        except BadRequest as exc:  # too old to edit, or already edited by a redelivery
+            log.info("could not edit the answered question: %s", exc.message)
+
+    async def _answer_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        session_text, tag, option = data.parts
+        session_id = int(session_text)
+        pseudonym = self._pseudonym(update)
+        current = await self._db(self.engine.current, pseudonym, session_id)
+        prompt = current.prompt
+        if current.state not in ("active", "paused") or prompt is None:
+            await query.answer(self.texts.stale_button)
+            return
+        if step_tag(prompt.step) != tag:
+            await query.answer(self.texts.stale_button)
+            return
+        key = update_key(update)
+        keyboards = self._keyboards(update)
+        if option == "s":
+            if not prompt.optional:
+                raise ValueError("skip on a question that cannot be skipped")
+            label = self.texts.skipped
+            reply = await self._db(
+                self.engine.handle, pseudonym, text="skip", session_id=session_id, update_key=key
+            )
+        elif option[:1] in ("m", "d"):
+            mask = parse_mask(option[1:], prompt.choices)
+            if mask is None or not prompt.multiple:
+                raise ValueError("not a selection of this question's options")
+            if option[0] == "m":  # a toggle: only the buttons change, nothing is saved
+                await query.answer()
+                try:
+                    await query.edit_message_reply_markup(
+                        keyboards.prompt(prompt, session_id, mask)
+                    )
+                except BadRequest as exc:
+                    log.info("could not update the toggles: %s", exc.message)
+                return
+            picked = chosen_labels(prompt.choices, mask)
+            if not picked:
+                await query.answer(self.texts.pick_one_first)
+                return
+            label = ", ".join(choice.display for choice in picked)
+            reply = await self._db(
+                self.engine.handle,
+                pseudonym,
+                choice=",".join(choice.value for choice in picked),
+                step=prompt.step,
+                session_id=session_id,
+                update_key=key,
+            )
+        else:
+            if not option.isdigit():
+                raise ValueError("not an option number")
+            choice = prompt.choices[int(option)]
+            label = choice.display
+            reply = await self._db(
+                self.engine.handle,
+                pseudonym,
+                choice=choice.value,
+                step=prompt.step,
+                session_id=session_id,
+                update_key=key,
+            )
+        if reply.state == "duplicate":
+            await query.answer()
+            return
+        if not reply.accepted:
+            await query.answer(self.texts.stale_button)
+            return
+        await query.answer()
+        await self._mark_chosen(query, keyboards.prompt_text(prompt), label)
+        await self._show(update, context, reply)
+
+    async def _profile_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        step, cohort_index, *rest = data.parts
+        cohort = COHORTS[int(cohort_index)]
+        bands = AGE_BANDS_FOR[cohort]
+        if step == "c" and len(bands) > 1:
+            await query.answer()
+            await self._mark_chosen(query, self.texts.who_are_you, self.texts.cohort_labels[cohort])
+            await self._say(
+                update, context, self.texts.age_question, self._keyboards(update).age_bands(cohort)
+            )
+            return
+        if step == "c":
+            band, shown, fallback = (
+                bands[0],
+                self.texts.cohort_labels[cohort],
+                self.texts.who_are_you,
+            )
+        elif step == "b" and len(rest) == 1:
+            band = bands[int(rest[0])]
+            shown, fallback = self.texts.age_labels[band], self.texts.age_question
+        else:
+            raise ValueError("unknown profile step")
+        assert update.effective_chat is not None
+        saved = await self._db(
+            self.services.set_profile,
+            self._pseudonym(update),
+            update.effective_chat.id,
+            cohort,
+            band,
+            update_key(update),
+        )
+        await query.answer()
+        if not saved:
+            return
+        await self._mark_chosen(query, fallback, shown)
+        await self._begin(update, context, update_key(update, "begin"))
+
+    async def _forget_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        if data.parts != ("y",):
+            await query.answer()
+            await self._edit(query, self.texts.forgetme_cancelled)
+            return
+        erased = await self._db(self.services.erase, self._pseudonym(update), update_key(update))
+        await query.answer()
+        if erased is DUPLICATE:
+            return
+        if context.chat_data is not None:
+            context.chat_data.clear()
+        await self._edit(query, self.texts.forgetme_done if erased else self.texts.forgetme_nothing)
+
+    async def _settings_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        pseudonym = self._pseudonym(update)
+        (value,) = data.parts
+        if data.kind == cb.FREQUENCY:
+            days = FREQUENCIES[value]
+            preferences: dict[str, Any] = {"on": days > 0}
+            if days:
+                preferences["every_days"] = days
+        else:
+            start, end = QUIET_PRESETS[int(value)]
+            preferences = {"quiet_start": start, "quiet_end": end}
+        profile = await self._db(
+            self.services.set_reminders, pseudonym, update_key(update), **preferences
+        )
+        if profile is None:
+            await query.answer(self.texts.start_first)
+            return
+        await query.answer(self.texts.settings_saved)
+        try:
+            await query.edit_message_text(
+                self._settings_text(profile), reply_markup=self._keyboards(update).settings()
+            )
+        except BadRequest as exc:  # "message is not modified" when the same choice is pressed
+            log.info("settings message unchanged: %s", exc.message)
+
+    async def _change_profile_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        await query.answer()
+        await self._ask_who(update, context)
+
+    async def _checkin_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        """From a reminder: carry on an open check-in, else the quick pulse if it's for them."""
+        await query.answer()
+        pseudonym = self._pseudonym(update)
+        profile = await self._db(self.services.profile, pseudonym)
+        if profile is None or not profile.complete:
+            await self._ask_who(update, context, self.messages.needs_profile)
+            return
+        current = await self._db(self.engine.current, pseudonym)
+        survey_id = None
+        pulse = self.engine.catalogue.get(PULSE)
+        if (
+            current.state == "none"
+            and pulse is not None
+            and profile.cohort in pulse.audience.cohorts
+            and profile.age_band in pulse.audience.age_bands
+        ):
+            survey_id = PULSE
+        await self._begin(update, context, update_key(update), survey_id)
+
+    async def _edit(self, query: CallbackQuery, text: str) -> None:
+        try:
+            await query.edit_message_text(text, reply_markup=None)
+        except BadRequest as exc:
+            log.info("could not edit the message: %s", exc.message)
+
+    def _settings_text(self, profile: Profile) -> str:
+        t = self.texts
+        if not profile.reminders_on:
+            frequency = t.frequency_now["none"]
+        else:
+            named = {days: key for key, days in FREQUENCIES.items() if days}
+            key = named.get(profile.reminder_every_days)
+            frequency = (
+                t.frequencies[key].lower()
+                if key
+                else t.frequency_now["every"].format(days=profile.reminder_every_days)
+            )
+        return t.settings.format(
+            frequency=frequency, quiet_start=profile.quiet_start, quiet_end=profile.quiet_end
+        )
+
+    # ------------------------------------------------------------------ errors
+
+    async def error(self, update: object, context: Context) -> None:
+        """Log where it failed but not the message (it may hold a child's words, and database
+        errors quote their parameters); tell the person kindly."""
+        error = context.error
+        frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        log.error("handling an update failed: %s\n%s", type(error).__name__, frames)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and chat.type == "private":
+            try:
+                await context.bot.send_message(chat.id, self.texts.sorry)
+            except TelegramError:
+                log.warning("could not say sorry after a failure")

@@ -1,0 +1,137 @@
+"""Check-in reminders: at each person's chosen gap, never in their quiet hours, never twice
+while one is unanswered, and never again to someone who blocked the bot.
+
+`send_due_reminders` is one sweep. `heard bot` runs it on PTB's job queue and
+`heard scheduler` on APScheduler; both are safe together because each reminder
+is claimed in the database (last_reminded_at) before it is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Bot
+from telegram.error import Forbidden, TelegramError
+
+from bot.addresses import AddressBook, AddressError
+from bot.callbacks import ButtonSigner
+from bot.config import BotConfig
+from bot.keyboards import Keyboards
+from bot.texts import Texts, load_texts
+from storage.db import transaction
+from storage.models import utcnow
+from storage.reminders import (
+    ReminderCandidate,
+    claim_reminder,
+    due_for_reminder,
+    mark_blocked,
+    release_reminder,
+)
+
+log = logging.getLogger(__name__)
+
+
+def parse_clock(value: str) -> time:
+    hours, _, minutes = value.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def in_quiet_hours(local: time, start: str, end: str) -> bool:
+    """Whether a local time falls in quiet hours that may run past midnight (21:00-08:00)."""
+    begin, finish = parse_clock(start), parse_clock(end)
+    moment = local.replace(second=0, microsecond=0, tzinfo=None)
+    if begin == finish:
+        return False
+    if begin < finish:
+        return begin <= moment < finish
+    return moment >= begin or moment < finish
+
+
+def is_quiet(now: datetime, timezone: str, start: str, end: str) -> bool:
+    local = now.astimezone(zoneinfo.ZoneInfo(timezone)).time()
+    return in_quiet_hours(local, start, end)
+
+
+@dataclass
+class ReminderRun:
+    sent: int = 0
+    quiet: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+
+def _due(sessions: sessionmaker[Session], now: datetime) -> list[ReminderCandidate]:
+    with transaction(sessions) as session:
+        return due_for_reminder(session, now)
+
+
+def _claim(sessions: sessionmaker[Session], person: ReminderCandidate, now: datetime) -> bool:
+    with transaction(sessions) as session:
+        return claim_reminder(session, person.respondent_id, person.last_reminded_at, now)
+
+
+def _release(sessions: sessionmaker[Session], person: ReminderCandidate, now: datetime) -> None:
+    with transaction(sessions) as session:
+        release_reminder(session, person.respondent_id, person.last_reminded_at, now)
+
+
+def _block(sessions: sessionmaker[Session], person: ReminderCandidate) -> None:
+    with transaction(sessions) as session:
+        mark_blocked(session, person.respondent_id)
+
+
+async def send_due_reminders(
+    bot: Bot,
+    sessions: sessionmaker[Session],
+    config: BotConfig,
+    now: datetime | None = None,
+    *,
+    texts: Texts | None = None,
+) -> ReminderRun:
+    """One sweep: invite everyone due and awake; the bot's rate limiter paces the sends."""
+    now = now or utcnow()
+    texts = texts or load_texts()
+    addresses = AddressBook(config.pseudonym_key)
+    signer = ButtonSigner(config.secret_key)
+    run = ReminderRun()
+    for person in await asyncio.to_thread(_due, sessions, now):
+        if is_quiet(now, config.timezone, person.quiet_start, person.quiet_end):
+            run.quiet += 1
+            continue
+        try:
+            chat_id = addresses.open(person.address)
+        except AddressError:
+            log.warning("a stored chat address cannot be opened (was the key changed?)")
+            run.failed += 1
+            continue
+        if not await asyncio.to_thread(_claim, sessions, person, now):
+            continue  # another sweep sent it
+        try:
+            await bot.send_message(
+                chat_id,
+                texts.reminder,
+                reply_markup=Keyboards(signer, texts, chat_id).start_checkin(),
+            )
+        except Forbidden:
+            await asyncio.to_thread(_block, sessions, person)
+            run.blocked += 1
+        except TelegramError as exc:
+            await asyncio.to_thread(_release, sessions, person, now)
+            log.warning("a reminder could not be sent and will be tried again: %s", exc)
+            run.failed += 1
+        else:
+            run.sent += 1
+    if run.sent or run.blocked or run.failed:
+        log.info(
+            "reminders: %d sent, %d in quiet hours, %d blocked, %d failed",
+            run.sent,
+            run.quiet,
+            run.blocked,
+            run.failed,
+        )
+    return run

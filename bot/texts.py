@@ -1,0 +1,121 @@
+"""The bot's own wording, loaded from texts.yaml and checked so nothing shown is blank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+from storage.models import AGE_BANDS, COHORTS
+
+TEXTS_FILE = Path(__file__).with_name("texts.yaml")
+COMMANDS = (
+    "start",
+    "checkin",
+    "offer",
+    "yousaid",
+    "help",
+    "privacy",
+    "mydata",
+    "forgetme",
+    "settings",
+    "stop",
+)
+FREQUENCIES = {"weekly": 7, "fortnightly": 14, "monthly": 30, "never": 0}
+# What each mapping must name, so a council editing the file cannot drop a button.
+_REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "cohort_labels": COHORTS,
+    "age_labels": AGE_BANDS,
+    "frequencies": tuple(FREQUENCIES),
+    "frequency_now": ("none", "every"),
+    "commands": COMMANDS,
+}
+
+
+@dataclass(frozen=True)
+class Texts:
+    welcome: str
+    who_are_you: str
+    cohort_labels: dict[str, str]
+    age_question: str
+    age_labels: dict[str, str]
+    you_chose: str
+    profile_saved: str
+    progress: str
+    done_button: str
+    skip_button: str
+    skipped: str
+    pick_one_first: str
+    stale_button: str
+    forged_button: str
+    not_understood: str
+    start_first: str
+    sorry: str
+    unknown_command: str
+    help_footer: str
+    privacy: str
+    mydata_caption: str
+    mydata_empty: str
+    mydata_filename: str
+    forgetme_confirm: str
+    forgetme_yes: str
+    forgetme_no: str
+    forgetme_done: str
+    forgetme_nothing: str
+    forgetme_cancelled: str
+    yousaid_title: str
+    yousaid_item: str
+    yousaid_empty: str
+    offer_ask: str
+    offer_coming_soon: str
+    settings: str
+    settings_frequency_question: str
+    settings_quiet_question: str
+    settings_saved: str
+    settings_change_profile: str
+    frequencies: dict[str, str]
+    frequency_now: dict[str, str]
+    quiet_label: str
+    stop: str
+    reminder: str
+    reminder_button: str
+    staff_alert: str
+    staff_alerts: str
+    staff_urgent: str
+    commands: dict[str, str]
+
+
+def _text(path: Path, value: object, item: str, line: int | None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DataFileError(path, "must be some text", line=line, item=item, fix="write the text")
+    return value.strip()
+
+
+@lru_cache(maxsize=4)
+def load_texts(path: Path = TEXTS_FILE) -> Texts:
+    data = require_mapping(path, load_yaml(path), "texts")
+    values: dict[str, object] = {}
+    for spec in fields(Texts):
+        name = spec.name
+        if name not in data:
+            raise DataFileError(path, "missing", item=name, fix=f"add a '{name}:' line")
+        raw = data[name]
+        if name in _REQUIRED_KEYS:
+            mapping = require_mapping(path, raw, name)
+            missing = [key for key in _REQUIRED_KEYS[name] if key not in mapping]
+            if missing:
+                raise DataFileError(
+                    path,
+                    f"no text for {missing[0]!r}",
+                    line=line_of(mapping),
+                    item=name,
+                    fix=f"add '{missing[0]}:' under '{name}:'",
+                )
+            values[name] = {
+                str(key): _text(path, text, f"{name}.{key}", line_of(mapping))
+                for key, text in mapping.items()
+            }
+        else:
+            values[name] = _text(path, raw, name, line_of(data))
+    return Texts(**values)  # type: ignore[arg-type]

@@ -1,0 +1,61 @@
+"""The local offer in the chat: /offer, and a care leaver's plain questions outside a check-in."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from fakes.telegram_api import FakeTelegram, heard_bot
+from sqlalchemy import select
+
+from bot.offer import load_offer_search
+from heard.wiring import Database
+from storage import models
+from storage.db import transaction
+
+LEAVER, TEEN = 5556001, 5556002
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+def test_care_leavers_questions_are_answered_from_the_offer(
+    database: Database, fake: FakeTelegram
+) -> None:
+    offer = load_offer_search()
+    if offer is None:
+        pytest.skip("the local offer search is not part of this build")
+
+    async def scenario() -> None:
+        async with heard_bot(database, fake, offer=offer) as bot:
+            await bot.join(LEAVER, who="A care leaver", age=None)
+            await bot.press(LEAVER, "Not now")
+            reply = await bot.type(LEAVER, "im skint, can i get help with money for college")
+            assert "bursary" in reply["text"].lower()
+            assert "What would you like to know" in (await bot.type(LEAVER, "/offer"))["text"]
+            reply = await bot.type(LEAVER, "where can i live when im 18")
+            assert "How to get it" in reply["text"] or "not sure" in reply["text"]
+            reply = await bot.type(LEAVER, "/offer staying put")
+            assert "Staying Put" in reply["text"]
+
+            await bot.join(TEEN)
+            await bot.press(TEEN, "Not now")
+            assert "didn't get that" in (await bot.type(TEEN, "what can i get"))["text"]
+
+    asyncio.run(scenario())
+    with transaction(database.sessions) as session:
+        logged = session.execute(select(models.OfferQuery.text, models.OfferQuery.channel)).all()
+    assert len(logged) == 3 and {channel for _, channel in logged} == {"telegram"}
+
+
+def test_without_the_offer_it_says_it_is_coming(database: Database, fake: FakeTelegram) -> None:
+    async def scenario() -> None:
+        async with heard_bot(database, fake, offer=None) as bot:
+            assert "Soon" in (await bot.type(LEAVER, "/offer"))["text"]
+
+    asyncio.run(scenario())
