@@ -1,0 +1,125 @@
+"""The safeguarding alerts queue: exact words to the safeguarding role only, every look audited."""
+
+from __future__ import annotations
+
+import test_web_staff_support as support
+from flask.testing import FlaskClient
+from test_web_staff_support import CHILD_WORDS, EMAILS, SCRIPT_WORDS, Seeded, csrf_token
+
+from heard.wiring import Database
+from storage.alert_queue import get_alert
+from storage.audit import audit_entries
+from storage.db import transaction
+
+# Fixtures shared with the other staff test modules.
+clients = support.clients
+fast_hashing = support.fast_hashing
+seeded = support.seeded
+staff_app = support.staff_app
+
+
+def _status(client: FlaskClient, alert_id: int, status: str, note: str = ""):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/staff/alerts/{alert_id}/status",
+        data={"status": status, "note": note, "csrf_token": csrf_token(client)},
+    )
+
+
+def test_the_queue_shows_the_words_escaped_and_records_the_look(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    page = clients["safeguarding"].get("/staff/alerts")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert CHILD_WORDS in body
+    assert "<script>alert(" not in body
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in body
+    assert body.index(CHILD_WORDS) < body.index("CANARY-SCRIPT")  # urgent first
+    with transaction(database.sessions) as session:
+        entry = audit_entries(session, "alert.queue_view")[0]
+    assert entry.actor == EMAILS["safeguarding"]
+    assert sorted(entry.detail["alert_ids"]) == sorted([seeded.alert_id, seeded.script_alert_id])
+
+
+def test_opening_an_alert_is_audited(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    page = clients["safeguarding"].get(f"/staff/alerts/{seeded.script_alert_id}")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "&lt;script&gt;" in body and "<script>alert(" not in body
+    assert f"/staff/alerts/{seeded.alert_id}" in body  # the same person's other alert
+    with transaction(database.sessions) as session:
+        views = audit_entries(session, "alert.view")
+    assert [(v.actor, v.target) for v in views] == [
+        (EMAILS["safeguarding"], f"alert:{seeded.script_alert_id}")
+    ]
+
+
+def test_status_moves_one_way_with_who_when_and_a_note(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    client, alert_id = clients["safeguarding"], seeded.alert_id
+    assert _status(client, alert_id, "acknowledged").status_code == 302
+    refused = _status(client, alert_id, "actioned")  # a note is needed from here on
+    assert refused.status_code == 400
+    assert "Say what was done" in refused.get_data(as_text=True)
+    assert (
+        _status(client, alert_id, "actioned", "Rang the social worker <b>today</b>").status_code
+        == 302
+    )
+    assert _status(client, alert_id, "new").status_code == 400  # never backwards
+    assert _status(client, alert_id, "closed", "Strategy meeting held").status_code == 302
+    assert _status(client, alert_id, "acknowledged").status_code == 400  # closed is final
+    with transaction(database.sessions) as session:
+        alert = get_alert(session, alert_id)
+        assert alert is not None
+        assert alert.status == "closed"
+        assert alert.acknowledged_by == EMAILS["safeguarding"] and alert.acknowledged_at
+        assert alert.closed_by == EMAILS["safeguarding"] and alert.closed_at
+        history = (alert.note or "").splitlines()
+        changes = [
+            (e.detail["before"], e.detail["after"]) for e in audit_entries(session, "alert.status")
+        ]
+    assert len(history) == 3
+    assert all(EMAILS["safeguarding"] in line and "UTC" in line for line in history)
+    assert "Rang the social worker <b>today</b>" in history[1]
+    assert changes == [
+        ("actioned", "closed"),
+        ("acknowledged", "actioned"),
+        ("new", "acknowledged"),
+    ]
+    page = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    assert "&lt;b&gt;today&lt;/b&gt;" in page and "This alert is closed" in page
+    done = client.get("/staff/alerts?show=done").get_data(as_text=True)
+    assert CHILD_WORDS in done
+
+
+def test_an_unknown_alert_is_not_found(clients: dict[str, FlaskClient], seeded: Seeded) -> None:
+    assert clients["safeguarding"].get("/staff/alerts/99999").status_code == 404
+    assert _status(clients["safeguarding"], 99999, "acknowledged").status_code == 404
+    # Other roles learn nothing, not even whether it exists.
+    assert clients["admin"].get("/staff/alerts/99999").status_code == 403
+    assert clients["admin"].get(f"/staff/alerts/{seeded.alert_id}").status_code == 403
+
+
+def test_only_the_safeguarding_menu_counts_alerts(
+    clients: dict[str, FlaskClient], seeded: Seeded
+) -> None:
+    safeguarding = clients["safeguarding"].get("/staff/alerts").get_data(as_text=True)
+    assert "2 new" in safeguarding and "badge-urgent" in safeguarding
+    for role, page in (("participation", "/staff/you-said"), ("admin", "/staff/accounts")):
+        body = clients[role].get(page).get_data(as_text=True)
+        assert "new</span>" not in body and "/staff/alerts" not in body, role
+
+
+def test_words_removed_by_retention_say_so(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    with transaction(database.sessions) as session:
+        alert = get_alert(session, seeded.alert_id)
+        assert alert is not None
+        alert.text = None
+    body = clients["safeguarding"].get(f"/staff/alerts/{seeded.alert_id}").get_data(as_text=True)
+    assert "removed after the retention period" in body
+    assert SCRIPT_WORDS not in body

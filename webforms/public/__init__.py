@@ -1,0 +1,21 @@
+"""The public side of the web app: survey links, web chat, local offer, "you said, we did".
+
+Nothing here needs a login. Who someone is comes only from a random cookie or
+an invite link, turned into a keyed pseudonym by surveys.people.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_public(app: Flask) -> None:
+    from webforms.public.chat import chat_blueprint
+    from webforms.public.offer_pages import offer_blueprint
+    from webforms.public.survey_form import survey_blueprint
+    from webforms.public.views import message_html
+    from webforms.public.you_said import you_said_blueprint
+
+    for blueprint in (survey_blueprint, chat_blueprint, offer_blueprint, you_said_blueprint):
+        app.register_blueprint(blueprint)
+    app.add_template_filter(message_html, "public_message")

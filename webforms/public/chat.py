@@ -1,0 +1,241 @@
+"""The web chat at /chat: the bot's conversation in a browser, for people without Telegram.
+
+A person is only a random chat cookie, turned into a keyed pseudonym. Check-ins
+go through the same engine as Telegram and the survey form, so the answers are
+one data set; anything else typed is a local-offer question. No transcript is
+kept: each page shows the last exchange, and chat.js (optional) keeps the
+earlier ones on screen until the tab is closed.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+
+from surveys.engine import EngineError, Reply
+from surveys.messages import normalise
+from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
+from webforms.public import my_data, services
+from webforms.public.cookies import (
+    CHAT_COOKIE,
+    DeviceId,
+    existing_device,
+    forget,
+    form_nonce,
+    new_nonce,
+    read_device,
+    remember,
+)
+from webforms.public.offer_answers import OfferReply, ask_offer
+from webforms.public.views import prompt_view, reply_view
+
+chat_blueprint = Blueprint("public_chat", __name__)
+COOKIE_PATH = "/chat"
+START_WORDS = frozenset({"start", "check in", "checkin", "check-in", "begin", "survey"})
+COMMANDS = ("back", "skip", "stop")
+
+COHORT_LABELS = {
+    "child_in_care": "I'm in care",
+    "care_leaver": "I've left care, or I'm leaving soon",
+    "carer": "I'm a foster carer",
+}
+BAND_LABELS = {"4-7": "4 to 7", "8-11": "8 to 10", "11-17": "11 to 17"}
+GREETING = (
+    "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
+    "or ask me anything about the help care leavers can get (the local offer)."
+)
+
+
+def _page(template: str, status: int = 200, device: DeviceId | None = None, **context) -> Response:
+    response = make_response(render_template(template, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    if device is not None:
+        remember(response, CHAT_COOKIE, device, COOKIE_PATH)
+    return response
+
+
+def _person() -> tuple[str, Profile] | None:
+    device = existing_device(CHAT_COOKIE)
+    if device is None:
+        return None
+    pseudonym = services.people().pseudonym("webchat", device)
+    profile = services.people().profile(pseudonym)
+    if profile is None or not profile.complete:
+        return None
+    return pseudonym, profile
+
+
+def _start_page(device: DeviceId | None = None, cohort: str | None = None, error: str = ""):
+    bands = [(band, BAND_LABELS.get(band, band)) for band in AGE_BANDS_FOR.get(cohort or "", ())]
+    return _page(
+        "public/chat_start.html",
+        400 if error else 200,
+        device=device,
+        cohorts=COHORT_LABELS,
+        cohort=cohort,
+        bands=bands,
+        error=error,
+    )
+
+
+def _chat_page(
+    reply: Reply,
+    *,
+    said: str | None = None,
+    offer: OfferReply | None = None,
+    greeting: bool = False,
+) -> Response:
+    active = reply.state == "active" and reply.prompt is not None
+    return _page(
+        "public/chat.html",
+        reply=reply,
+        view=reply_view(reply),
+        prompt=prompt_view(reply.prompt) if active and reply.prompt else None,
+        paused=reply.state == "paused",
+        said=said,
+        offer=offer,
+        greeting=GREETING if greeting else None,
+        offer_available=services.offer_search() is not None,
+        nonce=new_nonce(),
+    )
+
+
+@chat_blueprint.get("/chat")
+def chat() -> Response:
+    person = _person()
+    if person is None:
+        return _start_page()
+    reply = services.engine().current(person[0])
+    if reply.state == "none":
+        return _chat_page(Reply(state="none"), greeting=True)
+    return _chat_page(reply)
+
+
+@chat_blueprint.get("/chat/start")
+def start() -> Response:
+    return _start_page()
+
+
+@chat_blueprint.post("/chat/start")
+def choose_profile() -> Response:
+    device = read_device(CHAT_COOKIE)
+    cohort = request.form.get("cohort", "")
+    if cohort not in AGE_BANDS_FOR:
+        return _start_page(device, error="Please choose one of these.")
+    bands = AGE_BANDS_FOR[cohort]
+    band = request.form.get("age_band") or (bands[0] if len(bands) == 1 else "")
+    if not band:
+        return _start_page(device, cohort=cohort)
+    try:
+        check_profile(cohort, band)
+    except ProfileError:
+        return _start_page(device, cohort=cohort, error="Please choose one of these ages.")
+    people = services.people()
+    people.set_profile(
+        people.pseudonym("webchat", device.value), "webchat", cohort=cohort, age_band=band
+    )
+    response = redirect(url_for("public_chat.chat"), code=303)
+    return remember(response, CHAT_COOKIE, device, COOKIE_PATH)
+
+
+@chat_blueprint.post("/chat")
+def send() -> Response:
+    person = _person()
+    if person is None:
+        return redirect(url_for("public_chat.chat"), code=303)
+    pseudonym, profile = person
+    engine = services.engine()
+    nonce = form_nonce()
+    update_key = ("webchat", nonce) if nonce else None
+    action = request.form.get("action", "")
+    choice = ",".join(v for v in request.form.getlist("choice") if v)
+    text = request.form.get("text", "")
+    if action in ("begin", "resume"):
+        return _begin(pseudonym, said="Carry on" if action == "resume" else "Start a check-in")
+    now = engine.current(pseudonym)
+    in_checkin = now.state == "active" and now.prompt is not None
+    if action in COMMANDS and in_checkin:
+        reply = engine.handle(pseudonym, text=action, update_key=update_key)
+        return _after(pseudonym, reply, said=action.capitalize())
+    if choice and in_checkin and now.prompt is not None:
+        step = request.form.get("step", "")
+        reply = engine.handle(pseudonym, choice=choice, step=step, update_key=update_key)
+        return _after(pseudonym, reply, said=_choice_words(now, choice))
+    if not text.strip():
+        return _chat_page(now) if now.state != "none" else _chat_page(now, greeting=True)
+    if in_checkin:
+        reply = engine.handle(pseudonym, text=text, update_key=update_key)
+        return _after(pseudonym, reply, said=text)
+    word = normalise(text)
+    if word in START_WORDS:
+        return _begin(pseudonym, said=text)
+    if engine.messages.command(text) == "help":
+        return _chat_page(Reply(state=now.state, messages=(engine.messages.help,)), said=text)
+    offer = ask_offer(
+        text,
+        channel="webchat",
+        pseudonym=pseudonym,
+        cohort=profile.cohort,
+        age_band=profile.age_band,
+    )
+    shown = now if now.state == "paused" else Reply(state="none")
+    return _chat_page(shown, said=text, offer=offer)
+
+
+def _begin(pseudonym: str, said: str) -> Response:
+    try:
+        reply = services.engine().begin(pseudonym, channel="webchat")
+    except EngineError as error:
+        return _chat_page(Reply(state="none", messages=(str(error),)), said=said)
+    return _chat_page(reply, said=said)
+
+
+def _after(pseudonym: str, reply: Reply, said: str) -> Response:
+    if reply.state == "duplicate":
+        reply = services.engine().current(pseudonym)
+    return _chat_page(reply, said=said)
+
+
+def _choice_words(now: Reply, choice: str) -> str:
+    labels = {c.value: c.display for c in (now.prompt.choices if now.prompt else ())}
+    return ", ".join(labels.get(value, value) for value in choice.split(","))
+
+
+# ---------------------------------------------------------------- see or delete my answers
+
+
+def _urls() -> my_data.Urls:
+    return my_data.Urls(
+        page=url_for("public_chat.my_data_page"),
+        download=url_for("public_chat.my_data_download"),
+        delete=url_for("public_chat.my_data_delete"),
+        back=url_for("public_chat.chat"),
+    )
+
+
+@chat_blueprint.get("/chat/my-data")
+def my_data_page() -> Response:
+    person = _person()
+    if person is None:
+        return redirect(url_for("public_chat.chat"), code=303)
+    return my_data.summary_page(person[0], base=_urls())
+
+
+@chat_blueprint.get("/chat/my-data.json")
+def my_data_download() -> Response:
+    person = _person()
+    if person is None:
+        return redirect(url_for("public_chat.chat"), code=303)
+    return my_data.download(person[0])
+
+
+@chat_blueprint.route("/chat/my-data/delete", methods=["GET", "POST"])
+def my_data_delete() -> Response:
+    person = _person()
+    if person is None:
+        return redirect(url_for("public_chat.chat"), code=303)
+    if request.method == "GET":
+        return my_data.confirm_page(base=_urls())
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("public_chat.my_data_page"), code=303)
+    response = my_data.erase(person[0], back_url=url_for("public_chat.chat"))
+    return forget(response, CHAT_COOKIE, COOKIE_PATH)

@@ -1,0 +1,78 @@
+"""Random, unguessable cookies that stand in for a device: no account, no name.
+
+A survey link is bound to the device cookie that first opened it; the web chat
+knows a person only by its own chat cookie. Only hashes of these values reach
+the database (keyed pseudonyms or per-invite SHA-256), never the values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import Response, request
+
+from webforms.public.services import config
+
+DEVICE_COOKIE = "heard_device"
+CHAT_COOKIE = "heard_chat"
+COOKIE_DAYS = 180
+_VALID = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+@dataclass(frozen=True)
+class DeviceId:
+    value: str
+    is_new: bool
+
+
+def read_device(name: str) -> DeviceId:
+    """This browser's id from cookie `name`, or a fresh one to set on the response."""
+    raw = request.cookies.get(name, "")
+    if _VALID.match(raw):
+        return DeviceId(raw, False)
+    return DeviceId(secrets.token_urlsafe(32), True)
+
+
+def existing_device(name: str) -> str | None:
+    raw = request.cookies.get(name, "")
+    return raw if _VALID.match(raw) else None
+
+
+def remember(response: Response, name: str, device: DeviceId, path: str) -> Response:
+    if device.is_new:
+        response.set_cookie(
+            name,
+            device.value,
+            max_age=COOKIE_DAYS * 24 * 3600,
+            path=path,
+            secure=config().secure_cookies,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def forget(response: Response, name: str, path: str) -> Response:
+    response.delete_cookie(name, path=path, secure=config().secure_cookies, samesite="Lax")
+    return response
+
+
+def invite_device_hash(invite_id: int, device: str) -> str:
+    """Per-invite, so the same phone's two links cannot be linked in the database."""
+    return hashlib.sha256(f"{invite_id}:{device}".encode()).hexdigest()
+
+
+def new_nonce() -> str:
+    """One per rendered form: a double-submitted form then changes nothing twice."""
+    return secrets.token_urlsafe(18)
+
+
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,48}$")
+
+
+def form_nonce() -> str | None:
+    raw = request.form.get("nonce", "")
+    return raw if _NONCE.match(raw) else None

@@ -1,0 +1,87 @@
+"""Answering a local-offer question from the web chat or the search page.
+
+Typed words pass the safeguarding check first, as every typed message does. The
+question is logged without the asker, so the participation team sees what the
+offer could not answer; a message that raised a safeguarding concern is not
+logged there, because those words belong only in the alerts queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.safeguarding import detect, safeguarding_reply
+from storage.db import transaction
+from storage.offer_queries import record_offer_query
+from surveys.definition import TEXT_MAX_LENGTH
+from surveys.safeguarding_seam import FreeTextContext, check_free_text
+from webforms.public import services
+
+TOO_LONG = (
+    "Thank you for writing so much! I can take up to 2,000 characters in one go. "
+    "Could you make it a bit shorter and ask again?"
+)
+NOT_AVAILABLE = (
+    "Sorry, I can't look things up in the local offer right now. Your PA or social worker "
+    "can tell you what help there is."
+)
+
+
+@dataclass(frozen=True)
+class OfferReply:
+    text: str
+    answer: Any | None = None  # localoffer.search.OfferAnswer
+    alert: str | None = None
+    alert_urgent: bool = False
+
+
+def ask_offer(
+    text: str,
+    *,
+    channel: str,
+    pseudonym: str | None = None,
+    cohort: str | None = None,
+    age_band: str | None = None,
+) -> OfferReply:
+    """Check the words for a disclosure, then search the offer and log the question."""
+    text = text.strip()
+    if len(text) > TEXT_MAX_LENGTH:
+        return OfferReply(TOO_LONG)
+    alert, urgent = _safeguarding(text, channel, pseudonym, cohort, age_band)
+    search = services.offer_search()
+    if search is None:
+        return OfferReply(NOT_AVAILABLE, alert=alert, alert_urgent=urgent)
+    answer = search.ask(text)
+    if alert is None:
+        with transaction(services.sessions()) as session:
+            record_offer_query(
+                session,
+                text=text,
+                channel=channel,
+                answer_ids=list(answer.answer_ids),
+                top_score=answer.top_score,
+                confident=answer.confident,
+                age=answer.age,
+            )
+    return OfferReply(answer.reply_text(), answer=answer, alert=alert, alert_urgent=urgent)
+
+
+def _safeguarding(
+    text: str, channel: str, pseudonym: str | None, cohort: str | None, age_band: str | None
+) -> tuple[str | None, bool]:
+    """A known person (chat) raises an alert; an anonymous search only gets the help."""
+    if pseudonym is not None:
+        with transaction(services.sessions()) as session:
+            outcome = check_free_text(
+                session,
+                text,
+                FreeTextContext(
+                    pseudonym=pseudonym, channel=channel, cohort=cohort, age_band=age_band
+                ),
+            )
+        return (outcome.reply, outcome.urgent) if outcome else (None, False)
+    disclosure = detect(text)
+    if disclosure is None or not disclosure.flag:
+        return None, False
+    return safeguarding_reply(disclosure, cohort), disclosure.level == "urgent"

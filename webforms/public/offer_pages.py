@@ -1,0 +1,64 @@
+"""The care leavers' local offer on the web: browse by area, read an entry, search.
+
+The same OfferSearch answers the chat, the bot and this page, so a question
+gets the same answer wherever it is asked.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from webforms.public import services
+from webforms.public.offer_answers import ask_offer
+
+offer_blueprint = Blueprint("public_offer", __name__)
+
+
+def _offer():  # type: ignore[no-untyped-def]
+    found = services.offer()
+    if found is None:
+        abort(503, "The local offer is not available right now.")
+    return found
+
+
+def _area_labels() -> dict[str, str]:
+    from localoffer.catalogue import AREA_LABELS
+
+    return AREA_LABELS
+
+
+@offer_blueprint.get("/offer")
+def areas() -> str:
+    offer = _offer()
+    labels = _area_labels()
+    listed = [(area, labels[area], len(offer.by_area(area))) for area in offer.areas()]
+    return render_template("public/offer_areas.html", areas=listed)
+
+
+@offer_blueprint.get("/offer/search")
+def search() -> str:
+    _offer()
+    query = request.args.get("q", "").strip()
+    reply = ask_offer(query, channel="web") if query else None
+    return render_template(
+        "public/offer_search.html", query=query, reply=reply, labels=_area_labels()
+    )
+
+
+@offer_blueprint.get("/offer/entry/<entry_id>")
+def entry(entry_id: str) -> str:
+    found = _offer().get(entry_id)
+    if found is None:
+        abort(404)
+    return render_template("public/offer_entry.html", entry=found)
+
+
+@offer_blueprint.get("/offer/<area>")
+def area(area: str) -> str:
+    offer = _offer()
+    labels = _area_labels()
+    if area not in labels:
+        abort(404)
+    return render_template(
+        "public/offer_area.html", area=area, label=labels[area], entries=offer.by_area(area)
+    )

@@ -1,0 +1,219 @@
+"""Signing staff in and out: argon2 passwords, lockout, a per-address limit, all audited.
+
+After 5 wrong passwords an account is locked for 15 minutes (kept in the
+database, so it holds across restarts and processes); 10 failures from one
+address in 10 minutes stop that address for a while whatever the account. Every
+attempt, good or bad, is written to the audit log with the reason, never the
+password. Every refusal reads the same, so the page never says which accounts exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from storage.audit import audit
+from storage.db import transaction
+from storage.models import StaffUser, utcnow
+from storage.staff import find_staff
+from storage.staff_accounts import (
+    get_staff,
+    is_locked,
+    record_failed_login,
+    record_successful_login,
+)
+from webforms.staff.blueprint import client_address, sessions, staff
+from webforms.staff.forms import LoginForm
+from webforms.staff.passwords import hash_password, needs_rehash, verify_password
+from webforms.staff.ratelimit import FailureLimiter
+from webforms.staff.roles import SIGNED_IN_AT, open_to_all, signed_in
+
+MAX_FAILURES = 5
+LOCK_FOR = timedelta(minutes=15)
+LIMITER_KEY = "heard.staff.login_limiter"
+REFUSED = (
+    "That email and password did not work. After 5 wrong tries an account is locked "
+    "for 15 minutes; an administrator can unlock it sooner."
+)
+_EMAIL_LIKE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}$")
+
+HOME_FOR_ROLE = {
+    "participation": "staff.dashboard",
+    "safeguarding": "staff.alerts",
+    "admin": "staff.accounts",
+}
+
+
+class StaffPrincipal(UserMixin):
+    """The signed-in person as the app holds them between requests: no password, no hash."""
+
+    def __init__(self, user_id: int, email: str, role: str, fingerprint: str) -> None:
+        self.id, self.email, self.role, self.fingerprint = user_id, email, role, fingerprint
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.fingerprint}"
+
+
+def _fingerprint(user: StaffUser) -> str:
+    """Changes when the password or role changes, which ends that person's other sessions."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"{user.password_hash}|{user.role}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+
+
+def _principal(user: StaffUser) -> StaffPrincipal:
+    return StaffPrincipal(user.id, user.email, user.role, _fingerprint(user))
+
+
+def load_principal(user_id: str) -> StaffPrincipal | None:
+    """Flask-Login's user_loader: a deactivated account or a stale session signs out."""
+    raw_id, _, fingerprint = user_id.partition(":")
+    if not raw_id.isdigit():
+        return None
+    with transaction(sessions()) as db:
+        user = get_staff(db, int(raw_id))
+        if user is None or not user.active:
+            return None
+        principal = _principal(user)
+    return principal if hmac.compare_digest(principal.fingerprint, fingerprint) else None
+
+
+def init_login(app: Flask) -> None:
+    manager = LoginManager()
+    manager.login_view = "staff.login"
+    manager.login_message = "Please sign in to see that page."
+    manager.login_message_category = "info"
+    manager.session_protection = "strong"
+    manager.user_loader(load_principal)
+    manager.init_app(app)
+    app.extensions[LIMITER_KEY] = FailureLimiter(limit=10, window=600.0)
+
+
+def _limiter() -> FailureLimiter:
+    return current_app.extensions[LIMITER_KEY]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    principal: StaffPrincipal | None
+    reason: str  # ok | unknown_account | inactive | locked | bad_password | locked_now
+
+
+def authenticate(db: Session, email: str, password: str) -> Attempt:
+    """Check one sign-in and record its effect on the account (failures, lock, last login)."""
+    now = utcnow()
+    user = find_staff(db, email)
+    if user is None:
+        verify_password(None, password)  # same cost as a real check
+        return Attempt(None, "unknown_account")
+    if not user.active:
+        verify_password(user.password_hash, password)
+        return Attempt(None, "inactive")
+    if is_locked(user, now):
+        verify_password(user.password_hash, password)
+        return Attempt(None, "locked")
+    if not verify_password(user.password_hash, password):
+        locked = record_failed_login(
+            db, user, now=now, max_failures=MAX_FAILURES, lock_for=LOCK_FOR
+        )
+        return Attempt(None, "locked_now" if locked else "bad_password")
+    fresh = hash_password(password) if needs_rehash(user.password_hash) else None
+    record_successful_login(db, user, now=now, new_password_hash=fresh)
+    return Attempt(_principal(user), "ok")
+
+
+def _audit_name(email: str) -> str:
+    """What the audit log records as the actor: the typed email, never other typed text."""
+    cleaned = email.strip().lower()
+    return cleaned if _EMAIL_LIKE.match(cleaned) else "(not an email address)"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path inside the staff area: a sign-in link must not send anyone elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/staff") or "\\" in target:
+        return None
+    return target
+
+
+def home_url() -> str:
+    return url_for(HOME_FOR_ROLE.get(current_user.role, "staff.login"))
+
+
+@staff.route("/login", methods=["GET", "POST"])
+@open_to_all
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(home_url())
+    form = LoginForm()
+    if request.method == "POST":
+        address = client_address()
+        limiter = _limiter()
+        if limiter.blocked(address):
+            with transaction(sessions()) as db:
+                audit(
+                    db,
+                    _audit_name(form.email.data or ""),
+                    "login.failure",
+                    reason="rate_limited",
+                    address=address,
+                )
+            minutes = max(1, limiter.retry_after(address) // 60)
+            message = (
+                f"Too many sign-in attempts from this connection. "
+                f"Please wait {minutes} minute(s) and try again."
+            )
+            return render_template("staff/login.html", form=form, refused=message), 429
+        if form.validate_on_submit():
+            email, password = form.email.data or "", form.password.data or ""
+            with transaction(sessions()) as db:
+                attempt = authenticate(db, email, password)
+                action = "login.success" if attempt.principal else "login.failure"
+                audit(db, _audit_name(email), action, reason=attempt.reason, address=address)
+            if attempt.principal is None:
+                limiter.fail(address)
+                return render_template("staff/login.html", form=form, refused=REFUSED), 200
+            session.clear()  # a new session id for the signed-in person
+            login_user(attempt.principal)
+            session[SIGNED_IN_AT] = time.time()
+            return redirect(_safe_next(request.args.get("next")) or home_url())
+    return render_template("staff/login.html", form=form, refused=None)
+
+
+@staff.post("/logout")
+@signed_in
+def logout() -> Response:
+    with transaction(sessions()) as db:
+        audit(db, str(current_user.email), "logout", address=client_address())
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("staff.login"))
+
+
+@staff.get("/")
+@signed_in
+def home() -> Response:
+    return redirect(home_url())

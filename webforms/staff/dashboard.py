@@ -1,0 +1,185 @@
+"""The participation team's dashboard and themes page, drawn from analysis's suppressed report.
+
+The pages show the council's measure the way its KPI reports do: actual
+against target with the period stated, n and interval, RAG, the direction
+against last period, and a sentence. Every figure comes from a `SafeKpi` or
+`SafeStat`, so a small cell arrives here already reading "fewer than 5".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import flash, render_template
+from markupsafe import Markup
+
+from analysis.kpi import percent
+from analysis.periods import Period
+from analysis.report import Report, cell_label, value_words
+from analysis.safeguarding import detect
+from analysis.scrub import scrub_quote
+from analysis.suppression import SafeKpi, SafeStat
+from storage.db import transaction
+from storage.offer_queries import unanswered_offer_queries
+from webforms.staff.blueprint import sessions, staff, web_config
+from webforms.staff.charts import Point, trend_svg
+from webforms.staff.figures import chosen_period, period_choices, report_for, today
+from webforms.staff.roles import roles_required
+from webforms.staff.themes import theme_label
+
+# The breakdowns the dashboard opens by default; the rest sit in closed <details>.
+OPEN_BREAKDOWNS = ("survey", "cohort", "age_band", "domain", "question")
+RAG_WORDS = {"green": "Green: on target", "amber": "Amber: within tolerance", "red": "Red"}
+OFFER_QUESTIONS_SHOWN = 30
+
+
+def pct(value: float | int | None) -> str:
+    return "" if value is None else f"{percent(float(value))}%"
+
+
+def interval(cell: SafeKpi) -> str:
+    if cell.ci_low is None or cell.ci_high is None:
+        return ""
+    return f"{percent(cell.ci_low)}%–{percent(cell.ci_high)}%"
+
+
+def direction_words(cell: SafeKpi, last: str) -> str:
+    """↑/↓/→ against last period, as published; nothing when no comparison may be shown."""
+    if cell.rate is None:
+        return ""
+    if cell.direction is None or cell.previous_rate is None:
+        return f"No comparison with {last}"
+    if cell.direction == "same":
+        return f"→ Same as {last} ({pct(cell.previous_rate)})"
+    arrow = "↑ Up" if cell.direction == "up" else "↓ Down"
+    note = "significant" if cell.significant else "not significant"
+    return f"{arrow} from {pct(cell.previous_rate)} {last} ({note})"
+
+
+def theme_trend(cell: SafeStat) -> str:
+    """How a theme's share of comments moved since last period, from the published shares."""
+    now, before = cell.value("share"), cell.value("previous_share")
+    if now is None:
+        return ""
+    if before is None:
+        return "No comparison"
+    change = percent(float(now)) - percent(float(before))
+    if change == 0:
+        return f"→ Same ({pct(before)})"
+    return f"{'↑' if change > 0 else '↓'} from {pct(before)}"
+
+
+@dataclass(frozen=True)
+class OfferQuestion:
+    text: str
+    times: int
+    last_asked: datetime
+
+
+def offer_questions(period: Period) -> tuple[list[OfferQuestion], int]:
+    """Local-offer questions Heard could not answer in the period, grouped, scrubbed.
+
+    A question that reads as a disclosure is left out here (it is the safeguarding
+    team's, not the participation team's); the second value says how many were.
+    """
+    start, end = period.utc_bounds(web_config().timezone)
+    with transaction(sessions()) as db:
+        rows = [
+            (row.text, row.created_at)
+            for row in unanswered_offer_queries(db, since=start, limit=500)
+            if row.created_at < end
+        ]
+    held_back = 0
+    counts: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    last: dict[str, datetime] = {}
+    for text, when in rows:
+        if detect(text) is not None:
+            held_back += 1
+            continue
+        key = " ".join(text.lower().split())
+        counts[key] += 1
+        shown.setdefault(key, scrub_quote(text).strip())
+        last[key] = max(last.get(key, when), when)
+    questions = [
+        OfferQuestion(shown[key], times, last[key])
+        for key, times in counts.most_common(OFFER_QUESTIONS_SHOWN)
+    ]
+    return questions, held_back
+
+
+def _chart(report: Report) -> Markup:
+    cells = {cell.key.get("month"): cell for cell in report.monthly}
+    points = [Point(f"{m.start:%b %Y}", cells.get(m.label)) for m in report.months]
+    return trend_svg(points, report.options.target, "trend", "Satisfied or better, month by month")
+
+
+def _page_helpers(report: Report) -> dict[str, Any]:
+    last = report.period.last
+    return {
+        "label": lambda cell: cell_label(cell, report.labels),
+        "words": lambda dimension, value: value_words(dimension, value, report.labels),
+        "pct": pct,
+        "interval": interval,
+        "direction": lambda cell: direction_words(cell, last),
+        "theme_label": theme_label,
+        "theme_trend": theme_trend,
+        "rag_words": RAG_WORDS,
+        "target_pct": percent(report.options.target),
+        "threshold": report.options.threshold,
+    }
+
+
+def _period_or_flash() -> Period:
+    period, problem = chosen_period()
+    if problem:
+        flash(f"{problem} Showing this quarter so far instead.", "error")
+    return period
+
+
+@staff.get("/dashboard")
+@roles_required("participation")
+def dashboard() -> str:
+    period = _period_or_flash()
+    report = report_for(period)
+    questions, held_back = offer_questions(period)
+    sentiment: dict[str, list[SafeStat]] = {}
+    for cell in report.themes.sentiment:
+        sentiment.setdefault(cell.key["theme"], []).append(cell)
+    return render_template(
+        "staff/dashboard.html",
+        report=report,
+        period=period,
+        choices=period_choices(today()),
+        chart=_chart(report),
+        offer_questions=questions,
+        offer_held_back=held_back,
+        sentiment=sentiment,
+        open_breakdowns=OPEN_BREAKDOWNS,
+        **_page_helpers(report),
+    )
+
+
+@staff.get("/themes")
+@roles_required("participation")
+def themes() -> str:
+    period = _period_or_flash()
+    report = report_for(period)
+    sentiment: dict[str, list[SafeStat]] = {}
+    for cell in report.themes.sentiment:
+        sentiment.setdefault(cell.key["theme"], []).append(cell)
+    by_cohort: dict[str, list[SafeStat]] = {}
+    for cell in report.themes.by_cohort:
+        by_cohort.setdefault(cell.key["theme"], []).append(cell)
+    return render_template(
+        "staff/themes.html",
+        report=report,
+        period=period,
+        choices=period_choices(today()),
+        sentiment=sentiment,
+        by_cohort=by_cohort,
+        **_page_helpers(report),
+    )

@@ -1,0 +1,99 @@
+"""The staff forms (Flask-WTF), each carrying its CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from storage.models import STAFF_ROLES
+from storage.you_said import WE_DID_MAX, YOU_SAID_MAX
+from webforms.staff.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from webforms.staff.themes import theme_choices
+
+try:  # WTForms 3.3 wants SelectChoice; older versions take (value, label) pairs
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    SelectChoice = None
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+NOTE_MAX = 2000
+ROLE_WORDS = {
+    "participation": "Participation: dashboard, reports, you said we did, invite links",
+    "safeguarding": "Safeguarding: the alerts queue",
+    "admin": "Admin: staff accounts, local offer, surveys",
+}
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """Select options in whichever form the installed WTForms prefers."""
+    if SelectChoice is None:  # pragma: no cover
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        "Email", validators=[DataRequired("Enter your email address."), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+
+
+class AlertStatusForm(FlaskForm):
+    status = SelectField("New status", choices=[])
+    note = TextAreaField(
+        "Note: what you did, or why",
+        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX}.")],
+    )
+
+
+class YouSaidForm(FlaskForm):
+    theme = SelectField("Theme", choices=choices(theme_choices()))
+    you_said = TextAreaField(
+        "You said",
+        validators=[
+            DataRequired("Write what young people told you."),
+            Length(max=YOU_SAID_MAX, message=f"Keep this under {YOU_SAID_MAX} characters."),
+        ],
+    )
+    we_did = TextAreaField(
+        "We did",
+        validators=[
+            DataRequired("Write what the council did or is doing."),
+            Length(max=WE_DID_MAX, message=f"Keep this under {WE_DID_MAX} characters."),
+        ],
+    )
+    published = BooleanField("Publish now (young people can see it)", default=True)
+
+
+class StaffAddForm(FlaskForm):
+    email = StringField(
+        "Email",
+        validators=[
+            DataRequired("Enter their work email address."),
+            Length(max=254),
+            Regexp(EMAIL_PATTERN, message="Enter an email address like name@council.gov.uk."),
+        ],
+    )
+    role = SelectField("Role", choices=choices((role, ROLE_WORDS[role]) for role in STAFF_ROLES))
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Password again",
+        validators=[EqualTo("password", message="The two passwords are not the same.")],
+    )

@@ -1,0 +1,95 @@
+"""Who may use which staff page, checked on the server for every request.
+
+Every view on the staff blueprint says who may use it with `roles_required(...)`
+or `open_to_all`. The blueprint's guard refuses any view that says neither, so a
+new page that forgets is closed, not open. Roles do not nest: an admin manages
+accounts, the local offer and surveys, but is not let into the alerts queue
+(a child's exact words) or the dashboard unless given that role's account, on
+the principle that each person sees only what their job needs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, current_app, request, session
+from flask_login import current_user, logout_user
+
+from storage.models import STAFF_ROLES
+
+ROLES_ATTR = "_heard_staff_roles"
+OPEN_ATTR = "_heard_staff_open"
+ANY_ROLE: frozenset[str] = frozenset(STAFF_ROLES)
+SIGNED_IN_AT = "heard_staff_signed_in_at"
+MAX_SESSION_SECONDS = 12 * 60 * 60  # one working day, then sign in again
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def _refusal() -> Any:
+    """None when the current person may go on; otherwise the response that stops them."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, OPEN_ATTR, False):
+        return None
+    roles: frozenset[str] | None = getattr(view, ROLES_ATTR, None)
+    if roles is None:
+        abort(403)  # a staff view that never said who may use it
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int | float) or (
+        time.time() - signed_in_at > MAX_SESSION_SECONDS
+    ):
+        logout_user()
+        session.clear()
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    if current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def guard() -> Any:
+    """The staff blueprint's before_request: the one check every staff request passes."""
+    return _refusal()
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    """Only staff with one of `roles` may use the view; the view checks again itself."""
+    unknown = set(roles) - ANY_ROLE
+    if not roles or unknown:
+        raise ValueError(f"roles must be some of {', '.join(STAFF_ROLES)}")
+    allowed = frozenset(roles)
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            refusal = _refusal()
+            if refusal is not None:
+                return refusal
+            return view(*args, **kwargs)
+
+        setattr(checked, ROLES_ATTR, allowed)
+        return checked  # type: ignore[return-value]
+
+    return decorate
+
+
+def signed_in(view: View) -> View:
+    """Any signed-in staff member, whatever their role (home, sign out)."""
+    return roles_required(*STAFF_ROLES)(view)
+
+
+def open_to_all(view: View) -> View:
+    """No sign-in needed: only the sign-in page itself."""
+    setattr(view, OPEN_ATTR, True)
+    return view
+
+
+def allowed_roles(view: Callable[..., Any]) -> frozenset[str] | None:
+    """The roles a view declared (None: open to all), for the route-by-role tests."""
+    if getattr(view, OPEN_ATTR, False):
+        return None
+    return getattr(view, ROLES_ATTR, frozenset())
