@@ -1,0 +1,1 @@
+"""The demo: a realistic synthetic council, built by composing every package."""

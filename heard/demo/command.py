@@ -1,0 +1,68 @@
+"""`heard demo`: build the synthetic council (once) and serve it."""
+
+from __future__ import annotations
+
+import argparse
+
+from heard.demo.build import build_demo, estimate_answers_per_scale
+from heard.demo.logins import demo_password, ensure_demo_logins
+from heard.settings import Settings, describe_database
+from heard.wiring import Database, open_database
+from storage.bulk import delete_all_activity
+from storage.db import transaction
+from storage.status import counts_by_survey_and_cohort, totals
+
+
+def run_demo(args: argparse.Namespace, settings: Settings) -> int:
+    database = open_database(settings)
+    with transaction(database.sessions) as session:
+        existing = totals(session)["answers"]
+    if existing and args.fresh:
+        with database.engine.connect() as connection:
+            delete_all_activity(connection)
+        existing = 0
+    if existing:
+        print(
+            f"Using the demo data already in {settings.data_dir} ({existing:,} answers). "
+            f"Add --fresh to build it again."
+        )
+    else:
+        scale = 1.0
+        if args.answers:
+            per_scale = estimate_answers_per_scale(args.seed)
+            scale = max(0.01, args.answers / max(1, per_scale))
+        print(f"Building a synthetic council (seed {args.seed}) ...", flush=True)
+        summary = build_demo(database, settings.pseudonym_key, seed=args.seed, scale=scale)
+        period = summary.period
+        last = period.month(period.months - 1)
+        print(
+            f"Built {summary.counts['answers']:,} answers from {summary.counts['respondents']:,} "
+            f"people ({summary.counts['survey_sessions']:,} check-ins, "
+            f"{summary.counts['comments']:,} comments) for {period.first_month:%B %Y} to "
+            f"{last:%B %Y} in {summary.seconds:.1f} s."
+        )
+    _print_summary(database, settings)
+    logins = ensure_demo_logins(database, settings.data_dir)
+    print(f"\nStaff sign-in: {settings.base_url}/staff/login")
+    for role, email in logins.items():
+        print(f"  {role:<14} {email}")
+    print(f"  password for all three: {demo_password(settings.data_dir)}  (demo only)")
+    if args.no_serve:
+        database.close()
+        return 0
+    from heard.serve import serve_web
+
+    return serve_web(settings, host=args.host, port=args.port, database=database)
+
+
+def _print_summary(database: Database, settings: Settings) -> None:
+    with transaction(database.sessions) as session:
+        rows = counts_by_survey_and_cohort(session)
+    print("\nCheck-ins by survey and who answered:")
+    for row in rows:
+        print(
+            f"  {row['survey']:<22} {row['cohort']:<14} {row['sessions']:>6} started  "
+            f"{row['completed']:>6} completed"
+        )
+    print(f"\nData: {settings.data_dir.resolve()}")
+    print(f"Database: {describe_database(settings.database_url)}")

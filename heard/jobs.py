@@ -1,0 +1,119 @@
+"""The scheduled jobs. Each opens its own database from settings, so it can run in any
+process, and each is idempotent, so a job run twice changes nothing the second time."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+
+from analysis.annotate import annotate_pending
+from heard.settings import Settings, load_settings
+from heard.wiring import open_database
+from storage.db import transaction
+from storage.models import utcnow
+from storage.retention import apply_retention
+from storage.surveys import close_idle_sessions
+from storage.updates import prune_processed
+
+log = logging.getLogger("heard.jobs")
+
+
+def job_settings(data_dir: str | None) -> Settings:
+    return load_settings(data_dir=Path(data_dir) if data_dir else None)
+
+
+def nightly_maintenance(data_dir: str | None = None) -> dict[str, int]:
+    """Retention, idle check-ins closed as partial, and any comments left unannotated."""
+    settings = job_settings(data_dir)
+    database = open_database(settings, upgrade_schema=False)
+    try:
+        now = utcnow()
+        with transaction(database.sessions) as session:
+            counts = apply_retention(session, now - timedelta(days=30 * settings.retention_months))
+            counts["idle_closed"] = close_idle_sessions(
+                session, now - timedelta(days=settings.session_idle_days)
+            )
+            counts["update_ids_pruned"] = prune_processed(session, now - timedelta(days=30))
+        counts["annotated"] = annotate_pending(database.sessions)
+        log.info("nightly maintenance: %s", counts)
+        return counts
+    finally:
+        database.close()
+
+
+def annotate_comments(data_dir: str | None = None) -> int:
+    """Themes and sentiment for new comments, so the dashboard is never far behind."""
+    settings = job_settings(data_dir)
+    database = open_database(settings, upgrade_schema=False)
+    try:
+        return annotate_pending(database.sessions)
+    finally:
+        database.close()
+
+
+def previous_month(today: date) -> str:
+    first = today.replace(day=1) - timedelta(days=1)
+    return f"{first:%Y-%m}"
+
+
+def previous_quarter(today: date) -> str:
+    quarter = (today.month - 1) // 3
+    year = today.year if quarter else today.year - 1
+    return f"{year}-Q{quarter if quarter else 4}"
+
+
+def _scheduled_report(data_dir: str | None, label: str) -> bool:
+    """Write the report for `label` in every format, unless it was already written."""
+    from analysis.periods import parse_period
+    from heard.report_command import write_report
+    from storage.audit import audit
+    from storage.reports import report_exists
+
+    settings = job_settings(data_dir)
+    database = open_database(settings, upgrade_schema=False)
+    try:
+        period = parse_period(label)
+        with transaction(database.sessions) as session:
+            if report_exists(session, kind=period.report_kind, period_label=period.label):
+                log.info("report for %s already written; nothing to do", label)
+                return False
+        for format in ("html", "json", "csv"):
+            write_report(database, settings, period, format, settings.data_dir / "reports")
+        with transaction(database.sessions) as session:
+            audit(session, "scheduler", "report", target=period.label)
+        log.info("report for %s written", label)
+        return True
+    finally:
+        database.close()
+
+
+def monthly_report(data_dir: str | None = None) -> bool:
+    settings = job_settings(data_dir)
+    return _scheduled_report(data_dir, previous_month(utcnow().astimezone(settings.tz).date()))
+
+
+def quarterly_report(data_dir: str | None = None) -> bool:
+    settings = job_settings(data_dir)
+    return _scheduled_report(data_dir, previous_quarter(utcnow().astimezone(settings.tz).date()))
+
+
+def send_reminders(data_dir: str | None = None) -> object:
+    """Check-in reminders by Telegram, outside quiet hours, never a second unanswered nudge."""
+    from heard.bot_command import reminders_job
+
+    return reminders_job(data_dir)
+
+
+def notify_staff_of_alerts(data_dir: str | None = None) -> object:
+    """Tell the staff chat a new alert needs attention (never the child's words)."""
+    from heard.bot_command import staff_alerts_job
+
+    return staff_alerts_job(data_dir)
+
+
+def escalate_alerts(data_dir: str | None = None) -> object:
+    """Repeat an alert nobody has acknowledged in time to the second contact (no words)."""
+    from heard.bot_command import escalation_job
+
+    return escalation_job(data_dir)

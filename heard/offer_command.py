@@ -1,0 +1,68 @@
+"""`heard offer ask|list|check|unanswered`: the local offer from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from heard.settings import Settings
+from heard.wiring import open_database
+from localoffer.catalogue import AREA_LABELS, AREAS, check_offer, load_offer
+from localoffer.desk import OfferDesk
+
+
+def run_offer(args: argparse.Namespace, settings_for) -> int:  # type: ignore[no-untyped-def]
+    action = args.offer_command
+    if action == "check":
+        directory = Path(args.dir) if args.dir else None
+        errors = check_offer(directory)
+        for error in errors:
+            print(error, file=sys.stderr)
+        if errors:
+            print(f"{len(errors)} problem(s) found.", file=sys.stderr)
+            return 1
+        offer = load_offer(directory)
+        due = offer.due_for_review(date.today())
+        print(f"All {len(offer.entries)} entries are valid.")
+        if due:
+            print(f"{len(due)} due for review (last reviewed over 12 months ago):")
+            for entry in due:
+                print(f"  {entry.id}  (last reviewed {entry.last_reviewed:%d %B %Y})")
+        return 0
+    if action == "list":
+        offer = load_offer()
+        if args.area and args.area not in AREAS:
+            print(f"heard: no area {args.area!r}; try one of: {', '.join(AREAS)}", file=sys.stderr)
+            return 2
+        entries = offer.by_area(args.area) if args.area else list(offer.entries)
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {"id": e.id, "title": e.title, "area": e.area, "summary": e.summary}
+                        for e in entries
+                    ],
+                    indent=2,
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            for entry in entries:
+                print(f"{AREA_LABELS[entry.area]:<26} {entry.id:<36} {entry.title}")
+        return 0
+    settings: Settings = settings_for(args)
+    database = open_database(settings)
+    desk = OfferDesk(database.sessions)
+    if action == "unanswered":
+        for query in desk.unanswered(limit=args.limit):
+            print(f"{query.created_at:%Y-%m-%d %H:%M}  {query.channel:<8} {query.text}")
+        return 0
+    answer = desk.ask(args.text, channel="cli", age=args.age)
+    if args.json:
+        print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(answer.reply_text())
+    return 0

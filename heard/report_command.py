@@ -1,0 +1,116 @@
+"""`heard report`: write the satisfied-or-better report to a file and keep it for the dashboard.
+
+`write_report` is also what the scheduler calls for the monthly and quarterly
+reports, so a scheduled report and a typed one are the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from analysis.indicators import CohortSizes, load_cohort_sizes
+from analysis.periods import Period, PeriodError, date_range, last_complete_month, parse_period
+from analysis.report import FORMATS, Report, ReportOptions, build_report, render
+from heard.errors import CommandError
+from heard.settings import Settings
+from heard.wiring import Database, open_database
+from storage.db import transaction
+from storage.reports import store_report
+
+COHORT_SIZES_NAME = "cohort_sizes.yaml"
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    report: Report
+    path: Path | None
+    format: str
+
+
+def cohort_sizes_for(settings: Settings) -> CohortSizes:
+    """The council's own cohort sizes if it put a file in its data folder, else the demo's."""
+    own = settings.data_dir / COHORT_SIZES_NAME
+    return load_cohort_sizes(own if own.is_file() else None)
+
+
+def report_options(settings: Settings) -> ReportOptions:
+    """Target, tolerance, threshold and time zone as the council set them."""
+    return ReportOptions(
+        target=settings.kpi_target,
+        tolerance=settings.kpi_tolerance,
+        threshold=settings.suppression_threshold,
+        timezone=settings.timezone,
+        cohort_sizes=cohort_sizes_for(settings),
+    )
+
+
+def period_from_args(args: argparse.Namespace, settings: Settings) -> Period:
+    """--period, or --from and --to, or by default the last complete month."""
+    period_text = getattr(args, "period", None)
+    first, last = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    try:
+        if period_text and (first or last):
+            raise CommandError("use either --period or --from/--to, not both")
+        if period_text:
+            return parse_period(period_text)
+        if first or last:
+            if not (first and last):
+                raise CommandError(
+                    "give both --from and --to, e.g. --from 2026-07-01 --to 2026-09-30"
+                )
+            return date_range(first, last)
+    except PeriodError as exc:
+        raise CommandError(str(exc)) from None
+    return last_complete_month(datetime.now(settings.tz).date())
+
+
+def write_report(
+    database: Database,
+    settings: Settings,
+    period: Period,
+    format: str = "html",
+    out_dir: Path | None = None,
+) -> WrittenReport:
+    """Build, render, store in `reports` (replacing the same period and format) and, with
+    `out_dir`, write the file there."""
+    if format not in FORMATS:
+        raise CommandError(f"--format must be one of {', '.join(FORMATS)}")
+    with database.engine.connect() as connection:
+        report = build_report(connection, period, report_options(settings))
+    content = render(report, format)
+    start, end = period.utc_bounds(settings.tz)
+    with transaction(database.sessions) as session:
+        store_report(
+            session,
+            kind=period.report_kind,
+            period_label=period.label,
+            period_start=start,
+            period_end=end,
+            format=format,
+            content=content,
+            summary=report.summary(),
+        )
+    path = None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"heard-report-{period.slug}.{format}"
+        path.write_text(content, encoding="utf-8")
+    return WrittenReport(report, path, format)
+
+
+def run_report(args: argparse.Namespace, settings: Settings) -> int:
+    period = period_from_args(args, settings)
+    out_dir = Path(args.out) if getattr(args, "out", None) else settings.data_dir / "reports"
+    database = open_database(settings)
+    try:
+        written = write_report(database, settings, period, args.format or "html", out_dir)
+    finally:
+        database.close()
+    overall = written.report.overall
+    print(f"Report for {period.title} ({period.label}) written to {written.path}")
+    print(f"  {overall.sentence}")
+    print("  Stored for the dashboard's list of reports.")
+    return 0

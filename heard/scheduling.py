@@ -1,0 +1,177 @@
+"""`heard scheduler`: scheduled reports, reminders and nightly maintenance.
+
+Only the leader (PostgreSQL advisory lock, or the SQLite lease row) runs jobs, so
+starting two schedulers never runs a job twice. Jobs live in a SQLAlchemy job
+store; a run missed while the machine was off is kept and, coalesced, runs once
+when the scheduler comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from heard.settings import Settings
+from heard.wiring import Database, open_database
+from storage.leader import LeaderLock
+
+log = logging.getLogger("heard.scheduler")
+MISFIRE_GRACE = 14 * 24 * 3600  # a report missed while the server was off still runs
+JOB_TABLE = "apscheduler_jobs"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    func: str
+    trigger: BaseTrigger
+    name: str
+
+
+def job_specs(settings: Settings) -> list[JobSpec]:
+    tz = settings.tz
+    specs = [
+        JobSpec(
+            "monthly-report",
+            "heard.jobs:monthly_report",
+            CronTrigger(day=1, hour=7, minute=0, timezone=tz),
+            "Monthly satisfied-or-better report (1st of the month, 07:00)",
+        ),
+        JobSpec(
+            "quarterly-report",
+            "heard.jobs:quarterly_report",
+            CronTrigger(month="1,4,7,10", day=1, hour=7, minute=30, timezone=tz),
+            "Quarterly report (first day of each quarter, 07:30)",
+        ),
+        JobSpec(
+            "nightly-maintenance",
+            "heard.jobs:nightly_maintenance",
+            CronTrigger(hour=2, minute=30, timezone=tz),
+            "Retention, idle check-ins and comment annotation (02:30)",
+        ),
+        JobSpec(
+            "annotate-comments",
+            "heard.jobs:annotate_comments",
+            IntervalTrigger(minutes=10, timezone=tz),
+            "Themes and sentiment for new comments (every 10 minutes)",
+        ),
+    ]
+    if settings.telegram_token:
+        specs.append(
+            JobSpec(
+                "reminders",
+                "heard.jobs:send_reminders",
+                IntervalTrigger(minutes=15, timezone=tz),
+                "Check-in reminders outside quiet hours (every 15 minutes)",
+            )
+        )
+        if settings.staff_chat_id:
+            specs.append(
+                JobSpec(
+                    "staff-alerts",
+                    "heard.jobs:notify_staff_of_alerts",
+                    IntervalTrigger(minutes=1, timezone=tz),
+                    "Tell the staff chat about new safeguarding alerts (every minute)",
+                )
+            )
+        if settings.staff_chat_id or settings.escalation_chat_id:
+            specs.append(
+                JobSpec(
+                    "alert-escalation",
+                    "heard.jobs:escalate_alerts",
+                    IntervalTrigger(minutes=1, timezone=tz),
+                    f"Repeat alerts unacknowledged after {settings.alert_escalation_minutes} "
+                    "minutes to the second contact (every minute)",
+                )
+            )
+    return specs
+
+
+def build_scheduler(settings: Settings, database: Database) -> BackgroundScheduler:
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=database.engine, tablename=JOB_TABLE)},
+        timezone=settings.tz,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
+    )
+
+
+def install_jobs(scheduler: BackgroundScheduler, settings: Settings) -> None:
+    """Add jobs that are missing; keep stored ones, so their missed run times survive."""
+    kwargs: dict[str, Any] = {"data_dir": str(settings.data_dir.resolve())}
+    for spec in job_specs(settings):
+        existing = scheduler.get_job(spec.id)
+        if existing is not None and str(existing.trigger) == str(spec.trigger):
+            continue
+        if existing is not None:
+            scheduler.remove_job(spec.id)
+        scheduler.add_job(spec.func, spec.trigger, id=spec.id, name=spec.name, kwargs=kwargs)
+
+
+class SchedulerRunner:
+    """Waits to become leader, runs the jobs while leader, stops cleanly."""
+
+    def __init__(self, settings: Settings, database: Database, poll_seconds: float = 20.0) -> None:
+        self.settings = settings
+        self.database = database
+        self.poll_seconds = poll_seconds
+        holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lock = LeaderLock(database.engine, holder)
+        self.scheduler: BackgroundScheduler | None = None
+        self.stop_event = threading.Event()
+
+    def step(self) -> bool:
+        """One look at the lock: start when we lead, stand down when we lose it."""
+        leading = self.lock.try_acquire()
+        if leading and self.scheduler is None:
+            scheduler = build_scheduler(self.settings, self.database)
+            scheduler.start(paused=True)
+            install_jobs(scheduler, self.settings)
+            scheduler.resume()
+            self.scheduler = scheduler
+            log.info("this scheduler leads; %d jobs", len(scheduler.get_jobs()))
+        elif not leading and self.scheduler is not None:
+            log.warning("lost the scheduler lock; standing down")
+            self.scheduler.shutdown(wait=False)
+            self.scheduler = None
+        return leading
+
+    def run(self, on_tick: Callable[[bool], None] | None = None) -> None:
+        try:
+            while not self.stop_event.is_set():
+                leading = self.step()
+                if on_tick:
+                    on_tick(leading)
+                self.stop_event.wait(self.poll_seconds)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+            self.scheduler = None
+        self.lock.release()
+
+
+def run_scheduler(settings: Settings) -> int:
+    from heard.wiring import configure_logging
+
+    configure_logging(settings.log_level)
+    database = open_database(settings)
+    runner = SchedulerRunner(settings, database)
+    print("Heard scheduler started; jobs run only while this process leads.", flush=True)
+    for spec in job_specs(settings):
+        print(f"  {spec.name}")
+    runner.run()  # Ctrl+C ends it; run() releases the lock on the way out
+    return 0

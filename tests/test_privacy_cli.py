@@ -1,0 +1,66 @@
+"""Subject access and erasure from the command line, audited, leaving nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from heard.settings import load_settings
+from heard.wiring import open_database
+from storage import models
+from storage.audit import audit_entries
+from storage.db import transaction
+from surveys.definition import load_catalogue
+from surveys.engine import ConversationEngine
+from surveys.people import People
+
+
+def _heard(args: list[str], data: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARD_")}
+    env["HEARD_DATA_DIR"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-m", "heard.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_export_then_erase_by_channel_reference(tmp_path: Path) -> None:
+    settings = load_settings(environ={"HEARD_DATA_DIR": str(tmp_path)}, env_file=None)
+    database = open_database(settings)
+    people = People(database.sessions, settings.pseudonym_key)
+    pseudonym = people.pseudonym("telegram", 123456789)
+    people.set_profile(pseudonym, "telegram", cohort="care_leaver", age_band="16-25")
+    engine = ConversationEngine(database.sessions, load_catalogue())
+    engine.begin(pseudonym, channel="telegram", survey_id="pulse")
+    engine.handle(pseudonym, text="yes")
+    engine.handle(pseudonym, text="no")
+    engine.handle(pseudonym, text="very happy")
+
+    exported = _heard(["export", "--respondent", "telegram:123456789"], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert data["about_you"]["who"] == "care_leaver"
+    assert [a["answer"] for a in data["answers"]] == ["5"]
+
+    erased = _heard(["erase", "--respondent", pseudonym, "--yes"], tmp_path)
+    assert erased.returncode == 0, erased.stderr
+    assert "Safeguarding records" in erased.stdout
+    again = _heard(["export", "--respondent", "telegram:123456789"], tmp_path)
+    assert again.returncode == 2 and "nothing" in again.stderr
+    bad = _heard(["export", "--respondent", "someone"], tmp_path)
+    assert bad.returncode == 2 and "channel:id" in bad.stderr
+
+    with transaction(database.sessions) as session:
+        for model in (models.Respondent, models.SurveySession, models.Answer, models.Comment):
+            assert session.scalar(select(func.count()).select_from(model)) == 0
+        assert len(audit_entries(session, "export")) == 1
+        assert len(audit_entries(session, "erase")) == 1
+    database.close()
