@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.addresses import AddressBook
+from localoffer.desk import log_offer_answer
 from storage.audit import audit
 from storage.db import transaction
-from storage.offer_queries import record_offer_query
 from storage.reminders import save_address, set_reminder_preferences
 from storage.respondents import (
     erase_respondent,
@@ -177,15 +177,7 @@ class BotServices:
             if not ask_offer or self.offer is None:
                 return FreeTextResult()
             answer = self.offer.ask(text)
-            record_offer_query(
-                session,
-                text=text,
-                channel=CHANNEL,
-                answer_ids=list(answer.answer_ids),
-                top_score=answer.top_score,
-                confident=answer.confident,
-                age=answer.age,
-            )
+            log_offer_answer(session, text, answer, channel=CHANNEL)
             return FreeTextResult(offer_reply=answer.reply_text())
 
         return self._once(key, work)

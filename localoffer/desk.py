@@ -17,6 +17,19 @@ from storage.models import OfferQuery
 from storage.offer_queries import record_offer_query, unanswered_offer_queries
 
 
+def log_offer_answer(session: Session, text: str, answer: OfferAnswer, *, channel: str) -> None:
+    """Log a question with what Heard answered, so unsure answers reach the team's list."""
+    record_offer_query(
+        session,
+        text=text,
+        channel=channel,
+        answer_ids=list(answer.answer_ids),
+        top_score=answer.top_score,
+        confident=answer.confident,
+        age=answer.age,
+    )
+
+
 class OfferDesk:
     def __init__(self, sessions: sessionmaker[Session], offer: Offer | None = None) -> None:
         self.sessions = sessions
@@ -26,15 +39,7 @@ class OfferDesk:
     def ask(self, text: str, *, channel: str, age: int | None = None) -> OfferAnswer:
         answer = self.search.ask(text, age=age)
         with transaction(self.sessions) as session:
-            record_offer_query(
-                session,
-                text=text,
-                channel=channel,
-                answer_ids=answer.answer_ids,
-                top_score=answer.top_score,
-                confident=answer.confident,
-                age=answer.age,
-            )
+            log_offer_answer(session, text, answer, channel=channel)
         return answer
 
     def unanswered(self, since: datetime | None = None, limit: int = 200) -> list[OfferQuery]:

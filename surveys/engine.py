@@ -641,26 +641,22 @@ class ConversationEngine:
     def _prompt(self, session: Session, survey_session: SurveySession, survey: Survey) -> Prompt:
         step = survey_session.current_question_id or ""
         m = self.messages
-        if step == CONSENT:
+        confirms = {
+            CONSENT: (
+                f"{survey.intro}\n\n{survey.consent}\n\n{m.consent_question}",
+                m.consent_yes,
+                m.consent_no,
+            ),
+            QUOTE: (m.quote_question, m.quote_yes, m.quote_no),
+            CONTINUE: (m.continue_question, m.continue_yes, m.continue_no),
+        }
+        if step in confirms:
+            text, yes, no = confirms[step]
             return Prompt(
                 step=step,
-                text=f"{survey.intro}\n\n{survey.consent}\n\n{m.consent_question}",
+                text=text,
                 type="confirm",
-                choices=(Choice("yes", m.consent_yes), Choice("no", m.consent_no)),
-            )
-        if step == QUOTE:
-            return Prompt(
-                step=step,
-                text=m.quote_question,
-                type="confirm",
-                choices=(Choice("yes", m.quote_yes), Choice("no", m.quote_no)),
-            )
-        if step == CONTINUE:
-            return Prompt(
-                step=step,
-                text=m.continue_question,
-                type="confirm",
-                choices=(Choice("yes", m.continue_yes), Choice("no", m.continue_no)),
+                choices=(Choice("yes", yes), Choice("no", no)),
             )
         question = survey.question(step)
         answers = self._answers(session, survey_session, survey)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.safeguarding import detect, safeguarding_reply
+from localoffer.desk import log_offer_answer
 from storage.db import transaction
-from storage.offer_queries import record_offer_query
 from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text
 from webforms.public import services
@@ -55,15 +55,7 @@ def ask_offer(
     answer = search.ask(text)
     if alert is None:
         with transaction(services.sessions()) as session:
-            record_offer_query(
-                session,
-                text=text,
-                channel=channel,
-                answer_ids=list(answer.answer_ids),
-                top_score=answer.top_score,
-                confident=answer.confident,
-                age=answer.age,
-            )
+            log_offer_answer(session, text, answer, channel=channel)
     return OfferReply(answer.reply_text(), answer=answer, alert=alert, alert_urgent=urgent)
 
 
