@@ -84,9 +84,16 @@ def rows_named(html: str, first_cell: str) -> list[dict[str, str]]:
 
 
 def _answers(
-    session, survey_id: str, cohort: str, band: str, people: int, asked: int, start: int
-) -> None:  # type: ignore[no-untyped-def]
-    """`people` people answer the first `asked` KPI questions; the first of them is unhappy."""
+    session,  # type: ignore[no-untyped-def]
+    survey_id: str,
+    cohort: str,
+    band: str,
+    people: int,
+    asked: int,
+    start: int,
+    unhappy: int = 1,
+) -> None:
+    """`people` people answer the first `asked` KPI questions; the first `unhappy` are unhappy."""
     survey = load_catalogue()[survey_id]
     version = ensure_survey_version(
         session,
@@ -103,7 +110,7 @@ def _answers(
             session, respondent_id=person.id, version=version, channel="web", first_question_id=None
         )
         for question in survey.kpi_questions[:asked]:
-            happy = n > 0
+            happy = n >= unhappy
             value = next(
                 o.value for o in question.options if o.counts and o.satisfied_or_better == happy
             )
@@ -181,6 +188,10 @@ def figures(database: Database, seeded: Seeded) -> str:
                     first_used_at=utcnow() if n < 6 else None,
                 )
             )
+    return this_quarter()
+
+
+def this_quarter() -> str:
     local = utcnow().astimezone(ZoneInfo("Europe/London")).date()
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
@@ -203,6 +214,19 @@ def test_the_dashboard_shows_the_measure_and_hides_the_small_group(
     assert band and all("%" not in row["Actual"] for row in band)
     children = rows_named(html, "Children in care")
     assert children and children[0]["Actual"].endswith("%") and children[0]["n"] == "36"
+
+
+def test_a_rate_just_under_target_never_reads_as_the_target(
+    clients: dict[str, FlaskClient], database: Database
+) -> None:
+    """39 of 49 is 79.6%: amber, so the page must not round it up to "80%"."""
+    with transaction(database.sessions) as session:
+        _answers(session, "checkin-11-17", "child_in_care", "11-17", 49, 1, 0, unhappy=10)
+    html = clients["participation"].get(f"/staff/dashboard?period={this_quarter()}")
+    children = rows_named(html.get_data(as_text=True), "Children in care")
+    assert children, "no row for children in care"
+    assert children[0]["Actual"] == "79.5%", children[0]
+    assert children[0]["n"] == "49"
 
 
 def test_quotes_offer_questions_and_themes_are_safe(

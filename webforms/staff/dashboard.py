@@ -16,7 +16,7 @@ from typing import Any
 from flask import flash, render_template
 from markupsafe import Markup
 
-from analysis.kpi import percent
+from analysis.kpi import percent, percent_text
 from analysis.periods import Period
 from analysis.report import Report, cell_label, value_words
 from analysis.safeguarding import detect
@@ -123,6 +123,7 @@ def _page_helpers(report: Report) -> dict[str, Any]:
         "label": lambda cell: cell_label(cell, report.labels),
         "words": lambda dimension, value: value_words(dimension, value, report.labels),
         "pct": pct,
+        "rate_pct": lambda rate: percent_text(float(rate), report.options.target),
         "interval": interval,
         "direction": lambda cell: direction_words(cell, last),
         "theme_label": theme_label,
