@@ -242,10 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     configure_staff_parser(staff_commands)
     staff.set_defaults(handler=_cmd_staff)
 
-    invite = commands.add_parser("invite", help="make single-use survey links")
-    invite.add_argument("--survey", required=True)
-    invite.add_argument("--cohort", required=True)
-    invite.add_argument("--age-band", required=True)
+    invite = commands.add_parser(
+        "invite", help="make single-use survey links, or an open link for an event"
+    )
+    invite.add_argument("--survey")
+    invite.add_argument("--cohort")
+    invite.add_argument("--age-band")
     invite.add_argument("--count", type=int, default=1)
     invite.add_argument("--csv", help="write the links to this CSV file")
     invite.add_argument("--qr", help="write a QR code PNG per link into this folder")
@@ -256,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     invite.add_argument(
         "--batch", help="batch name for response rates (default: survey-date-random)"
+    )
+    invite.add_argument(
+        "--close",
+        metavar="BATCH",
+        help="switch off the open event link of this batch after the event",
     )
     invite.set_defaults(handler=_cmd_invite)
     return parser

@@ -20,7 +20,7 @@ from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import open_database
 from storage.db import transaction
-from storage.invites import issue_invite
+from storage.invites import close_open_links, issue_invite
 from surveys.definition import load_catalogue
 from surveys.people import ProfileError, check_profile
 
@@ -30,6 +30,13 @@ CSV_COLUMNS = ("link", "batch", "survey", "cohort", "age_band", "open_link", "qr
 
 
 def _checked(args: argparse.Namespace) -> tuple[str, str, str, int, bool, str]:
+    given = {"--survey": args.survey, "--cohort": args.cohort, "--age-band": args.age_band}
+    missing = [flag for flag, value in given.items() if not value]
+    if missing:
+        raise CommandError(
+            f"say which links to make: {', '.join(missing)} "
+            "(or --close BATCH to switch off an event link)"
+        )
     catalogue = load_catalogue()
     survey = catalogue.get(args.survey)
     if survey is None:
@@ -59,7 +66,25 @@ def _checked(args: argparse.Namespace) -> tuple[str, str, str, int, bool, str]:
     return survey.id, args.cohort, args.age_band, count, open_link, batch
 
 
+def close_event_link(batch: str, settings: Settings) -> int:
+    database = open_database(settings)
+    try:
+        with transaction(database.sessions) as session:
+            closed = close_open_links(session, batch)
+    finally:
+        database.close()
+    if not closed:
+        raise CommandError(
+            f"batch {batch!r} has no open event link to close; check the name with the "
+            "dashboard's Invite links page"
+        )
+    print(f"Closed the open event link of batch {batch}. Answers already given are kept.")
+    return 0
+
+
 def run_invite(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "close", None):
+        return close_event_link(args.close, settings)
     survey_id, cohort, age_band, count, open_link, batch = _checked(args)
     database = open_database(settings)
     try:

@@ -80,6 +80,18 @@ def note_open_link_used(session: Session, invite_id: int, when: datetime | None 
     )
 
 
+def close_open_links(session: Session, batch: str, when: datetime | None = None) -> int:
+    """Switch off a batch's open event links; how many were open. Answers already given stay."""
+    result = session.execute(
+        update(Invite)
+        .where(Invite.batch == batch)
+        .where(Invite.open_link.is_(True))
+        .where(Invite.closed_at.is_(None))
+        .values(closed_at=when or utcnow())
+    )
+    return result.rowcount
+
+
 def bind_respondent(session: Session, invite_id: int, pseudonym: str) -> None:
     """Record which respondent a single-use link created (cleared again on erasure)."""
     respondent_id = session.scalar(select(Respondent.id).where(Respondent.pseudonym == pseudonym))

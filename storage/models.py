@@ -303,6 +303,8 @@ class Invite(Base):
         ForeignKey("respondents.id", ondelete="SET NULL")
     )
     device_hash: Mapped[str | None] = mapped_column(String(64))
+    # An open event link switched off after the event; single-use links never close.
+    closed_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_invites_batch", "batch"),)
 

@@ -9,7 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from browser_support import hidden_fields, make_app
+from sqlalchemy import func, select
 
 from heard.cli import CommandError
 from heard.invite_command import run_invite
@@ -27,6 +28,7 @@ def invite_args(**overrides: object) -> argparse.Namespace:
         "count": 3,
         "csv": None,
         "qr": None,
+        "close": None,
     }
     values.update(overrides)
     return argparse.Namespace(**values)
@@ -89,6 +91,35 @@ def test_open_event_link(settings: Settings, capsys: pytest.CaptureFixture[str])
         run_invite(invite_args(count=5, open=True), settings)
 
 
+def test_an_event_link_closes_for_newcomers_but_lets_a_started_device_finish(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_invite(invite_args(count=1, open=True, batch="summer-fun-day"), settings) == 0
+    token = next(csv.DictReader(capsys.readouterr().out.splitlines()))["link"].rsplit("/", 1)[1]
+    database = open_database(settings)
+    try:
+        app = make_app(database)
+        started = app.test_client()
+        first = started.get(f"/s/{token}")
+        assert first.status_code == 200
+        consent = started.post(f"/s/{token}", data={**hidden_fields(first.text), "choice": "yes"})
+        assert consent.status_code in (200, 303)
+
+        assert run_invite(invite_args(close="summer-fun-day"), settings) == 0
+        assert "Closed the open event link" in capsys.readouterr().out
+
+        newcomer = app.test_client().get(f"/s/{token}")
+        assert newcomer.status_code == 410
+        assert "This event link has closed" in newcomer.text
+        assert started.get(f"/s/{token}").status_code == 200
+        with transaction(database.sessions) as session:
+            assert session.scalar(select(func.count(models.Respondent.id))) == 1
+    finally:
+        database.close()
+    with pytest.raises(CommandError, match="no open event link"):
+        run_invite(invite_args(close="summer-fun-day"), settings)
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -98,6 +129,7 @@ def test_open_event_link(settings: Settings, capsys: pytest.CaptureFixture[str])
         ({"survey": "checkin-care-leaver"}, "checkin-care-leaver is for care_leaver"),
         ({"count": 0}, "--count"),
         ({"batch": "../../etc"}, "--batch"),
+        ({"survey": None, "cohort": None}, "--survey, --cohort"),
     ],
 )
 def test_mistakes_are_one_clear_line(

@@ -22,6 +22,7 @@ from storage.invites import (
     latest_invite_session_state,
     note_open_link_used,
 )
+from storage.respondents import find_respondent
 from surveys.engine import EngineError, Reply
 from webforms.public import my_data, services
 from webforms.public.cookies import (
@@ -67,8 +68,11 @@ def admit(token: str, device: str, *, may_claim: bool) -> Visitor:
         if invite is None:
             raise Refused("public/link_unknown.html", 404)
         if invite.open_link:
-            note_open_link_used(session, invite.id)
             pseudonym = people.pseudonym("web", f"open:{invite.id}:{device}")
+            # After the event, someone already part-way through may still finish.
+            if invite.closed_at is not None and find_respondent(session, pseudonym) is None:
+                raise Refused("public/link_closed.html", 410)
+            note_open_link_used(session, invite.id)
         else:
             device_hash = invite_device_hash(invite.id, device)
             if invite.first_used_at is None:
