@@ -35,6 +35,7 @@ from storage.imports import (
 )
 from storage.pseudonym import pseudonymise
 from storage.surveys import ensure_survey_version
+from storage.text import storable_text
 from surveys.definition import AGE_BANDS, COHORTS, Survey, survey_to_json
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "ImportResult",
     "RowError",
+    "UnreadableCsv",
     "ValidRow",
     "Validation",
     "import_rows",
@@ -131,12 +133,19 @@ class ImportResult:
 # --------------------------------------------------------------------------- reading
 
 
+class UnreadableCsv(ValueError):
+    """The file cannot be read as CSV at all; str(error) says on which line and why."""
+
+
 def read_rows(stream: TextIO) -> tuple[list[str], list[dict[str, str]]]:
     """The header and the rows of a CSV file (a UTF-8 byte-order mark is ignored)."""
     reader = csv.DictReader(stream)
-    header = [h.strip().lstrip("\ufeff").lower() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
-    rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    try:
+        header = [h.strip().lstrip("\ufeff").lower() for h in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        rows = [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as exc:  # e.g. a cell over 131,072 characters: not a results file
+        raise UnreadableCsv(f"line {reader.line_num}: {exc}; check it is the results CSV") from None
     return header, rows
 
 
@@ -213,6 +222,8 @@ class _RowChecker:
                 row, "question_id", f"'{question_id}' is not in {survey.id}; use one of {ids}"
             )
             return None
+        if question.type == "text":
+            raw = storable_text(raw).strip()  # as the engine stores typed words
         if not raw:
             self.error(row, "answer", "is empty; leave out the row of a question not answered")
             return None

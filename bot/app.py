@@ -15,6 +15,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, ExtBot
 from bot.addresses import AddressBook
 from bot.config import BotConfig
 from bot.handlers import BotHandlers
+from bot.logsafety import protect_bot_logs
 from bot.reminders import send_due_reminders
 from bot.services import BotServices, OfferLookup
 from bot.staff_alerts import Escalation, escalate_unacknowledged, escalation_chat, notify_new_alerts
@@ -36,6 +37,7 @@ def rate_limiter() -> AIORateLimiter:
 
 def make_bot(config: BotConfig) -> ExtBot[Any]:
     """A rate-limited bot without an Application, for sending from `heard scheduler`."""
+    protect_bot_logs()
     return ExtBot(
         config.token,
         base_url=config.base_url,
@@ -62,6 +64,7 @@ def build_application(
     clock: Callable[[], datetime] = utcnow,
     texts: Texts | None = None,
 ) -> HeardApplication:
+    protect_bot_logs()
     texts = texts or load_texts()
     messages = load_messages()
     engine = ConversationEngine(

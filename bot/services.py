@@ -141,7 +141,9 @@ class BotServices:
             respondent = find_respondent(session, pseudonym)
             if respondent is None:
                 return False
-            counts = erase_respondent(session, respondent)
+            counts = erase_respondent(
+                session, respondent, offer_asker=self.people.offer_asker(pseudonym)
+            )
             audit(session, "self", "erase", target="respondent", rows=sum(counts.values()))
             return True
 
@@ -177,7 +179,13 @@ class BotServices:
             if not ask_offer or self.offer is None:
                 return FreeTextResult()
             answer = self.offer.ask(text)
-            log_offer_answer(session, text, answer, channel=CHANNEL)
+            log_offer_answer(
+                session,
+                text,
+                answer,
+                channel=CHANNEL,
+                asker_tag=self.people.offer_asker(pseudonym),
+            )
             return FreeTextResult(offer_reply=answer.reply_text())
 
         return self._once(key, work)

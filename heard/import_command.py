@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.importer import FORMAT_HELP, import_rows, read_rows
+from analysis.importer import FORMAT_HELP, UnreadableCsv, import_rows, read_rows
 from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import open_database
@@ -26,6 +26,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
             header, rows = read_rows(handle)
     except UnicodeDecodeError:
         raise CommandError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    except UnreadableCsv as exc:
+        raise CommandError(f"{path}, {exc}") from None
     catalogue = load_catalogue()
     database = open_database(settings)
     try:

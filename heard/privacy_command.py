@@ -15,7 +15,7 @@ import re
 from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import open_database
-from storage.audit import audit
+from storage.audit import audit, person_reference
 from storage.db import transaction
 from surveys.people import People
 
@@ -49,7 +49,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     if data is None:
         raise CommandError("Heard holds nothing for that person (check the reference)")
     with transaction(database.sessions) as session:
-        audit(session, _actor(), "export", target=pseudonym[:12])
+        audit(session, _actor(), "export", target=person_reference(pseudonym))
     print(json.dumps(data, indent=2, ensure_ascii=False))
     return 0
 

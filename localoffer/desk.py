@@ -1,4 +1,5 @@
-"""Answering a care leaver's question and logging it, never with who asked.
+"""Answering a care leaver's question and logging it, never with who asked (at most a
+keyed tag of the asker, so erasure can remove their questions).
 
 Channels call this rather than the search directly, so every question is in the
 participation team's "questions we couldn't answer" list when Heard wasn't sure.
@@ -17,7 +18,14 @@ from storage.models import OfferQuery
 from storage.offer_queries import record_offer_query, unanswered_offer_queries
 
 
-def log_offer_answer(session: Session, text: str, answer: OfferAnswer, *, channel: str) -> None:
+def log_offer_answer(
+    session: Session,
+    text: str,
+    answer: OfferAnswer,
+    *,
+    channel: str,
+    asker_tag: str | None = None,
+) -> None:
     """Log a question with what Heard answered, so unsure answers reach the team's list."""
     record_offer_query(
         session,
@@ -27,6 +35,7 @@ def log_offer_answer(session: Session, text: str, answer: OfferAnswer, *, channe
         top_score=answer.top_score,
         confident=answer.confident,
         age=answer.age,
+        asker_tag=asker_tag,
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import ALERT_STATUSES, SafeguardingAlert, utcnow
+from storage.text import storable_text
 
 
 def raise_alert(
@@ -25,7 +26,7 @@ def raise_alert(
 ) -> SafeguardingAlert:
     row = SafeguardingAlert(
         pseudonym=pseudonym,
-        text=text,
+        text=storable_text(text),
         category=category,
         level=level,
         channel=channel,

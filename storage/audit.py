@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import AuditEntry
@@ -17,6 +17,20 @@ def audit(
     session.add(entry)
     session.flush()
     return entry
+
+
+def person_reference(pseudonym: str) -> str:
+    """How the audit log names a person: the start of their pseudonym."""
+    return pseudonym[:12]
+
+
+def forget_person(session: Session, pseudonym: str) -> int:
+    """On erasure, audit entries stay (who did what, when) but no longer say about whom."""
+    return session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.target == person_reference(pseudonym))
+        .values(target="respondent")
+    ).rowcount
 
 
 def audit_entries(

@@ -183,12 +183,14 @@ class Comment(Base):
 
 
 class OfferQuery(Base):
-    """A local-offer question and what Heard answered; never who asked."""
+    """A local-offer question and what Heard answered; never who asked, only a keyed tag
+    (surveys.people.People.offer_asker) so that erasure can find a person's questions."""
 
     __tablename__ = "offer_queries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+    asker_tag: Mapped[str | None] = mapped_column(String(64))
     age: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(16))
     answer_ids: Mapped[list[Any]] = mapped_column(default=list)
@@ -196,7 +198,10 @@ class OfferQuery(Base):
     confident: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_offer_queries_confident", "confident", "created_at"),)
+    __table_args__ = (
+        Index("ix_offer_queries_confident", "confident", "created_at"),
+        Index("ix_offer_queries_asker", "asker_tag"),
+    )
 
 
 class SafeguardingAlert(Base):

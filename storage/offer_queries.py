@@ -1,13 +1,17 @@
-"""Local-offer questions, logged with what was answered but never who asked."""
+"""Local-offer questions, logged with what was answered but never who asked.
+
+A question from someone Heard knows (the bot, the web chat) carries a keyed tag of
+the asker, meaningless without the pseudonym key, so erasure can remove it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import OfferQuery, utcnow
+from storage.text import storable_text
 
 
 def record_offer_query(
@@ -20,9 +24,11 @@ def record_offer_query(
     confident: bool,
     age: int | None = None,
     when: datetime | None = None,
+    asker_tag: str | None = None,
 ) -> OfferQuery:
     row = OfferQuery(
-        text=text[:2000],
+        text=storable_text(text)[:2000],
+        asker_tag=asker_tag,
         channel=channel,
         answer_ids=answer_ids,
         top_score=top_score,
@@ -33,6 +39,18 @@ def record_offer_query(
     session.add(row)
     session.flush()
     return row
+
+
+def offer_queries_by(session: Session, asker_tag: str) -> list[OfferQuery]:
+    return list(
+        session.scalars(
+            select(OfferQuery).where(OfferQuery.asker_tag == asker_tag).order_by(OfferQuery.id)
+        )
+    )
+
+
+def erase_offer_queries(session: Session, asker_tag: str) -> int:
+    return session.execute(delete(OfferQuery).where(OfferQuery.asker_tag == asker_tag)).rowcount
 
 
 def unanswered_offer_queries(

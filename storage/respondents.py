@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from storage.audit import forget_person
 from storage.models import (
     Answer,
     Comment,
@@ -17,6 +18,7 @@ from storage.models import (
     SurveySession,
     utcnow,
 )
+from storage.offer_queries import erase_offer_queries, offer_queries_by
 
 
 def find_respondent(session: Session, pseudonym: str) -> Respondent | None:
@@ -56,8 +58,11 @@ def set_profile(
     return respondent
 
 
-def export_respondent(session: Session, respondent: Respondent) -> dict[str, Any]:
-    """Everything Heard holds about one person, for /mydata and subject access."""
+def export_respondent(
+    session: Session, respondent: Respondent, *, offer_asker: str | None = None
+) -> dict[str, Any]:
+    """Everything Heard holds about one person, for /mydata and subject access.
+    `offer_asker` is their keyed tag on local-offer questions (People.offer_asker)."""
     sessions = session.scalars(
         select(SurveySession)
         .where(SurveySession.respondent_id == respondent.id)
@@ -74,6 +79,7 @@ def export_respondent(session: Session, respondent: Respondent) -> dict[str, Any
         .where(SafeguardingAlert.pseudonym == respondent.pseudonym)
         .limit(1)
     )
+    questions = offer_queries_by(session, offer_asker) if offer_asker else []
     return {
         "about_you": {
             "who": respondent.cohort,
@@ -112,15 +118,21 @@ def export_respondent(session: Session, respondent: Respondent) -> dict[str, Any
             for c in comments
             if c.text is not None
         ],
+        "offer_questions": [{"text": q.text, "when": _iso(q.created_at)} for q in questions],
         "safeguarding_records_kept": alerts is not None,
     }
 
 
-def erase_respondent(session: Session, respondent: Respondent) -> dict[str, int]:
-    """Remove every row about a person. Safeguarding alerts stay, by law, for their
-    retention time; published aggregate reports are not rewritten."""
+def erase_respondent(
+    session: Session, respondent: Respondent, *, offer_asker: str | None = None
+) -> dict[str, int]:
+    """Remove every row about a person (and their local-offer questions, by their keyed
+    tag). Safeguarding alerts stay, by law, for their retention time; published aggregate
+    reports are not rewritten; audit entries stay but no longer name them."""
     rid = respondent.id
     counts: dict[str, int] = {}
+    if offer_asker:
+        counts["offer_queries"] = erase_offer_queries(session, offer_asker)
     counts["comments"] = session.execute(
         delete(Comment).where(Comment.respondent_id == rid)
     ).rowcount
@@ -133,6 +145,7 @@ def erase_respondent(session: Session, respondent: Respondent) -> dict[str, int]
         .where(Invite.respondent_id == rid)
         .values(respondent_id=None, device_hash=None)
     )
+    forget_person(session, respondent.pseudonym)
     session.execute(delete(Respondent).where(Respondent.id == rid))
     counts["respondents"] = 1
     session.flush()

@@ -6,6 +6,8 @@ ids, an age band never a birth date, erasure of every row) live in one place.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +86,12 @@ class People:
     def pseudonym(self, channel: str, external_id: str | int) -> str:
         return pseudonymise(self.key, channel, external_id)
 
+    def offer_asker(self, pseudonym: str) -> str:
+        """The tag on someone's local-offer questions: erasure and export find them by it,
+        but without the pseudonym key nobody can tell whose they are."""
+        message = f"offer-asker|{pseudonym}".encode()
+        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+
     def register(self, pseudonym: str, channel: str) -> Profile:
         with transaction(self.sessions) as session:
             return _profile(get_or_create_respondent(session, pseudonym, channel))
@@ -129,7 +137,7 @@ class People:
             respondent = find_respondent(session, pseudonym)
             if respondent is None:
                 return None
-            return export_respondent(session, respondent)
+            return export_respondent(session, respondent, offer_asker=self.offer_asker(pseudonym))
 
     def erase(self, pseudonym: str, *, actor: str = "self") -> bool:
         """Remove every row about the person; safeguarding records stay for their retention time."""
@@ -137,6 +145,6 @@ class People:
             respondent = find_respondent(session, pseudonym)
             if respondent is None:
                 return False
-            counts = erase_respondent(session, respondent)
+            counts = erase_respondent(session, respondent, offer_asker=self.offer_asker(pseudonym))
             audit(session, actor, "erase", target="respondent", rows=sum(counts.values()))
             return True

@@ -54,8 +54,9 @@ def ask_offer(
         return OfferReply(NOT_AVAILABLE, alert=alert, alert_urgent=urgent)
     answer = search.ask(text)
     if alert is None:
+        asker = services.people().offer_asker(pseudonym) if pseudonym else None
         with transaction(services.sessions()) as session:
-            log_offer_answer(session, text, answer, channel=channel)
+            log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
     return OfferReply(answer.reply_text(), answer=answer, alert=alert, alert_urgent=urgent)
 
 
