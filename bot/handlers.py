@@ -581,6 +581,7 @@ class BotHandlers:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is not None and chat.type == "private":
             try:
-                await context.bot.send_message(chat.id, self.texts.sorry)
+                sorry = f"{self.messages.save_failed} {self.texts.sorry_help}"
+                await context.bot.send_message(chat.id, sorry)
             except TelegramError:
                 log.warning("could not say sorry after a failure")

@@ -51,7 +51,7 @@ class Texts:
     forged_button: str
     not_understood: str
     start_first: str
-    sorry: str
+    sorry_help: str
     unknown_command: str
     help_footer: str
     privacy: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import uuid
@@ -19,6 +20,7 @@ from typing import Any
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -99,8 +101,24 @@ def job_specs(settings: Settings) -> list[JobSpec]:
     return specs
 
 
+class _StoppableScheduler(BackgroundScheduler):
+    """APScheduler 3 that never marks a due job as run while it is shutting down.
+
+    `shutdown()` stops the executors and then wakes the main loop, which looks for due
+    jobs once more: each is refused by the stopped executor but still moved on to its
+    next run time, so a report due as the scheduler stops was lost for good. Checked
+    under the job-store lock that `shutdown()` also takes, so it cannot slip between.
+    """
+
+    def _process_jobs(self) -> float | None:
+        with self._jobstores_lock:
+            if self.state == STATE_STOPPED:
+                return None  # the due jobs stay due, for the next leader
+            return super()._process_jobs()
+
+
 def build_scheduler(settings: Settings, database: Database) -> BackgroundScheduler:
-    return BackgroundScheduler(
+    return _StoppableScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=database.engine, tablename=JOB_TABLE)},
         timezone=settings.tz,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE},
@@ -170,6 +188,9 @@ def run_scheduler(settings: Settings) -> int:
     configure_logging(settings.log_level)
     database = open_database(settings)
     runner = SchedulerRunner(settings, database)
+    # systemd and Docker stop with SIGTERM: finish the job in hand, then hand the lock over
+    # at once (else a SQLite lease stays held until it lapses), as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop_event.set())
     print("Heard scheduler started; jobs run only while this process leads.", flush=True)
     for spec in job_specs(settings):
         print(f"  {spec.name}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 
 from heard.settings import Settings
 from heard.wiring import Database, configure_logging, open_database
@@ -45,5 +47,13 @@ def serve_web(settings: Settings, *, host: str, port: int, database: Database | 
     database = database or open_database(settings)
     app = create_app(database.sessions, web_config(settings), web_services(settings, database))
     print(f"Heard is answering on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        # systemd and Docker stop with SIGTERM: waitress stops on SystemExit as on Ctrl+C,
+        # letting the requests in hand finish, so nobody's answer is cut off mid-page.
+        signal.signal(signal.SIGTERM, _exit)
     serve(app, host=host, port=port, threads=8, ident="heard")
     return 0
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(0)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class DatabaseUnavailable(Exception):
@@ -26,8 +31,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _RowValuesHidden(logging.Filter):
+    """SQLAlchemy's DEBUG echo logs every row it reads, and a row can hold a child's words:
+    hide_parameters keeps out what is written, this keeps out what is read."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "Row %r":
+            record.msg, record.args = "Row [values hidden]", ()
+        return True
+
+
+_ROW_FILTER = _RowValuesHidden()
+
+
+def _hide_row_values() -> None:
+    engine_log = logging.getLogger("sqlalchemy.engine.Engine")
+    if _ROW_FILTER not in engine_log.filters:
+        engine_log.addFilter(_ROW_FILTER)
+
+
 def make_engine(url: str, **options: Any) -> Engine:
-    """An engine with pre-ping, so a restarted database is reconnected without a restart."""
+    """An engine with pre-ping, so a restarted database is reconnected without a restart.
+
+    Whatever the log level, no value a child wrote reaches a log: statements are logged
+    without their parameters and rows without their values."""
+    _hide_row_values()
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -87,3 +115,25 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def retry_if_disconnected(work: Callable[P, R]) -> Callable[P, R]:
+    """Run `work` once more if its database connection died under it.
+
+    Pre-ping only checks a connection as it leaves the pool; one that dies mid-request
+    (a database restart, a dropped network) fails that request. SQLAlchemy has then
+    thrown the dead connections away, so a second go reconnects. Only for work that is
+    safe to repeat: every step its own transaction, and anything that changes data
+    carrying an update key, so a commit that did land is not made twice.
+    """
+
+    @functools.wraps(work)
+    def once_more(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return work(*args, **kwargs)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        return work(*args, **kwargs)
+
+    return once_more

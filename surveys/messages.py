@@ -42,6 +42,7 @@ class Messages:
     not_an_option: str
     no_open_checkin: str
     needs_profile: str
+    save_failed: str
     continue_question: str
     continue_yes: str
     continue_no: str

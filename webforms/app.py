@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.exceptions import (
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 
 from webforms.config import WebConfig
 
@@ -14,6 +23,24 @@ CONTENT_SECURITY_POLICY = (
 )
 
 csrf = CSRFProtect()
+_LINK = re.compile(r"/s/[^/\s\[\]]+")
+
+
+class _LinksHidden(logging.Filter):
+    """Flask logs a failed request as "Exception on /s/<token> [POST]": an invite token is
+    a key to someone's answers, so the log gets the route, never the link."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a broken log call: logging itself reports it
+            return True
+        if "/s/" in message:
+            record.msg, record.args = _LINK.sub("/s/[link]", message), ()
+        return True
+
+
+_LINK_FILTER = _LinksHidden()
 
 
 def create_app(
@@ -35,14 +62,35 @@ def create_app(
     app.extensions["heard.config"] = config
     app.extensions["heard.services"] = services or {}
     csrf.init_app(app)
+    for logger in (app.logger, logging.getLogger("heard.web")):
+        if _LINK_FILTER not in logger.filters:
+            logger.addFilter(_LINK_FILTER)
 
     from webforms.blueprints import register_blueprints
 
     register_blueprints(app)
 
+    from webforms.unavailable import register_unavailable
+
+    register_unavailable(app)
+
     @app.errorhandler(CSRFError)
     def form_expired(error: CSRFError) -> tuple[str, int]:
         return render_template("form_expired.html"), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        return render_template("too_large.html"), 413
+
+    @app.errorhandler(NotFound)
+    @app.errorhandler(MethodNotAllowed)
+    def not_found(error: NotFound | MethodNotAllowed) -> tuple[str, int]:
+        return render_template("not_found.html"), error.code or 404
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str, int]:
+        # Flask has already logged the exception (route only, see _LinksHidden).
+        return render_template("server_error.html"), 500
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
+from storage.db import retry_if_disconnected
 from surveys.engine import EngineError, Reply
 from surveys.messages import normalise
 from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
@@ -138,6 +139,7 @@ def choose_profile() -> Response:
 
 
 @chat_blueprint.post("/chat")
+@retry_if_disconnected  # safe: the post's nonce makes a landed answer change nothing again
 def send() -> Response:
     person = _person()
     if person is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 from flask import url_for as flask_url_for
 
-from storage.db import transaction
+from storage.db import retry_if_disconnected, transaction
 from storage.invites import (
     bind_respondent,
     claim_invite,
@@ -85,6 +85,10 @@ def admit(token: str, device: str, *, may_claim: bool) -> Visitor:
             pseudonym = people.pseudonym("web", invite.id)
         visitor = Visitor(invite.id, invite.survey_id, pseudonym)
         cohort, age_band, open_link = invite.cohort, invite.age_band, invite.open_link
+        # A bound single-use link already has its profiled respondent (erasure unbinds):
+        # skip two transactions on every answer posted.
+        if not open_link and invite.respondent_id is not None:
+            return visitor
     profile = people.profile(pseudonym)
     if profile is None or not profile.complete:
         people.set_profile(pseudonym, "web", cohort=cohort, age_band=age_band)
@@ -158,6 +162,7 @@ def open_link(token: str) -> Response:
 
 
 @survey_blueprint.post("/s/<token>")
+@retry_if_disconnected  # safe: the post's nonce makes a landed answer change nothing again
 def answer(token: str) -> Response:
     device = existing_device(DEVICE_COOKIE)
     if device is None:
