@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
@@ -219,9 +219,25 @@ class BotHandlers:
         if not question:
             assert context.chat_data is not None
             context.chat_data["awaiting_offer"] = True
-            await self._say(update, context, self.texts.offer_ask)
+            # ForceReply makes the next message quote this one, so whichever bot worker
+            # receives it knows it is an offer question, even if this one restarted.
+            assert update.effective_chat is not None
+            await context.bot.send_message(
+                update.effective_chat.id,
+                self.texts.offer_ask,
+                reply_markup=ForceReply(input_field_placeholder=self.texts.offer_placeholder),
+            )
             return
         await self._free_text(update, context, question, ask_offer=True)
+
+    def _answers_offer_prompt(self, message: Message) -> bool:
+        quoted = message.reply_to_message
+        return (
+            quoted is not None
+            and quoted.from_user is not None
+            and quoted.from_user.is_bot
+            and " ".join((quoted.text or "").split()) == " ".join(self.texts.offer_ask.split())
+        )
 
     async def you_said(self, update: Update, context: Context) -> None:
         posts = await self._db(self.services.you_said)
@@ -285,7 +301,8 @@ class BotHandlers:
         assert update.message is not None and update.message.text is not None
         text = update.message.text
         assert context.chat_data is not None
-        if context.chat_data.pop("awaiting_offer", False):
+        awaiting = context.chat_data.pop("awaiting_offer", False)
+        if awaiting or self._answers_offer_prompt(update.message):
             await self._free_text(update, context, text, ask_offer=True)
             return
         pseudonym = self._pseudonym(update)

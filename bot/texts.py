@@ -68,6 +68,7 @@ class Texts:
     yousaid_item: str
     yousaid_empty: str
     offer_ask: str
+    offer_placeholder: str
     offer_coming_soon: str
     settings: str
     settings_frequency_question: str

@@ -53,6 +53,32 @@ def test_care_leavers_questions_are_answered_from_the_offer(
     assert len(logged) == 3 and {channel for _, channel in logged} == {"telegram"}
 
 
+def test_an_offer_question_reaching_another_bot_worker_is_still_answered(
+    database: Database, fake: FakeTelegram
+) -> None:
+    """With two bot workers (or a restart) between /offer and the question, the quoted
+    prompt says what the message is; a child in care's plain text would not be searched."""
+    offer = load_offer_search()
+    if offer is None:
+        pytest.skip("the local offer search is not part of this build")
+
+    async def scenario() -> None:
+        async with heard_bot(database, fake, offer=offer) as first_worker:
+            await first_worker.join(TEEN)
+            await first_worker.press(TEEN, "Not now")
+            prompt = await first_worker.type(TEEN, "/offer")
+            assert prompt is not None and "What would you like to know" in prompt["text"]
+            asked = fake.sent("sendMessage")[-1]
+            assert asked.params["reply_markup"]["force_reply"] is True
+        async with heard_bot(database, fake, offer=offer) as second_worker:
+            reply = await second_worker.type(TEEN, "what is staying put", reply_to=prompt)
+            assert reply is not None and "Staying Put" in reply["text"]
+            reply = await second_worker.type(TEEN, "what is staying put")
+            assert reply is not None and "didn't get that" in reply["text"]
+
+    asyncio.run(scenario())
+
+
 def test_without_the_offer_it_says_it_is_coming(database: Database, fake: FakeTelegram) -> None:
     async def scenario() -> None:
         async with heard_bot(database, fake, offer=None) as bot:

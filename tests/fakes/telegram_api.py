@@ -233,9 +233,12 @@ class FakeTelegram:
 
     def _api_sendMessage(self, params: dict[str, Any], files: dict) -> dict:  # noqa: N802
         chat = self._check_chat(params["chat_id"])
-        return self._bot_message(
-            chat, text=str(params["text"]), reply_markup=params.get("reply_markup")
-        )
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" not in markup:
+            # As Telegram does: a ForceReply or reply keyboard is not part of the Message;
+            # it is kept in the record of calls (see `sent`) for tests to check.
+            markup = None
+        return self._bot_message(chat, text=str(params["text"]), reply_markup=markup)
 
     def _api_sendDocument(self, params: dict[str, Any], files: dict) -> dict:  # noqa: N802
         chat = self._check_chat(params["chat_id"])
@@ -282,8 +285,9 @@ class FakeTelegram:
     def _user(self, user_id: int) -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": "Sam", "language_code": "en"}
 
-    def type_text(self, user_id: int, text: str) -> int:
-        """The person types a message (a /command if it starts with a slash)."""
+    def type_text(self, user_id: int, text: str, reply_to: dict[str, Any] | None = None) -> int:
+        """The person types a message (a /command if it starts with a slash), quoting
+        `reply_to` as a Telegram client does after a ForceReply."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -291,6 +295,8 @@ class FakeTelegram:
             "from": self._user(user_id),
             "text": text,
         }
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -376,9 +382,11 @@ class RunningBot:
         await asyncio.wait_for(event.wait(), timeout)
         event.clear()
 
-    async def type(self, user_id: int, text: str) -> dict[str, Any] | None:
+    async def type(
+        self, user_id: int, text: str, reply_to: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         """Type a message; the bot's last message to this person afterwards."""
-        await self.wait(self.fake.type_text(user_id, text))
+        await self.wait(self.fake.type_text(user_id, text, reply_to))
         messages = self.fake.bot_messages(user_id)
         return messages[-1] if messages else None
 
