@@ -42,6 +42,11 @@ def survey_version(session: Session, version_id: int) -> SurveyVersion | None:
     return session.get(SurveyVersion, version_id)
 
 
+def survey_version_hash(session: Session, version_id: int) -> str | None:
+    """Only the content hash: the engine needs no more, and the definition is large JSON."""
+    return session.scalar(select(SurveyVersion.content_hash).where(SurveyVersion.id == version_id))
+
+
 def survey_versions(session: Session, survey_id: str | None = None) -> list[SurveyVersion]:
     query = select(SurveyVersion).order_by(SurveyVersion.survey_id, SurveyVersion.created_at)
     if survey_id is not None:

@@ -29,7 +29,7 @@ from storage.surveys import (
     save_answer,
     session_answers,
     start_session,
-    survey_version,
+    survey_version_hash,
 )
 from storage.updates import already_processed, mark_processed
 from surveys.definition import Question, Survey
@@ -131,6 +131,8 @@ class ConversationEngine:
         self.idle = timedelta(days=idle_days)
         self.clock = clock
         self._version_ids: dict[str, int] = {}
+        # Stored versions never change (content-addressed), so id -> hash is cached for good.
+        self._hash_of_version: dict[int, str] = {}
 
     # ------------------------------------------------------------------ public
 
@@ -339,7 +341,7 @@ class ConversationEngine:
                 reply = step_handler[current](session, respondent, survey_session, survey, decision)
         else:
             reply = self._question(
-                session, respondent, survey_session, survey, command, text, choice
+                session, respondent, survey_session, survey, command, text, choice, now
             )
         if alert is None:
             return reply
@@ -418,7 +420,9 @@ class ConversationEngine:
         command: str | None,
         text: str | None,
         choice: str | None,
+        now: datetime,
     ) -> Reply:
+        """`now` is the update's one timestamp: a second one would cost a second UPDATE."""
         question = survey.question(survey_session.current_question_id or "")
         history = list(survey_session.history)
         if command == "back":
@@ -446,7 +450,7 @@ class ConversationEngine:
             value=stored,
             is_kpi=question.kpi,
             satisfied_or_better=question.is_satisfied_or_better(value) if question.kpi else None,
-            when=self.clock(),
+            when=now,
         )
         if question.type == "text":
             add_comment(
@@ -460,7 +464,7 @@ class ConversationEngine:
                 cohort=respondent.cohort,
                 age_band=respondent.age_band,
                 quote_consent=respondent.quote_consent,
-                when=self.clock(),
+                when=now,
             )
         history = [h for h in history if h.get("q") != question.id]
         history.append({"q": question.id})
@@ -501,7 +505,7 @@ class ConversationEngine:
         survey_session.current_question_id = next_step
         if next_step is None:
             return self._complete(survey_session, survey)
-        return self._reply(session, respondent, survey_session, survey)
+        return self._reply(session, respondent, survey_session, survey, answers=answers)
 
     def _back(
         self,
@@ -577,8 +581,15 @@ class ConversationEngine:
         return respondent, survey_session, survey
 
     def _survey_of(self, session: Session, survey_session: SurveySession) -> Survey | None:
-        version = survey_version(session, survey_session.survey_version_id)
-        return self.by_hash.get(version.content_hash) if version else None
+        """The definition a session was started under; one query per version per process."""
+        version_id = survey_session.survey_version_id
+        content_hash = self._hash_of_version.get(version_id)
+        if content_hash is None:
+            content_hash = survey_version_hash(session, version_id)
+            if content_hash is None:
+                return None
+            self._hash_of_version[version_id] = content_hash
+        return self.by_hash.get(content_hash)
 
     def _answers(
         self, session: Session, survey_session: SurveySession, survey: Survey
@@ -627,8 +638,11 @@ class ConversationEngine:
         survey: Survey,
         messages: tuple[str, ...] = (),
         accepted: bool = True,
+        *,
+        answers: dict[str, str | list[str]] | None = None,
     ) -> Reply:
-        prompt = self._prompt(session, survey_session, survey)
+        """`answers`, when the caller has just read them, saves reading them again."""
+        prompt = self._prompt(session, survey_session, survey, answers)
         return Reply(
             state=survey_session.state,
             messages=messages,
@@ -638,7 +652,13 @@ class ConversationEngine:
             accepted=accepted,
         )
 
-    def _prompt(self, session: Session, survey_session: SurveySession, survey: Survey) -> Prompt:
+    def _prompt(
+        self,
+        session: Session,
+        survey_session: SurveySession,
+        survey: Survey,
+        answers: dict[str, str | list[str]] | None = None,
+    ) -> Prompt:
         step = survey_session.current_question_id or ""
         m = self.messages
         confirms = {
@@ -659,7 +679,8 @@ class ConversationEngine:
                 choices=(Choice("yes", yes), Choice("no", no)),
             )
         question = survey.question(step)
-        answers = self._answers(session, survey_session, survey)
+        if answers is None:
+            answers = self._answers(session, survey_session, survey)
         visible = [q.id for q in survey.visible_questions(answers)]
         position = visible.index(step) + 1 if step in visible else len(visible)
         return Prompt(
