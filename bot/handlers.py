@@ -14,6 +14,7 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
@@ -66,6 +67,17 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         parts.append(current)
     return [part.strip() for part in parts if part.strip()]
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """An answer button read against the question showing: stale, toggle, empty or save."""
+
+    kind: str
+    label: str = ""
+    text: str | None = None
+    choice: str | None = None
+    mask: int = 0
 
 
 def update_key(update: Update, step: str = "") -> tuple[str, str]:
@@ -305,12 +317,13 @@ class BotHandlers:
         if awaiting or self._answers_offer_prompt(update.message):
             await self._free_text(update, context, text, ask_offer=True)
             return
-        pseudonym = self._pseudonym(update)
-        current = await self._db(self.engine.current, pseudonym)
-        if current.state == "active":
-            reply = await self._db(
-                self.engine.handle, pseudonym, text=text, update_key=update_key(update)
-            )
+        reply = await self._db(
+            self.engine.handle_if_active,
+            self._pseudonym(update),
+            text,
+            update_key=update_key(update),
+        )
+        if reply is not None:  # an answer (or a redelivered one) in the active check-in
             if reply.state != "duplicate":
                 await self._show(update, context, reply)
             return
@@ -384,68 +397,66 @@ class BotHandlers:
         except BadRequest as exc:  # too old to edit, or already edited by a redelivery
             log.info("could not edit the answered question: %s", exc.message)
 
-    async def _answer_button(
-        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
-    ) -> None:
-        session_text, tag, option = data.parts
-        session_id = int(session_text)
-        pseudonym = self._pseudonym(update)
-        current = await self._db(self.engine.current, pseudonym, session_id)
-        prompt = current.prompt
-        if current.state not in ("active", "paused") or prompt is None:
-            await query.answer(self.texts.stale_button)
-            return
+    def _meaning(self, prompt: Prompt, tag: str, option: str) -> Pressed:
+        """What an answer button means on the question now showing; ValueError if nonsense."""
         if step_tag(prompt.step) != tag:
-            await query.answer(self.texts.stale_button)
-            return
-        key = update_key(update)
-        keyboards = self._keyboards(update)
+            return Pressed("stale")
         if option == "s":
             if not prompt.optional:
                 raise ValueError("skip on a question that cannot be skipped")
-            label = self.texts.skipped
-            reply = await self._db(
-                self.engine.handle, pseudonym, text="skip", session_id=session_id, update_key=key
-            )
-        elif option[:1] in ("m", "d"):
+            return Pressed("save", self.texts.skipped, text="skip")
+        if option[:1] in ("m", "d"):
             mask = parse_mask(option[1:], prompt.choices)
             if mask is None or not prompt.multiple:
                 raise ValueError("not a selection of this question's options")
             if option[0] == "m":  # a toggle: only the buttons change, nothing is saved
-                await query.answer()
-                try:
-                    await query.edit_message_reply_markup(
-                        keyboards.prompt(prompt, session_id, mask)
-                    )
-                except BadRequest as exc:
-                    log.info("could not update the toggles: %s", exc.message)
-                return
+                return Pressed("toggle", mask=mask)
             picked = chosen_labels(prompt.choices, mask)
             if not picked:
-                await query.answer(self.texts.pick_one_first)
-                return
+                return Pressed("empty")
             label = ", ".join(choice.display for choice in picked)
-            reply = await self._db(
-                self.engine.handle,
-                pseudonym,
-                choice=",".join(choice.value for choice in picked),
-                step=prompt.step,
-                session_id=session_id,
-                update_key=key,
-            )
-        else:
-            if not option.isdigit():
-                raise ValueError("not an option number")
-            choice = prompt.choices[int(option)]
-            label = choice.display
-            reply = await self._db(
-                self.engine.handle,
-                pseudonym,
-                choice=choice.value,
-                step=prompt.step,
-                session_id=session_id,
-                update_key=key,
-            )
+            return Pressed("save", label, choice=",".join(choice.value for choice in picked))
+        if not option.isdigit():
+            raise ValueError("not an option number")
+        choice = prompt.choices[int(option)]
+        return Pressed("save", choice.display, choice=choice.value)
+
+    async def _answer_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        """Read where they are and save the answer in one transaction (Engine.press)."""
+        session_text, tag, option = data.parts
+        session_id = int(session_text)
+        meant: dict[str, Pressed] = {}
+
+        def read(prompt: Prompt) -> tuple[str | None, str | None]:
+            meant["press"] = pressed = self._meaning(prompt, tag, option)
+            return (pressed.text, pressed.choice) if pressed.kind == "save" else (None, None)
+
+        prompt, reply = await self._db(
+            self.engine.press,
+            self._pseudonym(update),
+            session_id,
+            read,
+            update_key=update_key(update),
+        )
+        pressed = meant.get("press")
+        if prompt is None or pressed is None or pressed.kind == "stale":
+            await query.answer(self.texts.stale_button)
+            return
+        keyboards = self._keyboards(update)
+        if pressed.kind == "toggle":
+            await query.answer()
+            try:
+                await query.edit_message_reply_markup(
+                    keyboards.prompt(prompt, session_id, pressed.mask)
+                )
+            except BadRequest as exc:
+                log.info("could not update the toggles: %s", exc.message)
+            return
+        if pressed.kind == "empty" or reply is None:
+            await query.answer(self.texts.pick_one_first)
+            return
         if reply.state == "duplicate":
             await query.answer()
             return
@@ -453,7 +464,7 @@ class BotHandlers:
             await query.answer(self.texts.stale_button)
             return
         await query.answer()
-        await self._mark_chosen(query, keyboards.prompt_text(prompt), label)
+        await self._mark_chosen(query, keyboards.prompt_text(prompt), pressed.label)
         await self._show(update, context, reply)
 
     async def _profile_button(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Answer, Comment, SurveySession, SurveyVersion, utcnow
+from storage.models import Answer, Comment, Respondent, SurveySession, SurveyVersion, utcnow
 
 
 def ensure_survey_version(
@@ -97,6 +97,28 @@ def open_session_for(
     return session.scalars(query).first()
 
 
+def respondent_with_open_session(
+    session: Session, pseudonym: str
+) -> tuple[Respondent | None, SurveySession | None]:
+    """The person and their newest unfinished check-in in one query: every update needs both."""
+    row = session.execute(
+        select(Respondent, SurveySession)
+        .outerjoin(
+            SurveySession,
+            and_(
+                SurveySession.respondent_id == Respondent.id,
+                SurveySession.state.in_(("active", "paused")),
+            ),
+        )
+        .where(Respondent.pseudonym == pseudonym)
+        .order_by(SurveySession.updated_at.desc(), SurveySession.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, None
+    return row[0], row[1]
+
+
 def get_session(session: Session, session_id: int) -> SurveySession | None:
     return session.get(SurveySession, session_id)
 
@@ -117,13 +139,24 @@ def save_answer(
     is_kpi: bool,
     satisfied_or_better: bool | None,
     when: datetime | None = None,
+    known_new: bool = False,
+    flush: bool = True,
 ) -> Answer:
-    """Store one answer, replacing an earlier answer to the same question (after `back`)."""
+    """Store one answer, replacing an earlier answer to the same question (after `back`).
+
+    `known_new`: the caller has just read the session's answers and this question has
+    none, so there is no row to look for (a racing duplicate still hits the unique key).
+    `flush=False` leaves the writes to the commit, so the session's row is updated once.
+    """
     now = when or utcnow()
-    row = session.scalar(
-        select(Answer)
-        .where(Answer.session_id == survey_session.id)
-        .where(Answer.question_id == question_id)
+    row = (
+        None
+        if known_new
+        else session.scalar(
+            select(Answer)
+            .where(Answer.session_id == survey_session.id)
+            .where(Answer.question_id == question_id)
+        )
     )
     if row is None:
         row = Answer(
@@ -140,7 +173,8 @@ def save_answer(
     row.satisfied_or_better = satisfied_or_better
     row.answered_at = now
     survey_session.updated_at = now
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

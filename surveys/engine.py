@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +26,7 @@ from storage.surveys import (
     last_completed_at,
     open_session_for,
     remove_answers,
+    respondent_with_open_session,
     save_answer,
     session_answers,
     start_session,
@@ -43,6 +44,7 @@ QUOTE = "@quote"
 CONTINUE = "@continue"
 PULSE = "pulse"
 FULL_CHECKIN_EVERY = timedelta(days=180)
+T = TypeVar("T")
 
 
 class EngineError(Exception):
@@ -163,8 +165,10 @@ class ConversationEngine:
     ) -> Reply:
         """Resume the person's open check-in, or start the one that is due."""
         return self._in_transaction(
-            lambda session: self._begin(session, pseudonym, channel, survey_id, invite_id),
-            update_key,
+            self._once(
+                update_key,
+                lambda session: self._begin(session, pseudonym, channel, survey_id, invite_id),
+            )
         )
 
     def handle(
@@ -183,9 +187,61 @@ class ConversationEngine:
         it is recorded in the same transaction as the answer it carries.
         """
         return self._in_transaction(
-            lambda session: self._handle(session, pseudonym, text, choice, step, session_id),
-            update_key,
+            self._once(
+                update_key,
+                lambda session: self._handle(session, pseudonym, text, choice, step, session_id),
+            )
         )
+
+    def handle_if_active(
+        self, pseudonym: str, text: str, *, update_key: tuple[str, str | int]
+    ) -> Reply | None:
+        """Typed text taken as an answer only if a check-in is active; else None, nothing
+        recorded, so the channel treats it as free text. One transaction, not a `current`
+        look first and a `handle` after."""
+
+        def work(session: Session) -> Reply | None:
+            found = self._open_session(session, pseudonym, None)
+            if found is None or found[1].state != "active":
+                return None
+            answer = self._once(
+                update_key, lambda s: self._handle_found(s, found, text, None, None)
+            )
+            return answer(session)
+
+        return self._in_transaction(work)
+
+    def press(
+        self,
+        pseudonym: str,
+        session_id: int,
+        read: Callable[[Prompt], tuple[str | None, str | None]],
+        *,
+        update_key: tuple[str, str | int],
+    ) -> tuple[Prompt | None, Reply | None]:
+        """A button press in one transaction: the question it was pressed on, what `read`
+        makes of it there (text, choice; may raise ValueError for nonsense) and its answer.
+
+        Prompt None: no open check-in for it. Reply None: `read` gave nothing to save, and
+        nothing is recorded, as with a `current` look. The update key is recorded only with
+        an answer, after the stale checks, as `handle` did after `current`."""
+
+        def work(session: Session) -> tuple[Prompt | None, Reply | None]:
+            found = self._open_session(session, pseudonym, session_id)
+            if found is None:
+                return None, None
+            answers = self._answers(session, found[1], found[2])
+            prompt = self._prompt(session, found[1], found[2], answers)
+            text, choice = read(prompt)
+            if text is None and choice is None:
+                return prompt, None
+            answer = self._once(
+                update_key,
+                lambda s: self._handle_found(s, found, text, choice, prompt.step, answers),
+            )
+            return prompt, answer(session)
+
+        return self._in_transaction(work)
 
     def current(self, pseudonym: str, session_id: int | None = None) -> Reply:
         """Where the person is now, without changing anything."""
@@ -201,24 +257,33 @@ class ConversationEngine:
 
     # ------------------------------------------------------------------ flow
 
-    def _in_transaction(
-        self,
-        work: Callable[[Session], Reply],
-        update_key: tuple[str, str | int] | None = None,
-    ) -> Reply:
+    def _in_transaction(self, work: Callable[[Session], T]) -> T:
         """Commit first, reply after. A clash with a parallel press is retried once."""
         for attempt in range(2):
             try:
                 with transaction(self.sessions) as session:
-                    if update_key is not None:
-                        if already_processed(session, *update_key):
-                            return Reply(state="duplicate", accepted=False)
-                        mark_processed(session, *update_key)
                     return work(session)
             except IntegrityError:
                 if attempt == 1:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _once(
+        update_key: tuple[str, str | int] | None, work: Callable[[Session], Reply]
+    ) -> Callable[[Session], Reply]:
+        """`work` only for an update not seen before, recorded in the same transaction."""
+        if update_key is None:
+            return work
+        key = update_key
+
+        def once(session: Session) -> Reply:
+            if already_processed(session, *key):
+                return Reply(state="duplicate", accepted=False)
+            mark_processed(session, *key)
+            return work(session)
+
+        return once
 
     def _begin(
         self,
@@ -280,6 +345,18 @@ class ConversationEngine:
         found = self._open_session(session, pseudonym, session_id)
         if found is None:
             return Reply(state="none", messages=(self.messages.no_open_checkin,), accepted=False)
+        return self._handle_found(session, found, text, choice, step)
+
+    def _handle_found(
+        self,
+        session: Session,
+        found: tuple[Respondent, SurveySession, Survey],
+        text: str | None,
+        choice: str | None,
+        step: str | None,
+        answers: dict[str, str | list[str]] | None = None,
+    ) -> Reply:
+        """`answers`: the session's answers if the caller has just read them."""
         respondent, survey_session, survey = found
         now = self.clock()
         survey_session.updated_at = now
@@ -341,7 +418,7 @@ class ConversationEngine:
                 reply = step_handler[current](session, respondent, survey_session, survey, decision)
         else:
             reply = self._question(
-                session, respondent, survey_session, survey, command, text, choice, now
+                session, respondent, survey_session, survey, command, text, choice, now, answers
             )
         if alert is None:
             return reply
@@ -421,8 +498,10 @@ class ConversationEngine:
         text: str | None,
         choice: str | None,
         now: datetime,
+        read: dict[str, str | list[str]] | None = None,
     ) -> Reply:
-        """`now` is the update's one timestamp: a second one would cost a second UPDATE."""
+        """`now` is the update's one timestamp: a second one would cost a second UPDATE.
+        `read`: the session's answers, if the caller has just read them."""
         question = survey.question(survey_session.current_question_id or "")
         history = list(survey_session.history)
         if command == "back":
@@ -443,6 +522,14 @@ class ConversationEngine:
             return self._reply(session, respondent, survey_session, survey, (value[1:],), False)
         assert value is not None
         stored = encode_value(value)
+        # Read once, before saving: it tells save_answer whether a row exists, and with
+        # this answer added it is what _advance needs. Nothing pending changes the answers,
+        # so no autoflush: the session's row is then written once, at commit.
+        if read is not None:
+            answers = dict(read)
+        else:
+            with session.no_autoflush:
+                answers = self._answers(session, survey_session, survey)
         answer = save_answer(
             session,
             survey_session,
@@ -451,7 +538,10 @@ class ConversationEngine:
             is_kpi=question.kpi,
             satisfied_or_better=question.is_satisfied_or_better(value) if question.kpi else None,
             when=now,
+            known_new=question.id not in answers,
+            flush=question.type == "text",  # the comment needs the answer's id
         )
+        answers[question.id] = value
         if question.type == "text":
             add_comment(
                 session,
@@ -468,7 +558,9 @@ class ConversationEngine:
             )
         history = [h for h in history if h.get("q") != question.id]
         history.append({"q": question.id})
-        return self._advance(session, respondent, survey_session, survey, history, question)
+        return self._advance(
+            session, respondent, survey_session, survey, history, question, answers
+        )
 
     def _read(self, question: Question, text: str | None, choice: str | None) -> str | list[str]:
         """The answer's value, or a re-ask message prefixed with NUL."""
@@ -492,8 +584,11 @@ class ConversationEngine:
         survey: Survey,
         history: list[dict[str, Any]],
         question: Question,
+        answers: dict[str, str | list[str]] | None = None,
     ) -> Reply:
-        answers = self._answers(session, survey_session, survey)
+        """`answers`, when the caller has just read them (and added its own), saves a read."""
+        if answers is None:
+            answers = self._answers(session, survey_session, survey)
         visible = {q.id for q in survey.visible_questions(answers)}
         hidden = [qid for qid in answers if qid not in visible]
         if hidden:
@@ -559,10 +654,9 @@ class ConversationEngine:
     def _open_session(
         self, session: Session, pseudonym: str, session_id: int | None
     ) -> tuple[Respondent, SurveySession, Survey] | None:
-        respondent = find_respondent(session, pseudonym)
+        respondent, survey_session = respondent_with_open_session(session, pseudonym)
         if respondent is None:
             return None
-        survey_session = open_session_for(session, respondent.id)
         if session_id is not None and (survey_session is None or survey_session.id != session_id):
             candidate = session.get(SurveySession, session_id)
             if candidate is None or candidate.respondent_id != respondent.id:
