@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from throwaway_schema import postgres_schema
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -57,11 +59,8 @@ from sqlalchemy import (  # noqa: E402
     Integer,
     MetaData,
     Table,
-    create_engine,
     event,
-    text,
 )
-from sqlalchemy.engine import make_url  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import (  # noqa: E402
     AIORateLimiter,
@@ -505,22 +504,6 @@ def verdict(result: Result) -> list[str]:
         + f" the {TARGET_RATE:.0f}/s target"
     )
     return lines
-
-
-@contextmanager
-def postgres_schema(base_url: str) -> Iterator[str]:
-    """A throwaway schema, dropped afterwards, so the benchmark never touches real data."""
-    schema = f"bench_{secrets.token_hex(4)}"
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,7 +42,6 @@ import asyncio
 import os
 import random
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -57,6 +56,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 from urllib.request import urlopen
+
+from throwaway_schema import postgres_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -203,25 +204,6 @@ def server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-
-
-@contextmanager
-def postgres_schema(base_url: str) -> Iterator[str]:
-    """A throwaway schema, dropped afterwards, so the benchmark never touches real data."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    schema = f"bench_web_{secrets.token_hex(4)}"
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # ------------------------------------------------------------------ the load generator
@@ -684,7 +666,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="heard-web-bench-"))
     try:
         if args.database_url:
-            with postgres_schema(args.database_url) as url:
+            with postgres_schema(prefix="bench_web", base_url=args.database_url) as url:
                 return run(args, url, folder)
         return run(args, None, folder)
     finally:
