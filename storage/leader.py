@@ -1,6 +1,7 @@
 """Making sure only one scheduler in a deployment runs the jobs.
 
-PostgreSQL: a session advisory lock, released by the server if the holder dies.
+PostgreSQL: a session advisory lock, released by the server if the holder dies. The
+lock is keyed by schema too, so two deployments sharing one database each have a leader.
 SQLite: a lease row renewed by the holder; another process takes over once it lapses.
 """
 
@@ -14,6 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from storage.models import SchedulerLeader, utcnow
 
 ADVISORY_KEY = 0x48454152  # "HEAR"
+# pg_advisory_lock(int4, int4): Heard's key, and the deployment's schema.
+_LOCK = "SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"
+_UNLOCK = "SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"
 LEASE = timedelta(seconds=90)
 
 
@@ -33,7 +37,7 @@ class LeaderLock:
     def release(self) -> None:
         if self._connection is not None:
             try:
-                self._connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                self._connection.execute(text(_UNLOCK), {"k": ADVISORY_KEY})
                 self._connection.commit()
             finally:
                 self._connection.close()
@@ -56,9 +60,7 @@ class LeaderLock:
                 self._connection = None
                 self.held = False
         connection = self.engine.connect()
-        got = connection.execute(
-            text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}
-        ).scalar()
+        got = connection.execute(text(_LOCK), {"k": ADVISORY_KEY}).scalar()
         connection.commit()
         if got:
             self._connection, self.held = connection, True
