@@ -243,6 +243,46 @@ class ConversationEngine:
 
         return self._in_transaction(work)
 
+    def answer_step(
+        self,
+        pseudonym: str,
+        step: str,
+        *,
+        text: str | None = None,
+        choice: str | None = None,
+        update_key: tuple[str, str | int] | None = None,
+    ) -> Reply:
+        """A form's answer to the question `step`, in one transaction.
+
+        A page submitted for a question no longer showing (another tab, the back button)
+        gets the current question with a "that one has moved on" note, and nothing saved;
+        a resubmitted page (same `update_key`) gets where the person is now. Saves the
+        web form a `current` look before every `handle`."""
+
+        def work(session: Session) -> Reply:
+            found = self._open_session(session, pseudonym, None)
+            if found is None:
+                return Reply(
+                    state="none", messages=(self.messages.no_open_checkin,), accepted=False
+                )
+            respondent, survey_session, survey = found
+            answers = self._answers(session, survey_session, survey)
+            if step != (survey_session.current_question_id or ""):
+                notes = (self.messages.stale_button,)
+                return self._reply(
+                    session, respondent, survey_session, survey, notes, False, answers=answers
+                )
+            answer = self._once(
+                update_key,
+                lambda s: self._handle_found(s, found, text, choice, step, answers),
+            )
+            reply = answer(session)
+            if reply.state == "duplicate":
+                return self._reply(session, respondent, survey_session, survey, answers=answers)
+            return reply
+
+        return self._in_transaction(work)
+
     def current(self, pseudonym: str, session_id: int | None = None) -> Reply:
         """Where the person is now, without changing anything."""
 

@@ -219,3 +219,28 @@ def test_redelivered_update_changes_nothing(database: Database) -> None:
         assert session.scalar(select(func.count(models.Answer.id))) == 1
         current = engine.current(pseudonym)
         assert current.prompt.step == first.prompt.step
+
+
+def test_a_form_answer_is_checked_against_its_step_in_one_transaction(
+    database: Database,
+) -> None:
+    """answer_step: a page for a question no longer showing saves nothing; a resubmitted
+    page (same key) gets where the person is now; neither stores a second answer."""
+    engine = make_engine(database)
+    pseudonym = person(database, "pulse")
+    shown = through_consent(engine, pseudonym, "pulse").prompt.step
+    first = engine.answer_step(pseudonym, shown, text="5", update_key=("web", "nonce-1"))
+    assert first.accepted and first.prompt.step != shown
+    old_tab = engine.answer_step(pseudonym, shown, text="1", update_key=("web", "nonce-2"))
+    assert not old_tab.accepted and old_tab.prompt.step == first.prompt.step
+    assert engine.messages.stale_button in old_tab.messages
+    next_step = first.prompt.step
+    sent = engine.answer_step(pseudonym, next_step, text="stop", update_key=("web", "nonce-3"))
+    assert sent.state == "paused"
+    again = engine.answer_step(pseudonym, next_step, text="stop", update_key=("web", "nonce-3"))
+    assert again.state == "paused" and again.prompt.step == next_step
+    with transaction(database.sessions) as session:
+        assert session.scalars(select(models.Answer.value)).all() == ["5"]
+    no_checkin_open = person(database, "pulse", user=2)
+    nobody = engine.answer_step(no_checkin_open, "x", text="5")
+    assert nobody.state == "none" and not nobody.accepted

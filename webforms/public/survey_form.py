@@ -171,41 +171,26 @@ def answer(token: str) -> Response:
         visitor = admit(token, device, may_claim=False)
     except Refused as refusal:
         return _refused(refusal)
-    engine = services.engine()
-    now = engine.current(visitor.pseudonym)
-    if now.prompt is None:
-        return redirect(flask_url_for("public_survey.open_link", token=token), code=303)
-    step = request.form.get("step", "")
-    if step != now.prompt.step:
-        stale = Reply(
-            state=now.state,
-            messages=(engine.messages.stale_button,),
-            prompt=now.prompt,
-            survey_id=now.survey_id,
-            accepted=False,
-        )
-        return render_reply(token, stale)
     nonce = form_nonce()
-    reply = engine.handle(
+    reply = services.engine().answer_step(
         visitor.pseudonym,
+        request.form.get("step", ""),
         update_key=("web", nonce) if nonce else None,
-        **_engine_input(now.prompt.type, step),
+        **_engine_input(),
     )
-    if reply.state == "duplicate":
-        reply = engine.current(visitor.pseudonym)
     if reply.state == "none":
         return redirect(flask_url_for("public_survey.open_link", token=token), code=303)
     return render_reply(token, reply)
 
 
-def _engine_input(prompt_type: str, step: str) -> dict[str, str]:
-    """What one form post means to the engine: a command, a button, or typed words."""
+def _engine_input() -> dict[str, str]:
+    """What one form post means to the engine: a command, a choice, or typed words."""
     action = request.form.get("action", "answer")
     if action in ACTIONS:
         return {"text": ACTIONS[action]}
     choices = [value for value in request.form.getlist("choice") if value]
-    if choices and prompt_type != "text":
-        return {"choice": ",".join(choices), "step": step}
+    if choices:
+        return {"choice": ",".join(choices)}
     return {"text": request.form.get("text", "")}
 
 
