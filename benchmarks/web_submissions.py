@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/web_submissions.py [--clients 50] [--rate 200] [--seconds 10]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-pin]
+        [--workers 2]
 
 Two servers run side by side as subprocesses under waitress, with the 8 threads
 `heard web` uses, both pinned to one CPU core (this machine's other core runs the
-load generator; on PostgreSQL the database server floats):
+load generator; on PostgreSQL the database server floats). With --workers N both run
+as `heard web --workers N` does (gunicorn, N forked processes of 8 threads), unpinned:
 
 - Heard: the real `heard web` command on a fresh data directory in a temporary
   folder, with single-use invites issued for --people young people (one for
@@ -83,15 +85,14 @@ CHECKBOX = 'type="checkbox"'
 # ------------------------------------------------------------------ the bare server
 
 
-def serve_bare(database_url: str, port: int) -> None:
-    """The baseline: one Flask route, one INSERT and commit per request, under waitress."""
-    from flask import Flask, request
+def serve_bare(database_url: str, port: int, workers: int) -> None:
+    """The baseline: one Flask route, one INSERT and commit per request, served as Heard
+    is: waitress for one worker, gunicorn's forked workers (heard.serve) for several."""
     from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, func
-    from waitress import serve
 
+    from heard.serve import serve_processes
     from storage.db import make_engine
 
-    engine = make_engine(database_url)
     table = Table(
         "bench_bare_rows",
         MetaData(),
@@ -99,7 +100,30 @@ def serve_bare(database_url: str, port: int) -> None:
         Column("text", String(2000), nullable=False),
         Column("created_at", DateTime, nullable=False, server_default=func.now()),
     )
-    table.create(engine, checkfirst=True)
+    setup = make_engine(database_url)
+    table.create(setup, checkfirst=True)
+    setup.dispose()
+    if workers == 1:
+        from waitress import serve
+
+        app = bare_app(database_url, table)
+        serve(app, host="127.0.0.1", port=port, threads=WAITRESS_THREADS, ident="bare")
+    else:
+        serve_processes(
+            lambda: bare_app(database_url, table),
+            host="127.0.0.1",
+            port=port,
+            workers=workers,
+            log_level="WARNING",
+        )
+
+
+def bare_app(database_url: str, table: Any) -> Any:
+    from flask import Flask, request
+
+    from storage.db import make_engine
+
+    engine = make_engine(database_url)
     app = Flask("bare")
 
     @app.post("/bare")
@@ -112,7 +136,7 @@ def serve_bare(database_url: str, port: int) -> None:
     def healthz() -> str:
         return "ok"
 
-    serve(app, host="127.0.0.1", port=port, threads=WAITRESS_THREADS, ident="bare")
+    return app
 
 
 # ------------------------------------------------------------------ setting up
@@ -602,8 +626,9 @@ def report(args: argparse.Namespace, backend: str, results: list[Phase], checked
     print(f"  the load generator used at most {busiest:.0%} of its core", end="")
     print(": it may be the bottleneck" if busiest > 0.8 else ", so it set no limit")
     ratio = heard_closed.rate / bare_closed.rate if bare_closed.rate else 0.0
+    where = "one core" if args.workers == 1 else f"{args.workers} processes"
     print(
-        f"  Heard serves {heard_closed.rate:.0f} requests/s at most on one core; "
+        f"  Heard serves {heard_closed.rate:.0f} requests/s at most on {where}; "
         f"Heard / bare = {ratio:.2f}; at {heard_half.offered:.0f}/s its p99 is "
         f"{heard_half.percentile(0.99):.0f} ms\n"
     )
@@ -615,18 +640,26 @@ def report(args: argparse.Namespace, backend: str, results: list[Phase], checked
 
 def run(args: argparse.Namespace, database_url: str | None, folder: Path) -> int:
     cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    server_core = cores[0] if args.pin and len(cores) >= 2 else None
+    pin = args.pin and args.workers == 1
+    server_core = cores[0] if pin and len(cores) >= 2 else None
     generator_core = cores[-1] if server_core is not None else None
     env = heard_environment(folder / "heard-data", database_url)
     url, tokens = issue_invites(env, args.people)
     backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite (WAL)"
     heard_port, bare_port = free_port(), free_port()
     heard_cmd = [str(Path(sys.executable).parent / "heard"), "web", "--port", str(heard_port)]
+    heard_cmd += ["--workers", str(args.workers)]
     bare_cmd = [sys.executable, __file__, "--serve-bare", url, "--port", str(bare_port)]
+    bare_cmd += ["--workers", str(args.workers)]
     bare_env = {**env, "PYTHONPATH": str(ROOT)}
     where = "any core" if server_core is None else f"core {server_core}"
+    served_by = (
+        f"waitress with {WAITRESS_THREADS} threads"
+        if args.workers == 1
+        else f"gunicorn, {args.workers} worker processes of {WAITRESS_THREADS} threads"
+    )
     print(
-        f"Web form submissions on {backend}: waitress with {WAITRESS_THREADS} threads on {where}; "
+        f"Web form submissions on {backend}: {served_by} on {where}; "
         f"{args.clients} clients (asyncio, raw HTTP/1.1) on "
         f"{'any core' if generator_core is None else f'core {generator_core}'}; "
         f"{len(tokens):,} invites; {args.seconds:.0f} s phases after {args.warmup:.0f} s warm-up"
@@ -656,12 +689,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=2000, help="two invites each")
     parser.add_argument("--database-url", help="PostgreSQL (a throwaway schema is used)")
     parser.add_argument("--no-pin", dest="pin", action="store_false", help="no CPU pinning")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (`heard web --workers`); over 1 runs unpinned",
+    )
     parser.add_argument("--no-wrk", dest="wrk", action="store_false", help="skip the wrk check")
     parser.add_argument("--serve-bare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bare:
-        serve_bare(args.serve_bare, args.port)
+        serve_bare(args.serve_bare, args.port, args.workers)
         return 0
     folder = Path(tempfile.mkdtemp(prefix="heard-web-bench-"))
     try:

@@ -23,6 +23,16 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return load_settings(data_dir=Path(data_dir) if data_dir else None)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from heard.catalogue_sync import sync_catalogue
     from heard.settings import describe_database
@@ -49,7 +59,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_web(args: argparse.Namespace) -> int:
     from heard.serve import serve_web
 
-    return serve_web(settings_for(args), host=args.host, port=args.port)
+    return serve_web(settings_for(args), host=args.host, port=args.port, workers=args.workers)
 
 
 def _cmd_surveys(args: argparse.Namespace) -> int:
@@ -158,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     web = commands.add_parser("web", help="serve the web forms, web chat and staff dashboard")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=5000)
+    web.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="processes answering (one per CPU core; over 1 needs Linux or macOS)",
+    )
     web.set_defaults(handler=_cmd_web)
 
     bot = commands.add_parser("bot", help="run the Telegram bot (polling, or --webhook URL)")

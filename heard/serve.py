@@ -1,17 +1,26 @@
-"""Serving the web app with a production WSGI server (waitress), never Flask's dev server."""
+"""Serving the web app with a production WSGI server, never Flask's dev server.
+
+One process: waitress, threads. Several (`heard web --workers N`, one per core, since
+Python's GIL keeps a process to about one core): gunicorn's master forks N workers on
+one listening socket, each with its own app, database pool and threads.
+"""
 
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+from collections.abc import Callable
+
+from flask import Flask
 
 from heard.settings import Settings
 from heard.wiring import Database, configure_logging, open_database
-from webforms.app import create_app
+from webforms.app import create_app, hide_links
 from webforms.config import WebConfig
 
 log = logging.getLogger("heard.web")
+THREADS = 8  # per process: pages wait on the database far more than they compute
 
 
 def web_config(settings: Settings) -> WebConfig:
@@ -40,10 +49,19 @@ def web_services(settings: Settings, database: Database) -> dict[str, object]:
     return services
 
 
-def serve_web(settings: Settings, *, host: str, port: int, database: Database | None = None) -> int:
+def serve_web(
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    database: Database | None = None,
+    workers: int = 1,
+) -> int:
+    configure_logging(settings.log_level)
+    if workers > 1:
+        return _serve_workers(settings, host=host, port=port, workers=workers)
     from waitress import serve
 
-    configure_logging(settings.log_level)
     database = database or open_database(settings)
     app = create_app(database.sessions, web_config(settings), web_services(settings, database))
     print(f"Heard is answering on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
@@ -51,7 +69,60 @@ def serve_web(settings: Settings, *, host: str, port: int, database: Database | 
         # systemd and Docker stop with SIGTERM: waitress stops on SystemExit as on Ctrl+C,
         # letting the requests in hand finish, so nobody's answer is cut off mid-page.
         signal.signal(signal.SIGTERM, _exit)
-    serve(app, host=host, port=port, threads=8, ident="heard")
+    serve(app, host=host, port=port, threads=THREADS, ident="heard")
+    return 0
+
+
+def _serve_workers(settings: Settings, *, host: str, port: int, workers: int) -> int:
+    # Migrate once, in the master, before any worker starts; pools don't survive a fork.
+    open_database(settings).close()
+
+    def make_app() -> Flask:
+        hide_links(logging.getLogger("gunicorn.error"))
+        database = open_database(settings, upgrade_schema=False)
+        return create_app(database.sessions, web_config(settings), web_services(settings, database))
+
+    print(
+        f"Heard is answering on http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)",
+        flush=True,
+    )
+    return serve_processes(
+        make_app, host=host, port=port, workers=workers, log_level=settings.log_level
+    )
+
+
+def serve_processes(
+    make_app: Callable[[], Flask], *, host: str, port: int, workers: int, log_level: str
+) -> int:
+    """gunicorn: a master and `workers` forked processes on one socket, `make_app` run in
+    each worker after the fork (its own engine and pool). A lost worker is replaced;
+    SIGTERM lets each finish the pages in hand, as waitress does."""
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # Windows: gunicorn needs fork
+        print("--workers over 1 needs Linux or macOS (gunicorn); use one worker here.")
+        return 2
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": THREADS,
+        "accesslog": None,  # request lines carry invite links
+        "errorlog": "-",
+        "loglevel": log_level.lower(),
+        "control_socket_disable": True,
+        "graceful_timeout": 30,
+    }
+
+    class Workers(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return make_app()
+
+    Workers().run()
     return 0
 
 

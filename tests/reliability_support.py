@@ -291,11 +291,12 @@ class HeardProcess:
 
 
 class WebProcess(HeardProcess):
-    """`heard web` (waitress) on a port of its own choosing, found in waitress's log."""
+    """`heard web` on a port of its own choosing, found in the server's log: waitress's
+    "Serving on" for one worker, gunicorn's "Listening at" for several."""
 
-    def __init__(self, settings: Settings, workdir: Path, **extra: str) -> None:
+    def __init__(self, settings: Settings, workdir: Path, workers: int = 1, **extra: str) -> None:
         super().__init__(
-            ["web", "--host", "127.0.0.1", "--port", "0"],
+            ["web", "--host", "127.0.0.1", "--port", "0", "--workers", str(workers)],
             heard_environment(settings, **extra),
             workdir,
         )
@@ -303,7 +304,7 @@ class WebProcess(HeardProcess):
 
     def start(self) -> WebProcess:
         super().start()
-        found = self.wait_for(r"Serving on (http://127\.0\.0\.1:\d+)")
+        found = self.wait_for(r"(?:Serving on|Listening at:) (http://127\.0\.0\.1:\d+)")
         self.url = found.group(1)
         return self
 

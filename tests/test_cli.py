@@ -52,6 +52,15 @@ def test_every_subcommand_has_help() -> None:
         assert sub.format_help(), name
 
 
+@pytest.mark.parametrize("workers", ["0", "two", "-1"])
+def test_web_workers_must_be_a_whole_number_of_one_or_more(
+    workers: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["web", "--workers", workers])
+    assert "is not a whole number of 1 or more" in capsys.readouterr().err
+
+
 def test_init_creates_and_upgrades(tmp_path: Path) -> None:
     first = run(["init"], tmp_path)
     assert first.returncode == 0, first.stderr

@@ -43,6 +43,12 @@ class _LinksHidden(logging.Filter):
 _LINK_FILTER = _LinksHidden()
 
 
+def hide_links(logger: logging.Logger) -> None:
+    """Invite links in this logger's records become "/s/[link]" (the server's own logs too)."""
+    if _LINK_FILTER not in logger.filters:
+        logger.addFilter(_LINK_FILTER)
+
+
 def create_app(
     sessions: sessionmaker[Session], config: WebConfig, services: dict[str, object] | None = None
 ) -> Flask:
@@ -63,8 +69,7 @@ def create_app(
     app.extensions["heard.services"] = services or {}
     csrf.init_app(app)
     for logger in (app.logger, logging.getLogger("heard.web")):
-        if _LINK_FILTER not in logger.filters:
-            logger.addFilter(_LINK_FILTER)
+        hide_links(logger)
 
     from webforms.blueprints import register_blueprints
 

@@ -1,8 +1,9 @@
 """A per-address limit on failed sign-ins, kept in memory.
 
 Account lockout stops guessing one password; this stops one address trying many
-accounts. It lives in one process, which is what `heard web` runs (waitress,
-threads); behind a reverse proxy the wiring must pass the client address through
+accounts. It lives in one process: `heard web --workers N` (or N machines) gives
+an address up to N times the limit, while account lockout, in the database, holds
+across them all. Behind a reverse proxy the wiring must pass the client address through
 (e.g. werkzeug's ProxyFix), or every visitor shares the proxy's address.
 """
 

@@ -1,0 +1,77 @@
+"""`heard web --workers 2`: several processes on one port, as a council's 2-core server runs.
+
+gunicorn's master forks the workers after migrating once; each builds its own app and
+database pool. Young people answering at once through it are each counted exactly once,
+a worker killed mid-run is replaced without anyone noticing, and SIGTERM stops it cleanly
+with no invite link in its log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from browser_support import issue_link
+from conftest import make_settings
+from reliability_support import WebPerson, WebProcess, wait_until
+from sqlalchemy import func, select
+
+from heard.wiring import open_database
+from storage import models
+from storage.db import transaction
+
+pytestmark = pytest.mark.slow
+BOOTED = re.compile(r"Booting worker with pid: (\d+)")
+PEOPLE = 8
+
+
+def booted(web: WebProcess) -> list[int]:
+    return [int(found.group(1)) for line in web.lines if (found := BOOTED.search(line))]
+
+
+def test_two_worker_processes_count_everyone_once_and_survive_a_lost_worker(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "data", database_url)
+    database = open_database(settings)
+    tokens = [issue_link(database, "checkin-8-11") for _ in range(PEOPLE)]
+    web = WebProcess(settings, tmp_path, workers=2)
+    people = [WebPerson("", token) for token in tokens]
+    try:
+        web.start()
+        wait_until(lambda: len(booted(web)) == 2, 60, "two workers booted")
+        for person in people:
+            person.url = web.url
+        half = PEOPLE // 2
+        with ThreadPoolExecutor(half) as pool:
+            list(pool.map(WebPerson.complete, people[:half]))
+
+        # A worker dies (OOM killer, kill -9): the master starts another in its place.
+        os.kill(booted(web)[0], signal.SIGKILL)
+        wait_until(lambda: len(booted(web)) == 3, 60, "a replacement worker booted")
+        with ThreadPoolExecutor(half) as pool:
+            list(pool.map(WebPerson.complete, people[half:]))
+        health = httpx.get(f"{web.url}/healthz").json()
+        assert web.stop() == 0, web.output[-3000:]
+    finally:
+        web.kill()
+        for person in people:
+            person.close()
+
+    assert all("Thank you" in person.page for person in people)
+    assert all(set(person.statuses) == {200} for person in people)
+    with transaction(database.sessions) as session:
+        answers = session.scalar(select(func.count(models.Answer.id)))
+        completed = session.scalar(
+            select(func.count()).where(models.SurveySession.state == "completed")
+        )
+    database.close()
+    assert answers == sum(person.answered for person in people) == health["answers"]
+    assert completed == PEOPLE
+    assert not any(token in web.output for token in tokens)
+    assert "Worker exiting" in web.output  # stopped by SIGTERM, not killed
