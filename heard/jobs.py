@@ -66,7 +66,7 @@ def previous_quarter(today: date) -> str:
 def _scheduled_report(data_dir: str | None, label: str) -> bool:
     """Write the report for `label` in every format, unless it was already written."""
     from analysis.periods import parse_period
-    from heard.report_command import write_report
+    from heard.report_command import write_reports
     from storage.audit import audit
     from storage.reports import report_exists
 
@@ -78,8 +78,8 @@ def _scheduled_report(data_dir: str | None, label: str) -> bool:
             if report_exists(session, kind=period.report_kind, period_label=period.label):
                 log.info("report for %s already written; nothing to do", label)
                 return False
-        for format in ("html", "json", "csv"):
-            write_report(database, settings, period, format, settings.data_dir / "reports")
+        reports = settings.data_dir / "reports"
+        write_reports(database, settings, period, ("html", "json", "csv"), reports)
         with transaction(database.sessions) as session:
             audit(session, "scheduler", "report", target=period.label)
         log.info("report for %s written", label)

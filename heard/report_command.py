@@ -1,12 +1,13 @@
 """`heard report`: write the satisfied-or-better report to a file and keep it for the dashboard.
 
-`write_report` is also what the scheduler calls for the monthly and quarterly
+`write_reports` is also what the scheduler calls for the monthly and quarterly
 reports, so a scheduled report and a typed one are the same file.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -76,29 +77,45 @@ def write_report(
 ) -> WrittenReport:
     """Build, render, store in `reports` (replacing the same period and format) and, with
     `out_dir`, write the file there."""
-    if format not in FORMATS:
-        raise CommandError(f"--format must be one of {', '.join(FORMATS)}")
-    with database.engine.connect() as connection:
+    return write_reports(database, settings, period, (format,), out_dir)[0]
+
+
+def write_reports(
+    database: Database,
+    settings: Settings,
+    period: Period,
+    formats: Sequence[str],
+    out_dir: Path | None = None,
+) -> list[WrittenReport]:
+    """One build, read from the report database (the replica, if set), rendered in each
+    format and stored on the primary: building is the costly part."""
+    for format in formats:
+        if format not in FORMATS:
+            raise CommandError(f"--format must be one of {', '.join(FORMATS)}")
+    with database.reports.connect() as connection:
         report = build_report(connection, period, report_options(settings))
-    content = render(report, format)
     start, end = period.utc_bounds(settings.tz)
-    with transaction(database.sessions) as session:
-        store_report(
-            session,
-            kind=period.report_kind,
-            period_label=period.label,
-            period_start=start,
-            period_end=end,
-            format=format,
-            content=content,
-            summary=report.summary(),
-        )
-    path = None
-    if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path = out_dir / f"heard-report-{period.slug}.{format}"
-        path.write_text(content, encoding="utf-8")
-    return WrittenReport(report, path, format)
+    written = []
+    for format in formats:
+        content = render(report, format)
+        with transaction(database.sessions) as session:
+            store_report(
+                session,
+                kind=period.report_kind,
+                period_label=period.label,
+                period_start=start,
+                period_end=end,
+                format=format,
+                content=content,
+                summary=report.summary(),
+            )
+        path = None
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = out_dir / f"heard-report-{period.slug}.{format}"
+            path.write_text(content, encoding="utf-8")
+        written.append(WrittenReport(report, path, format))
+    return written
 
 
 def run_report(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,6 +16,7 @@ from flask import Flask
 
 from heard.settings import Settings
 from heard.wiring import Database, configure_logging, open_database
+from storage.db import session_factory
 from webforms.app import create_app, hide_links
 from webforms.config import WebConfig
 
@@ -45,6 +46,7 @@ def web_services(settings: Settings, database: Database) -> dict[str, object]:
         database.sessions, settings.pseudonym_key, idle_days=settings.session_idle_days
     )
     services["catalogue"] = load_catalogue()
+    services["report_sessions"] = session_factory(database.reports)
     services["report_options"] = report_options(settings)
     return services
 

@@ -22,6 +22,7 @@ PREFIX = "HEARD_"
 KNOWN_VARIABLES = (
     "HEARD_DATA_DIR",
     "HEARD_DATABASE_URL",
+    "HEARD_REPORT_DATABASE_URL",
     "HEARD_TELEGRAM_TOKEN",
     "HEARD_TELEGRAM_API_URL",
     "HEARD_TELEGRAM_WEBHOOK_SECRET",
@@ -53,6 +54,9 @@ class Settings:
     database_url: str
     secret_key: str = field(repr=False)
     pseudonym_key: bytes = field(repr=False)
+    # A read replica for building reports (scheduled, `heard report`, dashboard); None:
+    # the primary. Reports are still stored on the primary.
+    report_database_url: str | None = field(default=None, repr=False)
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_url: str | None = None
     telegram_webhook_secret: str | None = field(default=None, repr=False)
@@ -152,17 +156,34 @@ def _database_url(values: dict[str, str], data_dir: Path) -> str:
     raw = values.get("HEARD_DATABASE_URL")
     if raw is None:
         return f"sqlite:///{(data_dir / 'heard.sqlite3').resolve()}"
+    return _checked_url("HEARD_DATABASE_URL", raw)
+
+
+def _report_database_url(values: dict[str, str], primary: str) -> str | None:
+    raw = values.get("HEARD_REPORT_DATABASE_URL")
+    if raw is None:
+        return None
+    url = _checked_url("HEARD_REPORT_DATABASE_URL", raw)
+    if make_url(url).get_backend_name() != make_url(primary).get_backend_name():
+        raise SettingsError(
+            "HEARD_REPORT_DATABASE_URL must be a replica of HEARD_DATABASE_URL, on the same "
+            "kind of database; unset it to build reports on the primary"
+        )
+    return url
+
+
+def _checked_url(name: str, raw: str) -> str:
     try:
         url = make_url(raw)
     except ArgumentError:
         raise SettingsError(
-            "HEARD_DATABASE_URL is not a database URL; use e.g. "
+            f"{name} is not a database URL; use e.g. "
             "postgresql+psycopg://USER@HOST:5432/DBNAME or sqlite:///path/heard.sqlite3"
         ) from None
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise SettingsError(
-            f"HEARD_DATABASE_URL uses {backend!r}; Heard supports postgresql+psycopg:// and sqlite://"
+            f"{name} uses {backend!r}; Heard supports postgresql+psycopg:// and sqlite://"
         )
     if backend == "postgresql" and url.get_driver_name() not in ("psycopg", "psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
@@ -212,9 +233,11 @@ def load_settings(
     log_level = values.get("HEARD_LOG_LEVEL", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError("HEARD_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+    database_url = _database_url(values, directory)
     return Settings(
         data_dir=directory,
-        database_url=_database_url(values, directory),
+        database_url=database_url,
+        report_database_url=_report_database_url(values, database_url),
         secret_key=_secret(values, "HEARD_SECRET_KEY", directory, "secret_key"),
         pseudonym_key=_secret(values, "HEARD_PSEUDONYM_KEY", directory, "pseudonym_key").encode(),
         telegram_token=values.get("HEARD_TELEGRAM_TOKEN"),

@@ -17,9 +17,18 @@ from storage.migrate import upgrade
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    # Where reports are built from: a read replica (HEARD_REPORT_DATABASE_URL) or, by
+    # default, the primary `engine` itself. Only ever read.
+    report_engine: Engine | None = None
+
+    @property
+    def reports(self) -> Engine:
+        return self.report_engine or self.engine
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.report_engine is not None:
+            self.report_engine.dispose()
 
 
 def open_database(settings: Settings, *, upgrade_schema: bool = True) -> Database:
@@ -28,7 +37,11 @@ def open_database(settings: Settings, *, upgrade_schema: bool = True) -> Databas
     check_connection(engine)
     if upgrade_schema:
         upgrade(engine)
-    return Database(engine=engine, sessions=session_factory(engine))
+    replica = None
+    if settings.report_database_url is not None:
+        replica = make_engine(settings.report_database_url)
+        check_connection(replica)
+    return Database(engine=engine, sessions=session_factory(engine), report_engine=replica)
 
 
 def configure_logging(level: str) -> None:

@@ -96,6 +96,8 @@ def report_options() -> ReportOptions:
 
 
 def report_for(period: Period) -> Report:
-    """Analysis's report for `period`: every figure in it is already suppressed."""
-    with transaction(sessions()) as db:
+    """Analysis's report for `period`: every figure in it is already suppressed. Read from
+    the wiring's report database (a replica if one is set), else the app's own."""
+    readers = services().get("report_sessions") or sessions()
+    with transaction(readers) as db:
         return build_report(db.connection(), period, report_options(), catalogue=catalogue())
