@@ -160,10 +160,10 @@ def _web_day(database: Database, settings: Settings, tokens: list[str], logs: Ca
     )
     assert chatter.get("/chat/my-data").status_code == 200
     assert "have been deleted" in web_delete_my_data(chatter, "/chat")
-    assert (
-        app.test_client().get("/offer/search", query_string={"q": WORDS["search"]}).status_code
-        == 200
-    )
+    searcher = app.test_client()
+    form_key = csrf_token(searcher.get("/offer/search").get_data(as_text=True))
+    searched = searcher.post("/offer/search", data={"csrf_token": form_key, "q": WORDS["search"]})
+    assert searched.status_code == 200
 
     with transaction(database.sessions) as session:
         add_staff(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from browser_support import make_app
+from browser_support import csrf_token, make_app
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -52,6 +52,22 @@ def test_search_answers_and_logs_without_the_asker(app: Flask, database: Databas
         ("purple monkey", "web"),
     ]
     assert [q.confident for q in queries] == [True, False]
+
+
+def test_the_search_form_posts_so_the_question_is_in_no_url_or_title(app: Flask) -> None:
+    client = app.test_client()
+    areas = text_of(client.get("/offer"))
+    assert '<form method="post" action="/offer/search"' in areas
+    question = "can I stay with my foster carers after 18"
+    answered = client.post("/offer/search", data={"csrf_token": csrf_token(areas), "q": question})
+    page = text_of(answered)
+    assert answered.status_code == 200 and answered.request.path == "/offer/search"
+    assert "What we found" in page and 'href="/offer/entry/staying-put"' in page
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "foster" not in title and "Search results" in title
+    assert f'value="{question}"' in page  # kept in the box, to ask again differently
+    forged = client.post("/offer/search", data={"q": question})  # no CSRF token
+    assert forged.status_code == 400 and "What we found" not in text_of(forged)
 
 
 def test_search_shows_help_for_a_disclosure_and_does_not_log_it(

@@ -35,10 +35,13 @@ def areas() -> str:
     return render_template("public/offer_areas.html", areas=listed)
 
 
-@offer_blueprint.get("/offer/search")
+@offer_blueprint.route("/offer/search", methods=["GET", "POST"])
 def search() -> str:
+    """The form posts, so a question never sits in a URL (browser history, a proxy's
+    access log); a GET with ?q= still answers, for links made before."""
     _offer()
-    query = request.args.get("q", "").strip()
+    asked = request.form if request.method == "POST" else request.args
+    query = asked.get("q", "").strip()
     reply = ask_offer(query, channel="web") if query else None
     return render_template(
         "public/offer_search.html", query=query, reply=reply, labels=_area_labels()
