@@ -33,6 +33,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="web processes answering (one per CPU core; over 1 needs Linux or macOS)",
+    )
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from heard.catalogue_sync import sync_catalogue
     from heard.settings import describe_database
@@ -168,12 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     web = commands.add_parser("web", help="serve the web forms, web chat and staff dashboard")
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int, default=5000)
-    web.add_argument(
-        "--workers",
-        type=_positive_int,
-        default=1,
-        help="processes answering (one per CPU core; over 1 needs Linux or macOS)",
-    )
+    _add_workers(web)
     web.set_defaults(handler=_cmd_web)
 
     bot = commands.add_parser("bot", help="run the Telegram bot (polling, or --webhook URL)")
@@ -188,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the web app, the bot and the scheduler together")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=5000)
+    _add_workers(run)
     run.set_defaults(handler=_cmd_run)
 
     surveys = commands.add_parser("surveys", help="list, show and check the survey catalogue")

@@ -20,7 +20,11 @@ def run_all(args: argparse.Namespace, settings: Settings) -> int:
     open_database(settings).close()  # migrate once, before the children start
     base = [sys.executable, "-m", "heard.cli", "--data-dir", str(settings.data_dir)]
     commands = {
-        "web": [*base, "web", "--host", args.host, "--port", str(args.port)],
+        "web": [
+            *base,
+            *("web", "--host", args.host, "--port", str(args.port)),
+            *("--workers", str(getattr(args, "workers", 1))),
+        ],
         "scheduler": [*base, "scheduler"],
     }
     if settings.telegram_token:
@@ -30,24 +34,32 @@ def run_all(args: argparse.Namespace, settings: Settings) -> int:
     children = {name: subprocess.Popen(command) for name, command in commands.items()}
     print(f"Heard is running: {', '.join(children)} (Ctrl+C to stop).", flush=True)
 
+    stopping: list[bool] = []
+
     def stop(*_: object) -> None:
         for child in children.values():
             if child.poll() is None:
                 child.terminate()
 
-    signal.signal(signal.SIGTERM, stop)
+    def asked_to_stop(*_: object) -> None:  # systemd or Docker: SIGTERM, a clean stop
+        stopping.append(True)
+        stop()
+
+    signal.signal(signal.SIGTERM, asked_to_stop)
     try:
         while True:
             for name, child in children.items():
                 code = child.poll()
-                if code is not None:
+                if code is None:
+                    continue
+                if not stopping:
                     print(
                         f"heard: the {name} stopped (exit {code}); stopping the rest.", flush=True
                     )
                     stop()
-                    for other in children.values():
-                        other.wait(timeout=30)
-                    return code or 1
+                for other in children.values():
+                    other.wait(timeout=30)
+                return 0 if stopping else code or 1
             time.sleep(1)
     except KeyboardInterrupt:
         stop()

@@ -18,7 +18,14 @@ import httpx
 import pytest
 from browser_support import issue_link
 from conftest import make_settings
-from reliability_support import WebPerson, WebProcess, wait_until
+from reliability_support import (
+    HeardProcess,
+    WebPerson,
+    WebProcess,
+    free_port,
+    heard_environment,
+    wait_until,
+)
 from sqlalchemy import func, select
 
 from heard.wiring import open_database
@@ -30,7 +37,7 @@ BOOTED = re.compile(r"Booting worker with pid: (\d+)")
 PEOPLE = 8
 
 
-def booted(web: WebProcess) -> list[int]:
+def booted(web: HeardProcess) -> list[int]:
     return [int(found.group(1)) for line in web.lines if (found := BOOTED.search(line))]
 
 
@@ -75,3 +82,23 @@ def test_two_worker_processes_count_everyone_once_and_survive_a_lost_worker(
     assert completed == PEOPLE
     assert not any(token in web.output for token in tokens)
     assert "Worker exiting" in web.output  # stopped by SIGTERM, not killed
+
+
+def test_heard_run_serves_with_workers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """`heard run --workers 2`: the web (two processes) and the scheduler, stopped as
+    systemd stops it, each child told to finish, exit 0."""
+    settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'run.sqlite3'}")
+    port = free_port()
+    run = HeardProcess(
+        ["run", "--port", str(port), "--workers", "2"], heard_environment(settings), tmp_path
+    )
+    try:
+        run.start()
+        wait_until(lambda: len(booted(run)) == 2, 60, "two web workers booted")
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200 and health.json()["ok"] is True
+        assert run.stop() == 0, run.output[-3000:]
+    finally:
+        run.kill()
+    assert "Heard is running: web, scheduler" in run.output
+    assert "stopping the rest" not in run.output
