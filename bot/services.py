@@ -25,7 +25,7 @@ from storage.respondents import (
     get_or_create_respondent,
     set_profile,
 )
-from storage.updates import already_processed, mark_processed
+from storage.updates import first_delivery
 from storage.you_said import latest_posts
 from surveys.people import People, Profile, check_profile
 from surveys.safeguarding_seam import FreeTextContext, SafeguardingHook, check_free_text
@@ -79,10 +79,8 @@ class BotServices:
         for attempt in range(2):
             try:
                 with transaction(self.sessions) as session:
-                    if key is not None:
-                        if already_processed(session, *key):
-                            return DUPLICATE
-                        mark_processed(session, *key)
+                    if key is not None and not first_delivery(session, *key):
+                        return DUPLICATE
                     return work(session)
             except IntegrityError:  # the same update racing itself: the other one won
                 if attempt == 1:

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, text
 from sqlalchemy.orm import Session
 
-from storage.models import ProcessedUpdate
+from storage.models import ProcessedUpdate, utcnow
+
+_RECORD = text(
+    "INSERT INTO processed_updates (channel, update_id, processed_at) "
+    "VALUES (:channel, :update_id, :processed_at) ON CONFLICT DO NOTHING"
+).bindparams(bindparam("processed_at", type_=ProcessedUpdate.__table__.c.processed_at.type))
 
 
-def already_processed(session: Session, channel: str, update_id: str | int) -> bool:
-    return (
-        session.scalar(
-            select(ProcessedUpdate.id)
-            .where(ProcessedUpdate.channel == channel)
-            .where(ProcessedUpdate.update_id == str(update_id))
-        )
-        is not None
-    )
+def first_delivery(session: Session, channel: str, update_id: str | int) -> bool:
+    """Record the update; False if it was recorded before (a redelivery). One statement
+    in the same transaction as the update's effects, so both or neither. A parallel
+    delivery of the same update waits for the first to commit (PostgreSQL's unique
+    index; SQLite's single writer) and then gets False.
 
-
-def mark_processed(session: Session, channel: str, update_id: str | int) -> None:
-    """Recorded in the same transaction as the update's effects, so both or neither."""
-    session.add(ProcessedUpdate(channel=channel, update_id=str(update_id)))
-    session.flush()
+    Written out because the same upsert clause suits SQLite (3.24+) and PostgreSQL,
+    and SQLAlchemy's own insert would add RETURNING, which hides the row count."""
+    given = {"channel": channel, "update_id": str(update_id), "processed_at": utcnow()}
+    return session.execute(_RECORD, given).rowcount == 1
 
 
 def prune_processed(session: Session, before: datetime) -> int:

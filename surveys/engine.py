@@ -32,7 +32,7 @@ from storage.surveys import (
     start_session,
     survey_version_hash,
 )
-from storage.updates import already_processed, mark_processed
+from storage.updates import first_delivery
 from surveys.definition import Question, Survey
 from surveys.matching import match_answer
 from surveys.messages import Messages, load_messages
@@ -318,9 +318,8 @@ class ConversationEngine:
         key = update_key
 
         def once(session: Session) -> Reply:
-            if already_processed(session, *key):
+            if not first_delivery(session, *key):
                 return Reply(state="duplicate", accepted=False)
-            mark_processed(session, *key)
             return work(session)
 
         return once

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from heard.wiring import Database
 from storage import models
@@ -35,7 +34,7 @@ from storage.surveys import (
     session_answers,
     start_session,
 )
-from storage.updates import already_processed, mark_processed
+from storage.updates import first_delivery
 
 KEY = b"test-key-0123456789abcdef"
 
@@ -114,13 +113,20 @@ def test_same_content_hash_is_one_version(database: Database) -> None:
         assert first.id == second.id
 
 
-def test_processed_update_is_unique(database: Database) -> None:
+def test_an_update_is_first_delivered_once(database: Database) -> None:
     with transaction(database.sessions) as session:
-        assert not already_processed(session, "telegram", 1001)
-        mark_processed(session, "telegram", 1001)
-        assert already_processed(session, "telegram", 1001)
-    with pytest.raises(IntegrityError), transaction(database.sessions) as session:
-        mark_processed(session, "telegram", 1001)
+        assert first_delivery(session, "telegram", 1001)
+        assert not first_delivery(session, "telegram", 1001)
+        assert first_delivery(session, "web", 1001)  # ids are per channel
+    with transaction(database.sessions) as session:
+        assert not first_delivery(session, "telegram", "1001")
+    with pytest.raises(RuntimeError), transaction(database.sessions) as session:
+        assert first_delivery(session, "telegram", 1002)
+        raise RuntimeError("the update's work failed")  # so its record rolls back too
+    with transaction(database.sessions) as session:
+        assert first_delivery(session, "telegram", 1002)
+        rows = session.scalars(select(models.ProcessedUpdate.update_id)).all()
+    assert sorted(rows) == ["1001", "1001", "1002"]
 
 
 def test_idle_sessions_close_as_partial(database: Database) -> None:
