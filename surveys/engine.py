@@ -278,22 +278,25 @@ class ConversationEngine:
             )
             reply = answer(session)
             if reply.state == "duplicate":
-                return self._reply(session, respondent, survey_session, survey, answers=answers)
+                # The same page landed first through another request (a double tap spread
+                # over two workers): waiting on its update key let it commit, so read
+                # afresh and show where it left them, not what this request read before.
+                session.expire_all()
+                return self._look(session, pseudonym, None)
             return reply
 
         return self._in_transaction(work)
 
     def current(self, pseudonym: str, session_id: int | None = None) -> Reply:
         """Where the person is now, without changing anything."""
+        return self._in_transaction(lambda session: self._look(session, pseudonym, session_id))
 
-        def look(session: Session) -> Reply:
-            found = self._open_session(session, pseudonym, session_id)
-            if found is None:
-                return Reply(state="none", messages=(self.messages.no_open_checkin,))
-            respondent, survey_session, survey = found
-            return self._reply(session, respondent, survey_session, survey)
-
-        return self._in_transaction(look)
+    def _look(self, session: Session, pseudonym: str, session_id: int | None) -> Reply:
+        found = self._open_session(session, pseudonym, session_id)
+        if found is None:
+            return Reply(state="none", messages=(self.messages.no_open_checkin,))
+        respondent, survey_session, survey = found
+        return self._reply(session, respondent, survey_session, survey)
 
     # ------------------------------------------------------------------ flow
 

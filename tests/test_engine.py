@@ -5,10 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from heard.wiring import Database
 from storage import models
@@ -244,3 +247,42 @@ def test_a_form_answer_is_checked_against_its_step_in_one_transaction(
     no_checkin_open = person(database, "pulse", user=2)
     nobody = engine.answer_step(no_checkin_open, "x", text="5")
     assert nobody.state == "none" and not nobody.accepted
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_page_posted_twice_at_once_shows_where_the_first_left_them(
+    database: Database,
+) -> None:
+    """A double tap spread over two workers: the second post waits on the first's update
+    key, finds it taken, and must show the question the first moved them to, not the
+    one it read before the first committed (PostgreSQL, read committed)."""
+    reached, release = threading.Event(), threading.Event()
+
+    def paused_hook(session, text, context):  # type: ignore[no-untyped-def]
+        reached.set()  # the first post's key is written, its answer not yet committed
+        assert release.wait(30)
+
+    first = ConversationEngine(database.sessions, CATALOGUE, safeguarding=paused_hook)
+    second = make_engine(database)
+    pseudonym = person(database, "pulse")
+    step = through_consent(second, pseudonym, "pulse").prompt.step
+    key = ("web", "double-tap")
+    with ThreadPoolExecutor(2) as pool:
+        landed = pool.submit(first.answer_step, pseudonym, step, text="5", update_key=key)
+        assert reached.wait(30)
+        again = pool.submit(second.answer_step, pseudonym, step, text="5", update_key=key)
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        for _ in range(300):
+            with database.engine.connect() as connection:
+                if connection.scalar(text(waiting)):
+                    break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the second post never waited on the first's update key")
+        release.set()
+        moved, shown = landed.result(timeout=30), again.result(timeout=30)
+    assert moved.accepted and moved.prompt.step != step
+    assert shown.prompt is not None and shown.prompt.step == moved.prompt.step
+    with transaction(database.sessions) as session:
+        assert session.scalars(select(models.Answer.value)).all() == ["5"]
