@@ -36,7 +36,12 @@ from storage.updates import first_delivery
 from surveys.definition import Question, Survey
 from surveys.matching import match_answer
 from surveys.messages import Messages, load_messages
-from surveys.safeguarding_seam import FreeTextContext, SafeguardingHook, check_free_text
+from surveys.safeguarding_seam import (
+    FreeTextContext,
+    SafeguardingHook,
+    SafeguardingOutcome,
+    check_free_text,
+)
 from surveys.versions import record_version
 
 CONSENT = "@consent"
@@ -194,15 +199,20 @@ class ConversationEngine:
         )
 
     def handle_if_active(
-        self, pseudonym: str, text: str, *, update_key: tuple[str, str | int]
+        self, pseudonym: str, text: str, *, update_key: tuple[str, str | int] | None
     ) -> Reply | None:
-        """Typed text taken as an answer only if a check-in is active; else None, nothing
-        recorded, so the channel treats it as free text. One transaction, not a `current`
-        look first and a `handle` after."""
+        """Typed text taken as an answer only if a check-in is active, or as "carry on" if
+        one is paused and the words ask for that; else None, nothing recorded, so the
+        channel treats it as free text. One transaction, not a `current` look first and a
+        `handle` after."""
 
         def work(session: Session) -> Reply | None:
             found = self._open_session(session, pseudonym, None)
-            if found is None or found[1].state != "active":
+            if found is None:
+                return None
+            if found[1].state == "paused" and self.messages.asks_to_resume(text):
+                return self._once(update_key, lambda s: self._resume(s, found))(session)
+            if found[1].state != "active":
                 return None
             answer = self._once(
                 update_key, lambda s: self._handle_found(s, found, text, None, None)
@@ -210,6 +220,16 @@ class ConversationEngine:
             return answer(session)
 
         return self._in_transaction(work)
+
+    def _resume(self, session: Session, found: tuple[Respondent, SurveySession, Survey]) -> Reply:
+        respondent, survey_session, survey = found
+        now = self.clock()
+        survey_session.state = "active"
+        survey_session.updated_at = now
+        respondent.last_active_at = now
+        return self._reply(
+            session, respondent, survey_session, survey, (self.messages.welcome_back,)
+        )
 
     def press(
         self,
@@ -360,7 +380,7 @@ class ConversationEngine:
         if survey is None:
             raise EngineError(f"no survey {survey_id!r} for this person")
         version = record_version(session, survey)
-        needs_consent = respondent.consent_version != survey.consent_version
+        needs_consent = not self._has_consent(respondent)
         first = CONSENT if needs_consent else survey.questions[0].id
         survey_session = start_session(
             session,
@@ -372,8 +392,24 @@ class ConversationEngine:
             when=now,
         )
         respondent.last_active_at = now
-        intro = [] if needs_consent else [survey.intro]
+        intro = [] if needs_consent else [self._opening(survey, channel)]
         return self._reply(session, respondent, survey_session, survey, (*notes, *intro))
+
+    def _has_consent(self, respondent: Respondent) -> bool:
+        """Consent given to the words any survey for their group shows today counts for all
+        of them: the surveys' consent texts say the same thing, so the pulse straight after
+        a full check-in doesn't ask again. Change the words, and everyone is asked again."""
+        current = {
+            survey.consent_version
+            for survey in self.catalogue.values()
+            if respondent.cohort in survey.audience.cohorts
+        }
+        return respondent.consent_version in current
+
+    def _opening(self, survey: Survey, channel: str) -> str:
+        """The survey's own opening, then how to answer in this channel."""
+        how = self.messages.hints(channel).how_to_answer
+        return f"{survey.intro}\n\n{how}" if how else survey.intro
 
     def _handle(
         self,
@@ -418,7 +454,7 @@ class ConversationEngine:
             )
         if command == "stop":
             return self._pause(survey_session, survey)
-        alert: tuple[str, int | None, bool] | None = None
+        outcome = None
         if text is not None and command is None and self.safeguarding is not None:
             outcome = self.safeguarding(
                 session,
@@ -432,18 +468,18 @@ class ConversationEngine:
                     question_id=current,
                 ),
             )
-            if outcome is not None:
-                alert = (outcome.reply, outcome.alert_id, outcome.urgent)
+        if outcome is not None:
+            return self._after_disclosure(session, respondent, survey_session, survey, outcome)
         if was_paused and choice is None:
             # They paused, so the question is no longer on screen: show it again
             # rather than take this message as its answer.
-            reply = self._reply(
+            return self._reply(
                 session, respondent, survey_session, survey, (self.messages.welcome_back,), False
             )
-        elif current in (CONSENT, QUOTE, CONTINUE):
+        if current in (CONSENT, QUOTE, CONTINUE):
             decision = self.messages.yes_or_no(choice if choice is not None else text)
             if decision is None:
-                reply = self._reply(
+                return self._reply(
                     session,
                     respondent,
                     survey_session,
@@ -451,34 +487,41 @@ class ConversationEngine:
                     (self.messages.not_an_option,),
                     False,
                 )
-            else:
-                step_handler = {
-                    CONSENT: self._consent,
-                    QUOTE: self._quote,
-                    CONTINUE: self._continue,
-                }
-                reply = step_handler[current](session, respondent, survey_session, survey, decision)
-        else:
-            reply = self._question(
-                session, respondent, survey_session, survey, command, text, choice, now, answers
-            )
-        if alert is None:
-            return reply
-        message, alert_id, urgent = alert
-        if reply.state == "active" and reply.prompt is not None and reply.prompt.is_question:
-            # Carry on only if they choose to: park the survey on a "carry on?" step.
-            survey_session.history = [
-                *survey_session.history,
-                {"q": CONTINUE, "next": reply.prompt.step},
-            ]
-            survey_session.current_question_id = CONTINUE
-            reply = self._reply(session, respondent, survey_session, survey)
-        return replace(
-            reply,
-            messages=(message, *[m for m in reply.messages if m != self.messages.not_an_option]),
-            alert_id=alert_id,
-            alert_urgent=urgent,
+            step_handler = {
+                CONSENT: self._consent,
+                QUOTE: self._quote,
+                CONTINUE: self._continue,
+            }
+            return step_handler[current](session, respondent, survey_session, survey, decision)
+        return self._question(
+            session, respondent, survey_session, survey, command, text, choice, now, answers
         )
+
+    def _after_disclosure(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        outcome: SafeguardingOutcome,
+    ) -> Reply:
+        """Help first, and the words are never taken as an answer ("i dont want to go home"
+        is not "No"). In a question, the check-in waits on "carry on?"; afterwards the same
+        question is asked again, or for words typed into a free-text box, the next one."""
+        current = survey_session.current_question_id or ""
+        if current not in (CONSENT, QUOTE, CONTINUE):
+            question = survey.question(current)
+            history = list(survey_session.history)
+            resume_at: str | None = current
+            if question.type == "text":
+                history = [h for h in history if h.get("q") != current]
+                history.append({"q": current, "skipped": True})
+                answers = self._answers(session, survey_session, survey)
+                resume_at = self._next_step(survey, answers, history, after=current)
+            survey_session.history = [*history, {"q": CONTINUE, "next": resume_at}]
+            survey_session.current_question_id = CONTINUE
+        reply = self._reply(session, respondent, survey_session, survey, (outcome.reply,))
+        return replace(reply, alert_id=outcome.alert_id, alert_urgent=outcome.urgent)
 
     # ------------------------------------------------------------------ steps
 
@@ -548,6 +591,8 @@ class ConversationEngine:
         history = list(survey_session.history)
         if command == "back":
             return self._back(session, respondent, survey_session, survey, history)
+        if command is None and choice is None and question.optional and not (text or "").strip():
+            command = "skip"  # Next on an empty optional box is a skip, not an error
         if command == "skip":
             if not question.optional:
                 rather_not = "prefer_not_to_say" in question.values
@@ -613,6 +658,12 @@ class ConversationEngine:
             if question.type == "text" or not question.is_valid_answer(value):
                 return "\0" + self.messages.not_an_option
             return value
+        if not (text or "").strip() and question.type != "text":
+            # A form posted with nothing chosen: say so plainly, not "didn't get that".
+            many = question.type == "multi"
+            return "\0" + (
+                self.messages.nothing_chosen_many if many else self.messages.nothing_chosen
+            )
         result = match_answer(question, text or "")
         if not result.ok or result.value is None:
             return "\0" + (result.reask or self.messages.not_an_option)
@@ -757,11 +808,15 @@ class ConversationEngine:
                 return question.id
         return None
 
-    def _describe(self, question: Question, stored: str) -> str:
+    @staticmethod
+    def _describe(question: Question, stored: str) -> str:
+        """An answer in the words the person saw: "Sometimes", never "s, o, m, e, ..."."""
         if question.type == "text":
             return f'"{stored}"'
+        decoded = decode_value(question, stored)
+        values = decoded if isinstance(decoded, list) else [decoded]
         labels = []
-        for value in decode_value(question, stored):
+        for value in values:
             option = question.option(value)
             labels.append(option.display if option else value)
         return ", ".join(labels)
@@ -797,9 +852,11 @@ class ConversationEngine:
     ) -> Prompt:
         step = survey_session.current_question_id or ""
         m = self.messages
+        opening = self._opening(survey, survey_session.channel)
+        consent = f"{survey.consent} {m.hints(survey_session.channel).see_or_delete}".strip()
         confirms = {
             CONSENT: (
-                f"{survey.intro}\n\n{survey.consent}\n\n{m.consent_question}",
+                f"{opening}\n\n{consent}\n\n{m.consent_question}",
                 m.consent_yes,
                 m.consent_no,
             ),
@@ -817,8 +874,10 @@ class ConversationEngine:
         question = survey.question(step)
         if answers is None:
             answers = self._answers(session, survey_session, survey)
-        visible = [q.id for q in survey.visible_questions(answers)]
-        position = visible.index(step) + 1 if step in visible else len(visible)
+        # "Question 9 of 25": the total is every question the survey can ask, so it never
+        # changes as answers open or close a branch; a closed branch moves the count on.
+        order = [q.id for q in survey.questions]
+        position = order.index(step) + 1
         return Prompt(
             step=step,
             text=question.text,
@@ -828,7 +887,7 @@ class ConversationEngine:
             multiple=question.type == "multi",
             optional=question.optional,
             position=position,
-            total=len(visible),
+            total=len(order),
             current_answer=answers.get(step),
             max_length=question.max_length,
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 
@@ -19,6 +21,66 @@ def normalise(text: str) -> str:
     """Lower case, single spaces, no edge punctuation or leading slash: 'Stop!!' -> 'stop'."""
     cleaned = _SPACES.sub(" ", text.strip().lower()).strip(_EDGE_PUNCTUATION)
     return cleaned[1:] if cleaned.startswith("/") else cleaned
+
+
+@dataclass(frozen=True)
+class ChannelHints:
+    """How to answer, and how to see or delete answers, in one channel's own terms."""
+
+    how_to_answer: str
+    see_or_delete: str
+
+
+CHANNELS = ("telegram", "web", "webchat")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _words_of(text: str) -> tuple[str, ...]:
+    """Lower-case words with letters held down let go: 'Yesss!!' -> ('yes',)."""
+    return tuple(_HELD_DOWN.sub(r"\1", w) for w in _WORD.findall(normalise(text)))
+
+
+def _phrase_table(**groups: frozenset[str]) -> dict[tuple[str, ...], str]:
+    """Each phrase's words -> its group; a phrase in two groups keeps the first named."""
+    table: dict[tuple[str, ...], str] = {}
+    for group, phrases in groups.items():
+        for phrase in phrases:
+            table.setdefault(_words_of(phrase), group)
+    table.pop((), None)
+    return table
+
+
+def _one_slip(word: str, known: frozenset[str]) -> str | None:
+    """The one known word this is a single slip away from ('yse' -> 'yes'), if only one."""
+    if len(word) < 3:
+        return None
+    close = [k for k in known if len(k) >= 3 and DamerauLevenshtein.distance(word, k) <= 1]
+    return close[0] if len(close) == 1 else None
+
+
+def _cover(
+    words: tuple[str, ...], table: dict[tuple[str, ...], str], slips: frozenset[str] = frozenset()
+) -> list[str] | None:
+    """The groups of the longest phrases that cover every word in order, or None.
+    A word one slip away from a word in `slips` counts as that word."""
+    longest = max((len(p) for p in table), default=1)
+    groups: list[str] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            group = table.get(words[i : i + size])
+            if group is not None:
+                groups.append(group)
+                i += size
+                break
+        else:
+            fixed = _one_slip(words[i], slips)
+            if fixed is None:
+                return None
+            groups.append(table[(fixed,)])
+            i += 1
+    return groups
 
 
 @dataclass(frozen=True)
@@ -48,8 +110,13 @@ class Messages:
     continue_no: str
     thanks: str
     help: str
+    nothing_chosen: str
+    nothing_chosen_many: str
+    channel_hints: dict[str, ChannelHints]
     yes_words: frozenset[str]
     no_words: frozenset[str]
+    filler_words: frozenset[str]
+    resume_words: frozenset[str]
     command_words: dict[str, str]
 
     def command(self, text: str | None) -> str | None:
@@ -58,7 +125,15 @@ class Messages:
             return None
         return self.command_words.get(normalise(text))
 
+    def hints(self, channel: str) -> ChannelHints:
+        return self.channel_hints.get(channel) or ChannelHints("", "")
+
     def yes_or_no(self, text: str | None) -> bool | None:
+        """True, False, or None when it isn't clearly one of them ("yes but not now").
+
+        "ok carry on" and "nah not now" are read whole: filler words don't count, and a
+        word that is both ("yeah", "ok") only says yes when nothing else is said, so
+        "yeah nah" is a no."""
         if text is None:
             return None
         word = normalise(text)
@@ -66,7 +141,42 @@ class Messages:
             return True
         if word in self.no_words:
             return False
+        table = self._yes_no_table
+        slips = frozenset(p[0] for p, g in table.items() if len(p) == 1 and g in ("yes", "no"))
+        groups = _cover(_words_of(text), table, slips)
+        if not groups:
+            return None
+        said = set(groups)
+        if "yes" in said and "no" not in said:
+            return True
+        if "no" in said and "yes" not in said:
+            return False
+        if said <= {"soft", "filler"} and "soft" in said:
+            return True
         return None
+
+    def asks_to_resume(self, text: str | None) -> bool:
+        """'carry on', 'ok carry on', 'continue pls': picking a paused check-in up again."""
+        if text is None:
+            return False
+        table = self._resume_table
+        slips = frozenset(p[0] for p, g in table.items() if len(p) == 1 and g == "resume")
+        groups = _cover(_words_of(text), table, slips)
+        return bool(groups) and "resume" in groups
+
+    @cached_property
+    def _yes_no_table(self) -> dict[tuple[str, ...], str]:
+        soft = self.filler_words & self.yes_words
+        return _phrase_table(
+            soft=soft,
+            filler=self.filler_words - soft,
+            no=self.no_words,
+            yes=self.yes_words,
+        )
+
+    @cached_property
+    def _resume_table(self) -> dict[tuple[str, ...], str]:
+        return _phrase_table(resume=self.resume_words, filler=self.filler_words | self.yes_words)
 
 
 def _require_strings(path: Path, raw: object, item: str) -> None:
@@ -90,7 +200,9 @@ def load_messages(path: Path = MESSAGES_FILE) -> Messages:
         if name not in data:
             raise DataFileError(path, "missing", item=name, fix=f"add a '{name}:' line")
         raw = data[name]
-        if name in ("yes_words", "no_words"):
+        if name == "channel_hints":
+            values[name] = _channel_hints(path, raw)
+        elif name in ("yes_words", "no_words", "filler_words", "resume_words"):
             _require_strings(path, raw, name)
             values[name] = frozenset(normalise(w) for w in raw)
         elif name == "command_words":
@@ -118,3 +230,33 @@ def load_messages(path: Path = MESSAGES_FILE) -> Messages:
                 )
             values[name] = raw.strip()
     return Messages(**values)  # type: ignore[arg-type]
+
+
+def _channel_hints(path: Path, raw: object) -> dict[str, ChannelHints]:
+    hints = require_mapping(path, raw, "channel_hints")
+    found: dict[str, ChannelHints] = {}
+    for channel in CHANNELS:
+        entry = hints.get(channel)
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(key), str) for key in ("how_to_answer", "see_or_delete")
+        ):
+            raise DataFileError(
+                path,
+                f"channel '{channel}' needs how_to_answer and see_or_delete",
+                line=line_of(entry) or line_of(hints),
+                item=f"channel_hints.{channel}",
+                fix='give both lines, each a sentence in quotes ("" for none)',
+            )
+        found[channel] = ChannelHints(
+            entry["how_to_answer"].strip(), entry["see_or_delete"].strip()
+        )
+    unknown = set(hints) - set(CHANNELS)
+    if unknown:
+        raise DataFileError(
+            path,
+            f"unknown channel {sorted(unknown)[0]!r}",
+            line=line_of(hints),
+            item="channel_hints",
+            fix=f"use only {', '.join(CHANNELS)}",
+        )
+    return found
