@@ -261,9 +261,18 @@ def test_urgent_reply_gives_999_and_childline_first():
     assert order == sorted(order)
     assert "our safeguarding lead" in reply and "your social worker" in reply
     assert "out-of-hours" in reply
-    assert reply.splitlines()[-1] == (
-        "You can carry on with the questions if you want to, or stop here."
-    )
+    # What happens next belongs to the channel: the engine asks "carry on?" in a check-in,
+    # and outside one there are no questions to carry on with.
+    assert "carry on" not in reply.lower()
+
+
+def test_a_carer_is_pointed_to_help_for_adults_not_childline():
+    for text in ("the child i look after said her dad hits her", "i want to kill myself"):
+        reply = safeguarding_reply(detect(text), "carer")
+        assert "Childline" not in reply and "0800 1111" not in reply
+        assert "0808 800 5000" in reply and "116 123" in reply
+        assert "supervising social worker" in reply
+        assert "your safety" not in reply
 
 
 def test_concern_reply_offers_childline_worker_and_advocate_not_999():

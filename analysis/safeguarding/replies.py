@@ -19,7 +19,18 @@ from .detector import Disclosure
 
 REPLIES_PATH = Path(__file__).with_name("replies.yaml")
 PLACEHOLDERS = frozenset({"role", "worker", "out_of_hours", "housing", "childline"})
-LINE_KEYS = ("thanks", "told", "urgent_first", "urgent_more", "concern", "homelessness", "close")
+LINE_KEYS = (
+    "thanks",
+    "told",
+    "urgent_first",
+    "urgent_more",
+    "concern",
+    "homelessness",
+    "carer_told",
+    "carer_urgent_first",
+    "carer_urgent_more",
+    "carer_concern",
+)
 _BLAMING = re.compile(
     r"plac\w* (?:themselves|yourself) at risk|put\w* (?:themselves|yourself) at risk|"
     r"risky behaviou?r|your (?:own )?fault|should have known",
@@ -37,6 +48,7 @@ class Replies:
     housing: str
     workers: dict[str, str]
     adult_cohorts: frozenset[str]
+    carer_cohorts: frozenset[str]
     lines: dict[str, tuple[str, ...]]
 
 
@@ -146,6 +158,7 @@ def compile_replies(path: str | Path) -> Replies:
         housing=_contact(raw.get("housing"), "housing", path),
         workers={str(k): str(v) for k, v in workers.items()},
         adult_cohorts=frozenset(raw.get("adult_cohorts") or ()),
+        carer_cohorts=frozenset(raw.get("carer_cohorts") or ()),
         lines=lines,
     )
 
@@ -159,10 +172,13 @@ def load_replies(path: str | Path = REPLIES_PATH) -> Replies:
 def safeguarding_reply(
     disclosure: Disclosure, cohort: str | None = None, *, replies: Replies | None = None
 ) -> str:
-    """The reply to show at once: thanks, who will be told, the help that fits, the choice.
+    """The reply to show at once: thanks, who will be told, and the help that fits.
 
     For `urgent` the first help named is 999 and Childline 0800 1111; for housing
-    trouble the council's housing help is added. The person's words are never echoed.
+    trouble the council's housing help is added. A foster carer gets the lines for an
+    adult worried about a child (carer_...), not Childline. What happens next (carry on
+    with a check-in or not) is the channel's to say, so it is not here. The person's
+    words are never echoed.
     """
     replies = replies or load_replies()
     values = {
@@ -175,13 +191,17 @@ def safeguarding_reply(
         else "Childline",
     }
     lines = replies.lines
+    prefix = "carer_" if cohort in replies.carer_cohorts else ""
     urgent = disclosure.level == "urgent"
     parts = [*lines["thanks"]]
     if urgent:
-        parts += [*lines["urgent_first"], *lines["told"], *lines["urgent_more"]]
+        parts += [
+            *lines[f"{prefix}urgent_first"],
+            *lines[f"{prefix}told"],
+            *lines[f"{prefix}urgent_more"],
+        ]
     else:
-        parts += [*lines["told"], *lines["concern"]]
+        parts += [*lines[f"{prefix}told"], *lines[f"{prefix}concern"]]
     if "homelessness" in disclosure.categories:
         parts += lines["homelessness"]
-    parts += lines["close"]
     return "\n".join(part.format(**values) for part in parts)
