@@ -10,17 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import (
-    select,
-    update,
-)
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from storage.models import ChatAddress, Respondent, utcnow
 
 chat_addresses = ChatAddress.__table__
-
-SHORTEST_GAP = timedelta(days=7)  # the most often anyone can choose to be reminded
 
 
 @dataclass(frozen=True)
@@ -56,13 +51,28 @@ def save_address(session: Session, respondent: Respondent, channel: str, address
 
 
 def due_for_reminder(
-    session: Session, now: datetime, channel: str = "telegram", limit: int = 500
+    session: Session, now: datetime, channel: str = "telegram", page: int = 500
 ) -> list[ReminderCandidate]:
-    """Opted-in, reachable people whose gap has passed and who have no unanswered nudge.
+    """Everyone opted in, reachable, whose own gap has passed, with no unanswered nudge.
 
     "Answered" means they did anything (started or carried on a check-in, set
     their profile) after the last nudge, which moves `last_active_at` past it.
+    "Due" is in the query, per chosen gap, so people not yet due never fill a page
+    ahead of those who are; pages (of `page` rows, by last activity) are read until
+    none are left, so one sweep reaches everyone due.
     """
+    gaps = session.scalars(
+        select(Respondent.reminder_every_days).where(Respondent.reminder_every_days > 0).distinct()
+    ).all()
+    if not gaps:
+        return []
+    gap_passed = or_(
+        *(
+            (Respondent.reminder_every_days == days)
+            & (Respondent.last_active_at <= now - timedelta(days=days))
+            for days in gaps
+        )
+    )
     query = (
         select(Respondent, chat_addresses.c.address)
         .join(chat_addresses, chat_addresses.c.respondent_id == Respondent.id)
@@ -72,32 +82,38 @@ def due_for_reminder(
         .where(Respondent.blocked.is_(False))
         .where(Respondent.cohort.is_not(None))
         .where(Respondent.age_band.is_not(None))
-        .where(Respondent.reminder_every_days > 0)
-        .where(Respondent.last_active_at <= now - SHORTEST_GAP)
+        .where(gap_passed)
         .where(
             (Respondent.last_reminded_at.is_(None))
             | (Respondent.last_active_at >= Respondent.last_reminded_at)
         )
-        .order_by(Respondent.last_active_at)
-        .limit(limit)
+        .order_by(Respondent.last_active_at, Respondent.id)
+        .limit(page)
     )
-    due = []
-    for respondent, address in session.execute(query):
-        if respondent.last_active_at + timedelta(days=respondent.reminder_every_days) > now:
-            continue
-        due.append(
-            ReminderCandidate(
-                respondent_id=respondent.id,
-                pseudonym=respondent.pseudonym,
-                cohort=respondent.cohort or "",
-                age_band=respondent.age_band or "",
-                address=address,
-                quiet_start=respondent.quiet_start,
-                quiet_end=respondent.quiet_end,
-                last_reminded_at=respondent.last_reminded_at,
+    due: list[ReminderCandidate] = []
+    after: tuple[datetime, int] | None = None
+    while True:
+        paged = query
+        if after is not None:
+            paged = query.where(tuple_(Respondent.last_active_at, Respondent.id) > tuple_(*after))
+        rows = session.execute(paged).all()
+        for respondent, address in rows:
+            due.append(
+                ReminderCandidate(
+                    respondent_id=respondent.id,
+                    pseudonym=respondent.pseudonym,
+                    cohort=respondent.cohort or "",
+                    age_band=respondent.age_band or "",
+                    address=address,
+                    quiet_start=respondent.quiet_start,
+                    quiet_end=respondent.quiet_end,
+                    last_reminded_at=respondent.last_reminded_at,
+                )
             )
-        )
-    return due
+        if len(rows) < page:
+            return due
+        last = rows[-1][0]
+        after = (last.last_active_at, last.id)
 
 
 def claim_reminder(
