@@ -449,9 +449,9 @@ class ConversationEngine:
             )
         command = self.messages.command(text) if choice is None else None
         if command == "help":
-            return self._reply(
-                session, respondent, survey_session, survey, (self.messages.help,), False
-            )
+            how = self.messages.hints(survey_session.channel).how_to_answer
+            shown = f"{self.messages.help}\n\n{how}" if how else self.messages.help
+            return self._reply(session, respondent, survey_session, survey, (shown,), False)
         if command == "stop":
             return self._pause(survey_session, survey)
         outcome = None
