@@ -121,3 +121,60 @@ def assert_not_seen(page: Any, *phrases: str) -> None:
     for phrase in phrases:
         pattern = re.escape(" ".join(phrase.split()))
         assert not re.search(pattern, seen, re.IGNORECASE), f"{phrase!r} should not be shown"
+
+
+# ------------------------------------------------------------------ acting on a page
+# (added for the public journeys; the names above are shared with the staff journeys)
+
+
+def chat_js_is_on(page: Any, javascript: bool) -> bool:
+    """The web chat with JavaScript on: chat.js posts in the background, no page load."""
+    return javascript and bool(page.evaluate("() => !!document.getElementById('chat')"))
+
+
+def post_and_wait(page: Any, act: Any, *, javascript: bool) -> None:
+    """Do `act` (a tap or a key that posts a form) and wait until the answer is shown: the
+    next page for a plain post, or chat.js's update in place in the web chat."""
+    if chat_js_is_on(page, javascript):
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            act()
+        page.wait_for_function("() => !document.querySelector('#chat[aria-busy]')")
+        page.wait_for_load_state()
+    else:
+        with page.expect_navigation():
+            act()
+
+
+def tap_button(page: Any, label: str, *, javascript: bool, within: str = "main") -> None:
+    """Tap the button with these exact words (the first, if the page has two)."""
+    button = page.locator(within).get_by_role("button", name=label, exact=True).first
+    post_and_wait(page, button.tap, javascript=javascript)
+
+
+def tap_link(page: Any, label: str) -> None:
+    with page.expect_navigation():
+        page.get_by_role("link", name=label, exact=True).first.tap()
+
+
+def type_and_send(page: Any, field: str, words: str, *, javascript: bool) -> None:
+    """Type into `field` as a person would, then press Enter to send."""
+    page.locator(field).tap()
+    page.keyboard.type(words)
+    post_and_wait(page, lambda: page.keyboard.press("Enter"), javascript=javascript)
+
+
+def assert_help_is_what_they_see(page: Any, *, javascript: bool) -> None:
+    """Safeguarding help in view, announced (role=alert), and, with JavaScript on, focused."""
+    assert_in_view(page, "#help-now")
+    assert page.get_attribute("#help-now", "role") == "alert"
+    assert_sees(page, "Help is here")
+    if javascript and page.evaluate("() => !!document.getElementById('chat')"):
+        assert page.evaluate("() => document.activeElement?.id === 'help-now'"), (
+            "the help was not given focus"
+        )
+
+
+def no_script_errors(page: Any) -> None:
+    """No JavaScript error on the way (a missing resource, like a favicon, is not one)."""
+    errors = [e for e in getattr(page, "console_errors", []) if "Failed to load resource" not in e]
+    assert not errors, f"the browser reported errors: {errors}"

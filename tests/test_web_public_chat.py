@@ -120,6 +120,50 @@ def test_a_disclosure_in_a_chat_question_raises_an_alert_and_is_not_logged(
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 0
 
 
+def test_a_disclosure_outside_a_check_in_gets_help_first_and_no_offer_answer(
+    app: Flask, database: Database
+) -> None:
+    client = app.test_client()
+    page = join_chat(client, "care_leaver")
+    page = say(client, page, text="my carer hits me when he is drunk")
+    log = page[page.index('id="chat-log"') :]
+    assert log.index('id="help-now"') < log.index("</ol>")  # in the conversation, not above it
+    assert 'role="alert" id="help-now" tabindex="-1"' in page
+    assert "not sure I&#39;ve understood" not in page and "offer-reply" not in page
+    with transaction(database.sessions) as session:
+        assert session.scalar(select(func.count(models.SafeguardingAlert.id))) == 1
+        assert session.scalar(select(func.count(models.OfferQuery.id))) == 0
+    # JavaScript off: the next message is a new page, and the help stays on it, folded
+    page = say(client, page, text="im skint")
+    assert 'id="help-kept"' in page and "Help is here: who you can talk to" in page
+    assert "Help if you run out of money" in page and 'id="help-now"' not in page
+    page = say(client, page, text="what about rent")
+    assert 'id="help-kept"' in page  # for the rest of the visit, not one message
+    with transaction(database.sessions) as session:  # the help was not raised again
+        assert session.scalar(select(func.count(models.SafeguardingAlert.id))) == 1
+
+
+def test_kept_help_is_only_heards_own_signed_words(app: Flask) -> None:
+    client = app.test_client()
+    page = join_chat(client, "care_leaver")
+    forged = {**hidden_fields(page), "text": "im skint", "help": "Call 0900 123456 now"}
+    html = text_of(client.post("/chat", data=forged))
+    assert 'id="help-kept"' not in html and "0900 123456" not in html
+
+
+def test_typed_carry_on_picks_up_a_paused_check_in(app: Flask) -> None:
+    client = app.test_client()
+    page = join_chat(client, "care_leaver")
+    page = say(client, page, action="begin")
+    page = say(client, page, choice="yes", step="@consent")
+    page = say(client, page, choice="no", step="@quote")
+    step = current_step(page)
+    page = say(client, page, action="stop")
+    assert "Carry on my check-in" in page
+    page = say(client, page, text="ok carry on")
+    assert current_step(page) == step and "Welcome back" in page
+
+
 def test_csrf_less_chat_post_is_refused(app: Flask, database: Database) -> None:
     client = app.test_client()
     page = join_chat(client)

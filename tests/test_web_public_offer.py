@@ -73,8 +73,10 @@ def test_the_search_form_posts_so_the_question_is_in_no_url_or_title(app: Flask)
 def test_search_shows_help_for_a_disclosure_and_does_not_log_it(
     app: Flask, database: Database
 ) -> None:
-    page = text_of(app.test_client().get("/offer/search?q=i+want+to+die"))
-    assert 'role="alert"' in page and "0800 1111" in page
+    page = text_of(app.test_client().get("/offer/search?q=my+carer+hits+me+when+he+is+drunk"))
+    assert 'role="alert" id="help-now"' in page and "0800 1111" in page
+    assert "What we found" not in page  # the help is the answer: no results under it
+    assert "not sure I&#39;ve understood" not in page
     with transaction(database.sessions) as session:
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 0
         assert session.scalar(select(func.count(models.SafeguardingAlert.id))) == 0

@@ -4,7 +4,8 @@ A person is only a random chat cookie, turned into a keyed pseudonym. Check-ins
 go through the same engine as Telegram and the survey form, so the answers are
 one data set; anything else typed is a local-offer question. No transcript is
 kept: each page shows the last exchange, and chat.js (optional) keeps the
-earlier ones on screen until the tab is closed.
+earlier ones on screen until the tab is closed. Safeguarding help raised by a
+message is shown first, in view, and stays on screen for the rest of the visit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 
 from storage.db import retry_if_disconnected
-from surveys.engine import EngineError, Reply
+from surveys.engine import CONSENT, CONTINUE, QUOTE, EngineError, Reply
 from surveys.messages import normalise
 from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
 from webforms.public import my_data, services
@@ -26,6 +27,7 @@ from webforms.public.cookies import (
     read_device,
     remember,
 )
+from webforms.public.kept_help import KeptHelp, posted_help
 from webforms.public.offer_answers import OfferReply, ask_offer
 from webforms.public.views import prompt_view, reply_view
 
@@ -33,6 +35,7 @@ chat_blueprint = Blueprint("public_chat", __name__)
 COOKIE_PATH = "/chat"
 START_WORDS = frozenset({"start", "check in", "checkin", "check-in", "begin", "survey"})
 COMMANDS = ("back", "skip", "stop")
+COMMAND_WORDS = {"back": "Back", "skip": "Skip", "stop": "Stop for now"}
 
 COHORT_LABELS = {
     "child_in_care": "I'm in care",
@@ -44,6 +47,13 @@ GREETING = (
     "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
     "or ask me anything about the help care leavers can get (the local offer)."
 )
+GREETINGS = {
+    "carer": (
+        "Hello, I'm Heard. You can do a check-in to tell the council how fostering is going "
+        "and what support you need. You can also look up the help care leavers can get "
+        "(the local offer)."
+    ),
+}
 
 
 def _page(template: str, status: int = 200, device: DeviceId | None = None, **context) -> Response:
@@ -80,21 +90,36 @@ def _start_page(device: DeviceId | None = None, cohort: str | None = None, error
 
 def _chat_page(
     reply: Reply,
+    profile: Profile,
     *,
     said: str | None = None,
     offer: OfferReply | None = None,
     greeting: bool = False,
 ) -> Response:
+    """One exchange. Help raised by this message comes first, straight under their words,
+    and no offer answer is given with it; help given earlier in the visit stays, folded."""
     active = reply.state == "active" and reply.prompt is not None
+    view = reply_view(reply)
+    new_help = None
+    if view.alert:
+        new_help = KeptHelp(view.alert, view.alert_urgent)
+    elif offer is not None and offer.alert:
+        new_help = KeptHelp(offer.alert, offer.alert_urgent)
+    kept = None if new_help else posted_help()
+    shown_help = new_help or kept
     return _page(
         "public/chat.html",
         reply=reply,
-        view=reply_view(reply),
+        view=view,
         prompt=prompt_view(reply.prompt) if active and reply.prompt else None,
         paused=reply.state == "paused",
         said=said,
-        offer=offer,
-        greeting=GREETING if greeting else None,
+        offer=offer if offer is not None and not offer.alert else None,
+        new_help=new_help,
+        kept_help=kept,
+        help_field=shown_help.sealed() if shown_help else "",
+        greeting=GREETINGS.get(profile.cohort or "", GREETING) if greeting else None,
+        audience=profile.cohort,
         offer_available=services.offer_search() is not None,
         nonce=new_nonce(),
     )
@@ -105,10 +130,9 @@ def chat() -> Response:
     person = _person()
     if person is None:
         return _start_page()
-    reply = services.engine().current(person[0])
-    if reply.state == "none":
-        return _chat_page(Reply(state="none"), greeting=True)
-    return _chat_page(reply)
+    pseudonym, profile = person
+    reply = services.engine().current(pseudonym)
+    return _chat_page(reply, profile, greeting=reply.state == "none")
 
 
 @chat_blueprint.get("/chat/start")
@@ -141,37 +165,49 @@ def choose_profile() -> Response:
 @chat_blueprint.post("/chat")
 @retry_if_disconnected  # safe: the post's nonce makes a landed answer change nothing again
 def send() -> Response:
+    """A button or typed words. Anything typed in a check-in is one engine transaction
+    (handle_if_active); outside one it may start one, or it is a local-offer question."""
     person = _person()
     if person is None:
         return redirect(url_for("public_chat.chat"), code=303)
     pseudonym, profile = person
     engine = services.engine()
-    nonce = form_nonce()
-    update_key = ("webchat", nonce) if nonce else None
+    update_key = ("webchat", form_nonce() or new_nonce())
     action = request.form.get("action", "")
     choice = ",".join(v for v in request.form.getlist("choice") if v)
     text = request.form.get("text", "")
     if action in ("begin", "resume"):
-        return _begin(pseudonym, said="Carry on" if action == "resume" else "Start a check-in")
-    now = engine.current(pseudonym)
-    in_checkin = now.state == "active" and now.prompt is not None
-    if action in COMMANDS and in_checkin:
-        reply = engine.handle(pseudonym, text=action, update_key=update_key)
-        return _after(pseudonym, reply, said=action.capitalize())
-    if choice and in_checkin and now.prompt is not None:
+        said = "Carry on my check-in" if action == "resume" else "Start a check-in"
+        return _begin(pseudonym, profile, said=said)
+    if action in COMMANDS:
+        reply = engine.handle_if_active(pseudonym, action, update_key=update_key)
+        if reply is None:
+            return _chat_page(engine.current(pseudonym), profile)
+        return _after(pseudonym, profile, reply, said=COMMAND_WORDS[action])
+    if choice:
         step = request.form.get("step", "")
         reply = engine.handle(pseudonym, choice=choice, step=step, update_key=update_key)
-        return _after(pseudonym, reply, said=_choice_words(now, choice))
+        return _after(pseudonym, profile, reply, said=_choice_words(reply, step, choice))
     if not text.strip():
-        return _chat_page(now) if now.state != "none" else _chat_page(now, greeting=True)
-    if in_checkin:
-        reply = engine.handle(pseudonym, text=text, update_key=update_key)
-        return _after(pseudonym, reply, said=text)
+        now = engine.current(pseudonym)
+        return _chat_page(now, profile, greeting=now.state == "none")
+    reply = engine.handle_if_active(pseudonym, text, update_key=update_key)
+    if reply is not None:
+        return _after(pseudonym, profile, reply, said=text)
+    return _outside_checkin(pseudonym, profile, text)
+
+
+def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:
+    """Typed words with no check-in under way (a paused one was not asked to carry on):
+    start one, help, or a local-offer question."""
+    engine = services.engine()
+    now = engine.current(pseudonym)
     word = normalise(text)
     if word in START_WORDS:
-        return _begin(pseudonym, said=text)
+        return _begin(pseudonym, profile, said=text)
     if engine.messages.command(text) == "help":
-        return _chat_page(Reply(state=now.state, messages=(engine.messages.help,)), said=text)
+        help_reply = Reply(state=now.state, messages=(engine.messages.help,))
+        return _chat_page(help_reply, profile, said=text)
     offer = ask_offer(
         text,
         channel="webchat",
@@ -180,26 +216,45 @@ def send() -> Response:
         age_band=profile.age_band,
     )
     shown = now if now.state == "paused" else Reply(state="none")
-    return _chat_page(shown, said=text, offer=offer)
+    return _chat_page(shown, profile, said=text, offer=offer)
 
 
-def _begin(pseudonym: str, said: str) -> Response:
+def _begin(pseudonym: str, profile: Profile, said: str) -> Response:
     try:
         reply = services.engine().begin(pseudonym, channel="webchat")
     except EngineError as error:
-        return _chat_page(Reply(state="none", messages=(str(error),)), said=said)
-    return _chat_page(reply, said=said)
+        return _chat_page(Reply(state="none", messages=(str(error),)), profile, said=said)
+    return _chat_page(reply, profile, said=said)
 
 
-def _after(pseudonym: str, reply: Reply, said: str) -> Response:
+def _after(pseudonym: str, profile: Profile, reply: Reply, said: str) -> Response:
     if reply.state == "duplicate":
         reply = services.engine().current(pseudonym)
-    return _chat_page(reply, said=said)
+    return _chat_page(reply, profile, said=said)
 
 
-def _choice_words(now: Reply, choice: str) -> str:
-    labels = {c.value: c.display for c in (now.prompt.choices if now.prompt else ())}
+def _choice_words(reply: Reply, step: str, choice: str) -> str:
+    """What the person pressed, in the words on the button (not its value)."""
+    messages = services.engine().messages
+    labels = {
+        CONSENT: {"yes": messages.consent_yes, "no": messages.consent_no},
+        QUOTE: {"yes": messages.quote_yes, "no": messages.quote_no},
+        CONTINUE: {"yes": messages.continue_yes, "no": messages.continue_no},
+    }.get(step)
+    if labels is None:
+        labels = _option_labels(reply.survey_id, step)
     return ", ".join(labels.get(value, value) for value in choice.split(","))
+
+
+def _option_labels(survey_id: str | None, step: str) -> dict[str, str]:
+    survey = services.engine().catalogue.get(survey_id or "")
+    if survey is None:
+        return {}
+    try:
+        question = survey.question(step)
+    except KeyError:
+        return {}
+    return {o.value: o.display for o in question.options}
 
 
 # ---------------------------------------------------------------- see or delete my answers
@@ -219,7 +274,7 @@ def my_data_page() -> Response:
     person = _person()
     if person is None:
         return redirect(url_for("public_chat.chat"), code=303)
-    return my_data.summary_page(person[0], base=_urls())
+    return my_data.summary_page(person[0], base=_urls(), audience=person[1].cohort)
 
 
 @chat_blueprint.get("/chat/my-data.json")
@@ -236,8 +291,10 @@ def my_data_delete() -> Response:
     if person is None:
         return redirect(url_for("public_chat.chat"), code=303)
     if request.method == "GET":
-        return my_data.confirm_page(base=_urls())
+        return my_data.confirm_page(base=_urls(), audience=person[1].cohort)
     if request.form.get("confirm") != "yes":
         return redirect(url_for("public_chat.my_data_page"), code=303)
-    response = my_data.erase(person[0], back_url=url_for("public_chat.chat"))
+    response = my_data.erase(
+        person[0], back_url=url_for("public_chat.chat"), audience=person[1].cohort
+    )
     return forget(response, CHAT_COOKIE, COOKIE_PATH)

@@ -29,12 +29,14 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-def summary_page(pseudonym: str, base: Urls) -> Response:
+def summary_page(pseudonym: str, base: Urls, audience: str | None = None) -> Response:
+    """`audience`: the person's cohort, so the page's help speaks to them (a carer too)."""
     data = services.people().export(pseudonym)
     rows = _readable_answers(data["answers"]) if data else []
-    return _no_store(
-        make_response(render_template("public/my_data.html", data=data, rows=rows, urls=base))
+    page = render_template(
+        "public/my_data.html", data=data, rows=rows, urls=base, audience=audience
     )
+    return _no_store(make_response(page))
 
 
 def download(pseudonym: str) -> Response:
@@ -46,13 +48,14 @@ def download(pseudonym: str) -> Response:
     return _no_store(response)
 
 
-def confirm_page(base: Urls) -> Response:
-    return _no_store(make_response(render_template("public/my_data_delete.html", urls=base)))
+def confirm_page(base: Urls, audience: str | None = None) -> Response:
+    page = render_template("public/my_data_delete.html", urls=base, audience=audience)
+    return _no_store(make_response(page))
 
 
-def erase(pseudonym: str, back_url: str | None) -> Response:
+def erase(pseudonym: str, back_url: str | None, audience: str | None = None) -> Response:
     services.people().erase(pseudonym, actor="self")
-    page = render_template("public/my_data_deleted.html", back_url=back_url)
+    page = render_template("public/my_data_deleted.html", back_url=back_url, audience=audience)
     return _no_store(make_response(page))
 
 

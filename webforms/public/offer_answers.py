@@ -1,9 +1,10 @@
 """Answering a local-offer question from the web chat or the search page.
 
-Typed words pass the safeguarding check first, as every typed message does. The
-question is logged without the asker, so the participation team sees what the
-offer could not answer; a message that raised a safeguarding concern is not
-logged there, because those words belong only in the alerts queue.
+Typed words pass the safeguarding check first, as every typed message does. A
+message that raised a safeguarding concern gets the help and nothing else: no
+search, and no log there, because those words belong only in the alerts queue.
+Any other question is logged without the asker, so the participation team sees
+what the offer could not answer.
 """
 
 from __future__ import annotations
@@ -49,15 +50,18 @@ def ask_offer(
     if len(text) > TEXT_MAX_LENGTH:
         return OfferReply(TOO_LONG)
     alert, urgent = _safeguarding(text, channel, pseudonym, cohort, age_band)
+    if alert is not None:
+        # The help is the answer. A search result ("Sorry, I'm not sure I've understood
+        # that") under it would bury it, and read as if they had not been heard.
+        return OfferReply("", alert=alert, alert_urgent=urgent)
     search = services.offer_search()
     if search is None:
-        return OfferReply(NOT_AVAILABLE, alert=alert, alert_urgent=urgent)
+        return OfferReply(NOT_AVAILABLE)
     answer = search.ask(text)
-    if alert is None:
-        asker = services.people().offer_asker(pseudonym) if pseudonym else None
-        with transaction(services.sessions()) as session:
-            log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
-    return OfferReply(answer.reply_text(), answer=answer, alert=alert, alert_urgent=urgent)
+    asker = services.people().offer_asker(pseudonym) if pseudonym else None
+    with transaction(services.sessions()) as session:
+        log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
+    return OfferReply(answer.reply_text(), answer=answer)
 
 
 def _safeguarding(

@@ -1,11 +1,19 @@
 // Heard web chat: optional enhancement. Without it every form is a plain post that works.
 // With it, a post is sent in the background, the new lines are added under the earlier ones
 // (kept only on this page, never stored), and the forms are swapped for the new ones.
+//
+// Read a form's address with getAttribute: the menu's <button name="action"> shadows
+// form.action (it would post to "/[object HTMLButtonElement]"), as a control named
+// "submit" would shadow form.submit.
 (function () {
   "use strict";
   var chat = document.getElementById("chat");
   if (!chat || !window.fetch || !window.DOMParser || !window.FormData) {
     return;
+  }
+
+  function addressOf(form) {
+    return form.getAttribute("action") || window.location.pathname;
   }
 
   function swap(id, fresh) {
@@ -15,23 +23,76 @@
     }
   }
 
+  // The ordinary post, as if this script were not here: the button pressed goes with it.
+  function postNatively(form, submitter) {
+    if (submitter && submitter.name) {
+      var carried = document.createElement("input");
+      carried.type = "hidden";
+      carried.name = submitter.name;
+      carried.value = submitter.value;
+      form.appendChild(carried);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  // Anything but a chat page (the kind "try again" page, a refused form): show it whole.
+  function showWholePage(html) {
+    document.open();
+    document.write(html);
+    document.close();
+  }
+
+  function formData(form, submitter) {
+    try {
+      return new FormData(form, submitter || undefined);
+    } catch (error) {
+      var body = new FormData(form);
+      if (submitter && submitter.name) {
+        body.append(submitter.name, submitter.value);
+      }
+      return body;
+    }
+  }
+
+  // Help raised by this message is what the person must see: in view, announced, focused.
+  // Otherwise their own line goes to the top, so Heard's reply is read from its start.
+  function bringIntoView(added, typed) {
+    var help = null;
+    added.forEach(function (item) {
+      help = help || item.querySelector(".safeguarding");
+    });
+    if (help) {
+      // Their own words above the help if both fit, else the help at the top.
+      added[0].scrollIntoView({ block: "start" });
+      if (help.getBoundingClientRect().bottom > window.innerHeight) {
+        help.scrollIntoView({ block: "start" });
+      }
+      help.focus({ preventScroll: true });
+      return;
+    }
+    if (added.length) {
+      added[0].scrollIntoView({ block: "start" });
+    }
+    var input = document.getElementById("chat-text");
+    if (typed && input) {
+      input.focus({ preventScroll: true });
+    }
+  }
+
   function send(event) {
     var form = event.target;
     if (!form.classList || !form.classList.contains("js-chat")) {
       return;
     }
     event.preventDefault();
-    var body;
-    try {
-      body = new FormData(form, event.submitter || undefined);
-    } catch (error) {
-      body = new FormData(form);
-      if (event.submitter && event.submitter.name) {
-        body.append(event.submitter.name, event.submitter.value);
-      }
-    }
+    var submitter = event.submitter || null;
+    var typed = form.classList.contains("chat-send");
     chat.setAttribute("aria-busy", "true");
-    fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+    fetch(addressOf(form), {
+      method: "POST",
+      body: formData(form, submitter),
+      credentials: "same-origin",
+    })
       .then(function (response) {
         return response.text().then(function (html) {
           return { response: response, html: html };
@@ -40,27 +101,27 @@
       .then(function (result) {
         var page = new DOMParser().parseFromString(result.html, "text/html");
         var log = page.getElementById("chat-log");
-        if (!result.response.ok || !log) {
-          window.location.assign(result.response.url || form.action);
+        if (!log) {
+          if (result.response.ok && result.response.redirected) {
+            window.location.assign(result.response.url);
+          } else {
+            showWholePage(result.html);
+          }
           return;
         }
         var here = document.getElementById("chat-log");
-        Array.prototype.slice.call(log.children).forEach(function (item) {
-          here.appendChild(document.importNode(item, true));
+        var earlier = here.querySelector("#help-now");
+        if (earlier && log.querySelector("#help-now")) {
+          earlier.removeAttribute("id"); // the newest help is #help-now; earlier help stays
+        }
+        var added = Array.prototype.slice.call(log.children).map(function (item) {
+          return here.appendChild(document.importNode(item, true));
         });
-        swap("chat-alert", page.getElementById("chat-alert"));
         swap("chat-controls", page.getElementById("chat-controls"));
-        var last = here.lastElementChild;
-        if (last) {
-          last.scrollIntoView({ block: "nearest" });
-        }
-        var input = document.getElementById("chat-text");
-        if (input) {
-          input.focus();
-        }
+        bringIntoView(added, typed);
       })
       .catch(function () {
-        form.submit();
+        postNatively(form, submitter);
       })
       .finally(function () {
         chat.removeAttribute("aria-busy");

@@ -1,0 +1,128 @@
+"""A care leaver, 19, without Telegram, uses the web chat on their phone.
+
+They say who they are, ask about the local offer in their own words, start a
+check-in with the "Start a check-in" button, use Back, Stop for now and Carry on,
+then, outside the check-in, tell Heard their carer hits them. The help is what
+they see: in view, announced, with no search result under it, and it is still
+there after their next message. Last, they browse the offer pages.
+
+Walked twice: JavaScript on (chat.js posts in the background and keeps the
+conversation on the page) and off (every button is a plain form post).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser_support import LiveServer
+from journey_support import (
+    assert_help_is_what_they_see,
+    assert_not_seen,
+    assert_sees,
+    javascript,
+    journey_page,
+    live_server,
+    no_script_errors,
+    snap,
+    tap_button,
+    tap_link,
+    type_and_send,
+)
+from sqlalchemy import func, select
+
+from storage import models
+from storage.db import transaction
+
+__all__ = ["javascript", "journey_page", "live_server"]  # fixtures, used by name
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DISCLOSURE = "my carer hits me when he is drunk"
+
+
+def ask(page: Any, words: str, *, javascript: bool) -> None:
+    type_and_send(page, "#chat-text", words, javascript=javascript)
+
+
+def test_care_leaver_in_the_web_chat(
+    live_server: LiveServer, journey_page: Any, javascript: bool
+) -> None:
+    page = journey_page
+    shot = lambda name: snap(page, f"care-leaver-{name}", javascript=javascript)  # noqa: E731
+
+    # They open the chat and say who they are: no account, no name.
+    page.goto(f"{live_server.url}/chat")
+    assert_sees(page, "Chat with Heard", "Which of these is you?")
+    tap_button(page, "I've left care, or I'm leaving soon", javascript=False)
+    assert_sees(page, "Hi! I'm Heard", "the local offer")
+    shot("1-hello")
+
+    # Questions about the local offer, in their own words.
+    ask(page, "can i stay with my foster carers after 18", javascript=javascript)
+    assert_sees(page, "Staying Put")
+    ask(page, "im skint", javascript=javascript)
+    assert_sees(page, "Help if you run out of money")
+    assert page.get_by_role("link", name="Read more: Help if you run out of money").count() == 1
+    shot("2-offer-answer")
+
+    # "Start a check-in" (with JavaScript on, this button once posted to "/[object ...]").
+    tap_button(page, "Start a check-in", javascript=javascript)
+    assert_not_seen(page, "We can't find that page")
+    assert_sees(page, "This check-in is for young people who have left care")
+    tap_button(page, "Yes, let's start", javascript=javascript)
+    assert_sees(page, "Can we use your words")
+    tap_button(page, "No thanks", javascript=javascript)
+    assert_sees(page, "Where are you living at the moment?")
+    shot("3-first-question")
+
+    # An optional question: they skip it, answer the next, then go back to it.
+    tap_button(page, "Skip", javascript=javascript)
+    assert_sees(page, "Do you feel safe where you're living now?")
+    tap_button(page, "Sometimes", javascript=javascript)
+    assert_sees(page, "How happy are you with where you live?")
+    tap_button(page, "Back", javascript=javascript)
+    assert_sees(page, "You said: Sometimes", "Do you feel safe where you're living now?")
+    tap_button(page, "Yes", javascript=javascript)
+    assert_sees(page, "How happy are you with where you live?")
+
+    # A break, and back to it.
+    tap_button(page, "Stop for now", javascript=javascript)
+    assert_sees(page, "Your check-in is paused")
+    shot("4-paused")
+    tap_button(page, "Carry on my check-in", javascript=javascript)
+    assert_sees(page, "Welcome back", "How happy are you with where you live?")
+    tap_button(page, "Stop for now", javascript=javascript)
+    assert_sees(page, "Your check-in is paused")
+
+    # Outside the check-in they tell Heard something that means they may not be safe.
+    ask(page, DISCLOSURE, javascript=javascript)
+    assert_help_is_what_they_see(page, javascript=javascript)
+    assert_not_seen(page, "not sure I've understood", "You could look through these parts")
+    shot("5-help-in-view")
+    with transaction(live_server.database.sessions) as session:
+        alert = session.scalar(select(models.SafeguardingAlert))
+        assert alert is not None and alert.channel == "webchat"
+        assert session.scalar(select(func.count(models.OfferQuery.id))) == 2  # not the words
+
+    # Their next message does not take the help away.
+    ask(page, "what help can i get with rent", javascript=javascript)
+    assert_sees(page, "Renting from a private landlord")
+    help_kept = "#help-now" if javascript else "#help-kept"
+    assert page.locator(help_kept).is_visible(), "the help vanished with the next message"
+    if not javascript:
+        assert_sees(page, "Help is here: who you can talk to")  # folded, above the reply
+    shot("6-help-kept")
+
+    # "ok carry on", typed, picks the paused check-in up again.
+    ask(page, "ok carry on", javascript=javascript)
+    assert_sees(page, "Welcome back", "How happy are you with where you live?")
+
+    # They browse the offer pages.
+    tap_link(page, "Browse the local offer")
+    assert_sees(page, "The local offer for care leavers", "Browse by topic")
+    tap_link(page, "Somewhere to live")
+    assert_sees(page, "Somewhere to live")
+    tap_link(page, "Staying Put: living with your foster family after 18")
+    assert_sees(page, "Staying Put: living with your foster family after 18", "up to age 21")
+    shot("7-offer-entry")
+    no_script_errors(page)
