@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Response, make_response, render_template
 
+from surveys.readable import readable_answers
 from webforms.public import services
 
 
@@ -32,7 +32,7 @@ def _no_store(response: Response) -> Response:
 def summary_page(pseudonym: str, base: Urls, audience: str | None = None) -> Response:
     """`audience`: the person's cohort, so the page's help speaks to them (a carer too)."""
     data = services.people().export(pseudonym)
-    rows = _readable_answers(data["answers"]) if data else []
+    rows = readable_answers(data["answers"], services.engine().catalogue) if data else []
     page = render_template(
         "public/my_data.html", data=data, rows=rows, urls=base, audience=audience
     )
@@ -57,27 +57,3 @@ def erase(pseudonym: str, back_url: str | None, audience: str | None = None) -> 
     services.people().erase(pseudonym, actor="self")
     page = render_template("public/my_data_deleted.html", back_url=back_url, audience=audience)
     return _no_store(make_response(page))
-
-
-def _readable_answers(answers: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(question words, answer words), so people read their answers, not ids and codes."""
-    catalogue = services.engine().catalogue
-    rows = []
-    for item in answers:
-        survey = catalogue.get(item["survey"])
-        try:
-            question = survey.question(item["question"]) if survey else None
-        except KeyError:
-            question = None
-        if question is None:
-            rows.append((item["question"], item["answer"]))
-            continue
-        if question.type == "text":
-            rows.append((question.text, item["answer"]))
-            continue
-        words = []
-        for value in str(item["answer"]).split(","):
-            option = question.option(value)
-            words.append(option.label if option else value)
-        rows.append((question.text, ", ".join(words)))
-    return rows
