@@ -27,6 +27,8 @@ FREQUENCY = "r"  # r|frequency key
 QUIET = "q"  # q|preset index
 CHANGE_PROFILE = "w"  # w
 CHECKIN = "c"  # c  (from a reminder)
+MENU = "m"  # m|c (check-in), m|o (ask the offer), m|l (not now), m|h (someone to talk to)
+REMINDER_OFFER = "n"  # n|frequency key  (asked once, after a first finished check-in)
 
 
 def _b64(raw: bytes) -> str:

@@ -14,7 +14,7 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from telegram import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message, Update
@@ -31,8 +31,28 @@ from telegram.ext import (
 from bot import callbacks as cb
 from bot.callbacks import ButtonData, ButtonSigner, step_tag
 from bot.config import BotConfig
-from bot.keyboards import QUIET_PRESETS, Keyboards, chosen_labels, parse_mask
-from bot.services import CHANNEL, DUPLICATE, BotServices, Duplicate, FreeTextResult
+from bot.intent import asks_for_no_messages, looks_like_question
+from bot.keyboards import (
+    MENU_CHECKIN,
+    MENU_HELP,
+    MENU_LATER,
+    MENU_OFFER,
+    QUIET_PRESETS,
+    Keyboards,
+    chosen_labels,
+    parse_mask,
+)
+from bot.mydata import readable_my_data, reminder_words
+from bot.services import (
+    ALWAYS,
+    CHANNEL,
+    DUPLICATE,
+    IF_CONFIDENT,
+    NEVER,
+    BotServices,
+    Duplicate,
+    FreeTextResult,
+)
 from bot.staff_alerts import notify_new_alerts
 from bot.texts import COMMANDS, FREQUENCIES, Texts
 from storage.models import COHORTS
@@ -45,6 +65,12 @@ T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
 PULSE = "pulse"
 MESSAGE_LIMIT = 4000  # Telegram's limit is 4096; leave room
+CARE_LEAVER = "care_leaver"
+# Messages that aren't words. Spoken ones (voice notes, audio, round videos) may hold
+# something worrying Heard cannot hear, so their reply says where to get help now.
+# Nothing is ever downloaded: Heard keeps no photos or recordings.
+SPOKEN = filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE
+NOT_WORDS = filters.ATTACHMENT
 
 
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -107,6 +133,8 @@ class BotHandlers:
         commands: dict[str, Callable[[Update, Context], Any]] = {
             "start": self.start,
             "checkin": self.checkin,
+            "back": self.back,
+            "skip": self.skip,
             "offer": self.offer,
             "yousaid": self.you_said,
             "help": self.help,
@@ -124,6 +152,10 @@ class BotHandlers:
             MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.typed)
         )
         application.add_handler(MessageHandler(private & filters.COMMAND, self.unknown))
+        # A photo's (or file's) caption is read exactly as typed words; then the rest.
+        application.add_handler(MessageHandler(private & filters.CAPTION, self.captioned))
+        application.add_handler(MessageHandler(private & SPOKEN, self.spoken))
+        application.add_handler(MessageHandler(private & NOT_WORDS, self.not_words))
         application.add_error_handler(self.error)
 
     # ------------------------------------------------------------------ helpers
@@ -152,14 +184,41 @@ class BotHandlers:
                 update.effective_chat.id, part, reply_markup=markup if last else None
             )
 
-    async def _show(self, update: Update, context: Context, reply: Reply) -> None:
-        """The engine's messages, then the next question with its buttons."""
-        if reply.messages:
-            await self._say(update, context, "\n\n".join(reply.messages))
+    async def _show(
+        self, update: Update, context: Context, reply: Reply, lead: str | None = None
+    ) -> None:
+        """The engine's messages (after `lead`), then the next question with its buttons.
+        After someone's first finished check-in, the thanks asks about reminders."""
+        messages = [*([lead] if lead else []), *reply.messages]
+        markup = None
+        if reply.state == "completed" and await self._db(
+            self.services.should_offer_reminders, self._pseudonym(update)
+        ):
+            messages.append(self.texts.reminder_offer)
+            markup = self._keyboards(update).reminder_offer()
+        if messages:
+            await self._say(update, context, "\n\n".join(messages), markup)
         if reply.prompt is not None and reply.session_id is not None:
             await self._show_prompt(update, context, reply.prompt, reply.session_id)
         if reply.alert_id is not None:
             await self._tell_staff(context)
+
+    async def _show_current(self, update: Update, context: Context, lead: str | None) -> None:
+        """The question on screen again, if a check-in is going, so they can carry on."""
+        current = await self._db(self.engine.current, self._pseudonym(update))
+        if current.state == "active" and current.prompt and current.session_id is not None:
+            if lead:
+                await self._say(update, context, lead)
+            await self._show_prompt(update, context, current.prompt, current.session_id)
+
+    async def _what_next(self, update: Update, context: Context, cohort: str | None) -> None:
+        """A care leaver chooses between the offer and a check-in; others are offered one."""
+        keyboards = self._keyboards(update)
+        if cohort == CARE_LEAVER:
+            text, markup = self.texts.care_leaver_welcome, keyboards.care_leaver_welcome()
+        else:
+            text, markup = self.texts.checkin_offer, keyboards.checkin_offer()
+        await self._say(update, context, text, markup)
 
     async def _show_prompt(
         self, update: Update, context: Context, prompt: Prompt, session_id: int
@@ -211,7 +270,11 @@ class BotHandlers:
         if isinstance(profile, Duplicate):
             return  # handled before, when it was welcomed or its check-in begun
         if profile is not None and profile.complete:
-            await self._begin(update, context, update_key(update))
+            current = await self._db(self.engine.current, profile.pseudonym)
+            if current.state in ("active", "paused"):  # carry on where they were
+                await self._begin(update, context, update_key(update))
+            else:
+                await self._what_next(update, context, profile.cohort)
             return
         await self._say(update, context, self.texts.welcome)
         await self._ask_who(update, context)
@@ -223,24 +286,49 @@ class BotHandlers:
             return
         await self._begin(update, context, update_key(update))
 
+    async def back(self, update: Update, context: Context) -> None:
+        await self._checkin_word(update, context, "back", self.texts.no_checkin_back)
+
+    async def skip(self, update: Update, context: Context) -> None:
+        await self._checkin_word(update, context, "skip", self.texts.no_checkin_skip)
+
+    async def _checkin_word(
+        self, update: Update, context: Context, word: str, outside: str
+    ) -> None:
+        """/back and /skip do what typing back or skip does; outside a check-in, say so."""
+        reply = await self._db(
+            self.engine.handle_if_active,
+            self._pseudonym(update),
+            word,
+            update_key=update_key(update),
+        )
+        if reply is None:
+            await self._say(update, context, outside)
+        elif reply.state != "duplicate":
+            await self._show(update, context, reply)
+
     async def offer(self, update: Update, context: Context) -> None:
         if self.services.offer is None:
             await self._say(update, context, self.texts.offer_coming_soon)
             return
         question = " ".join(context.args or []).strip()
         if not question:
-            assert context.chat_data is not None
-            context.chat_data["awaiting_offer"] = True
-            # ForceReply makes the next message quote this one, so whichever bot worker
-            # receives it knows it is an offer question, even if this one restarted.
-            assert update.effective_chat is not None
-            await context.bot.send_message(
-                update.effective_chat.id,
-                self.texts.offer_ask,
-                reply_markup=ForceReply(input_field_placeholder=self.texts.offer_placeholder),
-            )
+            await self._ask_offer_question(update, context)
             return
-        await self._free_text(update, context, question, ask_offer=True)
+        if await self._free_text(update, context, question, offer=ALWAYS):
+            await self._show_current(update, context, self.texts.back_to_checkin)
+
+    async def _ask_offer_question(self, update: Update, context: Context) -> None:
+        assert context.chat_data is not None
+        context.chat_data["awaiting_offer"] = True
+        # ForceReply makes the next message quote this one, so whichever bot worker
+        # receives it knows it is an offer question, even if this one restarted.
+        assert update.effective_chat is not None
+        await context.bot.send_message(
+            update.effective_chat.id,
+            self.texts.offer_ask,
+            reply_markup=ForceReply(input_field_placeholder=self.texts.offer_placeholder),
+        )
 
     def _answers_offer_prompt(self, message: Message) -> bool:
         quoted = message.reply_to_message
@@ -267,11 +355,14 @@ class BotHandlers:
         await self._say(update, context, self.texts.privacy)
 
     async def my_data(self, update: Update, context: Context) -> None:
+        """What Heard keeps, in sentences they can read; the JSON file after, for computers."""
         assert update.effective_chat is not None
         data = await self._db(self.services.export, self._pseudonym(update))
         if data is None:
             await self._say(update, context, self.texts.mydata_empty)
             return
+        readable = readable_my_data(data, self.texts, self.engine.catalogue, self.config.timezone)
+        await self._say(update, context, readable)
         document = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
         await context.bot.send_document(
             update.effective_chat.id,
@@ -295,6 +386,10 @@ class BotHandlers:
         )
 
     async def stop(self, update: Update, context: Context) -> None:
+        await self._stop(update, context)
+
+    async def _stop(self, update: Update, context: Context, lead: str | None = None) -> None:
+        """/stop, or "stop messaging me": no more reminders, and any check-in paused."""
         pseudonym = self._pseudonym(update)
         await self._db(self.services.set_reminders, pseudonym, update_key(update), on=False)
         current = await self._db(self.engine.current, pseudonym)
@@ -302,7 +397,7 @@ class BotHandlers:
             await self._db(
                 self.engine.handle, pseudonym, text="stop", update_key=update_key(update, "pause")
             )
-        await self._say(update, context, self.texts.stop)
+        await self._say(update, context, "\n\n".join(filter(None, [lead, self.texts.stop])))
 
     async def unknown(self, update: Update, context: Context) -> None:
         await self._say(update, context, self.texts.unknown_command)
@@ -311,23 +406,79 @@ class BotHandlers:
 
     async def typed(self, update: Update, context: Context) -> None:
         assert update.message is not None and update.message.text is not None
-        text = update.message.text
-        assert context.chat_data is not None
+        await self._words(update, context, update.message.text)
+
+    async def captioned(self, update: Update, context: Context) -> None:
+        """A photo's or file's words are read exactly as if typed; the picture is not kept."""
+        assert update.message is not None and update.message.caption is not None
+        await self._words(update, context, update.message.caption, self.texts.caption_read)
+
+    async def spoken(self, update: Update, context: Context) -> None:
+        """Heard can't listen; it says so, and where to get help now in case it was worrying."""
+        await self._say(update, context, f"{self.texts.voice}\n\n{self.messages.help}")
+        await self._show_current(update, context, None)
+
+    async def not_words(self, update: Update, context: Context) -> None:
+        await self._say(update, context, self.texts.not_words)
+        await self._show_current(update, context, None)
+
+    async def _words(
+        self, update: Update, context: Context, text: str, lead: str | None = None
+    ) -> None:
+        """Typed words (or a caption): "stop messaging me", an answer to /offer, an answer
+        in the check-in (or a question for the offer instead), or free text."""
+        assert update.message is not None and context.chat_data is not None
         awaiting = context.chat_data.pop("awaiting_offer", False)
+        if asks_for_no_messages(text, self.texts.stop_phrases):
+            await self._stop(update, context, lead)
+            return
         if awaiting or self._answers_offer_prompt(update.message):
-            await self._free_text(update, context, text, ask_offer=True)
+            if await self._free_text(update, context, text, offer=ALWAYS, lead=lead):
+                await self._show_current(update, context, self.texts.back_to_checkin)
             return
+        pseudonym = self._pseudonym(update)
         reply = await self._db(
-            self.engine.handle_if_active,
-            self._pseudonym(update),
-            text,
-            update_key=update_key(update),
+            self.engine.handle_if_active, pseudonym, text, update_key=update_key(update)
         )
-        if reply is not None:  # an answer (or a redelivered one) in the active check-in
-            if reply.state != "duplicate":
-                await self._show(update, context, reply)
+        if reply is None:  # no check-in going (or a paused one they didn't ask to resume)
+            await self._free_text(update, context, text, offer=None, lead=lead)
             return
-        await self._free_text(update, context, text, ask_offer=None)
+        if reply.state == "duplicate":
+            return
+        if self._may_be_for_the_offer(reply, text):
+            profile = await self._db(self.services.profile, pseudonym)
+            care_leaver = profile is not None and profile.cohort == CARE_LEAVER
+            answer = await self._db(
+                self.services.ask_offer,
+                pseudonym,
+                text,
+                update_key(update, "offer"),
+                care_leaver=care_leaver,
+            )
+            if isinstance(answer, Duplicate):
+                return
+            if answer is not None:  # answered, then the same question again
+                assert reply.prompt is not None and reply.session_id is not None
+                await self._say(update, context, "\n\n".join(filter(None, [lead, answer])))
+                await self._say(update, context, self.texts.back_to_checkin)
+                await self._show_prompt(update, context, reply.prompt, reply.session_id)
+                return
+            if care_leaver:
+                reply = replace(reply, messages=(*reply.messages, self.texts.offer_hint))
+        await self._show(update, context, reply, lead)
+
+    def _may_be_for_the_offer(self, reply: Reply, text: str) -> bool:
+        """The engine couldn't read it as an answer, nothing worrying was in it, it isn't
+        back/skip/stop/help, and it reads like a question: worth asking the offer."""
+        return (
+            self.services.offer is not None
+            and not reply.accepted
+            and reply.alert_id is None
+            and reply.state == "active"
+            and reply.prompt is not None
+            and self.messages.command(text) is None
+            and looks_like_question(text, self.texts.question_starts)
+        )
 
     async def _free_text(
         self,
@@ -335,29 +486,41 @@ class BotHandlers:
         context: Context,
         text: str,
         *,
-        ask_offer: bool | None,
-    ) -> None:
-        """Outside a check-in: safeguarding always; a care leaver's question goes to the offer."""
+        offer: str | None,
+        lead: str | None = None,
+    ) -> bool:
+        """Outside a check-in: safeguarding always; then a care leaver's message (or any
+        /offer question) goes to the offer, and anyone else's only if the offer is sure;
+        else a short menu. True if it was answered from the offer."""
         pseudonym = self._pseudonym(update)
         profile = await self._db(self.services.profile, pseudonym)
-        if ask_offer is None:
-            ask_offer = profile is not None and profile.cohort == "care_leaver"
+        if offer is None:
+            if profile is None or not profile.complete:
+                offer = NEVER
+            else:
+                offer = ALWAYS if profile.cohort == CARE_LEAVER else IF_CONFIDENT
         result: FreeTextResult | Duplicate = await self._db(
-            self.services.free_text, pseudonym, text, update_key(update), ask_offer=ask_offer
+            self.services.free_text, pseudonym, text, update_key(update), offer=offer
         )
         if isinstance(result, Duplicate):
-            return
+            return False
+
+        def said(words: str) -> str:
+            return "\n\n".join(filter(None, [lead, words]))
+
         if result.safeguarding_reply is not None:
-            await self._say(update, context, result.safeguarding_reply)
+            await self._say(update, context, said(result.safeguarding_reply))
             await self._tell_staff(context)
         elif result.offer_reply is not None:
-            await self._say(update, context, result.offer_reply)
-        elif ask_offer and self.services.offer is None and profile is not None:
-            await self._say(update, context, self.texts.offer_coming_soon)
+            await self._say(update, context, said(result.offer_reply))
+            return True
+        elif offer == ALWAYS and self.services.offer is None and profile is not None:
+            await self._say(update, context, said(self.texts.offer_coming_soon))
         elif profile is None or not profile.complete:
-            await self._say(update, context, self.texts.start_first)
+            await self._say(update, context, said(self.texts.start_first))
         else:
-            await self._say(update, context, self.texts.not_understood)
+            await self._say(update, context, said(self.texts.menu), self._keyboards(update).menu())
+        return False
 
     # ------------------------------------------------------------------ buttons
 
@@ -377,13 +540,15 @@ class BotHandlers:
             cb.QUIET: self._settings_button,
             cb.CHANGE_PROFILE: self._change_profile_button,
             cb.CHECKIN: self._checkin_button,
+            cb.MENU: self._menu_button,
+            cb.REMINDER_OFFER: self._reminder_offer_button,
         }.get(data.kind if data else "")
         if data is None or handler is None:
             await query.answer(self.texts.forged_button)
             return
         try:
             await handler(update, context, query, data)
-        except (ValueError, IndexError):  # well signed but nonsense: treat as forged
+        except (ValueError, IndexError, KeyError):  # well signed but nonsense: as forged
             log.warning("refused a signed button with impossible contents")
             await query.answer(self.texts.forged_button)
 
@@ -504,7 +669,7 @@ class BotHandlers:
         if not saved:
             return
         await self._mark_chosen(query, fallback, shown)
-        await self._begin(update, context, update_key(update, "begin"))
+        await self._what_next(update, context, cohort)
 
     async def _forget_button(
         self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
@@ -576,6 +741,67 @@ class BotHandlers:
             survey_id = PULSE
         await self._begin(update, context, update_key(update), survey_id)
 
+    async def _menu_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        """What they chose to do: a check-in, ask the offer, later, or someone to talk to."""
+        (choice,) = data.parts
+        t = self.texts
+        labels = {
+            MENU_CHECKIN: t.menu_checkin_button,
+            MENU_OFFER: t.menu_offer_button,
+            MENU_LATER: t.menu_later_button,
+            MENU_HELP: t.menu_help_button,
+        }
+        label = labels[choice]
+        await query.answer()
+        if not await self._db(self.services.first_time, update_key(update, "menu")):
+            return
+        await self._mark_chosen(query, t.menu, label)
+        if choice == MENU_CHECKIN:
+            await self._begin(update, context, update_key(update))
+        elif choice == MENU_OFFER:
+            if self.services.offer is None:
+                await self._say(update, context, t.offer_coming_soon)
+            else:
+                await self._ask_offer_question(update, context)
+        elif choice == MENU_LATER:
+            await self._say(update, context, t.checkin_later)
+        else:
+            await self.help(update, context)
+
+    async def _reminder_offer_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        """Their answer to "Would you like a reminder to check in?"."""
+        (value,) = data.parts
+        days = FREQUENCIES[value]
+        preferences: dict[str, Any] = {"on": days > 0}
+        if days:
+            preferences["every_days"] = days
+        profile = await self._db(
+            self.services.choose_reminders,
+            self._pseudonym(update),
+            update_key(update),
+            **preferences,
+        )
+        if isinstance(profile, Duplicate):
+            await query.answer()
+            return
+        if profile is None:
+            await query.answer(self.texts.start_first)
+            return
+        await query.answer()
+        label = self.texts.frequencies[value] if days else self.texts.reminder_offer_no
+        await self._mark_chosen(query, self.texts.reminder_offer, label)
+        if days:
+            frequency = reminder_words(self.texts, True, days)
+            await self._say(
+                update, context, self.texts.reminder_offer_saved.format(frequency=frequency)
+            )
+        else:
+            await self._say(update, context, self.texts.reminder_offer_declined)
+
     async def _edit(self, query: CallbackQuery, text: str) -> None:
         try:
             await query.edit_message_text(text, reply_markup=None)
@@ -584,16 +810,7 @@ class BotHandlers:
 
     def _settings_text(self, profile: Profile) -> str:
         t = self.texts
-        if not profile.reminders_on:
-            frequency = t.frequency_now["none"]
-        else:
-            named = {days: key for key, days in FREQUENCIES.items() if days}
-            key = named.get(profile.reminder_every_days)
-            frequency = (
-                t.frequencies[key].lower()
-                if key
-                else t.frequency_now["every"].format(days=profile.reminder_every_days)
-            )
+        frequency = reminder_words(t, profile.reminders_on, profile.reminder_every_days)
         return t.settings.format(
             frequency=frequency, quiet_start=profile.quiet_start, quiet_end=profile.quiet_end
         )

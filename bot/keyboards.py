@@ -20,6 +20,7 @@ from surveys.people import AGE_BANDS_FOR
 NUMBER_ROW = 6  # 0-10 scales: two rows of numbers fit a phone
 QUIET_PRESETS = (("21:00", "08:00"), ("22:00", "09:00"), ("20:00", "07:00"))
 TICK = "✅"
+MENU_CHECKIN, MENU_OFFER, MENU_LATER, MENU_HELP = "c", "o", "l", "h"
 
 
 class Keyboards:
@@ -116,6 +117,51 @@ class Keyboards:
             [
                 [self._button(self.texts.forgetme_yes, cb.FORGET, "y")],
                 [self._button(self.texts.forgetme_no, cb.FORGET, "n")],
+            ]
+        )
+
+    def reminder_offer(self) -> InlineKeyboardMarkup:
+        """The frequencies, and "No thanks": nobody gets reminders until they choose."""
+        t = self.texts
+        chosen = [
+            self._button(t.frequencies[k], cb.REMINDER_OFFER, k)
+            for k in FREQUENCIES
+            if k != "never"
+        ]
+        return InlineKeyboardMarkup(
+            [
+                chosen[:2],
+                chosen[2:],
+                [self._button(t.reminder_offer_no, cb.REMINDER_OFFER, "never")],
+            ]
+        )
+
+    # ------------------------------------------------------------------ what to do next
+
+    def care_leaver_welcome(self) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            [
+                [self._button(self.texts.menu_offer_button, cb.MENU, MENU_OFFER)],
+                [self._button(self.texts.menu_checkin_button, cb.MENU, MENU_CHECKIN)],
+            ]
+        )
+
+    def checkin_offer(self) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            [
+                [self._button(self.texts.menu_checkin_button, cb.MENU, MENU_CHECKIN)],
+                [self._button(self.texts.menu_later_button, cb.MENU, MENU_LATER)],
+            ]
+        )
+
+    def menu(self) -> InlineKeyboardMarkup:
+        """What the bot can do, for a message it couldn't answer."""
+        t = self.texts
+        return InlineKeyboardMarkup(
+            [
+                [self._button(t.menu_checkin_button, cb.MENU, MENU_CHECKIN)],
+                [self._button(t.menu_offer_button, cb.MENU, MENU_OFFER)],
+                [self._button(t.menu_help_button, cb.MENU, MENU_HELP)],
             ]
         )
 

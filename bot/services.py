@@ -20,9 +20,11 @@ from storage.audit import audit
 from storage.db import transaction
 from storage.reminders import save_address, set_reminder_preferences
 from storage.respondents import (
+    completed_check_ins,
     erase_respondent,
     find_respondent,
     get_or_create_respondent,
+    reminders_unchosen,
     set_profile,
 )
 from storage.updates import first_delivery
@@ -33,6 +35,8 @@ from surveys.safeguarding_seam import FreeTextContext, SafeguardingHook, check_f
 CHANNEL = "telegram"
 T = TypeVar("T")
 UpdateKey = tuple[str, str | int]
+# How far a message outside a check-in goes to the local offer (after safeguarding):
+ALWAYS, IF_CONFIDENT, NEVER = "always", "if_confident", "never"
 
 
 class Duplicate:
@@ -87,6 +91,11 @@ class BotServices:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def first_time(self, key: UpdateKey) -> bool:
+        """Record an update that changes no data but says something (a menu choice), so
+        a redelivery of it says nothing again."""
+        return self._once(key, lambda session: True) is not DUPLICATE
+
     # ------------------------------------------------------------------ people
 
     def profile(self, pseudonym: str) -> Profile | None:
@@ -122,6 +131,15 @@ class BotServices:
         return self._once(key, work) is not DUPLICATE
 
     def set_reminders(self, pseudonym: str, key: UpdateKey, **preferences: Any) -> Profile | None:
+        result = self.choose_reminders(pseudonym, key, **preferences)
+        return self.people.profile(pseudonym) if isinstance(result, Duplicate) else result
+
+    def choose_reminders(
+        self, pseudonym: str, key: UpdateKey, **preferences: Any
+    ) -> Profile | None | Duplicate:
+        """Their choice of reminders; None if Heard doesn't know them, DUPLICATE if this
+        update was handled before."""
+
         def work(session: Session) -> bool:
             respondent = find_respondent(session, pseudonym)
             if respondent is None:
@@ -129,8 +147,21 @@ class BotServices:
             set_reminder_preferences(session, respondent, **preferences)
             return True
 
-        self._once(key, work)
-        return self.people.profile(pseudonym)
+        done = self._once(key, work)
+        if isinstance(done, Duplicate):
+            return DUPLICATE
+        return self.people.profile(pseudonym) if done else None
+
+    def should_offer_reminders(self, pseudonym: str) -> bool:
+        """Ask about reminders once: after their first finished check-in, if they have
+        never chosen (reminders are off until they do)."""
+        with transaction(self.sessions) as session:
+            respondent = find_respondent(session, pseudonym)
+            return (
+                respondent is not None
+                and reminders_unchosen(respondent)
+                and completed_check_ins(session, respondent.id) == 1
+            )
 
     def erase(self, pseudonym: str, key: UpdateKey) -> bool | Duplicate:
         """Everything about them goes (answers, comments, address); alerts stay by law."""
@@ -153,9 +184,11 @@ class BotServices:
     # ------------------------------------------------------------------ free text
 
     def free_text(
-        self, pseudonym: str, text: str, key: UpdateKey, *, ask_offer: bool
+        self, pseudonym: str, text: str, key: UpdateKey, *, offer: str
     ) -> FreeTextResult | Duplicate:
-        """A message outside a check-in: safeguarding first, then the local offer if asked."""
+        """A message outside a check-in: safeguarding first, then the local offer: ALWAYS
+        (a care leaver, or /offer), IF_CONFIDENT (anyone else: only an answer Heard is sure
+        of is shown or logged) or NEVER."""
 
         def work(session: Session) -> FreeTextResult:
             respondent = find_respondent(session, pseudonym)
@@ -174,19 +207,49 @@ class BotServices:
                     return FreeTextResult(
                         safeguarding_reply=outcome.reply, alert_id=outcome.alert_id
                     )
-            if not ask_offer or self.offer is None:
+            if offer == NEVER:
                 return FreeTextResult()
-            answer = self.offer.ask(text)
-            log_offer_answer(
-                session,
-                text,
-                answer,
-                channel=CHANNEL,
-                asker_tag=self.people.offer_asker(pseudonym),
+            return FreeTextResult(
+                offer_reply=self._offer_reply(session, pseudonym, text, offer == IF_CONFIDENT)
             )
-            return FreeTextResult(offer_reply=answer.reply_text())
 
         return self._once(key, work)
+
+    def ask_offer(
+        self, pseudonym: str, text: str, key: UpdateKey, *, care_leaver: bool
+    ) -> str | None | Duplicate:
+        """A question typed in a check-in that the engine couldn't read as an answer (and
+        has already checked for safeguarding). The offer's answer if it is sure; for a care
+        leaver also its "not sure, ask your PA" when the question touches the offer at all
+        (so the team sees what was asked), but not for "what do you mean?"."""
+        return self._once(
+            key,
+            lambda session: self._offer_reply(
+                session, pseudonym, text, True, unsure_if_related=care_leaver
+            ),
+        )
+
+    def _offer_reply(
+        self,
+        session: Session,
+        pseudonym: str,
+        text: str,
+        only_if_confident: bool,
+        *,
+        unsure_if_related: bool = False,
+    ) -> str | None:
+        """The offer's reply, logged with the asker's keyed tag; None if there is no offer,
+        or it isn't sure and only a sure answer will do (then nothing is logged)."""
+        if self.offer is None:
+            return None
+        answer = self.offer.ask(text)
+        related = unsure_if_related and bool(answer.answers)
+        if only_if_confident and not answer.confident and not related:
+            return None
+        log_offer_answer(
+            session, text, answer, channel=CHANNEL, asker_tag=self.people.offer_asker(pseudonym)
+        )
+        return str(answer.reply_text())
 
     # ------------------------------------------------------------------ you said
 

@@ -7,12 +7,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
-from storage.models import AGE_BANDS, COHORTS
+from storage.models import AGE_BANDS, COHORTS, SESSION_STATES
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 COMMANDS = (
     "start",
     "checkin",
+    "back",
+    "skip",
     "offer",
     "yousaid",
     "help",
@@ -30,7 +32,10 @@ _REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "frequencies": tuple(FREQUENCIES),
     "frequency_now": ("none", "every"),
     "commands": COMMANDS,
+    "mydata_states": SESSION_STATES,
 }
+# Lists of words and phrases for matching (not shown), kept lower case.
+_PHRASE_LISTS = ("stop_phrases", "question_starts")
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,40 @@ class Texts:
     pick_one_first: str
     stale_button: str
     forged_button: str
-    not_understood: str
+    care_leaver_welcome: str
+    checkin_offer: str
+    menu_offer_button: str
+    menu_checkin_button: str
+    menu_later_button: str
+    menu_help_button: str
+    checkin_later: str
+    menu: str
+    back_to_checkin: str
+    offer_hint: str
     start_first: str
     sorry_help: str
     unknown_command: str
+    no_checkin_back: str
+    no_checkin_skip: str
+    not_words: str
+    voice: str
+    caption_read: str
+    stop_phrases: tuple[str, ...]
+    question_starts: tuple[str, ...]
     help_footer: str
     privacy: str
+    mydata_title: str
+    mydata_who: str
+    mydata_unknown: str
+    mydata_quote: str
+    mydata_yes: str
+    mydata_no: str
+    mydata_reminders: str
+    mydata_checkin: str
+    mydata_states: dict[str, str]
+    mydata_no_answers: str
+    mydata_offer_questions: str
+    mydata_safeguarding: str
     mydata_caption: str
     mydata_empty: str
     mydata_filename: str
@@ -79,6 +112,10 @@ class Texts:
     frequency_now: dict[str, str]
     quiet_label: str
     stop: str
+    reminder_offer: str
+    reminder_offer_no: str
+    reminder_offer_saved: str
+    reminder_offer_declined: str
     reminder: str
     reminder_button: str
     staff_alert: str
@@ -93,6 +130,18 @@ def _text(path: Path, value: object, item: str, line: int | None) -> str:
     return value.strip()
 
 
+def _phrases(path: Path, raw: object, item: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw or not all(isinstance(w, str) for w in raw):
+        raise DataFileError(
+            path,
+            "must be a list of words",
+            line=line_of(raw),
+            item=item,
+            fix='write one phrase a line, each starting "- "',
+        )
+    return tuple(" ".join(w.lower().split()) for w in raw if w.strip())
+
+
 @lru_cache(maxsize=4)
 def load_texts(path: Path = TEXTS_FILE) -> Texts:
     data = require_mapping(path, load_yaml(path), "texts")
@@ -102,7 +151,9 @@ def load_texts(path: Path = TEXTS_FILE) -> Texts:
         if name not in data:
             raise DataFileError(path, "missing", item=name, fix=f"add a '{name}:' line")
         raw = data[name]
-        if name in _REQUIRED_KEYS:
+        if name in _PHRASE_LISTS:
+            values[name] = _phrases(path, raw, name)
+        elif name in _REQUIRED_KEYS:
             mapping = require_mapping(path, raw, name)
             missing = [key for key in _REQUIRED_KEYS[name] if key not in mapping]
             if missing:

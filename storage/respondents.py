@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.audit import forget_person
@@ -28,10 +28,28 @@ def find_respondent(session: Session, pseudonym: str) -> Respondent | None:
 def get_or_create_respondent(session: Session, pseudonym: str, channel: str) -> Respondent:
     respondent = find_respondent(session, pseudonym)
     if respondent is None:
-        respondent = Respondent(pseudonym=pseudonym, channel=channel)
+        # No reminders until the person chooses them (see reminders_unchosen).
+        respondent = Respondent(pseudonym=pseudonym, channel=channel, reminders_enabled=False)
         session.add(respondent)
         session.flush()
     return respondent
+
+
+def reminders_unchosen(respondent: Respondent) -> bool:
+    """Never asked for reminders nor said no to them: off, and theirs to choose.
+    (Choosing "no" sets opted_out, so it reads differently from never choosing.)"""
+    return not respondent.reminders_enabled and not respondent.opted_out
+
+
+def completed_check_ins(session: Session, respondent_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count(SurveySession.id))
+            .where(SurveySession.respondent_id == respondent_id)
+            .where(SurveySession.state == "completed")
+        )
+        or 0
+    )
 
 
 def set_profile(
@@ -80,6 +98,7 @@ def export_respondent(
         .limit(1)
     )
     questions = offer_queries_by(session, offer_asker) if offer_asker else []
+    numbers = {s.id: number for number, s in enumerate(sessions, start=1)}
     return {
         "about_you": {
             "who": respondent.cohort,
@@ -110,6 +129,7 @@ def export_respondent(
                 "question": a.question_id,
                 "answer": a.value,
                 "when": _iso(a.answered_at),
+                "check_in": numbers.get(a.session_id),  # its place in check_ins, from 1
             }
             for a in answers
         ],

@@ -51,14 +51,18 @@ def plain(label: str) -> str:
 
 
 async def start_as_teenager(bot: RunningBot) -> dict[str, Any]:
-    """/start, who you are, age band: the consent question is on screen afterwards."""
+    """/start, who you are, age band, a check-in offered and taken: the consent question is
+    on screen afterwards."""
     await bot.type(USER, "/start")
     welcome = bot.fake.bot_messages(USER)
     assert "Hi, I'm Heard" in welcome[-2]["text"]
     assert "which of these is you" in welcome[-1]["text"]
     await bot.press(USER, "A child or young person in care")
     assert "How old are you" in bot.fake.last(USER)["text"]
-    consent = await bot.press(USER, "11 to 17")
+    offered = await bot.press(USER, "11 to 17")
+    assert "Would you like to do a check-in now?" in offered["text"]
+    assert [label for label, _ in bot.fake.buttons(offered)] == ["Start a check-in", "Not now"]
+    consent = await bot.press(USER, "Start a check-in")
     assert "Is that OK?" in consent["text"]
     return consent
 
@@ -160,6 +164,10 @@ def test_the_same_update_twice_changes_nothing(database: Database, fake: FakeTel
             await bot.press_data(USER, who, data)
             ages = fake.bot_messages(USER)[-1]
             profile_update = await bot.press_data(USER, ages, dict(fake.buttons(ages))["11 to 17"])
+            offered = fake.last(USER)
+            begin_update = await bot.press_data(
+                USER, offered, dict(fake.buttons(offered))["Start a check-in"]
+            )
             consent = fake.last(USER)
             consent_update = await bot.press_data(
                 USER, consent, dict(fake.buttons(consent))["Yes, let's start"]
@@ -169,7 +177,7 @@ def test_the_same_update_twice_changes_nothing(database: Database, fake: FakeTel
             await bot.wait(typed)
             once = table_counts(database)
             sent = len(fake.bot_messages(USER))
-            for update_id in (typed, consent_update, profile_update):
+            for update_id in (typed, consent_update, begin_update, profile_update):
                 await bot.redeliver(update_id)
             assert table_counts(database) == once
             assert len(fake.bot_messages(USER)) == sent  # and nothing said twice

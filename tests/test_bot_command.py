@@ -138,6 +138,8 @@ def test_scheduler_jobs_send_reminders_and_alert_notices(
         async with heard_bot(database, fake, pseudonym_key=settings.pseudonym_key) as bot:
             await bot.join(USER)
             await bot.press(USER, "Not now")
+            shown = await bot.type(USER, "/settings")  # reminders are off until chosen
+            await bot.press(USER, "Every month", message=shown)
 
     asyncio.run(join())
     with transaction(database.sessions) as session:
@@ -226,6 +228,7 @@ def test_heard_bot_polls_and_takes_a_new_user_to_a_completed_checkin(
         settled(0)
         press("A child or young person in care")
         press("11 to 17")
+        press("Start a check-in")
         press("Yes, let's start")
         last = press("No thanks")
         while "Thank you" not in last["text"]:

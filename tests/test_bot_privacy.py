@@ -109,8 +109,8 @@ def test_privacy_stop_and_settings(database: Database, fake: FakeTelegram) -> No
             assert "never keep your name" in reply["text"]
             await bot.join(USER)
             await bot.consent(USER)
-            settings = await bot.type(USER, "/settings")
-            assert "every month" in settings["text"] and "21:00 to 08:00" in settings["text"]
+            settings = await bot.type(USER, "/settings")  # off until they choose
+            assert "Reminders: off." in settings["text"] and "21:00 to 08:00" in settings["text"]
             await bot.press(USER, "Every 2 weeks", message=settings)
             edited = await bot.press(USER, "Quiet 22:00 to 09:00", message=settings)
             assert "every 2 weeks" in edited["text"] and "22:00 to 09:00" in edited["text"]

@@ -160,9 +160,11 @@ async def _telegram(
     assert await telegram_offer_question(bot, TELEGRAM_LEAVER, leaver.words["offer"])
     await bot.type(TELEGRAM_LEAVER, "/checkin")
     await finish_telegram_checkin(bot, TELEGRAM_LEAVER, leaver.words["comment"])
+    await bot.press(TELEGRAM_LEAVER, "Every month")  # reminders are off until chosen
     await telegram_checkin(
         bot, TELEGRAM_OTHER, comment=other.words["comment"], disclosure=other.words["disclosure"]
     )
+    await bot.press(TELEGRAM_OTHER, "Every month")
     config = bot.app.bot_data["config"]
     noon = utcnow().replace(hour=12, minute=0) + timedelta(days=60)
     sweep = await send_due_reminders(bot.app.bot, database.sessions, config, now=noon)

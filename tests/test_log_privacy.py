@@ -125,6 +125,8 @@ def _telegram_day(database: Database, settings: Settings, fake: FakeTelegram) ->
             )
             reply = await telegram_offer_question(bot, LEAVER, WORDS["telegram offer"])
             assert "money" in reply.lower()
+            shown = await bot.type(LEAVER, "/settings")  # reminders are off until chosen
+            await bot.press(LEAVER, "Every month", message=shown)
             await bot.type(CHILD, "/mydata")
             await bot.type(CHILD, "/settings")
             await bot.press(CHILD, "Every 2 weeks")

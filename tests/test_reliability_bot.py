@@ -137,6 +137,7 @@ def test_kill_9_mid_checkin_resumes_at_the_right_question_with_nothing_lost_or_d
         chat.type("/start")
         chat.press("A child or young person in care")
         chat.press("11 to 17")
+        chat.press("Start a check-in")
         chat.press("Yes, let's start")
         chat.press("No thanks")
         for _ in range(3):
@@ -233,6 +234,7 @@ def test_every_update_delivered_three_times_leaves_the_database_as_one_delivery(
             await chat.type("/start")
             await chat.press("A child or young person in care")
             await chat.press("11 to 17")
+            await chat.press("Start a check-in")
             await chat.press("Yes, let's start")
             await chat.type("no thanks")
             await chat.type("back")
@@ -242,7 +244,7 @@ def test_every_update_delivered_three_times_leaves_the_database_as_one_delivery(
             await chat.type("/settings")
             await chat.press("Every week")
             await chat.type("what about money for uni")  # outside a check-in
-            assert len(chat.ids) > 40
+            assert len(chat.ids) > 35  # the pulse asks no consent again: consent once per group
             once = snapshot(database.engine)
             said = len(fake.bot_messages(USER))
             for _ in range(2):

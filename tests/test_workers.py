@@ -136,6 +136,7 @@ class WebhookChat:
         self.type("/start", [0])
         self.press("A child or young person in care", [1])
         self.press("11 to 17", [0, 1])
+        self.press("Start a check-in", [0, 1])
         self.press("Yes, let's start", [1])
         last = self.press("No thanks", [0, 1])
         for turn in count():

@@ -166,12 +166,12 @@ class FakeTelegram:
             params = json.loads(body or b"{}")
         else:
             params = {k: _decode(k, v) for k, v in parse_qsl(body.decode("utf-8"))}
+        if method != "getUpdates":  # recorded even if unknown here, e.g. a getFile
+            with self._lock:
+                self.calls.append(Call(method, params, files))
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-        if method != "getUpdates":
-            with self._lock:
-                self.calls.append(Call(method, params, files))
         try:
             return 200, {"ok": True, "result": handler(params, files)}
         except ApiError as exc:
@@ -304,6 +304,25 @@ class FakeTelegram:
             self.chats.setdefault(user_id, []).append(message)
         return self._push({"update_id": next(self._update_ids), "message": message})
 
+    def send_media(self, user_id: int, kind: str, caption: str | None = None) -> int:
+        """The person sends something that isn't typed text, as Telegram delivers it: a
+        `photo` (sizes), `sticker`, `voice`, `location`, `document` or `video_note`, with a
+        caption where Telegram allows one (photos, documents and voice notes)."""
+        if caption is not None and kind not in ("photo", "document", "voice"):
+            raise ValueError(f"Telegram has no caption on a {kind}")
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Sam"},
+            "from": self._user(user_id),
+            kind: MEDIA[kind](),
+        }
+        if caption is not None:
+            message["caption"] = caption
+        with self._lock:
+            self.chats.setdefault(user_id, []).append(message)
+        return self._push({"update_id": next(self._update_ids), "message": message})
+
     def press_data(self, user_id: int, message: dict[str, Any], data: str) -> int:
         """The person presses a button carrying `data` (real or forged) on a bot message."""
         with self._lock:
@@ -344,6 +363,28 @@ class FakeTelegram:
             for row in markup.get("inline_keyboard", [])
             for button in row
         ]
+
+
+def _file(**extra: Any) -> dict[str, Any]:
+    return {"file_id": f"file-{uuid.uuid4().hex}", "file_unique_id": uuid.uuid4().hex[:12], **extra}
+
+
+# What each kind of message carries in a real Bot API update (telegram.org/bots/api#message).
+MEDIA: dict[str, Callable[[], Any]] = {
+    "photo": lambda: [
+        _file(width=90, height=67, file_size=1204),
+        _file(width=1280, height=960, file_size=98_112),
+    ],
+    "sticker": lambda: _file(
+        type="regular", width=512, height=512, is_animated=False, is_video=False, emoji="😂"
+    ),
+    "voice": lambda: _file(duration=7, mime_type="audio/ogg", file_size=21_345),
+    "location": lambda: {"latitude": 51.8642, "longitude": -2.2382},
+    "document": lambda: _file(
+        file_name="letter.pdf", mime_type="application/pdf", file_size=48_200
+    ),
+    "video_note": lambda: _file(length=240, duration=5, file_size=310_000),
+}
 
 
 class RunningBot:
@@ -390,6 +431,14 @@ class RunningBot:
         messages = self.fake.bot_messages(user_id)
         return messages[-1] if messages else None
 
+    async def send(
+        self, user_id: int, kind: str, caption: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send a photo, sticker, voice note, ...; every bot message it brought, in order."""
+        before = len(self.fake.bot_messages(user_id))
+        await self.wait(self.fake.send_media(user_id, kind, caption))
+        return self.fake.bot_messages(user_id)[before:]
+
     async def press_data(self, user_id: int, message: dict[str, Any], data: str) -> int:
         update_id = self.fake.press_data(user_id, message, data)
         await self.wait(update_id)
@@ -412,10 +461,13 @@ class RunningBot:
         who: str = "A child or young person in care",
         age: str | None = "11 to 17",
     ) -> dict[str, Any]:
-        """/start, then who they are and their age band; the consent question follows."""
+        """/start, who they are and their age band, then "Start a check-in" from what the
+        bot offers next; the consent question follows."""
         await self.type(user_id, "/start")
         await self.press(user_id, who)
-        return await self.press(user_id, age) if age else self.fake.last(user_id)
+        if age:
+            await self.press(user_id, age)
+        return await self.press(user_id, "Start a check-in")
 
     async def consent(self, user_id: int, quote: str = "No thanks") -> dict[str, Any]:
         await self.press(user_id, "Yes, let's start")
