@@ -2,8 +2,9 @@
 
 Only the SHA-256 of a token is stored, so a copy of the database cannot be
 turned back into working links. A single-use link is claimed by the first
-device that opens it, in one conditional UPDATE, so two phones opening the same
-link at the same moment cannot both win.
+device that answers on it (never by opening it: link previews open links too),
+in one conditional UPDATE, so two phones answering at the same moment cannot
+both win.
 """
 
 from __future__ import annotations
@@ -60,7 +61,11 @@ def find_invite(session: Session, token: str) -> Invite | None:
 def claim_invite(
     session: Session, invite_id: int, device_hash: str, when: datetime | None = None
 ) -> bool:
-    """Bind an unused single-use link to one device; False if someone got there first."""
+    """Bind an unused single-use link to one device; False if someone got there first.
+
+    The row's condition is checked by the UPDATE itself, so a caller that read the link
+    as unused a moment ago still cannot claim it twice. (In an ORM session, refresh the
+    Invite after a False: the session may already show this device's values.)"""
     result = session.execute(
         update(Invite)
         .where(Invite.id == invite_id)

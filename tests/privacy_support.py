@@ -148,7 +148,7 @@ def web_chat(client: FlaskClient, *, offer_question: str, comment: str, disclosu
     if hidden_fields(page).get("step") == "@continue":
         page = chat_say(client, page, choice="yes", step="@continue")
     for _ in range(40):
-        if "Thank you" in page:
+        if "Your answers have been saved" in page:  # not the help's "Thank you for telling"
             return page
         values = [v for v in choice_values(page) if v != "prefer_not_to_say"]
         if values:

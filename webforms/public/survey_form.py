@@ -2,100 +2,38 @@
 
 Every page is a plain form post, so it works with JavaScript off. The engine
 commits each answer before the next page is drawn, so closing the tab loses
-nothing and reopening the link carries on. The link's device cookie decides
-who may carry on: anyone else gets a kind "already used" page and nothing more.
+nothing and reopening the link carries on. Opening a link changes nothing (link
+previews open it too); the person's first answer claims a single-use link for
+their device (link_admission), and anyone else then gets a kind "already used" page.
 """
 
 from __future__ import annotations
-
-import hmac
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 from flask import url_for as flask_url_for
 
 from storage.db import retry_if_disconnected, transaction
-from storage.invites import (
-    bind_respondent,
-    claim_invite,
-    find_invite,
-    latest_invite_session_state,
-    note_open_link_used,
-)
-from storage.respondents import find_respondent
+from storage.invites import latest_invite_session_state
 from surveys.engine import EngineError, Reply
-from webforms.public import my_data, services
+from webforms.public import answers_window, my_data, services
 from webforms.public.cookies import (
     DEVICE_COOKIE,
     DeviceId,
     existing_device,
     form_nonce,
-    invite_device_hash,
     new_nonce,
     read_device,
     remember,
 )
-from webforms.public.views import ReplyView, prompt_view, reply_view
+from webforms.public.first_page import consent_reply
+from webforms.public.link_admission import USED, Refused, Visitor, join, look
+from webforms.public.views import prompt_view, reply_view
 from webforms.public.you_said import published_posts
 
 survey_blueprint = Blueprint("public_survey", __name__)
 COOKIE_PATH = "/s/"
 ACTIONS = {"back": "back", "skip": "skip", "stop": "stop"}
 THANKS_POSTS = 3
-
-
-@dataclass(frozen=True)
-class Visitor:
-    """The person behind a link on this device: a pseudonym, never the device or token."""
-
-    invite_id: int
-    survey_id: str
-    pseudonym: str
-
-
-class Refused(Exception):
-    def __init__(self, page: str, status: int) -> None:
-        super().__init__(page)
-        self.page = page
-        self.status = status
-
-
-def admit(token: str, device: str, *, may_claim: bool) -> Visitor:
-    """Who this device is for this link; claims an unused single-use link on first GET."""
-    people = services.people()
-    with transaction(services.sessions()) as session:
-        invite = find_invite(session, token)
-        if invite is None:
-            raise Refused("public/link_unknown.html", 404)
-        if invite.open_link:
-            pseudonym = people.pseudonym("web", f"open:{invite.id}:{device}")
-            # After the event, someone already part-way through may still finish.
-            if invite.closed_at is not None and find_respondent(session, pseudonym) is None:
-                raise Refused("public/link_closed.html", 410)
-            note_open_link_used(session, invite.id)
-        else:
-            device_hash = invite_device_hash(invite.id, device)
-            if invite.first_used_at is None:
-                if not may_claim or not claim_invite(session, invite.id, device_hash):
-                    raise Refused("public/link_used.html", 403)
-            elif invite.device_hash is None or not hmac.compare_digest(
-                invite.device_hash, device_hash
-            ):
-                raise Refused("public/link_used.html", 403)
-            pseudonym = people.pseudonym("web", invite.id)
-        visitor = Visitor(invite.id, invite.survey_id, pseudonym)
-        cohort, age_band, open_link = invite.cohort, invite.age_band, invite.open_link
-        # A bound single-use link already has its profiled respondent (erasure unbinds):
-        # skip two transactions on every answer posted.
-        if not open_link and invite.respondent_id is not None:
-            return visitor
-    profile = people.profile(pseudonym)
-    if profile is None or not profile.complete:
-        people.set_profile(pseudonym, "web", cohort=cohort, age_band=age_band)
-    if not open_link:
-        with transaction(services.sessions()) as session:
-            bind_respondent(session, visitor.invite_id, pseudonym)
-    return visitor
 
 
 def _page(template: str, status: int = 200, device: DeviceId | None = None, **context) -> Response:
@@ -110,12 +48,20 @@ def _refused(refusal: Refused) -> Response:
     return _page(refusal.page, refusal.status)
 
 
-def render_reply(token: str, reply: Reply, device: DeviceId | None = None) -> Response:
+def render_reply(
+    token: str, visitor: Visitor, reply: Reply, device: DeviceId | None = None
+) -> Response:
     """The page for wherever the engine says the person is now."""
     view = reply_view(reply)
-    context = {"token": token, "reply": reply, "view": view}
+    context = {"token": token, "reply": reply, "view": view, "audience": visitor.cohort}
     if reply.state == "completed":
-        return _thanks(token, view, device)
+        return _page(
+            "public/survey_thanks.html",
+            device=device,
+            posts=published_posts(limit=THANKS_POSTS),
+            answers_open=True,
+            **context,
+        )
     if reply.state == "paused":
         return _page("public/survey_paused.html", device=device, **context)
     if reply.state == "declined":
@@ -133,54 +79,85 @@ def render_reply(token: str, reply: Reply, device: DeviceId | None = None) -> Re
     )
 
 
-def _thanks(token: str, view: ReplyView | None, device: DeviceId | None) -> Response:
-    posts = published_posts(limit=THANKS_POSTS)
-    return _page("public/survey_thanks.html", device=device, token=token, view=view, posts=posts)
+def _finished(token: str, visitor: Visitor, device: DeviceId) -> Response:
+    """A finished link opened again: the answers only within the window after finishing."""
+    if answers_window.is_open(visitor.invite_id):
+        return _page(
+            "public/survey_thanks.html",
+            device=device,
+            token=token,
+            view=None,
+            posts=published_posts(limit=THANKS_POSTS),
+            answers_open=True,
+            audience=visitor.cohort,
+        )
+    return _page("public/survey_finished.html", device=device, audience=visitor.cohort)
 
 
 @survey_blueprint.get("/s/<token>")
 def open_link(token: str) -> Response:
+    """Look, never claim: a first visit (or a link preview) gets the consent page only."""
     device = read_device(DEVICE_COOKIE)
     try:
-        visitor = admit(token, device.value, may_claim=True)
+        visitor = look(token, device.value)
     except Refused as refusal:
         return _refused(refusal)
+    if not visitor.joined:
+        first = consent_reply(visitor.survey_id)
+        if first is None:
+            return _page("public/survey_unavailable.html", 410, token=token)
+        return render_reply(token, visitor, first, device)
     with transaction(services.sessions()) as session:
         state = latest_invite_session_state(session, visitor.invite_id, visitor.pseudonym)
     if state == "completed":
-        return _thanks(token, None, device)
+        return _finished(token, visitor, device)
     try:
-        reply = services.engine().begin(
-            visitor.pseudonym,
-            channel="web",
-            survey_id=visitor.survey_id,
-            invite_id=visitor.invite_id,
-        )
+        reply = _begin(visitor)
     except EngineError:
         return _page("public/survey_unavailable.html", 410, device=device, token=token)
-    return render_reply(token, reply, device)
+    return render_reply(token, visitor, reply, device)
 
 
 @survey_blueprint.post("/s/<token>")
-@retry_if_disconnected  # safe: the post's nonce makes a landed answer change nothing again
+@retry_if_disconnected  # safe: the claim is one transaction; the nonce keeps answers once
 def answer(token: str) -> Response:
     device = existing_device(DEVICE_COOKIE)
     if device is None:
-        return _page("public/link_used.html", 403)
+        return _page(USED[0], USED[1])
     try:
-        visitor = admit(token, device, may_claim=False)
+        visitor = join(token, device)
     except Refused as refusal:
         return _refused(refusal)
     nonce = form_nonce()
-    reply = services.engine().answer_step(
-        visitor.pseudonym,
-        request.form.get("step", ""),
-        update_key=("web", nonce) if nonce else None,
-        **_engine_input(),
-    )
+    step = request.form.get("step", "")
+    update_key = ("web", nonce) if nonce else None
+    engine = services.engine()
+    reply = engine.answer_step(visitor.pseudonym, step, update_key=update_key, **_engine_input())
+    if reply.state == "none" and _never_started(visitor):
+        # Their first answer (or a retry after a failed first one): start, then take it.
+        try:
+            _begin(visitor)
+        except EngineError:
+            return _page("public/survey_unavailable.html", 410, token=token)
+        reply = engine.answer_step(
+            visitor.pseudonym, step, update_key=update_key, **_engine_input()
+        )
     if reply.state == "none":
         return redirect(flask_url_for("public_survey.open_link", token=token), code=303)
-    return render_reply(token, reply)
+    response = render_reply(token, visitor, reply)
+    return answers_window.open_window(response, token, visitor.invite_id)
+
+
+def _begin(visitor: Visitor) -> Reply:
+    return services.engine().begin(
+        visitor.pseudonym, channel="web", survey_id=visitor.survey_id, invite_id=visitor.invite_id
+    )
+
+
+def _never_started(visitor: Visitor) -> bool:
+    """No check-in from this link yet (or they said "Not now" and it was deleted)."""
+    with transaction(services.sessions()) as session:
+        return latest_invite_session_state(session, visitor.invite_id, visitor.pseudonym) is None
 
 
 def _engine_input() -> dict[str, str]:
@@ -198,10 +175,22 @@ def _engine_input() -> dict[str, str]:
 
 
 def _owner(token: str) -> Visitor:
+    """The device that answered, within the short window after it last answered."""
     device = existing_device(DEVICE_COOKIE)
     if device is None:
-        raise Refused("public/link_used.html", 403)
-    return admit(token, device, may_claim=False)
+        raise Refused(*USED)
+    visitor = look(token, device)
+    if not visitor.joined:
+        raise Refused(*USED)
+    if not answers_window.is_open(visitor.invite_id):
+        raise Refused("public/answers_closed.html", 403)
+    return visitor
+
+
+def _owner_page(token: str, refusal: Refused) -> Response:
+    if refusal.page == "public/answers_closed.html":
+        return _page(refusal.page, refusal.status, token=token)
+    return _refused(refusal)
 
 
 @survey_blueprint.get("/s/<token>/my-data")
@@ -209,8 +198,10 @@ def my_data_page(token: str) -> Response:
     try:
         visitor = _owner(token)
     except Refused as refusal:
-        return _refused(refusal)
-    return my_data.summary_page(visitor.pseudonym, base=_my_data_urls(token))
+        return _owner_page(token, refusal)
+    return my_data.summary_page(
+        visitor.pseudonym, base=_my_data_urls(token), audience=visitor.cohort
+    )
 
 
 @survey_blueprint.get("/s/<token>/my-data.json")
@@ -218,7 +209,7 @@ def my_data_download(token: str) -> Response:
     try:
         visitor = _owner(token)
     except Refused as refusal:
-        return _refused(refusal)
+        return _owner_page(token, refusal)
     return my_data.download(visitor.pseudonym)
 
 
@@ -227,12 +218,20 @@ def my_data_delete(token: str) -> Response:
     try:
         visitor = _owner(token)
     except Refused as refusal:
-        return _refused(refusal)
+        return _owner_page(token, refusal)
     if request.method == "GET":
-        return my_data.confirm_page(base=_my_data_urls(token))
+        return my_data.confirm_page(base=_my_data_urls(token), audience=visitor.cohort)
     if request.form.get("confirm") != "yes":
         return redirect(flask_url_for("public_survey.my_data_page", token=token), code=303)
-    return my_data.erase(visitor.pseudonym, back_url=None)
+    erased = my_data.erase(visitor.pseudonym, back_url=None, audience=visitor.cohort)
+    return answers_window.close_window(erased, token)
+
+
+@survey_blueprint.post("/s/<token>/done")
+def close_answers(token: str) -> Response:
+    """ "I've finished": shut the answers window now, on a shared phone or computer."""
+    response = redirect(flask_url_for("public_survey.open_link", token=token), code=303)
+    return answers_window.close_window(response, token)
 
 
 def _my_data_urls(token: str) -> my_data.Urls:
