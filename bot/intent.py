@@ -10,6 +10,7 @@ import re
 
 _POLITE = re.compile(r"^(?:please|pls|plz|ok|okay|just|can you|can u)\s+|\s+(?:please|pls|plz)$")
 _EDGES = "!?.,;:'\"()[]{}~*_ "
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _plain(text: str) -> str:
@@ -31,7 +32,7 @@ def asks_for_no_messages(text: str, phrases: tuple[str, ...]) -> bool:
 def looks_like_question(text: str, starts: tuple[str, ...]) -> bool:
     """Ends with '?' or starts like a question ('can i', 'how do i', 'what'): only then is
     an answer the engine couldn't read worth trying on the local offer."""
-    if text.strip().endswith("?") and len(text.strip()) > 1:
+    if text.strip().endswith("?") and _LETTER.search(text):  # "??" is "not sure"
         return True
     plain = _plain(text).replace("’", "'")
     return any(plain == start or plain.startswith(start + " ") for start in starts)

@@ -11,7 +11,9 @@ from bot.addresses import AddressBook, AddressError
 from bot.callbacks import MAX_BYTES, ButtonSigner, step_tag
 from bot.config import BotConfig, file_url_for
 from bot.handlers import split_message
+from bot.intent import asks_for_no_messages, looks_like_question
 from bot.keyboards import Keyboards, parse_mask
+from bot.mydata import readable_my_data
 from bot.reminders import in_quiet_hours, is_quiet
 from bot.staff_alerts import notice_text
 from bot.texts import COMMANDS, TEXTS_FILE, load_texts
@@ -173,3 +175,87 @@ def test_long_messages_are_split_between_lines_in_order() -> None:
     mixed = split_message("a" * 30 + "\n" + "b" * 120 + "\n" + "c" * 10, limit=50)
     assert mixed[0] == "a" * 30 and mixed[-1].endswith("c" * 10)
     assert "".join(mixed).replace("\n", "") == "a" * 30 + "b" * 120 + "c" * 10
+
+
+@pytest.mark.parametrize(
+    ("typed", "stops"),
+    [
+        ("stop messaging me", True),
+        ("Stop messaging me!!", True),
+        ("pls stop texting me", True),
+        ("ok please stop messaging me pls", True),
+        ("don’t message me", True),
+        ("no more reminders", True),
+        ("stop", False),  # the engine's pause, not "no more messages"
+        ("stop messaging me he hits me", False),  # more than the phrase: read it all
+        ("my mum keeps messaging me", False),
+    ],
+)
+def test_asking_for_no_more_messages_is_the_whole_message(typed: str, stops: bool) -> None:
+    assert asks_for_no_messages(typed, TEXTS.stop_phrases) is stops
+
+
+@pytest.mark.parametrize(
+    ("typed", "question"),
+    [
+        ("can i stay with my foster carers after 18?", True),
+        ("how do i get a bus pass", True),
+        ("What is staying put", True),
+        ("money for college?", True),
+        ("yeah", False),
+        ("v happy", False),
+        ("??", False),  # "not sure", which the engine answers kindly
+        ("whatever", False),  # starts with "what" but isn't a question
+        ("im skint", False),
+    ],
+)
+def test_what_reads_like_a_question_for_the_offer(typed: str, question: bool) -> None:
+    assert looks_like_question(typed, TEXTS.question_starts) is question
+
+
+def test_my_data_reads_as_sentences_with_the_answers_in_words() -> None:
+    catalogue = load_catalogue()
+    data = {
+        "about_you": {
+            "who": "care_leaver",
+            "age_band": "16-25",
+            "happy_to_be_quoted": True,
+            "reminders": {"on": True, "every_days": 30, "quiet_hours": "22:00-09:00"},
+        },
+        "check_ins": [
+            {
+                "survey": "checkin-care-leaver",
+                "state": "completed",
+                "started": "2026-07-01T23:30:00+00:00",
+            },
+            {"survey": "pulse", "state": "active", "started": "2026-08-02T10:00:00+00:00"},
+        ],
+        "answers": [
+            {
+                "survey": "checkin-care-leaver",
+                "question": "doing_now",
+                "answer": "job,university",
+                "check_in": 1,
+            },
+            {
+                "survey": "checkin-care-leaver",
+                "question": "anything_else",
+                "answer": "a, b",
+                "check_in": 1,
+            },
+            {"survey": "pulse", "question": "gone_now", "answer": "3", "check_in": 2},
+        ],
+        "offer_questions": [],
+        "safeguarding_records_kept": True,
+    }
+    text = readable_my_data(data, TEXTS, catalogue, "Europe/London")
+    assert "Who you are: a care leaver (16 to 25)." in text
+    assert "Reminders: every month. No messages from 22:00 to 09:00." in text
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London
+    assert "Check-in on 2 July 2026 (finished): How's life after care?" in text
+    doing_now = catalogue["checkin-care-leaver"].question("doing_now")
+    assert f"• {doing_now.text}\n  A job, University" in text
+    assert "\n  a, b" in text  # free text is kept as written
+    assert "Check-in on 2 August 2026 (not finished): Quick check-in\n• gone_now\n  3" in text
+    assert "keeps a record of that" in text
+    assert "care_leaver" not in text and "doing_now" not in text

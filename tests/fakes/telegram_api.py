@@ -431,6 +431,22 @@ class RunningBot:
         messages = self.fake.bot_messages(user_id)
         return messages[-1] if messages else None
 
+    async def chat(
+        self, user_id: int, text: str, reply_to: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Type a message; every bot message it brought, in order (edits are not new)."""
+        before = len(self.fake.bot_messages(user_id))
+        await self.wait(self.fake.type_text(user_id, text, reply_to))
+        return self.fake.bot_messages(user_id)[before:]
+
+    async def tap(
+        self, user_id: int, label: str | Callable[[str], bool], message: dict | None = None
+    ) -> list[dict[str, Any]]:
+        """Press a button (as `press`); every new bot message it brought, in order."""
+        before = len(self.fake.bot_messages(user_id))
+        await self.press(user_id, label, message)
+        return self.fake.bot_messages(user_id)[before:]
+
     async def send(
         self, user_id: int, kind: str, caption: str | None = None
     ) -> list[dict[str, Any]]:

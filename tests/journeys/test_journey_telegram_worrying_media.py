@@ -1,0 +1,141 @@
+"""Journey: Alex, 16, in care, sends Heard things that aren't typed words: a photo of their
+arm with a worrying caption, a voice note, a sticker, a location, a file and a round video.
+
+Heard reads a caption exactly as typed words (so the caption raises a safeguarding alert and
+the staff chat is told, without the words), answers everything else kindly, and never
+downloads or keeps a photo or recording. Each step asserts the words Alex sees. The real
+bot Application talks to a fake Telegram server sending real update JSON; the database is
+real, SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fakes.telegram_api import DASHBOARD, STAFF_CHAT, FakeTelegram, heard_bot
+from sqlalchemy import inspect, select, text
+
+from heard.wiring import Database
+from storage import models
+from storage.db import transaction
+
+ALEX = 5572201
+WORRY = "this is what he did to my arm. he hits me"
+READ_THE_CAPTION = (
+    "I can't see pictures or files, or listen to recordings, "
+    "but I've read the words you sent with it."
+)
+TYPE_IT = "Sorry, I can only read typed words, so I can't see that. Could you type it instead?"
+CANT_LISTEN = "Sorry, I can't listen to voice notes or videos."
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+def alerts(database: Database) -> list[tuple[str | None, str]]:
+    with transaction(database.sessions) as session:
+        return list(
+            session.execute(
+                select(models.SafeguardingAlert.text, models.SafeguardingAlert.channel).order_by(
+                    models.SafeguardingAlert.id
+                )
+            ).all()
+        )
+
+
+def staff_chat(fake: FakeTelegram) -> list[str]:
+    return [m["text"] for m in fake.bot_messages(STAFF_CHAT)]
+
+
+def everything_stored(database: Database) -> str:
+    """Every row of every table, as text, to look for anything of a photo or recording."""
+    rows: list[Any] = []
+    with database.engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            rows.extend(connection.execute(text(f'SELECT * FROM "{table}"')).all())
+    return json.dumps([list(map(str, row)) for row in rows])
+
+
+def test_a_worrying_photo_caption_reaches_a_person_and_other_media_get_kind_replies(
+    database: Database, fake: FakeTelegram
+) -> None:
+    async def journey() -> None:
+        async with heard_bot(database, fake) as bot:
+            await bot.chat(ALEX, "/start")
+            await bot.press(ALEX, "A child or young person in care")
+            await bot.press(ALEX, "11 to 17")
+            later = await bot.tap(ALEX, "Not now")
+            assert later[-1]["text"].startswith("OK. Type /checkin whenever you're ready")
+
+            # 1. A photo of their arm, captioned. The caption is read like typed words:
+            #    help now, and a person told.
+            said = await bot.send(ALEX, "photo", caption=WORRY)
+            reply = said[0]["text"]
+            assert reply.startswith(READ_THE_CAPTION)
+            assert "Thank you for telling Heard" in reply
+            assert "Childline is free on 0800 1111" in reply
+            assert alerts(database) == [(WORRY, "telegram")]
+            assert staff_chat(fake) == [
+                f"A new safeguarding alert needs attention: {DASHBOARD}/alerts"
+            ]  # a link, never the words
+
+            # 2. A voice note: Heard can't listen, says so, and where to get help now.
+            said = await bot.send(ALEX, "voice")
+            assert said[0]["text"].startswith(CANT_LISTEN)
+            assert "could you type it instead?" in said[0]["text"]
+            assert "call 999" in said[0]["text"] and "Childline" in said[0]["text"]
+
+            # 3. A sticker, a location and a file: only typed words can be read.
+            for kind in ("sticker", "location", "document"):
+                said = await bot.send(ALEX, kind)
+                assert [m["text"] for m in said] == [
+                    f"{TYPE_IT} If you need someone to talk to now, type /help."
+                ], kind
+
+            # 4. A round video message is spoken too.
+            said = await bot.send(ALEX, "video_note")
+            assert said[0]["text"].startswith(CANT_LISTEN) and "call 999" in said[0]["text"]
+
+            # 5. In a check-in, a sticker gets the same kind words and the question again;
+            #    a photo's caption is an answer, as if typed.
+            await bot.chat(ALEX, "/checkin")
+            await bot.chat(ALEX, "yes")
+            first = (await bot.chat(ALEX, "no"))[-1]
+            assert first["text"].startswith("Question 1 of 27")
+            said = await bot.send(ALEX, "sticker")
+            assert said[0]["text"].startswith(TYPE_IT)
+            assert said[-1]["text"] == first["text"]
+            said = await bot.send(ALEX, "photo", caption="v happy")
+            assert said[0]["text"] == READ_THE_CAPTION
+            assert said[-1]["text"].startswith("Question 2 of 27\nDo you feel safe where you live?")
+
+            # 6. At "Do you feel safe where you live?", a caption that says "no" and tells
+            #    of harm: help and a person, never stored as the answer "no".
+            safe = said[-1]
+            said = await bot.send(ALEX, "photo", caption="no. he hits me")
+            assert said[0]["text"].startswith(READ_THE_CAPTION)
+            assert "Thank you for telling Heard" in said[0]["text"]
+            assert said[-1]["text"] == "Would you like to carry on with the questions?"
+            assert len(staff_chat(fake)) == 2
+            back = await bot.tap(ALEX, "Carry on")
+            assert back[-1]["text"] == safe["text"]  # the same question, still to answer
+
+    asyncio.run(journey())
+    assert alerts(database) == [(WORRY, "telegram"), ("no. he hits me", "telegram")]
+    with transaction(database.sessions) as session:
+        answers = dict(
+            session.execute(select(models.Answer.question_id, models.Answer.value)).all()
+        )
+    assert answers == {"home_happy": "5"}  # "no" was not taken as feeling safe or not
+    # Nothing of a photo or recording was fetched or kept.
+    assert not any(call.method in ("getFile", "downloadFile") for call in fake.calls)
+    kept = everything_stored(database)
+    assert "file-" not in kept and "51.8642" not in kept and "letter.pdf" not in kept
