@@ -65,7 +65,7 @@ T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
 PULSE = "pulse"
 MESSAGE_LIMIT = 4000  # Telegram's limit is 4096; leave room
-CARE_LEAVER = "care_leaver"
+CARE_LEAVER, CARER = "care_leaver", "carer"
 # Messages that aren't words. Spoken ones (voice notes, audio, round videos) may hold
 # something worrying Heard cannot hear, so their reply says where to get help now.
 # Nothing is ever downloaded: Heard keeps no photos or recordings.
@@ -519,7 +519,8 @@ class BotHandlers:
         elif profile is None or not profile.complete:
             await self._say(update, context, said(self.texts.start_first))
         else:
-            await self._say(update, context, said(self.texts.menu), self._keyboards(update).menu())
+            menu = self._keyboards(update).menu(with_offer=profile.cohort != CARER)
+            await self._say(update, context, said(self.texts.menu), menu)
         return False
 
     # ------------------------------------------------------------------ buttons

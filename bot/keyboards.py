@@ -154,16 +154,15 @@ class Keyboards:
             ]
         )
 
-    def menu(self) -> InlineKeyboardMarkup:
-        """What the bot can do, for a message it couldn't answer."""
+    def menu(self, with_offer: bool = True) -> InlineKeyboardMarkup:
+        """What the bot can do, for a message it couldn't answer. The offer is for young
+        people, so a foster carer isn't offered it as "help I can get"."""
         t = self.texts
-        return InlineKeyboardMarkup(
-            [
-                [self._button(t.menu_checkin_button, cb.MENU, MENU_CHECKIN)],
-                [self._button(t.menu_offer_button, cb.MENU, MENU_OFFER)],
-                [self._button(t.menu_help_button, cb.MENU, MENU_HELP)],
-            ]
-        )
+        rows = [[self._button(t.menu_checkin_button, cb.MENU, MENU_CHECKIN)]]
+        if with_offer:
+            rows.append([self._button(t.menu_offer_button, cb.MENU, MENU_OFFER)])
+        rows.append([self._button(t.menu_help_button, cb.MENU, MENU_HELP)])
+        return InlineKeyboardMarkup(rows)
 
     def start_checkin(self) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[self._button(self.texts.reminder_button, cb.CHECKIN, "go")]])

@@ -116,7 +116,15 @@ def test_full_checkin_by_buttons_and_typing(database: Database, fake: FakeTelegr
     assert counts["respondents"] == [("child_in_care", "11-17")]
     assert counts["comments"] == 1
     commands = fake.sent("setMyCommands")[0].params["commands"]
-    assert {c["command"] for c in commands} >= {"start", "checkin", "help", "forgetme", "stop"}
+    assert {c["command"] for c in commands} >= {
+        "start",
+        "checkin",
+        "back",
+        "skip",
+        "help",
+        "forgetme",
+        "stop",
+    }
 
 
 def test_stop_mid_checkin_and_resume_in_a_new_application(

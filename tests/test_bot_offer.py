@@ -14,7 +14,7 @@ from heard.wiring import Database
 from storage import models
 from storage.db import transaction
 
-LEAVER, TEEN = 5556001, 5556002
+LEAVER, TEEN, CARER = 5556001, 5556002, 5556003
 
 
 @pytest.fixture
@@ -55,10 +55,17 @@ def test_care_leavers_questions_are_answered_from_the_offer(
             ]
             reply = await bot.type(TEEN, "can i stay with my foster carers after 18")
             assert "Staying Put" in reply["text"] and "Contact:" in reply["text"]
-            assert (
-                "What would you like to know"
-                in (await bot.press(TEEN, "Ask about help I can get", message=menu))["text"]
-            )
+            asked = await bot.press(TEEN, "Ask about help I can get", message=menu)
+            assert "What would you like to know" in asked["text"]
+
+            # A foster carer's menu doesn't offer the young people's help as theirs.
+            await bot.join(CARER, who="A foster carer", age=None)
+            await bot.press(CARER, "Not now")
+            menu = await bot.type(CARER, "hello")
+            assert [label for label, _ in fake.buttons(menu)] == [
+                "Start a check-in",
+                "Someone to talk to now",
+            ]
 
     asyncio.run(scenario())
     with transaction(database.sessions) as session:

@@ -128,8 +128,18 @@ def test_a_worrying_photo_caption_reaches_a_person_and_other_media_get_kind_repl
             back = await bot.tap(ALEX, "Carry on")
             assert back[-1]["text"] == safe["text"]  # the same question, still to answer
 
+            # 7. Typed, not captioned, the same: help, a person told, no answer stored.
+            said = await bot.chat(ALEX, "no, he hurts me")
+            assert "Thank you for telling Heard" in said[0]["text"]
+            assert said[-1]["text"] == "Would you like to carry on with the questions?"
+            assert len(staff_chat(fake)) == 3
+
     asyncio.run(journey())
-    assert alerts(database) == [(WORRY, "telegram"), ("no. he hits me", "telegram")]
+    assert alerts(database) == [
+        (WORRY, "telegram"),
+        ("no. he hits me", "telegram"),
+        ("no, he hurts me", "telegram"),
+    ]
     with transaction(database.sessions) as session:
         answers = dict(
             session.execute(select(models.Answer.question_id, models.Answer.value)).all()
