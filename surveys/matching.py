@@ -25,6 +25,7 @@ from surveys.scales import PREFER_NOT_TO_SAY
 
 __all__ = [
     "AnswerWords",
+    "is_a_question",
     "MatchResult",
     "answer_words_path",
     "load_answer_words",
@@ -79,6 +80,7 @@ class AnswerWords:
     number_fillers: frozenset[str]
     number_words: Mapping[str, int]
     all_of_them: tuple[str, ...]
+    question_starts: frozenset[str]
     messages: Mapping[str, str]
 
 
@@ -202,6 +204,7 @@ def _read_words(path: Path) -> AnswerWords:
         number_fillers=frozenset(_key(w) for w in _words(path, doc, "number_fillers")),
         number_words={_key(str(k)): int(v) for k, v in numbers.items()},
         all_of_them=_words(path, doc, "all_of_them"),
+        question_starts=frozenset(_key(w) for w in _words(path, doc, "question_starts")),
         messages={name: str(messages[name]).strip() for name in _MESSAGES},
     )
 
@@ -469,6 +472,8 @@ def _read_single(
     number = _read_number(question, tokens, words)
     if number is not None or exact_only:
         return number if number is not None else _UNCLEAR
+    if is_a_question(text, words):
+        return _UNCLEAR
     found = _scan(tokens, vocab, words)
     if question.type in _SCALE_MAX:
         found |= _numbers_in_sentence(tidy, question.type)
@@ -485,6 +490,16 @@ def _read_single(
             joined, vocab.labels, vocab.label_values, fuzz.WRatio, _LABEL_FUZZY_CUTOFF
         )
     return guess if guess is not None else _UNCLEAR
+
+
+def is_a_question(text: str, words: AnswerWords | None = None) -> bool:
+    """'how do i get a bus pass', 'is this anonymous?': a question of theirs, not an answer."""
+    words = words or load_answer_words()
+    tidy = _tidy(text)
+    plain = [t for t in _tokens(tidy) if not _is_punct(t)]
+    if len(plain) < 3:
+        return False
+    return plain[0] in words.question_starts or tidy.rstrip().endswith("?")
 
 
 def _read_number(question: Question, tokens: tuple[str, ...], words: AnswerWords) -> str | None:

@@ -245,3 +245,21 @@ def test_typing_carry_on_picks_a_paused_check_in_up_again(database: Database) ->
 )
 def test_yes_and_no_as_teenagers_type_them(typed: str, meaning: bool | None) -> None:
     assert MESSAGES.yes_or_no(typed) is meaning
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["how do i get a bus pass", "can i stay with my foster carers after 18?", "is this private?"],
+)
+def test_a_question_of_theirs_is_never_read_as_an_answer(typed: str) -> None:
+    """'pass' and 'private' mean "I'd rather not say" on their own, not inside a question."""
+    from surveys.matching import is_a_question, match_answer
+
+    survey = CATALOGUE["checkin-care-leaver"]
+    for question in survey.questions:
+        if question.type == "text":
+            continue
+        result = match_answer(question, typed)
+        assert not result.ok, (question.id, result.value)
+    assert is_a_question(typed)
+    assert not is_a_question("pass") and not is_a_question("could be better")
