@@ -81,6 +81,8 @@ class AnswerWords:
     number_words: Mapping[str, int]
     all_of_them: tuple[str, ...]
     question_starts: frozenset[str]
+    question_helpers: frozenset[str]
+    question_subjects: frozenset[str]
     messages: Mapping[str, str]
 
 
@@ -205,6 +207,8 @@ def _read_words(path: Path) -> AnswerWords:
         number_words={_key(str(k)): int(v) for k, v in numbers.items()},
         all_of_them=_words(path, doc, "all_of_them"),
         question_starts=frozenset(_key(w) for w in _words(path, doc, "question_starts")),
+        question_helpers=frozenset(_key(w) for w in _words(path, doc, "question_helpers")),
+        question_subjects=frozenset(_key(w) for w in _words(path, doc, "question_subjects")),
         messages={name: str(messages[name]).strip() for name in _MESSAGES},
     )
 
@@ -499,7 +503,9 @@ def is_a_question(text: str, words: AnswerWords | None = None) -> bool:
     plain = [t for t in _tokens(tidy) if not _is_punct(t)]
     if len(plain) < 3:
         return False
-    return plain[0] in words.question_starts or tidy.rstrip().endswith("?")
+    if tidy.rstrip().endswith("?") or plain[0] in words.question_starts:
+        return True
+    return plain[0] in words.question_helpers and plain[1] in words.question_subjects
 
 
 def _read_number(question: Question, tokens: tuple[str, ...], words: AnswerWords) -> str | None:
