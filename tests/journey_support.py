@@ -178,3 +178,42 @@ def no_script_errors(page: Any) -> None:
     """No JavaScript error on the way (a missing resource, like a favicon, is not one)."""
     errors = [e for e in getattr(page, "console_errors", []) if "Failed to load resource" not in e]
     assert not errors, f"the browser reported errors: {errors}"
+
+
+def tap_answer(page: Any, label: str) -> None:
+    """Tap an answer on a survey page (a face, a radio or a checkbox) by its words."""
+    field = page.get_by_role("radio", name=label, exact=True)
+    if not field.count():
+        field = page.get_by_role("checkbox", name=label, exact=True)
+    page.locator("label.choice", has=field.first).tap()
+    assert field.first.is_checked(), f"tapping {label!r} did not choose it"
+
+
+def survey_step(page: Any) -> str | None:
+    """The survey form's current step (its hidden field), or None off a question page."""
+    field = page.query_selector('input[name="step"]')
+    return field.get_attribute("value") if field else None
+
+
+def time_passes_on_this_device(page: Any) -> None:
+    """Later on the same phone or tablet: the short-lived "see my answers" cookie has
+    expired and the browser has dropped it; the long-lived device cookie is still there."""
+    from webforms.public.answers_window import COOKIE
+
+    page.context.clear_cookies(name=COOKIE)
+
+
+def tab_to(page: Any, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches `selector`, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "s => !!document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def press_key(page: Any, key: str, *, javascript: bool) -> None:
+    """Press a key that posts the form (Enter on a button), and wait for the answer."""
+    post_and_wait(page, lambda: page.keyboard.press(key), javascript=javascript)

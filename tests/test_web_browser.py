@@ -171,3 +171,78 @@ def test_public_pages_pass_axe(live_server: LiveServer, browser_page: Any) -> No
     assert page.query_selector_all("#chat-log li")  # chat.js appended the reply in place
     screenshot(page, "public-chat")
     assert_accessible(page, "chat with an answer")
+
+
+def join_chat_as_care_leaver(page: Any, url: str) -> None:
+    page.goto(url + "/chat")
+    tab_to(page, 'button[name="cohort"][value="care_leaver"]')
+    press_enter_and_wait(page)
+
+
+def test_chat_buttons_post_to_the_chat_not_to_a_shadowed_address(
+    live_server: LiveServer, browser_page: Any
+) -> None:
+    """<button name="action"> shadows form.action: chat.js must post to /chat itself."""
+    page = browser_page
+    join_chat_as_care_leaver(page, live_server.url)
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_role("button", name="Start a check-in").click()
+    page.wait_for_function("() => !document.querySelector('#chat[aria-busy]')")
+    assert posted == [live_server.url + "/chat"], posted
+    assert page.url == live_server.url + "/chat"
+    assert "This check-in is for young people" in page.inner_text("#chat-log")
+
+
+def test_when_the_background_post_fails_the_button_still_works(
+    live_server: LiveServer, browser_page: Any
+) -> None:
+    """A lost connection for chat.js's fetch: the form is posted the ordinary way, with the
+    button that was pressed (form.submit() alone would drop it)."""
+    page = browser_page
+    join_chat_as_care_leaver(page, live_server.url)
+    failed: list[str] = []
+
+    def lose_the_first_fetch(route: Any) -> None:
+        if route.request.resource_type == "fetch" and not failed:
+            failed.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/chat", lose_the_first_fetch)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start a check-in").click()
+    assert failed, "the background post was never tried"
+    assert "This check-in is for young people" in page.inner_text("main")
+    screenshot(page, "chat-fallback-post")
+
+
+def test_a_refused_background_post_shows_the_servers_page(
+    live_server: LiveServer, browser_page: Any
+) -> None:
+    """Not a chat page back (here: a form without its CSRF token): show what the server
+    said, as a plain post would, rather than a blank or a different page."""
+    page = browser_page
+    join_chat_as_care_leaver(page, live_server.url)
+    page.evaluate(
+        "() => document.querySelectorAll('.chat-menu input[name=csrf_token]')"
+        ".forEach(e => e.remove())"
+    )
+    page.get_by_role("button", name="Start a check-in").click()
+    page.wait_for_selector("text=Please try that again")
+    assert page.query_selector("#chat-log") is None
+
+
+def test_help_in_the_chat_passes_axe(live_server: LiveServer, browser_page: Any) -> None:
+    page = browser_page
+    join_chat_as_care_leaver(page, live_server.url)
+    tab_to(page, "#chat-text")
+    page.keyboard.type("my carer hits me when he is drunk")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#help-now")
+    page.wait_for_function("() => !document.querySelector('#chat[aria-busy]')")
+    assert page.evaluate("() => document.activeElement.id") == "help-now"
+    assert_accessible(page, "chat with safeguarding help")
+    screenshot(page, "chat-help")
