@@ -415,11 +415,17 @@ class BotHandlers:
 
     async def spoken(self, update: Update, context: Context) -> None:
         """Heard can't listen; it says so, and where to get help now in case it was worrying."""
-        await self._say(update, context, f"{self.texts.voice}\n\n{self.messages.help}")
-        await self._show_current(update, context, None)
+        await self._not_read(update, context, f"{self.texts.voice}\n\n{self.messages.help}")
 
     async def not_words(self, update: Update, context: Context) -> None:
-        await self._say(update, context, self.texts.not_words)
+        await self._not_read(update, context, self.texts.not_words)
+
+    async def _not_read(self, update: Update, context: Context, reply: str) -> None:
+        """Say why it can't be read (once, even if Telegram delivers it twice), then the
+        question they were on, so the check-in carries on."""
+        if not await self._db(self.services.first_time, update_key(update)):
+            return
+        await self._say(update, context, reply)
         await self._show_current(update, context, None)
 
     async def _words(

@@ -93,12 +93,18 @@ def test_a_worrying_photo_caption_reaches_a_person_and_other_media_get_kind_repl
             assert "could you type it instead?" in said[0]["text"]
             assert "call 999" in said[0]["text"] and "Childline" in said[0]["text"]
 
-            # 3. A sticker, a location and a file: only typed words can be read.
+            # 3. A sticker, a location and a file: only typed words can be read. (Said once,
+            #    even if Telegram delivers the sticker twice.)
             for kind in ("sticker", "location", "document"):
                 said = await bot.send(ALEX, kind)
                 assert [m["text"] for m in said] == [
                     f"{TYPE_IT} If you need someone to talk to now, type /help."
                 ], kind
+            sticker = fake.send_media(ALEX, "sticker")
+            await bot.wait(sticker)
+            before = len(fake.bot_messages(ALEX))
+            await bot.redeliver(sticker)
+            assert len(fake.bot_messages(ALEX)) == before
 
             # 4. A round video message is spoken too.
             said = await bot.send(ALEX, "video_note")
