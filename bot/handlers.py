@@ -447,7 +447,7 @@ class BotHandlers:
             self.engine.handle_if_active, pseudonym, text, update_key=update_key(update)
         )
         if reply is None:  # no check-in going (or a paused one they didn't ask to resume)
-            await self._free_text(update, context, text, offer=None, lead=lead)
+            await self._outside_checkin(update, context, text, lead)
             return
         if reply.state == "duplicate":
             return
@@ -472,6 +472,24 @@ class BotHandlers:
             if care_leaver:
                 reply = replace(reply, messages=(*reply.messages, self.texts.offer_hint))
         await self._show(update, context, reply, lead)
+
+    async def _outside_checkin(
+        self, update: Update, context: Context, text: str, lead: str | None
+    ) -> None:
+        """ "stop", "back", "skip" and "help" mean what their commands mean; the rest is
+        free text."""
+        command = self.messages.command(text)
+        if command == "stop":  # e.g. typed under a reminder: no more of them
+            await self._stop(update, context, lead)
+        elif command == "help":
+            await self.help(update, context)
+        elif command in ("back", "skip"):
+            outside = (
+                self.texts.no_checkin_back if command == "back" else self.texts.no_checkin_skip
+            )
+            await self._say(update, context, "\n\n".join(filter(None, [lead, outside])))
+        else:
+            await self._free_text(update, context, text, offer=None, lead=lead)
 
     def _may_be_for_the_offer(self, reply: Reply, text: str) -> bool:
         """The engine couldn't read it as an answer, nothing worrying was in it, it isn't

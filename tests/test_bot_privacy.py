@@ -134,6 +134,35 @@ def test_privacy_stop_and_settings(database: Database, fake: FakeTelegram) -> No
     asyncio.run(scenario())
 
 
+def test_stop_back_skip_and_help_typed_outside_a_check_in(
+    database: Database, fake: FakeTelegram
+) -> None:
+    """Typed under a reminder, say: "stop" turns reminders off, as /stop does; "back" and
+    "skip" say there's no check-in going; "help" gives the help."""
+
+    async def scenario() -> None:
+        async with heard_bot(database, fake) as bot:
+            await bot.join(USER)
+            await bot.press(USER, "Not now")
+            settings = await bot.type(USER, "/settings")
+            await bot.press(USER, "Every month", message=settings)
+            profile = People(database.sessions, bot.app.bot_data["config"].pseudonym_key)
+            pseudonym = profile.pseudonym("telegram", USER)
+            assert profile.profile(pseudonym).reminders_on
+            assert (await bot.type(USER, "back"))["text"].startswith(
+                "You don't have a check-in going right now, so there's nothing to go back to."
+            )
+            assert "nothing to skip" in (await bot.type(USER, "Skip!"))["text"]
+            assert "Childline" in (await bot.type(USER, "help"))["text"]
+            reply = await bot.type(USER, "stop")
+            assert reply["text"].startswith("OK, no more reminders.")
+            assert not profile.profile(pseudonym).reminders_on
+            reply = await bot.type(USER, "stop messaging me")
+            assert reply["text"].startswith("OK, no more reminders.")
+
+    asyncio.run(scenario())
+
+
 def test_unknown_commands_and_chat_before_start(database: Database, fake: FakeTelegram) -> None:
     async def scenario() -> None:
         async with heard_bot(database, fake) as bot:
