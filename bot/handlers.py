@@ -303,9 +303,15 @@ class BotHandlers:
             update_key=update_key(update),
         )
         if reply is None:
-            await self._say(update, context, outside)
+            if await self._first_time(update):
+                await self._say(update, context, outside)
         elif reply.state != "duplicate":
             await self._show(update, context, reply)
+
+    async def _first_time(self, update: Update) -> bool:
+        """For a reply that changes nothing: False if this update was handled before (here,
+        or by the engine when a check-in was going then), so a redelivery says nothing."""
+        return await self._db(self.services.first_time, update_key(update))
 
     async def offer(self, update: Update, context: Context) -> None:
         if self.services.offer is None:
@@ -391,7 +397,11 @@ class BotHandlers:
     async def _stop(self, update: Update, context: Context, lead: str | None = None) -> None:
         """/stop, or "stop messaging me": no more reminders, and any check-in paused."""
         pseudonym = self._pseudonym(update)
-        await self._db(self.services.set_reminders, pseudonym, update_key(update), on=False)
+        stopped = await self._db(
+            self.services.choose_reminders, pseudonym, update_key(update), on=False
+        )
+        if isinstance(stopped, Duplicate):
+            return  # said before, when it was first delivered
         current = await self._db(self.engine.current, pseudonym)
         if current.state == "active":
             await self._db(
@@ -423,7 +433,7 @@ class BotHandlers:
     async def _not_read(self, update: Update, context: Context, reply: str) -> None:
         """Say why it can't be read (once, even if Telegram delivers it twice), then the
         question they were on, so the check-in carries on."""
-        if not await self._db(self.services.first_time, update_key(update)):
+        if not await self._first_time(update):
             return
         await self._say(update, context, reply)
         await self._show_current(update, context, None)
@@ -481,6 +491,8 @@ class BotHandlers:
         command = self.messages.command(text)
         if command == "stop":  # e.g. typed under a reminder: no more of them
             await self._stop(update, context, lead)
+        elif command is not None and not await self._first_time(update):
+            return
         elif command == "help":
             await self.help(update, context)
         elif command in ("back", "skip"):

@@ -154,9 +154,13 @@ def test_stop_back_skip_and_help_typed_outside_a_check_in(
             )
             assert "nothing to skip" in (await bot.type(USER, "Skip!"))["text"]
             assert "Childline" in (await bot.type(USER, "help"))["text"]
-            reply = await bot.type(USER, "stop")
-            assert reply["text"].startswith("OK, no more reminders.")
+            stop = fake.type_text(USER, "stop")
+            await bot.wait(stop)
+            assert fake.last(USER)["text"].startswith("OK, no more reminders.")
             assert not profile.profile(pseudonym).reminders_on
+            said = len(fake.bot_messages(USER))
+            await bot.redeliver(stop)  # Telegram sends it again: nothing said twice
+            assert len(fake.bot_messages(USER)) == said
             reply = await bot.type(USER, "stop messaging me")
             assert reply["text"].startswith("OK, no more reminders.")
 
