@@ -395,7 +395,8 @@ def test_two_web_and_two_bot_workers_on_one_database_agree(
     assert states == {"completed": len(web_people) + len(chats), "active": 1}
     for chat in chats:  # each question asked once, in order: no update handled twice
         shown = questions_shown(fake, chat.user)
-        assert shown == list(range(1, len(shown) + 1)) and len(shown) == chat.answered
+        # Numbered by place in the survey, so a closed branch skips a number, never repeats.
+        assert shown == sorted(set(shown)) and shown[0] == 1 and len(shown) == chat.answered
         thanks = [m for m in fake.bot_messages(chat.user) if "Thank you" in m.get("text", "")]
         assert len(thanks) == 1
     for process in (*bots, *webs):
