@@ -1,11 +1,20 @@
-"""How well the safeguarding detector catches disclosures, against the bars in issue 8.
+"""How well the safeguarding detector catches disclosures, graded on messages it was not tuned on.
 
-    python benchmarks/safeguarding_quality.py [MESSAGES.yaml ...] [--misses]
+    python benchmarks/safeguarding_quality.py             # figures; exit 1 if test misses a bar
+    python benchmarks/safeguarding_quality.py --misses    # also every dev miss, to tune on
+    python benchmarks/safeguarding_quality.py --misses --split legacy
+    python benchmarks/safeguarding_quality.py --detector lexicon    # or: model
+    python benchmarks/safeguarding_quality.py --held-out OURS.yaml  # a council's held-back set
 
-Bars: urgent recall >= 0.97 (an urgent message must be detected as urgent),
-overall recall >= 0.90 (a risky message counts if flagged at all), false-positive
-rate on hard negatives <= 0.10. Exits 1 if a bar is missed, so CI can gate on it;
-a team can point it at its own held-back set.
+The corpus in tests/data/safeguarding/ was written by someone who never saw the lexicon
+and was split once, at random, into `dev` (tune on it, read its misses) and `test`
+(held out). Test figures are the honest ones: the bars are judged on test (and on any
+--held-out set), and this script never prints a test message or a test miss. The old
+tests/data/safeguarding_messages.yaml was tuned on, so it is reported as "legacy".
+
+Bars: urgent recall >= 0.97 (an urgent message detected as urgent), overall recall
+>= 0.92 (a risky message flagged at all), false-positive rate on the `none` messages
+<= 0.08.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import argparse
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,22 +31,43 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analysis.safeguarding.detector import Disclosure, detect, lexicon_version  # noqa: E402
+from analysis.safeguarding.detector import (  # noqa: E402
+    Disclosure,
+    detect,
+    detect_with_lexicon,
+    detect_with_model,
+    lexicon_version,
+)
 from analysis.safeguarding.lexicon import CATEGORIES, LEVELS  # noqa: E402
+from analysis.safeguarding.model import model_version  # noqa: E402
 from storage.datafiles import DataFileError, line_of, load_yaml  # noqa: E402
 
-DEFAULT_SET = ROOT / "tests" / "data" / "safeguarding_messages.yaml"
-BARS = {"urgent_recall": 0.97, "overall_recall": 0.90, "false_positive_rate": 0.10}
+CORPUS = ROOT / "tests" / "data" / "safeguarding"
+MESSAGES = CORPUS / "messages.yaml"
+OTHER_LANGUAGES = CORPUS / "other_languages.yaml"
+SPLIT = CORPUS / "split.yaml"
+LEGACY = ROOT / "tests" / "data" / "safeguarding_messages.yaml"
+DEFAULT_SET = LEGACY  # kept for older callers: the legacy, tuned-on set
+BARS = {"urgent_recall": 0.97, "overall_recall": 0.92, "false_positive_rate": 0.08}
+HELD_OUT = "test"
+DETECTORS: dict[str, Callable[[str], Disclosure | None]] = {
+    "combined": detect,
+    "lexicon": detect_with_lexicon,
+    "model": detect_with_model,
+}
 
 
 @dataclass(frozen=True)
 class Example:
-    """One labelled message; category 'none' marks a hard negative."""
+    """One labelled message; category 'none' marks a message that needs nobody."""
 
     text: str
     category: str
     level: str | None
     also: tuple[str, ...] = ()
+    id: str = ""
+    who: str = ""
+    style: str = ""
 
     @property
     def risky(self) -> bool:
@@ -46,10 +76,14 @@ class Example:
 
 @dataclass
 class Report:
-    """The figures the issue asks for, plus the misses to look at."""
+    """The figures for one set; misses are kept only for sets we may read."""
 
+    name: str
+    keep_misses: bool = True
     counts: Counter[str] = field(default_factory=Counter)
     per_category: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    per_who: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    per_style: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     misses: list[tuple[Example, Disclosure | None]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -58,15 +92,19 @@ class Report:
         return self.counts[hit] / self.counts[total] if self.counts[total] else empty
 
     @property
+    def size(self) -> int:
+        return self.counts["risky"] + self.counts["negative"]
+
+    @property
     def figures(self) -> dict[str, float]:
         return {
             "urgent_recall": self.rate("urgent_as_urgent", "urgent"),
             "urgent_flagged": self.rate("urgent_flagged", "urgent"),
             "overall_recall": self.rate("flagged", "risky"),
+            "false_positive_rate": self.rate("false_positive", "negative", empty=0.0),
             "category_accuracy": self.rate("category_right", "risky"),
             "category_among_matched": self.rate("category_matched", "risky"),
             "level_accuracy": self.rate("level_right", "risky"),
-            "false_positive_rate": self.rate("false_positive", "negative", empty=0.0),
         }
 
     def failures(self) -> list[str]:
@@ -76,12 +114,17 @@ class Report:
             value = figures[name]
             ok = value <= bar if name == "false_positive_rate" else value >= bar
             if not ok:
-                failed.append(f"{name} {value:.3f} misses the bar of {bar}")
+                failed.append(f"{self.name}: {name} {value:.3f} misses the bar of {bar}")
         return failed
 
 
+def _fail(path: Path, problem: str, item: object, where: str, fix: str) -> DataFileError:
+    return DataFileError(path, problem, line=line_of(item), item=where, fix=fix)
+
+
 def load_examples(path: str | Path) -> list[Example]:
-    """Read a labelled set; a bad label names the file, line and fix."""
+    """Read a labelled set (messages: text, category, level, also; optional id, who, style)."""
+    path = Path(path)
     raw = load_yaml(path)
     items = raw.get("messages") if isinstance(raw, dict) else None
     if not isinstance(items, list):
@@ -90,130 +133,264 @@ def load_examples(path: str | Path) -> list[Example]:
     for index, item in enumerate(items):
         where = f"messages[{index + 1}]"
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise DataFileError(
-                path,
-                "each message needs text",
-                line=line_of(item),
-                item=where,
-                fix="add text: '...'",
-            )
+            raise _fail(path, "each message needs text", item, where, "add text: '...'")
         category = item.get("category")
         if category != "none" and category not in CATEGORIES:
-            raise DataFileError(
-                path,
-                f"unknown category {category!r}",
-                line=line_of(item),
-                item=where,
-                fix=f"use none or one of {', '.join(CATEGORIES)}",
-            )
+            fix = f"use none or one of {', '.join(CATEGORIES)}"
+            raise _fail(path, f"unknown category {category!r}", item, where, fix)
         level = item.get("level")
         if category != "none" and level not in LEVELS:
-            raise DataFileError(
-                path,
-                f"a risky message needs level urgent or concern, not {level!r}",
-                line=line_of(item),
-                item=where,
-                fix="add level: urgent or level: concern",
+            problem = f"a risky message needs level urgent or concern, not {level!r}"
+            raise _fail(path, problem, item, where, "add level: urgent or level: concern")
+        examples.append(
+            Example(
+                text=item["text"],
+                category=category,
+                level=level,
+                also=tuple(item.get("also") or ()),
+                id=str(item.get("id") or ""),
+                who=str(item.get("who") or ""),
+                style=str(item.get("style") or ""),
             )
-        also = tuple(item.get("also") or ())
-        examples.append(Example(item["text"], category, level, also))
+        )
     return examples
 
 
-def evaluate(examples: Sequence[Example]) -> Report:
-    report = Report()
-    detect("warm up")  # compile the lexicon before timing
+def load_split(path: Path = SPLIT) -> dict[str, str]:
+    """id -> 'dev' or 'test', as split.yaml assigned them once."""
+    raw = load_yaml(path)
+    assignments = raw.get("assignments") if isinstance(raw, dict) else None
+    if not isinstance(assignments, dict):
+        raise DataFileError(path, "no 'assignments:' block", fix="restore split.yaml from git")
+    return {str(key): str(value) for key, value in assignments.items()}
+
+
+def corpus_part(part: str, path: Path = MESSAGES) -> list[Example]:
+    """The dev or test half of a corpus file; every id must be in split.yaml."""
+    split = load_split()
+    examples = load_examples(path)
+    unsplit = [e.id for e in examples if e.id not in split]
+    if unsplit:
+        raise DataFileError(
+            path,
+            f"{len(unsplit)} messages are not in split.yaml, e.g. {unsplit[0]}",
+            fix="run benchmarks/split_safeguarding_corpus.py --new-items-only",
+        )
+    return [e for e in examples if split[e.id] == part]
+
+
+def _count(row: Counter[str], example: Example, found: Disclosure | None) -> None:
+    row["n"] += 1
+    flagged = found is not None
+    if not example.risky:
+        row["negative"] += 1
+        row["false_positive"] += flagged
+        return
+    accepted = {example.category, *example.also}
+    row["risky"] += 1
+    row["flagged"] += flagged
+    if found is not None:
+        row["category_right"] += found.category in accepted
+        row["category_matched"] += bool(accepted & set(found.categories))
+        row["level_right"] += found.level == example.level
+    if example.level == "urgent":
+        row["urgent"] += 1
+        row["urgent_flagged"] += flagged
+        row["urgent_as_urgent"] += flagged and found is not None and found.level == "urgent"
+
+
+def _missed(example: Example, found: Disclosure | None) -> bool:
+    if not example.risky:
+        return found is not None
+    if found is None:
+        return True
+    wrong_category = found.category not in {example.category, *example.also}
+    return wrong_category or (example.level == "urgent" and found.level != "urgent")
+
+
+def evaluate(
+    examples: Sequence[Example],
+    detector: Callable[[str], Disclosure | None] = detect,
+    *,
+    name: str = "set",
+    keep_misses: bool = True,
+) -> Report:
+    """Run the detector on every example and count; misses are kept only if allowed."""
+    report = Report(name=name, keep_misses=keep_misses)
+    detector("warm up")  # compile the lexicon and load the model before timing
     started = time.perf_counter()
-    results = [detect(example.text) for example in examples]
+    results = [detector(example.text) for example in examples]
     report.seconds = time.perf_counter() - started
     for example, found in zip(examples, results, strict=True):
-        counts, row = report.counts, report.per_category[example.category]
-        row["n"] += 1
-        if not example.risky:
-            counts["negative"] += 1
-            if found:
-                counts["false_positive"] += 1
-                row["flagged"] += 1
-                report.misses.append((example, found))
-            continue
-        counts["risky"] += 1
-        accepted = {example.category, *example.also}
-        flagged = found is not None
-        as_urgent = flagged and found.level == "urgent"
-        category_right = flagged and found.category in accepted
-        if flagged:
-            counts["flagged"] += 1
-            row["flagged"] += 1
-            counts["category_matched"] += bool(accepted & set(found.categories))
-            counts["category_right"] += category_right
-            row["category_right"] += category_right
-            counts["level_right"] += found.level == example.level
-        if example.level == "urgent":
-            counts["urgent"] += 1
-            row["urgent"] += 1
-            counts["urgent_flagged"] += flagged
-            counts["urgent_as_urgent"] += as_urgent
-            row["urgent_as_urgent"] += as_urgent
-        if not flagged or not category_right or (example.level == "urgent" and not as_urgent):
+        _count(report.counts, example, found)
+        _count(report.per_category[example.category], example, found)
+        if example.who:
+            _count(report.per_who[example.who], example, found)
+        if example.style:
+            _count(report.per_style[example.style], example, found)
+        if keep_misses and _missed(example, found):
             report.misses.append((example, found))
     return report
 
 
-def render(report: Report, *, misses: bool) -> str:
-    figures = report.figures
-    lines = [f"Safeguarding detector quality (lexicon {lexicon_version()})", ""]
-    labels = {
-        "urgent_recall": "Recall on urgent (detected as urgent)",
-        "urgent_flagged": "Urgent messages flagged at all",
-        "overall_recall": "Overall recall (risky flagged at all)",
-        "category_accuracy": "Category accuracy (first category)",
-        "category_among_matched": "Category among those matched",
-        "level_accuracy": "Level accuracy",
-        "false_positive_rate": "False-positive rate on negatives",
-    }
-    for name, label in labels.items():
-        bar = BARS.get(name)
-        target = "" if bar is None else f"  (target {'<=' if 'false' in name else '>='} {bar})"
-        lines.append(f"  {label:<40} {figures[name]:.3f}{target}")
-    c = report.counts
-    total = c["risky"] + c["negative"]
-    speed = total / report.seconds if report.seconds else float("inf")
-    lines.append(
-        f"  {c['risky']} risky ({c['urgent']} urgent), {c['negative']} negatives; "
-        f"{speed:,.0f} messages a second"
+LABELS = {
+    "urgent_recall": "Urgent recall (urgent detected as urgent)",
+    "urgent_flagged": "Urgent messages flagged at all",
+    "overall_recall": "Overall recall (risky flagged at all)",
+    "false_positive_rate": "False-positive rate on `none`",
+    "category_accuracy": "Category accuracy (first category)",
+    "category_among_matched": "Category among those matched",
+    "level_accuracy": "Level accuracy (of risky)",
+}
+
+
+def _headline(reports: Sequence[Report]) -> list[str]:
+    width = 14
+    lines = [f"  {'':<44}" + "".join(f"{r.name:>{width}}" for r in reports) + "   bar"]
+    for key, label in LABELS.items():
+        bar = BARS.get(key)
+        target = "" if bar is None else f"   {'<=' if key.startswith('false') else '>='} {bar}"
+        values = "".join(f"{r.figures[key]:>{width}.3f}" for r in reports)
+        lines.append(f"  {label:<44}{values}{target}")
+    sizes = "".join(
+        f"{'/'.join(str(r.counts[k]) for k in ('risky', 'urgent', 'negative')):>{width}}"
+        for r in reports
     )
-    lines += [
+    lines.append(f"  {'Risky / urgent / none':<44}{sizes}")
+    return lines
+
+
+def _table(title: str, rows: dict[str, Counter[str]], order: Sequence[str]) -> list[str]:
+    lines = [
         "",
-        f"  {'category':<26}{'n':>4}{'flagged':>9}{'right cat':>11}{'urgent':>8}{'as urg':>8}",
+        f"  {title:<24}{'n':>5}{'flagged':>9}{'right cat':>11}{'urgent':>8}{'as urg':>8}",
     ]
-    for category in (*CATEGORIES, "none"):
-        row = report.per_category.get(category)
+    for key in order:
+        row = rows.get(key)
         if not row:
             continue
+        flagged = row["flagged"] + row["false_positive"]
         lines.append(
-            f"  {category:<26}{row['n']:>4}{row['flagged']:>9}{row['category_right']:>11}"
+            f"  {key:<24}{row['n']:>5}{flagged:>9}{row['category_right']:>11}"
             f"{row['urgent']:>8}{row['urgent_as_urgent']:>8}"
         )
-    if misses and report.misses:
-        lines += ["", "Misses:"]
-        for example, found in report.misses:
-            got = f"{found.category}/{found.level} {found.matched}" if found else "not flagged"
+    return lines
+
+
+def _by_group(title: str, rows: dict[str, Counter[str]]) -> list[str]:
+    lines = ["", f"  {title:<16}{'n':>5}{'recall':>8}{'urgent rec':>12}{'false pos':>11}"]
+    for key in sorted(rows):
+        row = rows[key]
+        recall = f"{row['flagged'] / row['risky']:.2f}" if row["risky"] else "-"
+        urgent = f"{row['urgent_as_urgent'] / row['urgent']:.2f}" if row["urgent"] else "-"
+        false = f"{row['false_positive'] / row['negative']:.2f}" if row["negative"] else "-"
+        lines.append(f"  {key:<16}{row['n']:>5}{recall:>8}{urgent:>12}{false:>11}")
+    return lines
+
+
+def _other_languages(detector: Callable[[str], Disclosure | None]) -> list[str]:
+    """Figures only: how many non-English messages are flagged today, by split."""
+    raw = load_yaml(OTHER_LANGUAGES)
+    split = load_split()
+    counts: Counter[str] = Counter()
+    for item in raw.get("messages", []):
+        part = split.get(str(item.get("id")), "?")
+        kind = "risky" if item.get("category") != "none" else "none"
+        counts[f"{part} {kind}"] += 1
+        counts[f"{part} {kind} flagged"] += detector(item["text"]) is not None
+    parts = [
+        f"{part}: risky {counts[f'{part} risky flagged']}/{counts[f'{part} risky']} flagged, "
+        f"none {counts[f'{part} none flagged']}/{counts[f'{part} none']} flagged"
+        for part in ("dev", "test")
+    ]
+    return [
+        "",
+        "Other languages (for the 'please read' path, built elsewhere; figures only)",
+        "  " + "; ".join(parts),
+    ]
+
+
+def render(
+    reports: Sequence[Report],
+    *,
+    detector_name: str = "combined",
+    misses_from: Report | None = None,
+    other_languages: Sequence[str] = (),
+) -> str:
+    """The figures for every set; misses only from a set we may read (never test)."""
+    lines = [
+        f"Safeguarding detector quality: {detector_name} "
+        f"(lexicon {lexicon_version()}, model {model_version() or 'none'})",
+        "Test is held out and never tuned on: quote test. Dev and legacy were tuned on.",
+        "",
+        *_headline(reports),
+    ]
+    seconds = sum(r.seconds for r in reports)
+    total = sum(r.size for r in reports)
+    if seconds:
+        lines.append(f"  {total / seconds:,.0f} messages a second ({total} messages, one core)")
+    by_name = {r.name: r for r in reports}
+    for name in ("test", "dev"):
+        if name in by_name:
+            title = f"{name} by category"
+            lines += _table(title, by_name[name].per_category, (*CATEGORIES, "none"))
+    if "dev" in by_name:
+        lines += _by_group("dev by who", by_name["dev"].per_who)
+        lines += _by_group("dev by style", by_name["dev"].per_style)
+    lines += list(other_languages)
+    if misses_from is not None:
+        if not misses_from.keep_misses:
+            raise ValueError(f"{misses_from.name} is held out: its misses are never shown")
+        lines += ["", f"Misses on {misses_from.name} ({len(misses_from.misses)}):"]
+        for example, found in misses_from.misses:
+            got = f"{found.category}/{found.level} {found.rules}" if found else "not flagged"
             want = f"{example.category}/{example.level}" if example.risky else "none"
-            lines.append(f"  want {want:<34} got {got}: {example.text!r}")
-    failures = report.failures()
-    lines += ["", "FAILED: " + "; ".join(failures) if failures else "All bars met."]
+            tag = f"{example.id} " if example.id else ""
+            lines.append(f"  {tag}want {want:<32} got {got}: {example.text!r}")
+    failures = [f for r in reports if not r.keep_misses for f in r.failures()]
+    lines += ["", "FAILED: " + "; ".join(failures) if failures else "All bars met on held-out."]
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sets", nargs="*", type=Path, default=[DEFAULT_SET])
-    parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--misses", action="store_true", help="list every miss on --split")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "legacy", "test"),
+        default="dev",
+        help="whose misses --misses lists (dev by default; test is refused)",
+    )
+    parser.add_argument("--detector", choices=tuple(DETECTORS), default="combined")
+    parser.add_argument(
+        "--held-out",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="MESSAGES.yaml",
+        help="a council's own held-back set, judged against the bars like test",
+    )
     args = parser.parse_args(argv)
-    examples = [example for path in args.sets for example in load_examples(path)]
-    report = evaluate(examples)
-    print(render(report, misses=args.misses))
-    return 1 if report.failures() else 0
+    if args.misses and args.split == HELD_OUT:
+        parser.error("test is held out: its misses are never shown (use --split dev)")
+    detector = DETECTORS[args.detector]
+    reports = [
+        evaluate(corpus_part("test"), detector, name="test", keep_misses=False),
+        evaluate(corpus_part("dev"), detector, name="dev"),
+        evaluate(load_examples(LEGACY), detector, name="legacy"),
+    ]
+    for path in args.held_out:
+        reports.append(evaluate(load_examples(path), detector, name=path.stem, keep_misses=False))
+    misses_from = next(r for r in reports if r.name == args.split) if args.misses else None
+    print(
+        render(
+            reports,
+            detector_name=args.detector,
+            misses_from=misses_from,
+            other_languages=_other_languages(detector),
+        )
+    )
+    return 1 if any(r.failures() for r in reports if not r.keep_misses) else 0
 
 
 if __name__ == "__main__":

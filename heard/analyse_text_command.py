@@ -11,19 +11,32 @@ from analysis.sentiment import score_sentiment
 from analysis.themes import default_tagger
 
 
+def safeguarding_summary(text: str) -> dict[str, object]:
+    """What the detector found and what fired: the lexicon rules and/or the model."""
+    disclosure = detect(text)
+    if disclosure is None or not disclosure.flag:
+        return {"flag": False, "category": None, "level": None}
+    return {
+        "flag": True,
+        "category": disclosure.category,
+        "level": disclosure.level,
+        "source": disclosure.source,
+        "rules": disclosure.rules,
+        "model_score": disclosure.model_score,
+        "model_version": disclosure.model_version,
+        "lexicon_version": disclosure.lexicon_version,
+        "detected_by": disclosure.detected_by,
+    }
+
+
 def analyse_line(text: str) -> dict[str, object]:
     sentiment = score_sentiment(text)
-    disclosure = detect(text)
-    flagged = bool(disclosure and disclosure.flag)
     return {
         "text": text,
         "themes": default_tagger().tag(text),
         "polarity": round(sentiment.polarity, 3),
         "subjectivity": round(sentiment.subjectivity, 3),
-        "safeguarding": {
-            "flag": flagged,
-            "category": disclosure.category if flagged and disclosure else None,
-        },
+        "safeguarding": safeguarding_summary(text),
     }
 
 
@@ -37,7 +50,11 @@ def run_analyse_text(args: argparse.Namespace) -> int:
             print(json.dumps(result, ensure_ascii=False), flush=True)
         else:
             flag = result["safeguarding"]
-            marker = f"  [SAFEGUARDING: {flag['category']}]" if flag["flag"] else ""  # type: ignore[index]
+            marker = (
+                f"  [SAFEGUARDING: {flag['category']}, {flag['level']}; {flag['detected_by']}]"  # type: ignore[index]
+                if flag["flag"]  # type: ignore[index]
+                else ""
+            )
             themes = ", ".join(result["themes"]) or "no theme"  # type: ignore[arg-type]
             print(f"{themes} | polarity {result['polarity']:+.2f}{marker} | {text}", flush=True)
     return 0

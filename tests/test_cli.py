@@ -145,3 +145,30 @@ def test_demo_no_serve_builds_thousands_of_answers_deterministically(tmp_path: P
     assert counts[0] == counts[1], "the same seed must give the same data"
     again = run(["--data-dir", str(tmp_path / "one"), "demo", "--no-serve"], tmp_path)
     assert again.returncode == 0 and "already" in again.stdout
+
+
+def test_analyse_text_json_says_what_fired(tmp_path: Path) -> None:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HEARD_") or k.startswith("HEARD_TEST")
+    }
+    environment["HEARD_DATA_DIR"] = str(tmp_path / "data")
+    lines = "my foster carer hits me\nthe wifi here is rubbish\n"
+    result = subprocess.run(
+        [*HEARD, "analyse-text", "--json"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    flagged, calm = (json.loads(line)["safeguarding"] for line in result.stdout.splitlines())
+    assert flagged["flag"] is True
+    assert flagged["category"] == "allegation_about_carer" and flagged["level"] == "urgent"
+    assert flagged["source"] in ("lexicon", "lexicon+model")
+    assert any(rule.startswith("allegation_about_carer.") for rule in flagged["rules"])
+    assert flagged["detected_by"].startswith("lexicon ")
+    assert calm == {"flag": False, "category": None, "level": None}

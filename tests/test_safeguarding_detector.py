@@ -142,11 +142,16 @@ def test_gap_after_optional_part_is_refused(tmp_path):
 
 # --- detection ---------------------------------------------------------------------
 
+# Grading (issue 14, docs/safeguarding.md): ongoing abuse by a carer or someone the
+# child lives with or still sees, sexual abuse and exploitation in progress are urgent
+# whatever the tense, so several examples that issue 8 graded `concern` ("my dad hit
+# me", "my carer touches me", "i got cuckooed") are `urgent` now. Harm by someone not
+# named ("he hits me ...") stays `concern` unless a "now" cue is present.
 RISKY = [
     # the issue's own examples and the slang the brief lists
     ("he hits me when she's out", "abuse_physical", "concern"),
     ("i want to die", "self_harm_suicide", "urgent"),
-    ("my bf makes me carry stuff to other towns", "exploitation", "concern"),
+    ("my bf makes me carry stuff to other towns", "exploitation", "urgent"),
     ("kms", "self_harm_suicide", "urgent"),
     ("wanna die tbh", "self_harm_suicide", "urgent"),
     ("gonna unalive myself", "self_harm_suicide", "urgent"),
@@ -154,11 +159,11 @@ RISKY = [
     ("im going to od on my tablets", "self_harm_suicide", "urgent"),
     ("want to slit my wrists", "self_harm_suicide", "urgent"),
     ("i feel sucidal", "self_harm_suicide", "urgent"),
-    ("my dad hit me", "abuse_physical", "concern"),
+    ("my dad hit me", "abuse_physical", "urgent"),
     ("he hurts me", "abuse_physical", "concern"),
     ("my stepdad strangled me", "abuse_physical", "urgent"),
-    ("they took me to a trap house", "exploitation", "concern"),
-    ("i got cuckooed", "exploitation", "concern"),
+    ("they took me to a trap house", "exploitation", "urgent"),
+    ("i got cuckooed", "exploitation", "urgent"),
     ("i owe them money and they said i have to pay it back", "exploitation", "concern"),
     ("my older boyfriend gives me weed and money", "exploitation", "concern"),
     ("i'm going to run away", "missing", "concern"),
@@ -168,11 +173,19 @@ RISKY = [
     ("been sofa surfing for weeks", "homelessness", "concern"),
     ("i'm sleeping rough", "homelessness", "urgent"),
     ("kicked out and nowhere to stay tonight", "homelessness", "urgent"),
-    ("my foster carer hits me", "allegation_about_carer", "concern"),
-    ("my carer touches me", "allegation_about_carer", "concern"),
-    ("staff at the home hurt", "allegation_about_carer", "concern"),
-    ("my uncle touches my privates", "abuse_sexual", "concern"),
-    ("my mums boyfriend hits her", "domestic_abuse", "concern"),
+    ("my foster carer hits me", "allegation_about_carer", "urgent"),
+    ("my carer touches me", "allegation_about_carer", "urgent"),
+    ("staff at the home hurt", "allegation_about_carer", "urgent"),
+    ("my uncle touches my privates", "abuse_sexual", "urgent"),
+    ("my mums boyfriend hits her", "domestic_abuse", "urgent"),
+    # issue 14: the new categories, and kinds of wording the first lexicon missed
+    ("been doing coke at weekends", "substance_misuse", "concern"),
+    ("i think i took too much, everything is spinning", "substance_misuse", "urgent"),
+    ("he says he will send my pics to everyone unless i pay", "online_harm", "urgent"),
+    ("a man i met on discord wants to meet up and says dont tell anyone", "online_harm", "urgent"),
+    ("they lock me in my room at night", "allegation_about_carer", "urgent"),
+    ("everyone would be better off without me", "self_harm_suicide", "urgent"),
+    ("dont wait up, im not coming home tonight", "missing", "urgent"),
     ("i get bullied every day", "bullying", "concern"),
     ("i dont feel safe at home", "unsafe_home", "concern"),
     ("there's never any food in the house", "abuse_emotional_neglect", "concern"),
@@ -206,8 +219,33 @@ def test_negation_and_past_lower_to_concern_but_still_flag(text, category):
 
 def test_current_cue_overrides_past_and_now_cue_raises():
     assert detect("i used to cut but i still do").level == "urgent"
-    assert detect("my dad hits me").level == "concern"
-    assert detect("my dad is hitting me right now please help").level == "urgent"
+    assert detect("he hits me").level == "concern"
+    assert detect("he is hitting me right now please help").level == "urgent"
+
+
+def test_harm_by_someone_the_child_lives_with_is_urgent_unless_it_is_past():
+    assert detect("my stepdad hits me and i dont want to go home").level == "urgent"
+    assert detect("my dad hits me").level == "urgent"
+    found = detect("my real dad used to hit me before i came into care")
+    assert found is not None and found.level == "concern"
+
+
+def test_fiction_and_hyperbole_are_not_disclosures():
+    for text in (
+        "my teacher is going to kill me, i didnt do my coursework",
+        "we watched a film about a girl who goes missing",
+        "in among us i killed everyone",
+        "he said not to tell anyone about the surprise party",
+    ):
+        assert detect(text) is None, text
+
+
+def test_every_disclosure_records_what_fired():
+    found = detect("my foster carer hits me")
+    assert found is not None and found.source.startswith("lexicon")
+    assert any(rule.startswith("allegation_about_carer.") for rule in found.rules)
+    assert found.detected_by.startswith(f"lexicon {lexicon_version()}: ")
+    assert len(found.detected_by) <= 200
 
 
 HARD_NEGATIVES = [
@@ -314,24 +352,56 @@ def test_broken_replies_name_line_and_fix(tmp_path):
 # --- quality bars and the labelled set ---------------------------------------------
 
 
-def test_labelled_set_is_big_enough_and_covers_every_category():
+def test_labelled_sets_are_big_enough_and_cover_every_category():
     bench = _benchmark()
-    examples = bench.load_examples(bench.DEFAULT_SET)
-    risky = [e for e in examples if e.risky]
-    assert len(examples) >= 140 and len(risky) >= len(examples) / 2
-    for category in CATEGORIES:
-        assert sum(e.category == category for e in risky) >= 5, category
-    assert sum(not e.risky for e in examples) >= 40
+    for part in ("dev", "test"):
+        examples = bench.corpus_part(part)
+        risky = [e for e in examples if e.risky]
+        assert len(examples) >= 350 and len(risky) >= 200, part
+        for category in CATEGORIES:
+            assert sum(e.category == category for e in risky) >= 10, (part, category)
+        assert sum(not e.risky for e in examples) >= 150, part
 
 
-def test_quality_bars_are_met():
+# Held-out floors: a little under the figures measured when this lexicon and model
+# shipped (docs/safeguarding.md), so a change that loses ground on messages it was
+# never tuned on fails here. They are floors, not the issue's bars, which test misses.
+TEST_FLOORS = {"urgent_recall": 0.55, "overall_recall": 0.68}
+TEST_FALSE_POSITIVE_CEILING = 0.16
+
+
+def test_held_out_figures_do_not_regress():
     bench = _benchmark()
-    report = bench.evaluate(bench.load_examples(bench.DEFAULT_SET))
-    assert report.failures() == [], bench.render(report, misses=True)
+    report = bench.evaluate(bench.corpus_part("test"), name="test", keep_misses=False)
     figures = report.figures
-    assert figures["urgent_recall"] >= 0.97
-    assert figures["overall_recall"] >= 0.9
-    assert figures["false_positive_rate"] <= 0.1
+    shown = {k: round(v, 3) for k, v in figures.items()}  # figures only, never test text
+    assert report.misses == []
+    for name, floor in TEST_FLOORS.items():
+        assert figures[name] >= floor, shown
+    assert figures["false_positive_rate"] <= TEST_FALSE_POSITIVE_CEILING, shown
+
+
+def test_tuned_sets_stay_tuned():
+    """Dev and legacy were tuned on: these only catch a change that breaks what worked."""
+    bench = _benchmark()
+    sets = {"dev": bench.corpus_part("dev"), "legacy": bench.load_examples(bench.LEGACY)}
+    for name, examples in sets.items():
+        figures = bench.evaluate(examples, name=name).figures
+        shown = {k: round(v, 3) for k, v in figures.items()}
+        assert figures["urgent_recall"] >= 0.95, (name, shown)
+        assert figures["overall_recall"] >= 0.98, (name, shown)
+        assert figures["false_positive_rate"] <= 0.03, (name, shown)
+
+
+def test_benchmark_never_shows_test_misses(capsys):
+    bench = _benchmark()
+    with pytest.raises(SystemExit) as refused:
+        bench.main(["--misses", "--split", "test"])
+    assert refused.value.code == 2
+    assert "held out" in capsys.readouterr().err
+    report = bench.evaluate(bench.corpus_part("test")[:5], name="test", keep_misses=False)
+    with pytest.raises(ValueError):
+        bench.render([report], misses_from=report)
 
 
 # --- robustness --------------------------------------------------------------------

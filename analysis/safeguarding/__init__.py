@@ -1,11 +1,22 @@
 """Safeguarding: spot a disclosure of harm and answer it calmly with the right help.
 
-`detect(text)` returns a `Disclosure` (category, level, why) or None;
-`safeguarding_reply(disclosure, cohort)` is what the person sees at once.
+`detect(text)` returns a `Disclosure` (category, level, why, and what fired: lexicon
+rules and/or the statistical model) or None; `safeguarding_reply(disclosure, cohort)`
+is what the person sees at once. docs/safeguarding.md says what is detected and how
+it is graded.
 """
 
-from .detector import Detector, Disclosure, detect, lexicon_version
+from .detector import (
+    Detector,
+    Disclosure,
+    combine,
+    detect,
+    detect_with_lexicon,
+    detect_with_model,
+    lexicon_version,
+)
 from .lexicon import CATEGORIES, LEVELS, Lexicon, compile_lexicon, load_lexicon
+from .model import LinearModel, model_version, shipped_model
 from .replies import Replies, compile_replies, load_replies, safeguarding_reply
 
 __all__ = [
@@ -14,12 +25,18 @@ __all__ = [
     "Detector",
     "Disclosure",
     "Lexicon",
+    "LinearModel",
     "Replies",
+    "combine",
     "compile_lexicon",
     "compile_replies",
     "detect",
+    "detect_with_lexicon",
+    "detect_with_model",
     "lexicon_version",
     "load_lexicon",
     "load_replies",
+    "model_version",
     "safeguarding_reply",
+    "shipped_model",
 ]

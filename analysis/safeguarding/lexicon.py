@@ -26,6 +26,8 @@ CATEGORIES: tuple[str, ...] = (
     "abuse_sexual",
     "abuse_emotional_neglect",
     "exploitation",
+    "online_harm",
+    "substance_misuse",
     "missing",
     "domestic_abuse",
     "bullying",
@@ -35,6 +37,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 LEVELS: tuple[Level, ...] = ("urgent", "concern")
 CUES = ("negation", "past", "current", "now")
+# A story, film, game or lesson: what follows it in the sentence is not about the child.
+OPTIONAL_CUES = ("frame",)
 DEFAULT_GAP = 3
 
 _GROUP = re.compile(r"<([a-z_]+)>")
@@ -43,11 +47,20 @@ _GAP = re.compile(r"\s*~(\d*)\s*")
 
 @dataclass(frozen=True)
 class Rule:
-    """All the patterns for one category at one level, as one compiled expression."""
+    """All the patterns for one category at one level, as one compiled expression.
+
+    Each pattern is a named group, so a match says which pattern fired: `ids` maps the
+    group name to the pattern's id, e.g. "self_harm_suicide.urgent[3]" (the third
+    pattern in that list), which is what an alert records.
+    """
 
     category: str
     level: Level
     regex: re.Pattern[str]
+    ids: Mapping[str, str]
+
+    def rule_id(self, match: re.Match[str]) -> str:
+        return self.ids.get(match.lastgroup or "", f"{self.category}.{self.level}")
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,7 @@ class Promotion:
     who: re.Pattern[str]
     window: int
     after: bool
+    level: Level | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ class Lexicon:
     not_risky: re.Pattern[str] | None
     rules: tuple[Rule, ...]
     promotions: tuple[Promotion, ...] = ()
+    model_urgent: frozenset[str] = frozenset()
 
 
 class _Checker:
@@ -186,6 +201,12 @@ def _alternatives(sources: Iterable[str]) -> str:
     return "(?<!\\S)(?:" + "|".join(f"(?:{s})" for s in sources) + ")(?!\\S)"
 
 
+def _named_alternatives(sources: Iterable[str], prefix: str) -> str:
+    """Like _alternatives, with each pattern a named group `{prefix}{n}` (n from 1)."""
+    parts = "|".join(f"(?P<{prefix}{n}>{s})" for n, s in enumerate(sources, 1))
+    return "(?<!\\S)(?:" + parts + ")(?!\\S)"
+
+
 def _compile(checker: _Checker, source: str, item: str, line: int | None) -> re.Pattern[str]:
     try:
         return re.compile(rf"(?<!\S)(?:{source})(?!\S)")
@@ -280,8 +301,9 @@ def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) ->
                     fix="use 'urgent' or 'concern'",
                 )
             sources = _patterns(checker, patterns, f"categories.{name}.{level}", groups, at)
-            regex = re.compile(_alternatives(sources))
-            rules.append(Rule(name, level, regex))
+            regex = re.compile(_named_alternatives(sources, "p"))
+            ids = {f"p{n}": f"{name}.{level}[{n}]" for n in range(1, len(sources) + 1)}
+            rules.append(Rule(name, level, regex, ids))
     missing = [c for c in CATEGORIES if c not in block]
     if missing:
         raise checker.fail(
@@ -367,6 +389,14 @@ def _promotions(
                 fix="write e.g. who: '<carer>'",
             )
         source = _expand(checker, who, groups, f"{item}.who", line)
+        level = block.get("level")
+        if level is not None and level not in LEVELS:
+            raise checker.fail(
+                f"{level!r} is not a level",
+                item=f"{item}.level",
+                line=line,
+                fix="use 'urgent', or leave level out to keep the level of the match",
+            )
         result.append(
             Promotion(
                 category=block["category"],
@@ -374,6 +404,7 @@ def _promotions(
                 who=_compile(checker, source, f"{item}.who", line),
                 window=window,
                 after=bool(block.get("after", False)),
+                level=level,
             )
         )
     return result
@@ -457,6 +488,9 @@ def compile_lexicon(path: str | Path) -> Lexicon:
     rules = _rules(checker, raw, groups)
     cue_block = checker.mapping(raw.get("cues"), "cues", line_of(raw))
     cues = {key: _alternation(checker, cue_block, key, groups) for key in CUES}
+    for key in OPTIONAL_CUES:
+        if key in cue_block:
+            cues[key] = _alternation(checker, cue_block, key, groups)
     not_risky = None
     if raw.get("not_risky") is not None:
         line = checker.line_of_key(raw, "not_risky")
@@ -490,7 +524,25 @@ def compile_lexicon(path: str | Path) -> Lexicon:
         not_risky=not_risky,
         rules=tuple(rules),
         promotions=tuple(_promotions(checker, raw, groups)),
+        model_urgent=_model_urgent(checker, raw),
     )
+
+
+def _model_urgent(checker: _Checker, raw: dict[str, Any]) -> frozenset[str]:
+    """Categories in which a disclosure the model found alone is urgent (model_grading)."""
+    if raw.get("model_grading") is None:
+        return frozenset()
+    block = checker.mapping(raw["model_grading"], "model_grading", line_of(raw))
+    names = checker.string_list(block.get("urgent"), "model_grading.urgent", line_of(block))
+    for name in names:
+        if name not in CATEGORIES:
+            raise checker.fail(
+                f"{name!r} is not a safeguarding category",
+                item="model_grading.urgent",
+                line=checker.line_of_key(raw, "model_grading"),
+                fix=f"use categories from {', '.join(CATEGORIES)}",
+            )
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1)
