@@ -22,6 +22,7 @@ def raise_alert(
     cohort: str | None,
     age_band: str | None,
     lexicon_version: str | None = None,
+    detected_by: str | None = None,
     when: datetime | None = None,
 ) -> SafeguardingAlert:
     row = SafeguardingAlert(
@@ -33,6 +34,7 @@ def raise_alert(
         cohort=cohort,
         age_band=age_band,
         lexicon_version=lexicon_version,
+        detected_by=detected_by[:200] if detected_by else None,
         status="new",
         created_at=when or utcnow(),
     )

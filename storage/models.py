@@ -222,6 +222,8 @@ class SafeguardingAlert(Base):
     cohort: Mapped[str | None] = mapped_column(String(16))
     age_band: Mapped[str | None] = mapped_column(String(8))
     lexicon_version: Mapped[str | None] = mapped_column(String(32))
+    # What fired: lexicon rule ids and/or the model's version and score.
+    detected_by: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="new")
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime | None]

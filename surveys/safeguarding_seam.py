@@ -56,6 +56,7 @@ def check_free_text(
         cohort=context.cohort,
         age_band=context.age_band,
         lexicon_version=disclosure.lexicon_version,
+        detected_by=disclosure.detected_by,
     )
     return SafeguardingOutcome(
         reply=safeguarding_reply(disclosure, context.cohort),

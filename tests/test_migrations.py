@@ -66,3 +66,28 @@ def test_models_match_migrations(database_url: str) -> None:
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
+
+
+def test_alerts_from_before_0007_keep_their_rows_and_get_no_detected_by(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine, "0006")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO safeguarding_alerts (id, pseudonym, text, category, level, channel,"
+                " lexicon_version, status, created_at) VALUES (1, 'abc', 'words', 'bullying',"
+                " 'concern', 'web', '2026.11-1', 'new', '2026-01-01 10:00:00')"
+            )
+        )
+    upgrade(engine)
+    with engine.begin() as connection:
+        row = connection.execute(
+            text("SELECT category, detected_by FROM safeguarding_alerts WHERE id = 1")
+        ).one()
+        assert tuple(row) == ("bullying", None)
+        connection.execute(
+            text("UPDATE safeguarding_alerts SET detected_by = :by WHERE id = 1"),
+            {"by": "x" * 200},
+        )
+        assert connection.scalar(text("SELECT length(detected_by) FROM safeguarding_alerts")) == 200
+    engine.dispose()
