@@ -1,0 +1,180 @@
+"""Typed words, captions and media: what a message that isn't a command or a button is for.
+
+Words go, in order, to "stop messaging me", an answer to /offer, the check-in (or the
+local offer, when an answer the engine can't read is really a question), or free text
+(safeguarding first, then the offer or a short menu). A caption is read as typed words;
+voice notes and other media are never downloaded, only answered.
+
+One part of `bot.handlers.BotHandlers`, kept apart from the /commands (`bot.commands`)
+and button presses (`bot.buttons`) because this routing is the subtlest part of the
+bot. /offer with a question reuses `_free_text` from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from telegram import Message, Update
+
+from bot.handler_host import CARE_LEAVER, CARER, Context, HandlerHost, update_key
+from bot.intent import asks_for_no_messages, looks_like_question
+from bot.services import ALWAYS, IF_CONFIDENT, NEVER, Duplicate, FreeTextResult
+from surveys.engine import Reply
+
+
+class TypedMessageHandlers(HandlerHost):
+    """The handlers `register` gives a MessageHandler: text, captions, spoken and other media."""
+
+    async def typed(self, update: Update, context: Context) -> None:
+        assert update.message is not None and update.message.text is not None
+        await self._words(update, context, update.message.text)
+
+    async def captioned(self, update: Update, context: Context) -> None:
+        """A photo's or file's words are read exactly as if typed; the picture is not kept."""
+        assert update.message is not None and update.message.caption is not None
+        await self._words(update, context, update.message.caption, self.texts.caption_read)
+
+    async def spoken(self, update: Update, context: Context) -> None:
+        """Heard can't listen; it says so, and where to get help now in case it was worrying."""
+        await self._not_read(update, context, f"{self.texts.voice}\n\n{self.messages.help}")
+
+    async def not_words(self, update: Update, context: Context) -> None:
+        await self._not_read(update, context, self.texts.not_words)
+
+    async def _not_read(self, update: Update, context: Context, reply: str) -> None:
+        """Say why it can't be read (once, even if Telegram delivers it twice), then the
+        question they were on, so the check-in carries on."""
+        if not await self._first_time(update):
+            return
+        await self._say(update, context, reply)
+        await self._show_current(update, context, None)
+
+    async def _words(
+        self, update: Update, context: Context, text: str, lead: str | None = None
+    ) -> None:
+        """Typed words (or a caption): "stop messaging me", an answer to /offer, an answer
+        in the check-in (or a question for the offer instead), or free text."""
+        assert update.message is not None and context.chat_data is not None
+        awaiting = context.chat_data.pop("awaiting_offer", False)
+        if asks_for_no_messages(text, self.texts.stop_phrases):
+            await self._stop(update, context, lead)
+            return
+        if awaiting or self._answers_offer_prompt(update.message):
+            if await self._free_text(update, context, text, offer=ALWAYS, lead=lead):
+                await self._show_current(update, context, self.texts.back_to_checkin)
+            return
+        pseudonym = self._pseudonym(update)
+        reply = await self._db(
+            self.engine.handle_if_active, pseudonym, text, update_key=update_key(update)
+        )
+        if reply is None:  # no check-in going (or a paused one they didn't ask to resume)
+            await self._outside_checkin(update, context, text, lead)
+            return
+        if reply.state == "duplicate":
+            return
+        if self._may_be_for_the_offer(reply, text):
+            profile = await self._db(self.services.profile, pseudonym)
+            care_leaver = profile is not None and profile.cohort == CARE_LEAVER
+            answer = await self._db(
+                self.services.ask_offer,
+                pseudonym,
+                text,
+                update_key(update, "offer"),
+                care_leaver=care_leaver,
+            )
+            if isinstance(answer, Duplicate):
+                return
+            if answer is not None:  # answered, then the same question again
+                assert reply.prompt is not None and reply.session_id is not None
+                await self._say(update, context, "\n\n".join(filter(None, [lead, answer])))
+                await self._say(update, context, self.texts.back_to_checkin)
+                await self._show_prompt(update, context, reply.prompt, reply.session_id)
+                return
+            if care_leaver:
+                reply = replace(reply, messages=(*reply.messages, self.texts.offer_hint))
+        await self._show(update, context, reply, lead)
+
+    def _answers_offer_prompt(self, message: Message) -> bool:
+        quoted = message.reply_to_message
+        return (
+            quoted is not None
+            and quoted.from_user is not None
+            and quoted.from_user.is_bot
+            and " ".join((quoted.text or "").split()) == " ".join(self.texts.offer_ask.split())
+        )
+
+    async def _outside_checkin(
+        self, update: Update, context: Context, text: str, lead: str | None
+    ) -> None:
+        """ "stop", "back", "skip" and "help" mean what their commands mean; the rest is
+        free text."""
+        command = self.messages.command(text)
+        if command == "stop":  # e.g. typed under a reminder: no more of them
+            await self._stop(update, context, lead)
+        elif command is not None and not await self._first_time(update):
+            return
+        elif command == "help":
+            await self.help(update, context)
+        elif command in ("back", "skip"):
+            outside = (
+                self.texts.no_checkin_back if command == "back" else self.texts.no_checkin_skip
+            )
+            await self._say(update, context, "\n\n".join(filter(None, [lead, outside])))
+        else:
+            await self._free_text(update, context, text, offer=None, lead=lead)
+
+    def _may_be_for_the_offer(self, reply: Reply, text: str) -> bool:
+        """The engine couldn't read it as an answer, nothing worrying was in it, it isn't
+        back/skip/stop/help, and it reads like a question: worth asking the offer."""
+        return (
+            self.services.offer is not None
+            and not reply.accepted
+            and reply.alert_id is None
+            and reply.state == "active"
+            and reply.prompt is not None
+            and self.messages.command(text) is None
+            and looks_like_question(text, self.texts.question_starts)
+        )
+
+    async def _free_text(
+        self,
+        update: Update,
+        context: Context,
+        text: str,
+        *,
+        offer: str | None,
+        lead: str | None = None,
+    ) -> bool:
+        """Outside a check-in: safeguarding always; then a care leaver's message (or any
+        /offer question) goes to the offer, and anyone else's only if the offer is sure;
+        else a short menu. True if it was answered from the offer."""
+        pseudonym = self._pseudonym(update)
+        profile = await self._db(self.services.profile, pseudonym)
+        if offer is None:
+            if profile is None or not profile.complete:
+                offer = NEVER
+            else:
+                offer = ALWAYS if profile.cohort == CARE_LEAVER else IF_CONFIDENT
+        result: FreeTextResult | Duplicate = await self._db(
+            self.services.free_text, pseudonym, text, update_key(update), offer=offer
+        )
+        if isinstance(result, Duplicate):
+            return False
+
+        def said(words: str) -> str:
+            return "\n\n".join(filter(None, [lead, words]))
+
+        if result.safeguarding_reply is not None:
+            await self._say(update, context, said(result.safeguarding_reply))
+            await self._tell_staff(context)
+        elif result.offer_reply is not None:
+            await self._say(update, context, said(result.offer_reply))
+            return True
+        elif offer == ALWAYS and self.services.offer is None and profile is not None:
+            await self._say(update, context, said(self.texts.offer_coming_soon))
+        elif profile is None or not profile.complete:
+            await self._say(update, context, said(self.texts.start_first))
+        else:
+            menu = self._keyboards(update).menu(with_offer=profile.cohort != CARER)
+            await self._say(update, context, said(self.texts.menu), menu)
+        return False
