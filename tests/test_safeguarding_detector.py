@@ -168,7 +168,7 @@ RISKY = [
     ("my older boyfriend gives me weed and money", "exploitation", "concern"),
     ("i'm going to run away", "missing", "concern"),
     ("ran off from my placement", "missing", "concern"),
-    ("im not going back", "missing", "concern"),
+    ("im not going back", "missing", "urgent"),
     ("im running away tonight", "missing", "urgent"),
     ("been sofa surfing for weeks", "homelessness", "concern"),
     ("i'm sleeping rough", "homelessness", "urgent"),

@@ -83,24 +83,29 @@ def _tiny_model(threshold: float) -> LinearModel:
             "version": "t1",
             "threshold": threshold,
             "categories": ["missing", "bullying"],
-            "risky": {"bias": -1.0, "weights": {"w vanished": 9.0}},
+            "risky": {"bias": -1.0, "weights": {"w vanished": 40.0}},
             "category": {"bias": [0.0, 0.0], "weights": {"w vanished": [1.0, -1.0]}},
         }
     )
 
 
 def test_the_model_alone_raises_a_disclosure_and_says_so():
-    found = combine(detector(), _tiny_model(0.5), "i vanished from my placement")
+    found = combine(detector(), _tiny_model(0.5), "i vanished from my placement last week")
     assert found is not None
     assert found.source == "model" and found.rules == [] and found.model_version == "t1"
     assert found.category == "missing" and found.level == "urgent"
     assert found.detected_by.startswith("model t1: ")
-    assert combine(detector(), _tiny_model(0.99), "i vanished from my placement") is None
+    assert combine(detector(), _tiny_model(0.99), "i vanished from my placement last week") is None
 
 
 def test_a_past_cue_keeps_a_model_only_disclosure_a_concern():
-    found = combine(detector(), _tiny_model(0.5), "years ago i vanished")
+    found = combine(detector(), _tiny_model(0.5), "years ago i just vanished from there")
     assert found is not None and found.level == "concern"
+
+
+def test_the_model_never_speaks_on_a_short_answer():
+    assert combine(detector(), _tiny_model(0.5), "vanished") is None
+    assert combine(detector(), _tiny_model(0.5), "i vanished lol") is None
 
 
 def test_the_lexicon_decides_when_it_matches_and_the_model_score_is_kept():

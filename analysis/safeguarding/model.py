@@ -27,6 +27,16 @@ FORMAT = "heard-safeguarding-linear/1"
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹ′＇]")
 _TOKEN = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W\d_]{2,}|\b[ai]\b", re.IGNORECASE)
+# The model speaks only on a message of at least this many words: it learned from
+# messages, and a short survey answer ("2 and 3", "i dont know tbh") is out of its depth.
+# Short disclosures ("i want to die") are the lexicon's job.
+MIN_WORDS = 5
+
+
+def long_enough(text: str) -> bool:
+    """True when `text` has at least MIN_WORDS words of letters."""
+    return len(_WORD.findall(text)) >= MIN_WORDS
 
 
 def features(text: str) -> list[str]:
@@ -114,7 +124,7 @@ class LinearModel:
 
     def opinion(self, text: str) -> Opinion:
         score = self.score(text)
-        flagged = score >= self.threshold
+        flagged = score >= self.threshold and long_enough(text)
         category = self.category(text) if flagged else ""
         return Opinion(score, category, self.version, flagged)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import FORMAT, LinearModel, features
+from .model import FORMAT, LinearModel, features, long_enough
 
 SEED = 20261205
 FOLDS = 5
@@ -101,7 +101,11 @@ def choose_threshold(
     false_alarm_budget: float,
 ) -> float:
     """The lowest threshold whose extra false alarms (beyond the lexicon's) stay in budget."""
-    negatives = [i for i, m in enumerate(messages) if not m.risky and not lexicon_fires[i]]
+    negatives = [
+        i
+        for i, m in enumerate(messages)
+        if not m.risky and not lexicon_fires[i] and long_enough(m.text)
+    ]
     total = sum(not m.risky for m in messages)
     candidates = sorted({round(float(s), DIGITS) for s in scores} | {0.5, 0.99})
     for threshold in candidates:
