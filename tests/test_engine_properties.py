@@ -107,7 +107,8 @@ def test_engine_never_raises_stores_only_valid_answers_and_loses_nothing(
             break
         if kind == "type":
             reply = engine.handle(pseudonym, text=value)
-            is_answer = engine.messages.command(value) is None
+            # Nothing typed at an optional question is a skip (an empty Next on the web).
+            is_answer = engine.messages.command(value) is None and bool((value or "").strip())
         elif kind == "button":
             reply = engine.handle(pseudonym, choice=value, step=step)
             is_answer = True
