@@ -60,6 +60,8 @@ from storage.datafiles import DataFileError
 from surveys.definition import THEMES, Survey, load_catalogue
 
 __all__ = [
+    "FILTERED_BREAKDOWNS",
+    "FILTER_DIMENSIONS",
     "Breakdown",
     "Quote",
     "Report",
@@ -117,6 +119,12 @@ _PEOPLE_BREAKDOWNS = (
     ("people_cohort", "People, by who answered", ("cohort",)),
     ("people_cohort_age_band", "People, by who answered and age band", ("cohort", "age_band")),
 )
+# What the dashboard can be filtered to (one cohort, one age band, or both), and the
+# breakdowns a filtered view shows within the chosen group.
+FILTER_DIMENSIONS = ("cohort", "age_band")
+FILTER_SETS: tuple[tuple[str, ...], ...] = (("cohort",), ("age_band",), ("cohort", "age_band"))
+_WITHIN_FILTER = ("domain", "survey", "question")
+FILTERED_BREAKDOWNS = tuple(b for b in _BREAKDOWNS if b[0] in _WITHIN_FILTER)
 
 
 # --------------------------------------------------------------------------- the report
@@ -147,6 +155,11 @@ class Breakdown:
     title: str
     dimensions: tuple[str, ...]
     cells: tuple[SafeKpi, ...]
+
+    @property
+    def measure(self) -> str:
+        """ "answers" or "people" (each person counted once)."""
+        return _measure(self.name)
 
 
 @dataclass(frozen=True)
@@ -192,10 +205,14 @@ class Report:
     quotes_note: str | None
     you_said: tuple[YouSaid, ...]
     labels: Mapping[str, str] = field(default_factory=dict)
+    within: tuple[Breakdown, ...] = ()
+    """The cross-tables behind the dashboard's filtered views, suppressed with the rest;
+    not part of the downloaded report."""
 
     def __post_init__(self) -> None:
         kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
-        kpis += [c for b in (*self.breakdowns, *self.people_breakdowns) for c in b.cells]
+        tables = (*self.breakdowns, *self.people_breakdowns, *self.within)
+        kpis += [c for b in tables for c in b.cells]
         stats = [*self.questions, *self.domains, *self.life, *self.coverage]
         stats += [*self.response_rates, *self.themes.themes, *self.themes.sentiment]
         stats += self.themes.by_cohort
@@ -209,6 +226,24 @@ class Report:
     def breakdown(self, name: str) -> Breakdown | None:
         return next(
             (b for b in (*self.breakdowns, *self.people_breakdowns) if b.name == name), None
+        )
+
+    def table(self, dimensions: tuple[str, ...], measure: str = "answers") -> Breakdown | None:
+        """The published table split by exactly `dimensions` ("month" included), if any."""
+        if measure == "answers" and dimensions in (("month",), ("month", "cohort")):
+            name = "monthly" if dimensions == ("month",) else "monthly_by_cohort"
+            cells = self.monthly if name == "monthly" else self.monthly_by_cohort
+            return Breakdown(name, "Month by month", dimensions, cells)
+        if not dimensions:
+            cell = self.overall if measure == "answers" else self.people
+            return Breakdown("overall" if measure == "answers" else "people", "", (), (cell,))
+        return next(
+            (
+                b
+                for b in (*self.breakdowns, *self.people_breakdowns, *self.within)
+                if b.dimensions == dimensions and b.measure == measure
+            ),
+            None,
         )
 
     def summary(self) -> dict[str, Any]:
@@ -229,20 +264,44 @@ def _month_label(month: Period) -> str:
     return f"{month.start:%b %Y}"
 
 
-def _groups(figures: Sequence[KpiFigure], dimensions: Sequence[str]) -> list[list[int]] | None:
-    """Cells that add up to a shown total: all of them for one dimension; for two,
-    each row and each column (the one-dimension tables show those totals) and the
-    whole table, whose total is the overall figure; otherwise one hidden cell could
-    be worked out as the overall minus every cell shown."""
-    if len(dimensions) < 2:
-        return None
-    groups: list[list[int]] = [list(range(len(figures)))]
-    for position in range(len(dimensions)):
-        by_value: dict[str, list[int]] = {}
+def _table(
+    name: str,
+    dimensions: tuple[str, ...],
+    figures: Sequence[KpiFigure],
+    inside: set[str] | None = None,
+) -> KpiTable:
+    """A KPI table with the groups of cells that add up to a figure shown elsewhere, so
+    that no one hidden cell can be worked out as that figure minus the cells shown
+    beside it (nor a hidden figure as the sum of its shown parts).
+
+    For every proper subset of the dimensions held fixed, the cells sharing those values
+    add up to the cell of the table split by just those dimensions (none fixed: the
+    overall figure). For two dimensions that is each row, each column and the whole
+    table. A month adds up to its own monthly figure, but only the months `inside` the
+    period add up to the period's figures, so when "month" is not held fixed only those
+    months are grouped.
+    """
+    if len(dimensions) < 2 and "month" not in dimensions:
+        return KpiTable(name, dimensions, figures)
+    found: dict[tuple[Any, ...], list[int]] = {}
+    totals: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
+    for fixed in _proper_subsets(len(dimensions)):
+        month_free = "month" in dimensions and dimensions.index("month") not in fixed
         for index, figure in enumerate(figures):
-            by_value.setdefault(figure.dimensions[position][1], []).append(index)
-        groups.extend(by_value.values())
-    return groups
+            if month_free and figure.key.get("month") not in (inside or set()):
+                continue
+            total = tuple(figure.dimensions[i] for i in fixed)
+            found.setdefault((fixed, total), []).append(index)
+            totals[(fixed, total)] = total
+    return KpiTable(name, dimensions, figures, list(found.values()), list(totals.values()))
+
+
+def _proper_subsets(size: int) -> list[tuple[int, ...]]:
+    """Every subset of range(size) except the whole, smallest first: (), (0,), (1,), ..."""
+    return [
+        tuple(i for i in range(size) if mask >> i & 1)
+        for mask in sorted(range((1 << size) - 1), key=lambda m: (bin(m).count("1"), m))
+    ]
 
 
 def _month_figures(
@@ -266,22 +325,81 @@ def _month_figures(
     return figures
 
 
-def _monthly_groups(figures: Sequence[KpiFigure], period: Period, by: bool) -> list[list[int]]:
-    """Months inside the period add up to the period's figure; with a cohort split, the
-    cohorts of one month add up to that month's figure too."""
-    inside = {m.label for m in months_in(period)}
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for index, figure in enumerate(figures):
-        key = figure.key
-        if key["month"] in inside:
-            groups.setdefault(("period", key.get("cohort", "")), []).append(index)
-        if by:
-            groups.setdefault(("month", key["month"]), []).append(index)
-    return list(groups.values())
-
-
 def _month_wording(months: Sequence[Period]) -> dict[str, str]:
     return {f"month:{m.label}": f"in {m.title}" for m in months}
+
+
+def _question_order(labels: Mapping[str, str]) -> dict[tuple[str, str], int]:
+    """(survey, question) -> its place in the catalogue, for tables by question."""
+    return {
+        (survey, question): index
+        for index, key in enumerate(labels)
+        if key.startswith("question:")
+        for survey, question in [key.removeprefix("question:").split("/", 1)]
+    }
+
+
+def _answer_table(
+    name: str,
+    dims: tuple[str, ...],
+    current: pd.DataFrame,
+    before: pd.DataFrame,
+    order: Mapping[tuple[str, str], int],
+) -> KpiTable:
+    figures = kpi_figures(current, before, dims)
+    if "question_id" in dims:
+        figures.sort(
+            key=lambda f: order.get((f.key["survey_id"], f.key["question_id"]), len(order))
+        )
+    return _table(name, dims, figures)
+
+
+def _filter_tables(
+    current: pd.DataFrame,
+    before: pd.DataFrame,
+    frame: pd.DataFrame,
+    months: Sequence[Period],
+    period: Period,
+    order: Mapping[tuple[str, str], int],
+    made: set[tuple[tuple[str, ...], str]],
+) -> tuple[list[KpiTable], dict[str, str]]:
+    """The tables a dashboard filtered to a cohort and/or age band shows, not already `made`.
+
+    Each is a cross-table of the filter's dimensions with a breakdown (or with the month),
+    so a filtered view is a slice of a table suppressed together with every other table:
+    a filtered figure can never be a figure the unfiltered tables hide, nor be worked
+    out from them by subtraction.
+    """
+    tables: list[KpiTable] = []
+    titles: dict[str, str] = {}
+    inside = {m.label for m in months_in(period)}
+    for fixed in FILTER_SETS:
+        prefix = "_".join(fixed)
+        for name, title, dims in _BREAKDOWNS:
+            optional_and_empty = dims[0] in _OPTIONAL and not _recorded(current, dims)
+            if name not in _WITHIN_FILTER or optional_and_empty:
+                continue
+            combined = (*fixed, *dims)
+            if (combined, "answers") not in made:
+                tables.append(_answer_table(f"{prefix}__{name}", combined, current, before, order))
+                titles[tables[-1].name] = title
+                made.add((combined, "answers"))
+        if (fixed, "people") not in made:
+            figures = people_figures(current, before, fixed)
+            tables.append(_table(f"people_{prefix}", fixed, figures))
+            titles[tables[-1].name] = "People"
+            made.add((fixed, "people"))
+        by_month = ("month", *fixed)
+        if (by_month, "answers") not in made:
+            figures = _month_figures(frame, months, fixed)
+            tables.append(_table(f"monthly_by_{prefix}", by_month, figures, inside))
+            titles[tables[-1].name] = "Month by month"
+            made.add((by_month, "answers"))
+    return tables, titles
+
+
+def _recorded(frame: pd.DataFrame, dims: Sequence[str]) -> bool:
+    return bool(frame[dims[0]].notna().sum())
 
 
 def _kpi_section(
@@ -291,43 +409,34 @@ def _kpi_section(
     options: ReportOptions,
     labels: Mapping[str, str],
 ) -> dict[str, Any]:
-    """All KPI tables of the report, suppressed together so no table undoes another."""
+    """All KPI tables of the report, suppressed together so no table undoes another:
+    the report's own and those behind the dashboard's filtered views."""
     tz = options.timezone
     current = loading.within(frame, period, tz)
     before = loading.within(frame, period.previous(), tz)
-    question_order = {
-        tuple(key.removeprefix("question:").split("/", 1)): index
-        for index, key in enumerate(labels)
-        if key.startswith("question:")
-    }
+    order = _question_order(labels)
     tables: list[KpiTable] = [
         KpiTable("overall", (), kpi_figures(current, before)),
         KpiTable("people", (), people_figures(current, before)),
     ]
     titles: dict[str, str] = {}
     for name, title, dims in _BREAKDOWNS:
-        if dims[0] in _OPTIONAL and current[dims[0]].notna().sum() == 0:
+        if dims[0] in _OPTIONAL and not _recorded(current, dims):
             continue
-        figures = kpi_figures(current, before, dims)
-        if name == "question":
-            figures.sort(key=lambda f: question_order.get(tuple(f.key.values()), len(labels)))
-        tables.append(KpiTable(name, dims, figures, _groups(figures, dims)))
+        tables.append(_answer_table(name, dims, current, before, order))
         titles[name] = title
     for name, title, dims in _PEOPLE_BREAKDOWNS:
         figures = people_figures(current, before, dims)
-        tables.append(KpiTable(name, dims, figures, _groups(figures, dims)))
+        tables.append(_table(name, dims, figures))
         titles[name] = title
+    inside = {m.label for m in months_in(period)}
     monthly = _month_figures(frame, months)
     by_cohort = _month_figures(frame, months, ("cohort",))
-    tables.append(KpiTable("monthly", ("month",), monthly, _monthly_groups(monthly, period, False)))
-    tables.append(
-        KpiTable(
-            "monthly_by_cohort",
-            ("month", "cohort"),
-            by_cohort,
-            _monthly_groups(by_cohort, period, True),
-        )
-    )
+    tables.append(_table("monthly", ("month",), monthly, inside))
+    tables.append(_table("monthly_by_cohort", ("month", "cohort"), by_cohort, inside))
+    made = {(t.dimensions, _measure(t.name)) for t in tables}
+    extra, within_titles = _filter_tables(current, before, frame, months, period, order, made)
+    tables.extend(extra)
     wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
     published = publish_kpis(tables, options.rules, wording)
     cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
@@ -342,11 +451,18 @@ def _kpi_section(
         "people_breakdowns": tuple(
             Breakdown(t.name, titles[t.name], t.dimensions, cells[t.name])
             for t in tables
-            if t.name.startswith("people_")
+            if t.name in titles and t.name.startswith("people_")
         ),
         "monthly": cells["monthly"],
         "monthly_by_cohort": cells["monthly_by_cohort"],
+        "within": tuple(
+            Breakdown(t.name, within_titles[t.name], t.dimensions, cells[t.name]) for t in extra
+        ),
     }
+
+
+def _measure(table_name: str) -> str:
+    return "people" if table_name.startswith("people") else "answers"
 
 
 def _pick_quotes(
@@ -508,11 +624,17 @@ def value_words(dimension: str, value: str, labels: Mapping[str, str], survey: s
     return value
 
 
-def cell_label(cell: SafeKpi | SafeStat, labels: Mapping[str, str]) -> str:
-    """A row heading: "Children in care aged 11-17", "Home and care", a question's text."""
-    key = cell.key
-    parts = []
-    for dimension, value in cell.dimensions:
+def cell_label(
+    cell: SafeKpi | SafeStat, labels: Mapping[str, str], skip: Sequence[str] = ()
+) -> str:
+    """A row heading: "Children in care aged 11-17", "Home and care", a question's text.
+
+    `skip` leaves out dimensions the page has already named (a filtered view's group).
+    """
+    dimensions = [(d, v) for d, v in cell.dimensions if d not in skip]
+    key = dict(dimensions)
+    parts: list[str] = []
+    for dimension, value in dimensions:
         if dimension == "survey_id" and "question_id" in key:
             continue
         if dimension == "age_band" and key.get("cohort") not in (None, ALL, NOT_RECORDED):

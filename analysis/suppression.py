@@ -6,7 +6,10 @@ cells that add up to a shown total, if exactly one cell is hidden, the next
 smallest is hidden too, so the hidden one cannot be worked out by subtraction
 (a cell whose twin is shown in another table is passed over if another will do);
 cells with identical counts in different tables (cohort "foster carers" and age
-band "adult") are hidden together. This repeats until nothing changes.
+band "adult") are hidden together. This repeats until nothing changes. Then a
+check of all those sums together (linear algebra, not one group at a time)
+finds any hidden figure that a combination of sums would still give away, and
+hides one more beside it, until none would.
 
 Reports, CSV, JSON and the dashboard accept only `SafeKpi` and `SafeStat`,
 which only this module can make, so forgetting to suppress is a TypeError.
@@ -18,6 +21,9 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
 
 from analysis.kpi import (
     Comparison,
@@ -81,12 +87,18 @@ def hide_small(
     *,
     also_small: Sequence[bool] = (),
     links: Sequence[Hashable | None] = (),
+    totals: Sequence[int | None] = (),
 ) -> list[str | None]:
     """Which cells to hide: "primary", "secondary" or None, by index.
 
     `sizes` decide primary suppression (with `also_small` for another count, such
-    as people behind many answers); `groups` list the cells that add up to a shown
-    total; cells sharing a non-None `links` value are hidden together.
+    as people behind many answers); `groups` list the cells that add up to a total,
+    and `totals` (one per group, if given) the index of that total where it is a
+    cell too: a hidden total whose parts are all shown could be added up again, so
+    one part is hidden with it (with no known total, the total is taken as shown).
+    Cells sharing a non-None `links` value are hidden together, at once, so that the
+    next group looked at already sees them hidden (otherwise a cell about to be
+    hidden through its link could look "shown" and push another one out).
     """
     status: list[str | None] = [
         PRIMARY if 0 < size < threshold or (also_small and also_small[i]) else None
@@ -98,27 +110,116 @@ def hide_small(
             linked[link].append(i)
     partners = {i: linked[link] for i, link in enumerate(links) if link is not None}
 
+    def hide_with_partners(i: int) -> None:
+        status[i] = status[i] or SECONDARY
+        for j in partners.get(i, ()):
+            status[j] = status[j] or SECONDARY
+
     def spreads(i: int) -> bool:
         """Hiding i would also hide a cell shown in another table."""
         return any(not status[j] for j in partners.get(i, ()) if j != i)
 
-    changed = True
-    while changed:
-        changed = False
-        for group in groups:
-            hidden = [i for i in group if status[i]]
+    def next_smallest(candidates: list[int]) -> int:
+        """The next cell to hide: the smallest, preferring one that hides nothing elsewhere."""
+        return min(candidates, key=lambda i: (spreads(i), sizes[i], i))
+
+    for i, first in enumerate(list(status)):
+        if first:
+            hide_with_partners(i)
+    group_totals: Sequence[int | None] = totals or [None] * len(groups)
+    solved: dict[frozenset[tuple[tuple[int, float], ...]], list[int]] = {}
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for group, total in zip(groups, group_totals, strict=True):
+                hidden = [i for i in group if status[i]]
+                shown = [i for i in group if not status[i] and sizes[i] > 0]
+                unknown = len(hidden) + (1 if total is not None and status[total] else 0)
+                if unknown == 1 and shown:
+                    hide_with_partners(next_smallest(shown))
+                    changed = True
+        given_away = set(_solvable(status, groups, group_totals, solved))
+        if not given_away:
+            return status
+        hid_more = False
+        for group, total in zip(groups, group_totals, strict=True):
+            involved = given_away & {*group, total}
             shown = [i for i in group if not status[i] and sizes[i] > 0]
-            if len(hidden) == 1 and shown:
-                # the next smallest, preferring one that hides nothing elsewhere
-                status[min(shown, key=lambda i: (spreads(i), sizes[i], i))] = SECONDARY
-                changed = True
-        for members in linked.values():
-            if any(status[i] for i in members):
-                for i in members:
-                    if not status[i]:
-                        status[i] = SECONDARY
-                        changed = True
-    return status
+            shown += [total] if total is not None and not status[total] else []
+            if involved and shown:
+                hide_with_partners(next_smallest(shown))
+                given_away -= involved
+                hid_more = True
+        if not hid_more:  # every sum around them is hidden already; nothing more can help
+            return status
+
+
+def _solvable(
+    status: Sequence[str | None],
+    groups: Sequence[Sequence[int]],
+    totals: Sequence[int | None],
+    known: dict[frozenset[tuple[tuple[int, float], ...]], list[int]],
+) -> list[int]:
+    """Hidden cells whose value follows from the shown ones through the groups' sums.
+
+    Each group whose total is a cell says "these cells add up to that total". With the
+    shown values known, each such sum is a linear equation in the hidden ones; a hidden
+    cell is given away when the equations pin it down, that is when its unit vector
+    lies in the span of the equations. Cells are solved in independent clusters (those
+    sharing an equation), and `known` remembers clusters already solved, since most do
+    not change from one round of hiding to the next.
+    """
+    equations: list[dict[int, float]] = []
+    for group, total in zip(groups, totals, strict=True):
+        if total is None:
+            continue
+        terms = {i: 1.0 for i in group if status[i]}
+        if status[total]:
+            terms[total] = terms.get(total, 0.0) - 1.0
+        if any(terms.values()):
+            equations.append(terms)
+    parent: dict[int, int] = {}
+
+    def root(cell: int) -> int:
+        parent.setdefault(cell, cell)
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for terms in equations:
+        first, *rest = terms
+        for other in rest:
+            parent[root(other)] = root(first)
+    clusters: dict[int, list[dict[int, float]]] = defaultdict(list)
+    for terms in equations:
+        clusters[root(next(iter(terms)))].append(terms)
+    given_away: list[int] = []
+    # small matrices: one thread is quicker, and a busy web server's cores are not ours
+    with threadpool_limits(limits=1):
+        for rows in clusters.values():
+            key = frozenset(tuple(sorted(terms.items())) for terms in rows)
+            if key not in known:
+                known[key] = _pinned(rows)
+            given_away += known[key]
+    return given_away
+
+
+def _pinned(rows: Sequence[Mapping[int, float]]) -> list[int]:
+    """The cells a set of linear equations determines: those whose unit vector is in
+    the row space (its projection onto an orthonormal basis of the rows has length 1)."""
+    unique = {tuple(sorted(terms.items())) for terms in rows}
+    cells = sorted({cell for terms in unique for cell, _ in terms})
+    place = {cell: j for j, cell in enumerate(cells)}
+    matrix = np.zeros((len(unique), len(cells)))
+    for r, terms in enumerate(unique):
+        for cell, value in terms:
+            matrix[r, place[cell]] = value
+    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
+    basis = vt[singular > 1e-8]
+    weight = (basis**2).sum(axis=0)
+    return [cell for cell, w in zip(cells, weight, strict=True) if w > 1 - 1e-6]
 
 
 # --------------------------------------------------------------------------- KPI cells
@@ -151,11 +252,22 @@ class KpiTable:
     dimensions: tuple[str, ...]
     figures: Sequence[KpiFigure]
     groups: Sequence[Sequence[int]] | None = None
+    totals: Sequence[tuple[tuple[str, str], ...] | None] | None = None
+    """For each group, the dimensions of the cell it adds up to, e.g. (("cohort",
+    "carer"),), found among all the tables suppressed together; None: not a cell."""
 
     def cell_groups(self) -> list[list[int]]:
         if self.groups is not None:
             return [list(g) for g in self.groups]
         return [list(range(len(self.figures)))]
+
+    def group_totals(self) -> list[tuple[tuple[str, str], ...] | None]:
+        """All cells together add up to the overall figure (no dimensions)."""
+        if self.groups is None:
+            return [()]
+        if self.totals is None:
+            return [None] * len(self.groups)
+        return list(self.totals)
 
 
 @dataclass(frozen=True)
@@ -222,27 +334,48 @@ def _signature(counts: KpiCounts, measure: str) -> tuple[Any, ...] | None:
 
 
 def _plan(
-    tables: Sequence[KpiTable], rules: Rules, counts_of: Any
+    tables: Sequence[KpiTable], rules: Rules, counts_of: Any, *, sums: bool = True
 ) -> tuple[list[list[str | None]], list[list[str | None]]]:
-    """Suppression of cells and of their "rather not say" counts, across all tables."""
+    """Suppression of cells and of their "rather not say" counts, across all tables.
+
+    `sums=False` for last period's figures: a monthly cell's "previous" is the month
+    before, so the groups are not sums of last period's cells and no total is known.
+    """
     flat: list[KpiCounts] = []
     measures: list[str] = []
     groups: list[list[int]] = []
     offsets: list[int] = []
+    where: dict[tuple[str, frozenset[tuple[str, str]]], int] = {}
     for table in tables:
         offsets.append(len(flat))
         groups.extend([offsets[-1] + i for i in g] for g in table.cell_groups())
         for figure in table.figures:
+            where.setdefault((figure.measure, frozenset(figure.dimensions)), len(flat))
             flat.append(counts_of(figure) or KpiCounts(0, 0))
             measures.append(figure.measure)
+    totals = [
+        None
+        if key is None or not table.figures or not sums
+        else where.get((table.figures[0].measure, frozenset(key)))
+        for table in tables
+        for key in table.group_totals()
+    ]
     status = hide_small(
         [c.n for c in flat],
         groups,
         rules.threshold,
         also_small=[0 < c.people < rules.threshold for c in flat],
         links=[_signature(c, m) for c, m in zip(flat, measures, strict=True)],
+        totals=totals,
     )
-    aside = hide_small([c.not_counted for c in flat], groups, rules.threshold)
+    # a hidden cell's "rather not say" count is hidden with it, so it is unknown here too
+    aside = hide_small(
+        [c.not_counted for c in flat],
+        groups,
+        rules.threshold,
+        also_small=[hidden is not None for hidden in status],
+        totals=totals,
+    )
 
     def split(values: list[str | None]) -> list[list[str | None]]:
         return [values[o : o + len(t.figures)] for o, t in zip(offsets, tables, strict=True)]
@@ -260,10 +393,13 @@ def _empty_sentence(figure: KpiFigure, wording: Wording, status: str | None, thr
             f"figure cannot be worked out from the totals."
         )
     if status == PRIMARY:
-        counts = figure.current
-        few = unit if 0 < counts.n < threshold else "people"
+        if 0 < figure.current.n < threshold and unit == "answers":
+            return (
+                f"Fewer than {threshold} answers came from {subject} {when}, "
+                f"so no percentage is shown."
+            )
         return (
-            f"Fewer than {threshold} {few} from {subject} answered {when}, "
+            f"Fewer than {threshold} people from {subject} answered {when}, "
             f"so no percentage is shown."
         )
     return f"No {unit} from {subject} {when}."
@@ -336,7 +472,7 @@ def publish_kpis(tables: Sequence[KpiTable], rules: Rules, wording: Wording) -> 
     when neither this cell nor last period's was hidden.
     """
     status, aside = _plan(tables, rules, lambda f: f.current)
-    before, _ = _plan(tables, rules, lambda f: f.previous)
+    before, _ = _plan(tables, rules, lambda f: f.previous, sums=False)
     return [
         [
             _safe_kpi(figure, s, b, a, rules, wording)
