@@ -384,3 +384,66 @@ def test_offer_entries_past_their_review_date_are_flagged(
     assert "1 entry is due for review" in html
     row = rows_named(html, f"{stale.title} {stale.id}")
     assert row and row[0]["Review"] == "Due since 01 Jan 2021"
+
+
+# --------------------------------------------------------------------------- the filter
+
+
+def test_the_headline_states_the_group_and_hidden_figures_are_explained(
+    clients: dict[str, FlaskClient], figures: str
+) -> None:
+    """3 care leavers are too few, so the next smallest group (6 carers) is "hidden":
+    the table that shows it says why, and points to the note."""
+    html = clients["participation"].get(f"/staff/dashboard?period={figures}").get_data(as_text=True)
+    assert (
+        "<strong>Everyone:</strong>" in html and "of all answers were satisfied or better" in html
+    )
+    assert 'A figure shown as "hidden" is not small itself' in html
+    carers = rows_named(html, "Foster carers")
+    assert carers and carers[0]["Actual"] == "hidden"
+    assert 'aria-describedby="table-cohort-hidden"' in html
+    assert 'id="table-cohort-hidden"><strong>“hidden”:</strong> this figure is not small' in html
+    assert 'role="region" tabindex="0" aria-labelledby="table-cohort-caption"' in html
+
+
+def test_filtering_by_cohort_and_age_band_keeps_the_period_and_the_suppression(
+    clients: dict[str, FlaskClient], figures: str
+) -> None:
+    client = clients["participation"]
+    page = client.get(f"/staff/dashboard?period={figures}&cohort=child_in_care&age_band=11-17")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<strong>Children in care, 11 to 17:</strong>" in html
+    assert "of answers from children in care aged 11-17 were satisfied or better" in html
+    assert f'<input type="hidden" name="period" value="{figures}">' in html
+    assert '<option value="child_in_care" selected>' in html
+    assert '<option value="11-17" selected>' in html
+    assert f"/staff/dashboard?period={figures}&amp;cohort=child_in_care&amp;age_band=11-17" in html
+    assert "Showing only: Children in care, 11 to 17." in html
+    # themes, quotes and invite links are not split by group, so they are not shown
+    assert '<h2 id="themes">' not in html and "leavers-forum" not in html
+    # the same group's cell as in the table for everyone, not a new figure
+    everyone = client.get(f"/staff/dashboard?period={figures}").get_data(as_text=True)
+    row = rows_named(everyone, "Children in care aged 11-17")[0]  # answers, then people
+    assert row["n"] == "36" and f"(n={row['n']}," in html
+
+    leavers = client.get(f"/staff/dashboard?period={figures}&cohort=care_leaver")
+    text = leavers.get_data(as_text=True)
+    assert "<strong>Care leavers:</strong>" in text
+    assert "Fewer than 5 answers came from care leavers this quarter" in text
+    assert not rows_named(text, "Aged 16-25")[0]["Actual"].endswith("%")
+
+    carers = client.get(f"/staff/dashboard?period={figures}&age_band=adult").get_data(as_text=True)
+    assert "<strong>Adults:</strong>" in carers and "is hidden so that" in carers
+
+
+def test_an_unknown_group_shows_everyone_and_says_so(
+    clients: dict[str, FlaskClient], figures: str
+) -> None:
+    page = clients["participation"].get(
+        f"/staff/dashboard?period={figures}&cohort=aliens&age_band=99"
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "That age band is not one Heard knows. Showing everyone instead." in html
+    assert "<strong>Everyone:</strong>" in html

@@ -27,11 +27,17 @@ from storage.offer_queries import unanswered_offer_queries
 from webforms.staff.blueprint import sessions, staff, web_config
 from webforms.staff.charts import Point, trend_svg
 from webforms.staff.figures import chosen_period, period_choices, report_for, today
+from webforms.staff.filters import (
+    AGE_BAND_CHOICES,
+    COHORT_CHOICES,
+    DashboardFigures,
+    Filter,
+    chosen_filter,
+    dashboard_figures,
+)
 from webforms.staff.roles import roles_required
 from webforms.staff.themes import theme_label
 
-# The breakdowns the dashboard opens by default; the rest sit in closed <details>.
-OPEN_BREAKDOWNS = ("survey", "cohort", "age_band", "domain", "question")
 RAG_WORDS = {"green": "Green: on target", "amber": "Amber: within tolerance", "red": "Red"}
 OFFER_QUESTIONS_SHOWN = 30
 
@@ -111,16 +117,22 @@ def offer_questions(period: Period) -> tuple[list[OfferQuestion], int]:
     return questions, held_back
 
 
-def _chart(report: Report) -> Markup:
-    cells = {cell.key.get("month"): cell for cell in report.monthly}
+def _chart(report: Report, figures: DashboardFigures) -> Markup:
+    cells = {cell.key.get("month"): cell for cell in figures.monthly}
     points = [Point(f"{m.start:%b %Y}", cells.get(m.label)) for m in report.months]
-    return trend_svg(points, report.options.target, "trend", "Satisfied or better, month by month")
+    title = "Satisfied or better, month by month"
+    if figures.filter.active:
+        title += f": {figures.filter.words()}"
+    return trend_svg(points, report.options.target, "trend", title)
 
 
-def _page_helpers(report: Report) -> dict[str, Any]:
+def _page_helpers(report: Report, chosen: Filter | None = None) -> dict[str, Any]:
+    """What the templates use to word cells; a filtered page leaves its group out of
+    row headings, as the page has already named it."""
     last = report.period.last
+    skip = chosen.dimensions if chosen else ()
     return {
-        "label": lambda cell: cell_label(cell, report.labels),
+        "label": lambda cell: cell_label(cell, report.labels, skip),
         "words": lambda dimension, value: value_words(dimension, value, report.labels),
         "pct": pct,
         "rate_pct": lambda rate: percent_text(float(rate), report.options.target),
@@ -141,26 +153,43 @@ def _period_or_flash() -> Period:
     return period
 
 
+def _filter_or_flash() -> Filter:
+    chosen, problem = chosen_filter()
+    if problem:
+        flash(f"{problem} Showing everyone instead.", "error")
+    return chosen
+
+
 @staff.get("/dashboard")
 @roles_required("participation")
 def dashboard() -> str:
     period = _period_or_flash()
+    chosen = _filter_or_flash()
     report = report_for(period)
-    questions, held_back = offer_questions(period)
-    sentiment: dict[str, list[SafeStat]] = {}
-    for cell in report.themes.sentiment:
-        sentiment.setdefault(cell.key["theme"], []).append(cell)
+    figures = dashboard_figures(report, chosen)
+    context: dict[str, Any] = {}
+    if not chosen.active:  # themes, quotes, links and questions are not split by group
+        questions, held_back = offer_questions(period)
+        sentiment: dict[str, list[SafeStat]] = {}
+        for cell in report.themes.sentiment:
+            sentiment.setdefault(cell.key["theme"], []).append(cell)
+        context = {
+            "offer_questions": questions,
+            "offer_held_back": held_back,
+            "sentiment": sentiment,
+        }
     return render_template(
         "staff/dashboard.html",
         report=report,
         period=period,
+        figures=figures,
+        filter=chosen,
+        cohort_choices=COHORT_CHOICES,
+        age_band_choices=AGE_BAND_CHOICES,
         choices=period_choices(today()),
-        chart=_chart(report),
-        offer_questions=questions,
-        offer_held_back=held_back,
-        sentiment=sentiment,
-        open_breakdowns=OPEN_BREAKDOWNS,
-        **_page_helpers(report),
+        chart=_chart(report, figures),
+        **context,
+        **_page_helpers(report, chosen),
     )
 
 
