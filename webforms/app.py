@@ -97,6 +97,13 @@ def create_app(
         # Flask has already logged the exception (route only, see _LinksHidden).
         return render_template("server_error.html"), 500
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        """Browsers ask for /favicon.ico whatever the page says; a 404 is a console error."""
+        response = app.send_static_file("favicon.svg")
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
