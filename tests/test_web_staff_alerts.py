@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import test_web_staff_support as support
 from flask.testing import FlaskClient
 from test_web_staff_support import CHILD_WORDS, EMAILS, SCRIPT_WORDS, Seeded, csrf_token
@@ -82,7 +84,9 @@ def test_status_moves_one_way_with_who_when_and_a_note(
             (e.detail["before"], e.detail["after"]) for e in audit_entries(session, "alert.status")
         ]
     assert len(history) == 3
-    assert all(EMAILS["safeguarding"] in line and "UTC" in line for line in history)
+    # in the council's own time, as the page shows times, with the zone named
+    assert all(EMAILS["safeguarding"] in line for line in history)
+    assert all(re.search(r"\d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST) · ", line) for line in history)
     assert "Rang the social worker <b>today</b>" in history[1]
     assert changes == [
         ("actioned", "closed"),
@@ -123,3 +127,13 @@ def test_words_removed_by_retention_say_so(
     body = clients["safeguarding"].get(f"/staff/alerts/{seeded.alert_id}").get_data(as_text=True)
     assert "removed after the retention period" in body
     assert SCRIPT_WORDS not in body
+
+
+def test_who_and_where_read_as_words(clients: dict[str, FlaskClient], seeded: Seeded) -> None:
+    queue = clients["safeguarding"].get("/staff/alerts").get_data(as_text=True)
+    assert "A child in care, aged 11 to 17; Web form" in queue
+    assert "A care leaver, aged 16 to 25; Web chat" in queue
+    page = clients["safeguarding"].get(f"/staff/alerts/{seeded.alert_id}").get_data(as_text=True)
+    assert "<dt>Who</dt><dd>A child in care, aged 11 to 17</dd>" in page
+    assert "<dt>Where</dt><dd>Web form</dd>" in page
+    assert "child_in_care" not in page and "age band 11-17" not in page

@@ -10,6 +10,7 @@ keeps who, when and a note in the alert's history as well as the audit log.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -24,7 +25,7 @@ from storage.alerts import set_alert_status
 from storage.audit import audit
 from storage.db import transaction
 from storage.models import SafeguardingAlert, utcnow
-from webforms.staff.blueprint import actor, sessions, staff
+from webforms.staff.blueprint import actor, sessions, staff, web_config
 from webforms.staff.forms import AlertStatusForm, choices
 from webforms.staff.roles import roles_required
 
@@ -57,6 +58,20 @@ CATEGORY_WORDS = {
     "allegation_about_carer": "Allegation about a carer",
 }
 VIEWS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
+CHANNEL_WORDS = {"web": "Web form", "webchat": "Web chat", "telegram": "Telegram"}
+WHO_WORDS = {
+    "child_in_care": "A child in care",
+    "care_leaver": "A care leaver",
+    "carer": "A foster carer",
+}
+
+
+def who_words(cohort: str | None, age_band: str | None) -> str:
+    """ "A child in care, aged 11 to 17": who wrote it, as far as they told us."""
+    who = WHO_WORDS.get(cohort or "", "Someone who did not say who they are")
+    if age_band and age_band != "adult":
+        who += f", aged {age_band.replace('-', ' to ')}"
+    return who
 
 
 def _status_form(alert: SafeguardingAlert) -> AlertStatusForm:
@@ -66,7 +81,9 @@ def _status_form(alert: SafeguardingAlert) -> AlertStatusForm:
 
 
 def _history_line(status: str, by: str, note: str) -> str:
-    when = utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    """One line of the alert's history, in the council's own time (as the page shows
+    times), with the zone named so the line means the same wherever it is read."""
+    when = utcnow().astimezone(ZoneInfo(web_config().timezone)).strftime("%d %b %Y, %H:%M %Z")
     return f"{when} · {by} · {status}" + (f": {note}" if note else "")
 
 
@@ -91,6 +108,8 @@ def alerts() -> str:
         show=view if view in VIEWS else "open",
         categories=CATEGORY_WORDS,
         status_words=STATUS_WORDS,
+        who=who_words,
+        channels=CHANNEL_WORDS,
     )
 
 
@@ -118,6 +137,8 @@ def _render_detail(
         categories=CATEGORY_WORDS,
         status_words=STATUS_WORDS,
         needs_note=NEEDS_NOTE,
+        who=who_words,
+        channels=CHANNEL_WORDS,
     )
 
 
