@@ -80,6 +80,8 @@ def words_in_view(page: Any) -> str:
                 if (!node.textContent.trim()) continue;
                 const el = node.parentElement;
                 if (!el || el.closest('.visually-hidden')) continue;
+                // a closed <details> shows only its summary (Chromium still lays the rest out)
+                if (el.closest('details:not([open])') && !el.closest('summary')) continue;
                 const style = getComputedStyle(el);
                 if (style.visibility === 'hidden' || style.display === 'none') continue;
                 const range = document.createRange();
@@ -217,3 +219,110 @@ def tab_to(page: Any, selector: str, limit: int = 60) -> None:
 def press_key(page: Any, key: str, *, javascript: bool) -> None:
     """Press a key that posts the form (Enter on a button), and wait for the answer."""
     post_and_wait(page, lambda: page.keyboard.press(key), javascript=javascript)
+
+
+# ------------------------------------------------------------------ staff pages
+# (added for the staff journeys: the participation officer and the safeguarding lead)
+
+
+def scroll_to(page: Any, selector: str) -> None:
+    """Scroll so the element's top is at the top of the screen, as a person reading down
+    the page would have it (scroll_into_view_if_needed may leave it at the bottom)."""
+    page.locator(selector).first.evaluate("el => el.scrollIntoView({block: 'start'})")
+
+
+def overflow(page: Any) -> dict[str, Any]:
+    """How far the page is wider than the screen, and the widest elements that stick out
+    (none inside a scrolling box), so a failure names the culprit."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const culprits = [];
+            for (const el of document.body.querySelectorAll('*')) {
+                const r = el.getBoundingClientRect();
+                if (r.right <= width + 0.5 || el.closest('.table-scroll')) continue;
+                culprits.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+                              + `${el.className && typeof el.className === 'string'
+                                   ? '.' + el.className.split(' ').join('.') : ''}`
+                              + ` right=${Math.round(r.right)}`);
+            }
+            return {scrollWidth: document.documentElement.scrollWidth, width,
+                    culprits: culprits.slice(0, 8)};
+        }"""
+    )
+
+
+def sign_in(page: Any, url: str, email: str, password: str) -> None:
+    """Sign in on the staff sign-in page as a person would: type, then press the button."""
+    if "/staff/login" not in page.url:
+        page.goto(f"{url}/staff/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("button:has-text('Sign in')")
+
+
+def add_staff_account(database: Any, email: str, role: str, password: str) -> None:
+    """An account made by the code behind `heard staff add` (checked, argon2, audited)."""
+    from heard.staff_command import create_account
+    from storage.db import transaction
+
+    with transaction(database.sessions) as session:
+        create_account(session, email=email, role=role, password=password)
+
+
+def seed_answers(
+    session: Any,
+    survey_id: str,
+    cohort: str | None,
+    age_band: str | None,
+    people: int,
+    questions: list[str],
+    *,
+    unhappy: int = 0,
+    first: int = 0,
+) -> None:
+    """`people` people (numbered from `first`) answer the KPI `questions` of a survey a
+    few seconds ago, through the repositories the engine writes with; the first
+    `unhappy` of them give an answer that is not satisfied or better to each."""
+    from datetime import timedelta
+
+    from storage.models import utcnow
+    from storage.respondents import get_or_create_respondent, set_profile
+    from storage.surveys import ensure_survey_version, save_answer, start_session
+    from surveys.definition import load_catalogue, survey_to_json
+
+    survey = load_catalogue()[survey_id]
+    version = ensure_survey_version(
+        session,
+        survey_id=survey.id,
+        version=survey.version,
+        content_hash=survey.content_hash,
+        title=survey.title,
+        definition=survey_to_json(survey),
+    )
+    when = utcnow() - timedelta(seconds=30)
+    for n in range(first, first + people):
+        person = get_or_create_respondent(
+            session, f"{survey_id}-{cohort}-{n}".ljust(64, "x"), "web"
+        )
+        if cohort is not None:
+            set_profile(session, person, cohort=cohort, age_band=age_band, consent_version="1")
+        visit = start_session(
+            session, respondent_id=person.id, version=version, channel="web", first_question_id=None
+        )
+        for question_id in questions:
+            question = survey.question(question_id)
+            happy = n - first >= unhappy
+            value = next(
+                o.value for o in question.options if o.counts and o.satisfied_or_better == happy
+            )
+            save_answer(
+                session,
+                visit,
+                question_id=question_id,
+                value=value,
+                is_kpi=True,
+                satisfied_or_better=happy,
+                when=when,
+            )
