@@ -296,6 +296,8 @@ def test_invite_batches_hide_small_numbers(clients: dict[str, FlaskClient], figu
     html = clients["participation"].get("/staff/invites").get_data(as_text=True)
     homes = rows_named(html, "spring-homes")
     assert homes[0]["Used"] == "fewer than 5" and homes[0]["Response rate"] == "not shown"
+    assert homes[0]["Survey"] == "How are things going? (checkin-11-17)"
+    assert homes[0]["Who"] == "Children in care, aged 11-17"
     leavers = rows_named(html, "leavers-forum")
     assert leavers[0]["Used"] == "6" and leavers[0]["Response rate"] == "75%"
     dashboard = clients["participation"].get(f"/staff/dashboard?period={figures}")

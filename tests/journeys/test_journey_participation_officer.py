@@ -86,6 +86,7 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     assert_sees(page, "Show one group", "Who answered", "Age band")
     page.select_option("#filter-cohort", label="Care leavers")
     page.select_option("#filter-age-band", label="16 to 25")
+    snap(page, "officer-04-filter", javascript=javascript)
     with page.expect_navigation():
         page.click("button:has-text('Show this group')")
     assert f"period={period}" in page.url and "cohort=care_leaver" in page.url
@@ -95,7 +96,7 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
         "83% of answers from care leavers aged 16-25 were satisfied or better this quarter",
         "(n=18,",
     )
-    snap(page, "officer-04-care-leavers", javascript=javascript)
+    snap(page, "officer-05-care-leavers", javascript=javascript)
     page.locator("#filter-notice").scroll_into_view_if_needed()
     assert_sees(page, "Showing only: Care leavers, 16 to 25.", "show everyone")
     page.locator("#table-domain-caption").scroll_into_view_if_needed()
@@ -116,7 +117,7 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
         "Fewer than 5 answers came from children in care aged 4-7 this quarter",
     )
     assert_not_seen(page, "of answers from children in care aged 4-7")
-    snap(page, "officer-05-too-few", javascript=javascript)
+    snap(page, "officer-06-too-few", javascript=javascript)
 
     # Back to everyone, then to Reports, where she makes this quarter's report now.
     with page.expect_navigation():
@@ -132,7 +133,7 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     report = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Are children and young people satisfied or better?" in report
     assert "fewer than 5" in report and "Summary against the 80% target" in report
-    snap(page, "officer-06-reports", javascript=javascript)
+    snap(page, "officer-07-reports", javascript=javascript)
 
     # She tells young people what changed.
     with page.expect_navigation():
@@ -147,13 +148,13 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     assert_sees(page, "Update saved.")
     page.locator("table", has_text=YOU_SAID).scroll_into_view_if_needed()
     assert_sees(page, YOU_SAID, "Published")
-    snap(page, "officer-07-posted", javascript=javascript)
+    snap(page, "officer-08-posted", javascript=javascript)
 
     # It is on the public page young people see.
     page.goto(f"{live_server.url}/you-said")
     page.locator("text=" + YOU_SAID).scroll_into_view_if_needed()
     assert_sees(page, YOU_SAID, WE_DID)
-    snap(page, "officer-08-public-you-said", javascript=javascript)
+    snap(page, "officer-09-public-you-said", javascript=javascript)
 
     # She signs out; the dashboard is closed to her until she signs in again.
     page.goto(f"{live_server.url}/staff/dashboard")

@@ -15,14 +15,14 @@ from flask import Response, abort, render_template, request
 from analysis import loading
 from analysis.indicators import response_rates
 from analysis.periods import Period
-from analysis.report import FORMATS, render
+from analysis.report import FORMATS, render, value_words
 from storage.audit import audit
 from storage.dashboard_queries import get_report
 from storage.db import transaction
 from storage.reports import stored_reports
 from webforms.staff.blueprint import actor, sessions, staff, web_config
 from webforms.staff.dashboard import pct
-from webforms.staff.figures import chosen_period, period_choices, report_for, today
+from webforms.staff.figures import catalogue, chosen_period, period_choices, report_for, today
 from webforms.staff.roles import roles_required
 
 MEDIA_TYPES = {
@@ -113,6 +113,11 @@ def invite_batches() -> str:
     with transaction(sessions()) as db:
         frame = loading.invite_batches(db.connection(), period, config.timezone)
     cells = response_rates(frame, config.suppression_threshold)
+    labels = loading.labels(catalogue())
     return render_template(
-        "staff/invites.html", cells=cells, pct=pct, threshold=config.suppression_threshold
+        "staff/invites.html",
+        cells=cells,
+        pct=pct,
+        threshold=config.suppression_threshold,
+        words=lambda dimension, value: value_words(dimension, value, labels),
     )
