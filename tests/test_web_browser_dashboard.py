@@ -88,7 +88,13 @@ def test_a_new_response_is_counted_on_the_dashboard(
     page.goto(f"{live_server.url}/staff/dashboard")
     after = headline_n(page)
     assert after > before, (before, after)
-    for path in ("/staff/themes", "/staff/reports", "/staff/invites", "/staff/you-said"):
+    for path in (
+        "/staff/dashboard?cohort=child_in_care&age_band=8-11",
+        "/staff/themes",
+        "/staff/reports",
+        "/staff/invites",
+        "/staff/you-said",
+    ):
         page.goto(live_server.url + path)
         violations = axe_violations(page)
         assert not violations, f"{path}:\n{describe_violations(violations)}"
