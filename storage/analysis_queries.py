@@ -46,7 +46,7 @@ def _to_utc(values: pd.Series) -> pd.Series:
 
 
 def _chunks(
-    connection: Connection, query: Select[Any], dtypes: dict[str, str], chunksize: int
+    connection: Connection, query: Select[*tuple[Any, ...]], dtypes: dict[str, str], chunksize: int
 ) -> Iterator[pd.DataFrame]:
     empty = True
     for chunk in pd.read_sql(query, connection, chunksize=chunksize, dtype=dtypes):
@@ -72,7 +72,7 @@ def union_categories(parts: Sequence[pd.Series]) -> pd.Categorical:
 
 def read_frame(
     connection: Connection,
-    query: Select[Any],
+    query: Select[*tuple[Any, ...]],
     *,
     dtypes: dict[str, str] | None = None,
     categories: Iterable[str] = (),
@@ -115,7 +115,7 @@ def kpi_answers(
     """
     outcome = case(
         (Answer.satisfied_or_better.is_(None), -1),
-        (Answer.satisfied_or_better, 1),
+        (Answer.satisfied_or_better.is_(True), 1),
         else_=0,
     ).label("outcome")
     query = (

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import AuditEntry
 
 
@@ -26,11 +27,12 @@ def person_reference(pseudonym: str) -> str:
 
 def forget_person(session: Session, pseudonym: str) -> int:
     """On erasure, audit entries stay (who did what, when) but no longer say about whom."""
-    return session.execute(
+    return rows_changed(
+        session,
         update(AuditEntry)
         .where(AuditEntry.target == person_reference(pseudonym))
-        .values(target="respondent")
-    ).rowcount
+        .values(target="respondent"),
+    )
 
 
 def audit_entries(

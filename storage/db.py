@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -137,3 +137,15 @@ def retry_if_disconnected(work: Callable[P, R]) -> Callable[P, R]:
         return work(*args, **kwargs)
 
     return once_more
+
+
+def rows_changed(
+    session: Session, statement: Executable, params: Mapping[str, Any] | None = None
+) -> int:
+    """Run an INSERT, UPDATE or DELETE and say how many rows it touched.
+
+    Session.execute is typed as returning Result; for these statements it is a
+    CursorResult, which carries rowcount. Saying so once here keeps the type checker
+    honest everywhere else."""
+    result = session.execute(statement, params)
+    return cast(CursorResult[Any], result).rowcount

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import SafeguardingAlert
 
 
@@ -41,13 +42,14 @@ def unnotified_alerts(session: Session, limit: int = 200) -> list[PendingAlert]:
 def mark_notified(session: Session, alert_ids: Sequence[int], when: datetime) -> int:
     if not alert_ids:
         return 0
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(SafeguardingAlert)
         .where(SafeguardingAlert.id.in_(list(alert_ids)))
         .where(SafeguardingAlert.notified_at.is_(None))
-        .values(notified_at=when)
+        .values(notified_at=when),
     )
-    return result.rowcount
+    return changed
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,15 @@ def unacknowledged_alerts(
 
 def claim_escalation(session: Session, alert_id: int, when: datetime) -> bool:
     """Mark one alert escalated if it still needs it; False if acknowledged or taken."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(SafeguardingAlert)
         .where(SafeguardingAlert.id == alert_id)
         .where(SafeguardingAlert.status == "new")
         .where(SafeguardingAlert.escalated_at.is_(None))
-        .values(escalated_at=when)
+        .values(escalated_at=when),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def release_escalation(session: Session, alert_id: int, when: datetime) -> None:

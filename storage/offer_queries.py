@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import OfferQuery, utcnow
 from storage.text import storable_text
 
@@ -50,7 +51,7 @@ def offer_queries_by(session: Session, asker_tag: str) -> list[OfferQuery]:
 
 
 def erase_offer_queries(session: Session, asker_tag: str) -> int:
-    return session.execute(delete(OfferQuery).where(OfferQuery.asker_tag == asker_tag)).rowcount
+    return rows_changed(session, delete(OfferQuery).where(OfferQuery.asker_tag == asker_tag))
 
 
 def unanswered_offer_queries(

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import Table, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import ChatAddress, Respondent, utcnow
 
-chat_addresses = ChatAddress.__table__
+chat_addresses = cast(Table, ChatAddress.__table__)
 
 
 @dataclass(frozen=True)
@@ -125,13 +127,14 @@ def claim_reminder(
         if previous is None
         else Respondent.last_reminded_at == previous
     )
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(Respondent)
         .where(Respondent.id == respondent_id)
         .where(condition)
-        .values(last_reminded_at=now)
+        .values(last_reminded_at=now),
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 def release_reminder(

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.audit import forget_person
+from storage.db import rows_changed
 from storage.models import (
     Answer,
     Comment,
@@ -153,13 +154,11 @@ def erase_respondent(
     counts: dict[str, int] = {}
     if offer_asker:
         counts["offer_queries"] = erase_offer_queries(session, offer_asker)
-    counts["comments"] = session.execute(
-        delete(Comment).where(Comment.respondent_id == rid)
-    ).rowcount
-    counts["answers"] = session.execute(delete(Answer).where(Answer.respondent_id == rid)).rowcount
-    counts["sessions"] = session.execute(
-        delete(SurveySession).where(SurveySession.respondent_id == rid)
-    ).rowcount
+    counts["comments"] = rows_changed(session, delete(Comment).where(Comment.respondent_id == rid))
+    counts["answers"] = rows_changed(session, delete(Answer).where(Answer.respondent_id == rid))
+    counts["sessions"] = rows_changed(
+        session, delete(SurveySession).where(SurveySession.respondent_id == rid)
+    )
     session.execute(
         update(Invite)
         .where(Invite.respondent_id == rid)

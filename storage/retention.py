@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.audit import audit
+from storage.db import rows_changed
 from storage.models import Answer, Comment, Respondent, SafeguardingAlert, utcnow
 
 REMOVED = "[removed after the retention period]"
@@ -21,19 +22,22 @@ def apply_retention(session: Session, inactive_before: datetime) -> dict[str, in
     text_answers = select(Comment.answer_id).where(
         Comment.respondent_id.in_(stale), Comment.text.is_not(None)
     )
-    answers = session.execute(
+    answers = rows_changed(
+        session,
         update(Answer)
         .where(Answer.id.in_(text_answers))
         .values(value=REMOVED)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    comments = session.execute(
+        .execution_options(synchronize_session=False),
+    )
+    comments = rows_changed(
+        session,
         update(Comment)
         .where(Comment.respondent_id.in_(stale), Comment.text.is_not(None))
         .values(text=None, text_removed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    alerts = session.execute(
+        .execution_options(synchronize_session=False),
+    )
+    alerts = rows_changed(
+        session,
         update(SafeguardingAlert)
         .where(
             SafeguardingAlert.created_at < inactive_before,
@@ -41,8 +45,8 @@ def apply_retention(session: Session, inactive_before: datetime) -> dict[str, in
             SafeguardingAlert.text.is_not(None),
         )
         .values(text=None, text_removed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     counts = {"comments": comments, "text_answers": answers, "alerts": alerts}
     audit(session, "scheduler", "retention", target=inactive_before.date().isoformat(), **counts)
     return counts

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import Answer, Comment, Respondent, SurveySession, SurveyVersion, utcnow
 
 
@@ -191,23 +192,25 @@ def remove_answers(session: Session, session_id: int, question_ids: list[str]) -
             )
         )
     )
-    result = session.execute(
+    changed = rows_changed(
+        session,
         delete(Answer)
         .where(Answer.session_id == session_id)
-        .where(Answer.question_id.in_(question_ids))
+        .where(Answer.question_id.in_(question_ids)),
     )
-    return result.rowcount
+    return changed
 
 
 def close_idle_sessions(session: Session, idle_before: datetime) -> int:
     """Sessions untouched since `idle_before` end as partial; their answers stay."""
-    result = session.execute(
+    changed = rows_changed(
+        session,
         update(SurveySession)
         .where(SurveySession.state.in_(("active", "paused")))
         .where(SurveySession.updated_at < idle_before)
-        .values(state="partial")
+        .values(state="partial"),
     )
-    return result.rowcount
+    return changed
 
 
 def count_answers(session: Session) -> int:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, text
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import ProcessedUpdate, utcnow
 
 _RECORD = text(
@@ -24,11 +25,11 @@ def first_delivery(session: Session, channel: str, update_id: str | int) -> bool
     Written out because the same upsert clause suits SQLite (3.24+) and PostgreSQL,
     and SQLAlchemy's own insert would add RETURNING, which hides the row count."""
     given = {"channel": channel, "update_id": str(update_id), "processed_at": utcnow()}
-    return session.execute(_RECORD, given).rowcount == 1
+    return rows_changed(session, _RECORD, given) == 1
 
 
 def prune_processed(session: Session, before: datetime) -> int:
     """Forget update ids older than any redelivery could be (Telegram retries for hours)."""
-    return session.execute(
-        delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before)
-    ).rowcount
+    return rows_changed(
+        session, delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < before)
+    )
