@@ -12,6 +12,7 @@ import base64
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
@@ -25,7 +26,7 @@ from analysis.suppression import SafeKpi  # noqa: E402
 
 __all__ = ["Chart", "bar_chart", "trend_chart"]
 
-_STYLE = {
+_STYLE: dict[Any, Any] = {  # rc_context wants its own literal key type
     "svg.fonttype": "none",  # keep text as text: searchable, readable by screen readers
     "svg.hashsalt": "heard",  # stable ids, so the same data gives the same file
     "font.family": "sans-serif",
@@ -117,7 +118,7 @@ def _trend_alt(
         else "Line chart with no months to show."
     ]
     for name, cells in series.items():
-        shown = [(m, c) for m, c in zip(months, cells, strict=True) if _safe(c)]
+        shown = [(m, c) for m, c in zip(months, cells, strict=True) if c is not None and _safe(c)]
         hidden = len(cells) - len(shown)
         if shown:
             first, last = shown[0], shown[-1]

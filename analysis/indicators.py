@@ -379,7 +379,7 @@ def theme_summary(
     """Theme counts this period (with last period's share), theme × sentiment, and by cohort."""
     analysed = _analysed_count(current)
     if analysed == 0:
-        note = (
+        note: str | None = (
             "No comments in this period have been tagged with themes yet."
             if len(current)
             else "No comments were written in this period."

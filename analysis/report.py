@@ -219,9 +219,9 @@ class Report:
         for cell in kpis:
             if not isinstance(cell, SafeKpi):
                 raise TypeError(f"a report takes only suppressed KPI cells, got {type(cell)}")
-        for cell in stats:
-            if not isinstance(cell, SafeStat):
-                raise TypeError(f"a report takes only suppressed figures, got {type(cell)}")
+        for stat in stats:
+            if not isinstance(stat, SafeStat):
+                raise TypeError(f"a report takes only suppressed figures, got {type(stat)}")
 
     def breakdown(self, name: str) -> Breakdown | None:
         return next(

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from textblob.en import Sentiment as PatternSentiment
 from textblob.en import sentiment as textblob_lexicon
@@ -288,7 +288,7 @@ def _number(path: str | Path, block: Mapping[str, Any], key: str, low: float, hi
     return float(value)
 
 
-def _fail(path: str | Path, block: Any, item: str, expected: str) -> None:
+def _fail(path: str | Path, block: Any, item: str, expected: str) -> NoReturn:
     raise DataFileError(
         path,
         "this value is missing or out of range",

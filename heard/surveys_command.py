@@ -34,11 +34,11 @@ def run_surveys(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(summaries, indent=2, ensure_ascii=False))
         else:
-            for survey in catalogue.values():
-                audience = survey_summary_json(survey)["audience"]
+            for listed in catalogue.values():
+                audience = survey_summary_json(listed)["audience"]
                 print(
-                    f"{survey.id:<22} v{survey.version}  {len(survey.questions):>2} questions  "
-                    f"{survey.title}  ({_audience_text(audience)})"
+                    f"{listed.id:<22} v{listed.version}  {len(listed.questions):>2} questions  "
+                    f"{listed.title}  ({_audience_text(audience)})"
                 )
         return 0
     survey = catalogue.get(args.survey_id)

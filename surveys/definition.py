@@ -801,6 +801,8 @@ def _parse_question(
     show_if = _parse_show_if(checker, raw, item, earlier, all_ids)
     if text is None or not themes or (qtype in ("choice", "multi") and not options):
         return None
+    if not isinstance(qid, str) or not isinstance(domain, str):
+        return None  # reported above: a missing or broken id or domain
     return Question(
         id=qid,
         text=text,
@@ -928,7 +930,16 @@ def _parse_survey(path: Path) -> tuple[Survey | None, list[DataFileError]]:
     survey_pnts = checker.flag(doc, "prefer_not_to_say", "survey")
 
     questions = _parse_questions(checker, doc, survey_pnts)
-    if checker.errors or None in (title, intro, consent, minutes, audience) or not questions:
+    if (
+        checker.errors
+        or not isinstance(survey_id, str)
+        or title is None
+        or intro is None
+        or consent is None
+        or minutes is None
+        or audience is None
+        or not questions
+    ):
         return None, checker.errors
     canonical = _canonical(survey_id, title, audience, intro, consent, minutes, questions)
     digest = content_hash(canonical)
@@ -961,7 +972,7 @@ def _parse_questions(
             fix="write 'questions:' then one '- id: ...' block per question",
         )
         return []
-    all_ids = [q.get("id") for q in raw if isinstance(q, dict)]
+    all_ids = [q["id"] for q in raw if isinstance(q, dict) and isinstance(q.get("id"), str)]
     first_line: dict[str, int | None] = {}
     earlier: dict[str, Question] = {}
     questions: list[Question] = []

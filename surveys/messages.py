@@ -162,7 +162,7 @@ class Messages:
         table = self._resume_table
         slips = frozenset(p[0] for p, g in table.items() if len(p) == 1 and g == "resume")
         groups = _cover(_words_of(text), table, slips)
-        return bool(groups) and "resume" in groups
+        return groups is not None and "resume" in groups
 
     @cached_property
     def _yes_no_table(self) -> dict[tuple[str, ...], str]:
