@@ -406,6 +406,18 @@ class ConversationEngine:
         }
         return respondent.consent_version in current
 
+    def consent_prompt(self, survey: Survey, channel: str) -> Prompt:
+        """The first question of a check-in, as the channel shows it. Pure: a web page can
+        show it to someone who has only opened a link, before anything is stored."""
+        m = self.messages
+        consent = f"{survey.consent} {m.hints(channel).see_or_delete}".strip()
+        return Prompt(
+            step=CONSENT,
+            text=f"{self._opening(survey, channel)}\n\n{consent}\n\n{m.consent_question}",
+            type="confirm",
+            choices=(Choice("yes", m.consent_yes), Choice("no", m.consent_no)),
+        )
+
     def _opening(self, survey: Survey, channel: str) -> str:
         """The survey's own opening, then how to answer in this channel."""
         how = self.messages.hints(channel).how_to_answer
@@ -852,14 +864,9 @@ class ConversationEngine:
     ) -> Prompt:
         step = survey_session.current_question_id or ""
         m = self.messages
-        opening = self._opening(survey, survey_session.channel)
-        consent = f"{survey.consent} {m.hints(survey_session.channel).see_or_delete}".strip()
+        if step == CONSENT:
+            return self.consent_prompt(survey, survey_session.channel)
         confirms = {
-            CONSENT: (
-                f"{opening}\n\n{consent}\n\n{m.consent_question}",
-                m.consent_yes,
-                m.consent_no,
-            ),
             QUOTE: (m.quote_question, m.quote_yes, m.quote_no),
             CONTINUE: (m.continue_question, m.continue_yes, m.continue_no),
         }

@@ -8,31 +8,16 @@ same consent step, and the engine takes over from there.
 
 from __future__ import annotations
 
-from surveys.engine import CONSENT, Choice, Prompt, Reply
+from surveys.engine import Reply
 from webforms.public import services
 
 CHANNEL = "web"
 
 
 def consent_reply(survey_id: str) -> Reply | None:
-    """The consent question as the engine would ask it on the web; None for no such survey."""
+    """The consent question as the engine asks it on the web; None for no such survey."""
     engine = services.engine()
     survey = engine.catalogue.get(survey_id)
     if survey is None:
         return None
-    messages = engine.messages
-    hints = messages.hints(CHANNEL)
-    # As the engine words its consent step (ConversationEngine._prompt), for the web.
-    parts = [
-        survey.intro,
-        hints.how_to_answer,
-        f"{survey.consent} {hints.see_or_delete}".strip(),
-        messages.consent_question,
-    ]
-    prompt = Prompt(
-        step=CONSENT,
-        text="\n\n".join(part for part in parts if part),
-        type="confirm",
-        choices=(Choice("yes", messages.consent_yes), Choice("no", messages.consent_no)),
-    )
-    return Reply(state="active", prompt=prompt, survey_id=survey_id)
+    return Reply(state="active", prompt=engine.consent_prompt(survey, CHANNEL), survey_id=survey_id)
