@@ -2,7 +2,7 @@
 
     python benchmarks/safeguarding_quality.py             # figures; exit 1 if test misses a bar
     python benchmarks/safeguarding_quality.py --misses    # also every dev miss, to tune on
-    python benchmarks/safeguarding_quality.py --misses --split legacy
+    python benchmarks/safeguarding_quality.py --misses --set train-young --no-test
     python benchmarks/safeguarding_quality.py --detector lexicon    # or: model
     python benchmarks/safeguarding_quality.py --held-out OURS.yaml  # a council's held-back set
 
@@ -10,7 +10,12 @@ The corpus in tests/data/safeguarding/ was written by someone who never saw the 
 and was split once, at random, into `dev` (tune on it, read its misses) and `test`
 (held out). Test figures are the honest ones: the bars are judged on test (and on any
 --held-out set), and this script never prints a test message or a test miss. The old
-tests/data/safeguarding_messages.yaml was tuned on, so it is reported as "legacy".
+tests/data/safeguarding_messages.yaml was tuned on, so it is reported as "legacy". The
+two training sets (train_young_people.yaml, train_leavers_and_carers.yaml) teach the
+model and may be read to tune the lexicon; the model learned them, so the combined and
+model figures on them are not a measure (train_safeguarding_model.py --cv gives
+cross-validated ones). `--no-test` leaves test out altogether while tuning, so its
+figures are looked at only when they are needed.
 
 Bars: urgent recall >= 0.97 (an urgent message detected as urgent), overall recall
 >= 0.92 (a risky message flagged at all), false-positive rate on the `none` messages
@@ -47,6 +52,11 @@ MESSAGES = CORPUS / "messages.yaml"
 OTHER_LANGUAGES = CORPUS / "other_languages.yaml"
 SPLIT = CORPUS / "split.yaml"
 LEGACY = ROOT / "tests" / "data" / "safeguarding_messages.yaml"
+# Written to teach the model, never to measure it: not in split.yaml.
+TRAINING_SETS = {
+    "train-young": CORPUS / "train_young_people.yaml",
+    "train-leavers": CORPUS / "train_leavers_and_carers.yaml",
+}
 DEFAULT_SET = LEGACY  # kept for older callers: the legacy, tuned-on set
 BARS = {"urgent_recall": 0.97, "overall_recall": 0.92, "false_positive_rate": 0.08}
 HELD_OUT = "test"
@@ -106,6 +116,28 @@ class Report:
             "category_among_matched": self.rate("category_matched", "risky"),
             "level_accuracy": self.rate("level_right", "risky"),
         }
+
+    @classmethod
+    def of(
+        cls,
+        examples: Sequence[Example],
+        results: Sequence[Disclosure | None],
+        *,
+        name: str,
+        keep_misses: bool = True,
+    ) -> Report:
+        """Count what a detector found (`results`, one per example)."""
+        report = cls(name=name, keep_misses=keep_misses)
+        for example, found in zip(examples, results, strict=True):
+            _count(report.counts, example, found)
+            _count(report.per_category[example.category], example, found)
+            if example.who:
+                _count(report.per_who[example.who], example, found)
+            if example.style:
+                _count(report.per_style[example.style], example, found)
+            if keep_misses and _missed(example, found):
+                report.misses.append((example, found))
+        return report
 
     def failures(self) -> list[str]:
         figures = self.figures
@@ -216,20 +248,12 @@ def evaluate(
     keep_misses: bool = True,
 ) -> Report:
     """Run the detector on every example and count; misses are kept only if allowed."""
-    report = Report(name=name, keep_misses=keep_misses)
     detector("warm up")  # compile the lexicon and load the model before timing
     started = time.perf_counter()
     results = [detector(example.text) for example in examples]
-    report.seconds = time.perf_counter() - started
-    for example, found in zip(examples, results, strict=True):
-        _count(report.counts, example, found)
-        _count(report.per_category[example.category], example, found)
-        if example.who:
-            _count(report.per_who[example.who], example, found)
-        if example.style:
-            _count(report.per_style[example.style], example, found)
-        if keep_misses and _missed(example, found):
-            report.misses.append((example, found))
+    seconds = time.perf_counter() - started
+    report = Report.of(examples, results, name=name, keep_misses=keep_misses)
+    report.seconds = seconds
     return report
 
 
@@ -242,6 +266,23 @@ LABELS = {
     "category_among_matched": "Category among those matched",
     "level_accuracy": "Level accuracy (of risky)",
 }
+
+
+def render_figures(reports: Sequence[Report]) -> str:
+    """The headline figures of several reports, one row per set (for --cv)."""
+    lines = [
+        f"  {'':<30}{'urgent rec':>11}{'recall':>8}{'false pos':>10}{'category':>10}"
+        f"{'level':>7}{'risky/urgent/none':>19}"
+    ]
+    for r in reports:
+        f = r.figures
+        sizes = "/".join(str(r.counts[k]) for k in ("risky", "urgent", "negative"))
+        lines.append(
+            f"  {r.name:<30}{f['urgent_recall']:>11.3f}{f['overall_recall']:>8.3f}"
+            f"{f['false_positive_rate']:>10.3f}{f['category_accuracy']:>10.3f}"
+            f"{f['level_accuracy']:>7.3f}{sizes:>19}"
+        )
+    return "\n".join(lines)
 
 
 def _headline(reports: Sequence[Report]) -> list[str]:
@@ -321,7 +362,9 @@ def render(
     lines = [
         f"Safeguarding detector quality: {detector_name} "
         f"(lexicon {lexicon_version()}, model {model_version() or 'none'})",
-        "Test is held out and never tuned on: quote test. Dev and legacy were tuned on.",
+        "Test is held out and never tuned on: quote test. Dev and legacy were tuned on;",
+        "the model learned dev, legacy and train-* (cross-validated figures: --cv in",
+        "train_safeguarding_model.py).",
         "",
         *_headline(reports),
     ]
@@ -330,13 +373,15 @@ def render(
     if seconds:
         lines.append(f"  {total / seconds:,.0f} messages a second ({total} messages, one core)")
     by_name = {r.name: r for r in reports}
-    for name in ("test", "dev"):
+    for name in ("test", "dev", *TRAINING_SETS):
         if name in by_name:
             title = f"{name} by category"
             lines += _table(title, by_name[name].per_category, (*CATEGORIES, "none"))
-    if "dev" in by_name:
-        lines += _by_group("dev by who", by_name["dev"].per_who)
-        lines += _by_group("dev by style", by_name["dev"].per_style)
+    for name in ("dev", *TRAINING_SETS):
+        if name in by_name:
+            if by_name[name].per_who:
+                lines += _by_group(f"{name} by who", by_name[name].per_who)
+            lines += _by_group(f"{name} by style", by_name[name].per_style)
     lines += list(other_languages)
     if misses_from is not None:
         if not misses_from.keep_misses:
@@ -347,19 +392,30 @@ def render(
             want = f"{example.category}/{example.level}" if example.risky else "none"
             tag = f"{example.id} " if example.id else ""
             lines.append(f"  {tag}want {want:<32} got {got}: {example.text!r}")
-    failures = [f for r in reports if not r.keep_misses for f in r.failures()]
-    lines += ["", "FAILED: " + "; ".join(failures) if failures else "All bars met on held-out."]
+    held_out = [r for r in reports if not r.keep_misses]
+    failures = [f for r in held_out for f in r.failures()]
+    if not held_out:
+        lines += ["", "No held-out set evaluated (--no-test): bars not judged."]
+    else:
+        lines += ["", "FAILED: " + "; ".join(failures) if failures else "All bars met on held-out."]
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--misses", action="store_true", help="list every miss on --split")
+    parser.add_argument("--misses", action="store_true", help="list every miss on --set")
     parser.add_argument(
+        "--set",
         "--split",
-        choices=("dev", "legacy", "test"),
+        dest="split",
+        choices=("dev", "legacy", *TRAINING_SETS, "test"),
         default="dev",
         help="whose misses --misses lists (dev by default; test is refused)",
+    )
+    parser.add_argument(
+        "--no-test",
+        action="store_true",
+        help="leave test out (while tuning, so its figures are not looked at); exit 0",
     )
     parser.add_argument("--detector", choices=tuple(DETECTORS), default="combined")
     parser.add_argument(
@@ -374,11 +430,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.misses and args.split == HELD_OUT:
         parser.error("test is held out: its misses are never shown (use --split dev)")
     detector = DETECTORS[args.detector]
-    reports = [
-        evaluate(corpus_part("test"), detector, name="test", keep_misses=False),
+    reports = (
+        []
+        if args.no_test
+        else [evaluate(corpus_part("test"), detector, name="test", keep_misses=False)]
+    )
+    reports += [
         evaluate(corpus_part("dev"), detector, name="dev"),
         evaluate(load_examples(LEGACY), detector, name="legacy"),
     ]
+    reports += [evaluate(load_examples(p), detector, name=n) for n, p in TRAINING_SETS.items()]
     for path in args.held_out:
         reports.append(evaluate(load_examples(path), detector, name=path.stem, keep_misses=False))
     misses_from = next(r for r in reports if r.name == args.split) if args.misses else None
@@ -387,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             reports,
             detector_name=args.detector,
             misses_from=misses_from,
-            other_languages=_other_languages(detector),
+            other_languages=() if args.no_test else _other_languages(detector),
         )
     )
     return 1 if any(r.failures() for r in reports if not r.keep_misses) else 0

@@ -1,13 +1,23 @@
-"""Train the safeguarding model on dev (+ legacy) and write it next to the lexicon.
+"""Train the safeguarding model on every message we may tune on, and write it beside the lexicon.
 
     python benchmarks/train_safeguarding_model.py            # writes model/sg-model-<version>.json
     python benchmarks/train_safeguarding_model.py --check    # retrain in memory; exit 1 if the
                                                              # shipped file differs
+    python benchmarks/train_safeguarding_model.py --tune     # regularisation, cross-validated
+    python benchmarks/train_safeguarding_model.py --cv       # cross-validated figures
 
-Reads only the `dev` half of tests/data/safeguarding/messages.yaml and the legacy
-tests/data/safeguarding_messages.yaml; the `test` half is never used for training or
-for choosing the threshold. Change VERSION whenever the data, features or settings
-change, and re-run benchmarks/safeguarding_quality.py for the figures.
+Learns from the `dev` half of tests/data/safeguarding/messages.yaml, the legacy
+tests/data/safeguarding_messages.yaml and the two training sets
+(train_young_people.yaml, train_leavers_and_carers.yaml); the `test` half is never
+read here. Legacy levels follow the old grading, so the level head does not learn
+from them. Change VERSION whenever the data, features or settings change, and re-run
+benchmarks/safeguarding_quality.py for the figures.
+
+`--tune` compares regularisation strengths on grouped out-of-fold scores (training
+messages only) and `--cv` reports what the shipped detector (the live lexicon with a
+model that never saw the message) does on each training set, fold by fold. The
+lexicon was tuned on these sets, so `--cv` measures the model honestly and the
+lexicon not at all.
 """
 
 from __future__ import annotations
@@ -18,38 +28,74 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 for folder in (ROOT, ROOT / "benchmarks"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from safeguarding_quality import LEGACY, corpus_part, load_examples  # noqa: E402
+from safeguarding_quality import (  # noqa: E402
+    LEGACY,
+    TRAINING_SETS,
+    Example,
+    Report,
+    corpus_part,
+    load_examples,
+    render_figures,
+)
 
-from analysis.safeguarding.detector import detect_with_lexicon  # noqa: E402
+from analysis.safeguarding.detector import combine, detector, model_alone  # noqa: E402
 from analysis.safeguarding.lexicon import CATEGORIES  # noqa: E402
-from analysis.safeguarding.model import MODEL_DIR  # noqa: E402
-from analysis.safeguarding.train import TrainingMessage, train_model, write_model  # noqa: E402
+from analysis.safeguarding.model import MODEL_DIR, LinearModel  # noqa: E402
+from analysis.safeguarding.train import (  # noqa: E402
+    Settings,
+    TrainingMessage,
+    folds,
+    out_of_fold,
+    train_model,
+    write_model,
+)
 
-VERSION = "2026.12-1"
-# At most this share of the training negatives may be raised by the model alone
-# (out-of-fold), on top of what the lexicon raises.
+VERSION = "2026.12-2"
+# At most this share of the training messages that need nobody may be raised by the
+# model alone (out of fold).
 FALSE_ALARM_BUDGET = 0.03
+# A lexicon match graded only a concern is dismissed when the model scores it lower
+# than all but this share of the risky training messages (out of fold).
+VETO_SHARE = 0.02
+# The model raises a lexicon concern to urgent only where at most this share of the
+# training messages labelled a concern would be raised (out of fold).
+RAISE_SHARE = 0.1
+
+
+def training_sets() -> list[tuple[str, list[Example]]]:
+    """Dev, legacy and the two training sets: the only messages the model may learn from."""
+    sets = [("dev", corpus_part("dev")), ("legacy", load_examples(LEGACY))]
+    return sets + [(name, load_examples(path)) for name, path in TRAINING_SETS.items()]
 
 
 def training_messages() -> list[TrainingMessage]:
-    """Dev first, then legacy: the only messages the model may learn from."""
-    examples = [*corpus_part("dev"), *load_examples(LEGACY)]
-    return [TrainingMessage(e.text, e.category) for e in examples]
+    return [
+        TrainingMessage(e.text, e.category, e.level, graded=name != "legacy")
+        for name, examples in training_sets()
+        for e in examples
+    ]
 
 
-def build() -> dict[str, object]:
+def build(
+    settings: Settings | None = None, messages: Sequence[TrainingMessage] | None = None
+) -> dict[str, object]:
+    sets = [name for name, _ in training_sets()]
     return train_model(
-        training_messages(),
+        training_messages() if messages is None else messages,
         version=VERSION,
         categories=CATEGORIES,
-        lexicon_fires=lambda text: detect_with_lexicon(text) is not None,
         false_alarm_budget=FALSE_ALARM_BUDGET,
-        trained_on={"sets": ["tests/data/safeguarding/messages.yaml (dev)", LEGACY.name]},
+        veto_share=VETO_SHARE,
+        raise_share=RAISE_SHARE,
+        trained_on={"sets": sets},
+        settings=settings or Settings(),
     )
 
 
@@ -57,10 +103,65 @@ def model_path(version: str = VERSION) -> Path:
     return MODEL_DIR / f"sg-model-{version}.json"
 
 
+def tune() -> None:
+    """Out-of-fold quality for a few regularisation strengths (training messages only)."""
+    from sklearn.metrics import roc_auc_score
+
+    messages = training_messages()
+    risky = np.array([m.risky for m in messages])
+    graded = np.array([m.risky and m.graded for m in messages])
+    urgent = np.array([m.level == "urgent" for m in messages])
+    print(f"{'joint C':>8}{'level C':>8}{'AUC':>7}{'recall':>8}{'category':>10}{'level AUC':>10}")
+    for joint_c in (10.0, 30.0, 100.0):
+        for level_c in (1.0, 4.0, 16.0):
+            scores = out_of_fold(messages, Settings(joint_c=joint_c, level_c=level_c))
+            negatives = np.sort(scores.risky[~risky])[::-1]
+            cut = negatives[int(FALSE_ALARM_BUDGET * len(negatives))]
+            truth = np.array([m.category for m in messages], dtype=object)
+            print(
+                f"{joint_c:>8g}{level_c:>8g}{roc_auc_score(risky, scores.risky):>7.3f}"
+                f"{np.mean(scores.risky[risky] > cut):>8.3f}"
+                f"{np.mean(scores.category[risky] == truth[risky]):>10.3f}"
+                f"{roc_auc_score(urgent[graded], scores.urgent[graded]):>10.3f}"
+            )
+
+
+def cross_validate() -> str:
+    """Each training set through lexicon + a model trained without that message's fold."""
+    sets = training_sets()
+    messages = training_messages()
+    found: list[object] = [None] * len(messages)
+    alone: list[object] = [None] * len(messages)
+    lexicon = detector()
+    for number, (train, held) in enumerate(folds(messages), 1):
+        content = build(messages=[messages[i] for i in train])
+        model = LinearModel.from_dict(json.loads(json.dumps(content)))
+        for i in held:
+            found[i] = combine(lexicon, model, messages[i].text)
+            alone[i] = model_alone(lexicon, model, messages[i].text)
+        print(f"  fold {number}: threshold {model.threshold}", file=sys.stderr)
+    reports = []
+    for label, results in (("combined", found), ("model alone", alone)):
+        start = 0
+        for name, examples in sets:
+            part = results[start : start + len(examples)]
+            start += len(examples)
+            reports.append(Report.of(examples, part, name=f"{name} ({label})"))
+    return render_figures(reports)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
+    parser.add_argument("--tune", action="store_true", help="compare regularisation strengths")
+    parser.add_argument("--cv", action="store_true", help="cross-validated figures")
     args = parser.parse_args(argv)
+    if args.tune:
+        tune()
+        return 0
+    if args.cv:
+        print(cross_validate())
+        return 0
     content = build()
     path = model_path()
     if args.check:
@@ -70,10 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if same else 1
     model = write_model(content, path)
     size = path.stat().st_size
-    trained = model.trained_on
     print(
-        f"wrote {path.relative_to(ROOT)} ({size / 1024:.0f} KB): {trained['messages']} messages,"
-        f" {len(model.risky_weights)} weights, threshold {model.threshold}"
+        f"wrote {path.relative_to(ROOT)} ({size / 1024:.0f} KB): "
+        f"{model.trained_on['messages']} messages, {model.buckets} buckets x "
+        f"{len(model.classes)} classes; threshold {model.threshold}, "
+        f"veto below {model.veto_below}, urgent from {model.urgent_from}, "
+        f"raise from {model.raise_from}"
     )
     return 0
 

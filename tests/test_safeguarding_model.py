@@ -14,6 +14,7 @@ from analysis.safeguarding.detector import combine, detect, detector
 from analysis.safeguarding.model import (
     FORMAT,
     LinearModel,
+    bucket,
     features,
     model_version,
     shipped_model,
@@ -42,6 +43,10 @@ def test_a_model_ships_as_plain_json_of_a_few_hundred_kb():
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == FORMAT and data["version"] == model_version()
     assert 0.5 <= data["threshold"] < 1.0
+    assert 0.0 <= data["veto_below"] < 0.5 <= data["raise_from"] < 1.0
+    assert data["min_words"] >= 5  # survey answers such as "2 and 3" are never judged
+    weights = [w for row in data["joint"]["weights"] for w in row] + data["level"]["weights"]
+    assert all(isinstance(w, int) for w in weights)  # whole numbers only, no pickle
 
 
 def test_retraining_gives_the_same_weights():
@@ -75,16 +80,37 @@ def test_one_prediction_is_well_under_a_millisecond():
     assert (time.perf_counter() - started) / 500 < 0.0005
 
 
-def _tiny_model(threshold: float) -> LinearModel:
-    """A real model file's content with two n-grams, to test how the two opinions combine."""
+BUCKETS = 4096
+
+
+def _tiny_model(
+    threshold: float, *, veto_below: float = 0.0, raise_from: float = 1.01, urgent: int = 0
+) -> LinearModel:
+    """A real model file's content that knows two words, to test how the opinions combine.
+
+    "vanished" reads as missing, "bananas" as nothing at all; `urgent` is the level
+    head's weight (in hundredths) on both.
+    """
+    joint = [[0] * BUCKETS for _ in range(3)]
+    level = [0] * BUCKETS
+    vanished, bananas = bucket("w vanished", BUCKETS), bucket("w bananas", BUCKETS)
+    joint[1][vanished] = 4000  # hundredths: 40.0 towards "missing"
+    joint[0][bananas] = 4000  # and 40.0 towards "none"
+    level[vanished] = level[bananas] = urgent
     return LinearModel.from_dict(
         {
             "format": FORMAT,
             "version": "t1",
+            "buckets": BUCKETS,
+            "scale": 100,
+            "min_words": 5,
             "threshold": threshold,
-            "categories": ["missing", "bullying"],
-            "risky": {"bias": -1.0, "weights": {"w vanished": 40.0}},
-            "category": {"bias": [0.0, 0.0], "weights": {"w vanished": [1.0, -1.0]}},
+            "veto_below": veto_below,
+            "urgent_from": 1.01,
+            "raise_from": raise_from,
+            "classes": ["none", "missing", "bullying"],
+            "joint": {"bias": [1.0, 0.0, 0.0], "weights": joint},
+            "level": {"bias": 0.0, "weights": level},
         }
     )
 
@@ -106,10 +132,40 @@ def test_a_past_cue_keeps_a_model_only_disclosure_a_concern():
 def test_the_model_never_speaks_on_a_short_answer():
     assert combine(detector(), _tiny_model(0.5), "vanished") is None
     assert combine(detector(), _tiny_model(0.5), "i vanished lol") is None
+    assert combine(detector(), _tiny_model(0.5), "i vanished lol 2 and 3") is None
+
+
+SURVEY_ANSWERS = ["2 and 3", "1, 2", "7/10", "not happy", "i dont know tbh", "v happy", "nah"]
+
+
+@pytest.mark.parametrize("text", SURVEY_ANSWERS)
+def test_survey_answers_never_raise_an_alert(text):
+    assert detect(text) is None
+
+
+def test_the_model_dismisses_a_weak_match_it_is_sure_is_a_look_alike():
+    text = "i get bullied about my bananas every single day"
+    found = combine(detector(), _tiny_model(0.5), text)
+    assert found is not None and found.level == "concern"  # the lexicon's match stands
+    assert combine(detector(), _tiny_model(0.5, veto_below=0.3), text) is None
+    urgent = "i want to die, my bananas are all gone"  # an urgent match is never dismissed
+    found = combine(detector(), _tiny_model(0.5, veto_below=0.3), urgent)
+    assert found is not None and found.level == "urgent"
+
+
+def test_the_model_raises_a_concern_to_urgent_only_where_the_rules_allow():
+    model = _tiny_model(0.5, raise_from=0.8, urgent=2000)
+    found = combine(detector(), model, "i get bullied every day since i vanished")
+    assert found is not None and found.level == "urgent" and found.raised_from == "concern"
+    assert "raised to urgent" in found.detected_by
+    past = combine(detector(), model, "i used to get bullied before i vanished")
+    assert past is not None and past.level == "concern"  # a past cue settled it
+    unnamed = combine(detector(), model, "he hits me and then i vanished")
+    assert unnamed is not None and unnamed.level == "concern"  # keep_concern: a rule
 
 
 def test_the_lexicon_decides_when_it_matches_and_the_model_score_is_kept():
-    found = combine(detector(), _tiny_model(0.5), "my foster carer hits me")
+    found = combine(detector(), _tiny_model(0.5), "my foster carer hits me every day")
     assert found is not None and found.category == "allegation_about_carer"
     assert found.source == "lexicon" and found.model_score is not None
     assert found.model_version == "t1" and found.rules

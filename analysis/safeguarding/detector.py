@@ -1,9 +1,11 @@
 """Spot a disclosure of harm in free text, so it reaches a person before Heard replies.
 
-Pure functions over the curated lexicon (lexicon.yaml): no model, no network, no
-state, so the same words always give the same answer and a safeguarding lead can
-read why a message was flagged. Recall matters more than precision: negation and
-past tense lower `urgent` to `concern` but never drop a disclosure.
+Pure functions over the curated lexicon (lexicon.yaml) and a small linear model
+(model.py): no network, no state, so the same words always give the same answer and
+a safeguarding lead can read why a message was flagged (the pattern ids, or the
+model's score). Recall matters more than precision: negation and past tense lower
+`urgent` to `concern` but never drop a disclosure; only the model, when it is sure a
+message is a look-alike, dismisses a lexicon match graded a concern.
 """
 
 from __future__ import annotations
@@ -52,6 +54,11 @@ class Disclosure:
     rules: list[str] = field(default_factory=list)
     model_score: float | None = None
     model_version: str | None = None
+    # True when the grading rules settled a concern (a negation or past cue, or a
+    # pattern under `model_grading.keep_concern`): the model never raises it then.
+    level_settled: bool = False
+    # The level the lexicon gave, when the model raised it to urgent.
+    raised_from: Level | None = None
 
     @property
     def urgent(self) -> bool:
@@ -64,7 +71,8 @@ class Disclosure:
         if self.rules:
             parts.append(f"lexicon {self.lexicon_version}: {', '.join(self.rules)}")
         if self.model_version is not None and "model" in self.source:
-            parts.append(f"model {self.model_version}: {self.model_score:.2f}")
+            raised = ", raised to urgent" if self.raised_from else ""
+            parts.append(f"model {self.model_version}: {self.model_score:.2f}{raised}")
         line = "; ".join(parts) or self.source
         return line if len(line) <= 200 else line[:199] + "…"
 
@@ -332,11 +340,12 @@ class Detector:
 
         Urgent if a "now" cue is in the message, or the category is one where a current
         disclosure is urgent (`model_grading.urgent` in the lexicon) and no past or
-        negation cue says it is over; otherwise concern.
+        negation cue says it is over, or the model's level head grades it urgent
+        (`Opinion.grades_urgent`); otherwise concern.
         """
         sentences = self.sentences(text)
         cues = self.lexicon.cues
-        if any(cues["now"].search(s.text) for s in sentences):
+        if opinion.grades_urgent or any(cues["now"].search(s.text) for s in sentences):
             return "urgent"
         if opinion.category not in self.lexicon.model_urgent:
             return "concern"
@@ -367,6 +376,10 @@ class Detector:
         ] or found
         level: Level = "urgent" if any(h.level == "urgent" for h in live) else "concern"
         top = [h for h in live if h.level == level]
+        keep = self.lexicon.model_keep_concern
+        settled = level == "concern" and (
+            any(h.lowered for h in found) or any(h.rule.split("+")[0] in keep for h in top)
+        )
         primary = min(top, key=lambda h: self._rank[h.category]).category
         ordered = sorted(found, key=lambda h: (h.level != "urgent", self._rank[h.category]))
         categories = list(dict.fromkeys([primary, *(h.category for h in ordered)]))
@@ -381,6 +394,7 @@ class Detector:
             lexicon_version=self.lexicon.version,
             source="lexicon",
             rules=list(dict.fromkeys(h.rule for h in ordered)),
+            level_settled=settled,
         )
 
 
@@ -401,26 +415,44 @@ def detect(text: str) -> Disclosure | None:
 
 
 def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosure | None:
-    """The lexicon decides when it matches; the model speaks only where it found nothing.
+    """The lexicon and the model together; the model speaks where the lexicon is weak.
 
-    - a lexicon match is the disclosure, with its category and grading; the model's
-      score is recorded beside it (source "lexicon+model" when the model agrees);
-    - no match, but the model's score reaches its threshold (chosen on cross-validated
-      dev scores): a disclosure with the model's category, graded by `model_grade`;
-    - neither: None.
+    - a lexicon match graded urgent stands as it is (the model's score is recorded);
+    - a match graded only a concern is dismissed when the model is sure the message is
+      a look-alike (`Opinion.dismisses`: a score lower than almost every disclosure it
+      was trained on scores), and raised to urgent when the model is confident it is
+      urgent (`Opinion.raises`), unless the grading rules settled that level
+      (`Disclosure.level_settled`);
+    - no match, but the model's score reaches its threshold: a disclosure with the
+      model's category, graded by `model_grade`;
+    - otherwise None.
+
+    The model says nothing on messages of fewer than `min_words` words (survey answers).
     """
     found = lexicon.detect(text)
     if model is None:
         return found
     opinion = model.opinion(text)
-    if found is not None:
-        return replace(
-            found,
-            source="lexicon+model" if opinion.flagged else "lexicon",
-            model_score=round(opinion.score, 4),
-            model_version=opinion.version,
-        )
-    return _model_disclosure(lexicon, text, opinion)
+    if found is None:
+        return _model_disclosure(lexicon, text, opinion)
+    if found.level == "concern" and opinion.dismisses:
+        return None
+    raised = found.level == "concern" and opinion.raises and not found.level_settled
+    return replace(
+        found,
+        level="urgent" if raised else found.level,
+        raised_from=found.level if raised else None,
+        source="lexicon+model" if opinion.flagged or raised else "lexicon",
+        model_score=round(opinion.score, 4),
+        model_version=opinion.version,
+    )
+
+
+def model_alone(lexicon: Detector, model: LinearModel, text: str) -> Disclosure | None:
+    """What the model finds with no lexicon match, graded as `combine` grades it."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return _model_disclosure(lexicon, text, model.opinion(text))
 
 
 def _model_disclosure(lexicon: Detector, text: str, opinion: Opinion) -> Disclosure | None:
@@ -452,6 +484,4 @@ def detect_with_lexicon(text: str) -> Disclosure | None:
 def detect_with_model(text: str) -> Disclosure | None:
     """The model's answer alone, graded as `combine` grades it (for the benchmark)."""
     model = shipped_model()
-    if model is None or not isinstance(text, str) or not text.strip():
-        return None
-    return _model_disclosure(detector(), text, model.opinion(text))
+    return None if model is None else model_alone(detector(), model, text)

@@ -105,6 +105,7 @@ class Lexicon:
     rules: tuple[Rule, ...]
     promotions: tuple[Promotion, ...] = ()
     model_urgent: frozenset[str] = frozenset()
+    model_keep_concern: frozenset[str] = frozenset()
 
 
 class _Checker:
@@ -525,6 +526,7 @@ def compile_lexicon(path: str | Path) -> Lexicon:
         rules=tuple(rules),
         promotions=tuple(_promotions(checker, raw, groups)),
         model_urgent=_model_urgent(checker, raw),
+        model_keep_concern=_model_keep_concern(checker, raw, rules),
     )
 
 
@@ -543,6 +545,26 @@ def _model_urgent(checker: _Checker, raw: dict[str, Any]) -> frozenset[str]:
                 fix=f"use categories from {', '.join(CATEGORIES)}",
             )
     return frozenset(names)
+
+
+def _model_keep_concern(
+    checker: _Checker, raw: dict[str, Any], rules: list[Rule]
+) -> frozenset[str]:
+    """Concern patterns whose level is a grading rule, which the model may not raise."""
+    block = raw.get("model_grading")
+    if not isinstance(block, dict) or block.get("keep_concern") is None:
+        return frozenset()
+    ids = checker.string_list(block["keep_concern"], "model_grading.keep_concern", line_of(block))
+    known = {rule_id for rule in rules if rule.level == "concern" for rule_id in rule.ids.values()}
+    for rule_id in ids:
+        if rule_id not in known:
+            raise checker.fail(
+                f"{rule_id!r} is not the id of a concern pattern",
+                item="model_grading.keep_concern",
+                line=checker.line_of_text(line_of(block), rule_id),
+                fix="write an id such as abuse_physical.concern[1] (the first concern pattern)",
+            )
+    return frozenset(ids)
 
 
 @lru_cache(maxsize=1)

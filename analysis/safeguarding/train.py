@@ -1,33 +1,47 @@
 """Train the statistical second opinion (model.py) on the messages we may tune on.
 
-Only the `dev` half of tests/data/safeguarding/messages.yaml and the legacy
-tests/data/safeguarding_messages.yaml are used: the `test` half is never read here.
-Training is deterministic (fixed fold seed, liblinear solver, features sorted by
-name), so retraining gives the same weights; tests check that.
+Callers pass only messages that are not held out (benchmarks/train_safeguarding_model.py
+passes dev, legacy and the two training sets); the `test` half of the corpus is never
+read here. Training is deterministic (fixed seed, one BLAS thread, weights rounded to
+whole numbers), so retraining gives the same file; tests check that.
 
-The threshold is chosen on out-of-fold scores (5-fold cross-validation on the same
-training messages), so it is not fitted to messages the model has already seen: the
-lowest threshold at which the model, where the lexicon found nothing, raises at most
-`false_alarm_budget` of the negatives.
+Everything the model decides with is chosen on out-of-fold scores: 5 folds, grouped
+so that near-duplicates (the same message reworded) never sit on both sides of a
+fold, and stratified by category. From those scores, independently of the lexicon:
+
+- `threshold`: the lowest score at which the model alone raises at most
+  `false_alarm_budget` of the training messages that need nobody;
+- `veto_below`: the score under which only `veto_share` of the risky training
+  messages fall; a lexicon match graded only a concern and scored below it is
+  dismissed as a look-alike;
+- `urgent_from`: the urgent probability that grades the risky training messages'
+  levels best (balanced accuracy, out of fold), for a disclosure only the model found;
+- `raise_from`: the urgent probability that at most `raise_share` of the training
+  messages labelled a concern reach: only then does the model raise a lexicon match
+  graded a concern to urgent.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .model import FORMAT, LinearModel, features, long_enough
+from .model import FORMAT, MIN_WORDS, LinearModel, bucket, features
 
 SEED = 20261205
 FOLDS = 5
-MIN_DOCUMENTS = 2  # an n-gram must appear in at least this many training messages
-RISKY_C = 4.0
-CATEGORY_C = 50.0
+BUCKETS = 4096
+SCALE = 100  # weights are stored as whole hundredths
+JOINT_C = 30.0
+LEVEL_C = 4.0
+# Two messages whose letter n-grams are this alike (cosine) are near-duplicates and
+# share a fold.
+NEAR_DUPLICATE = 0.6
 DIGITS = 4
 
 
@@ -35,84 +49,179 @@ DIGITS = 4
 class TrainingMessage:
     text: str
     category: str  # "none" for a message that needs nobody
+    level: str | None = None  # "urgent" or "concern" for a risky message
+    graded: bool = True  # False when the level follows an older grading policy
 
     @property
     def risky(self) -> bool:
         return self.category != "none"
 
 
-def _matrix(texts: Sequence[str], vocabulary: dict[str, int]) -> Any:
-    """Binary features, each row scaled to unit length (as LinearModel scores)."""
+@dataclass(frozen=True)
+class Settings:
+    joint_c: float = JOINT_C
+    level_c: float = LEVEL_C
+    buckets: int = BUCKETS
+
+
+def _matrix(texts: Sequence[str], buckets: int) -> Any:
+    """Each message as model.encode reads it: distinct n-grams, hashed, unit length."""
     from scipy.sparse import csr_matrix
 
     rows, cols, values = [], [], []
     for row, text in enumerate(texts):
-        present = set(features(text))
-        scale = 1.0 / np.sqrt(len(present)) if present else 0.0
+        present = sorted(set(features(text)))
+        if not present:
+            continue
+        scale = 1.0 / np.sqrt(len(present))
         for feature in present:
-            column = vocabulary.get(feature)
-            if column is not None:
-                rows.append(row)
-                cols.append(column)
-                values.append(scale)
-    return csr_matrix((values, (rows, cols)), shape=(len(texts), len(vocabulary)))
+            rows.append(row)
+            cols.append(bucket(feature, buckets))
+            values.append(scale)
+    # Duplicate (row, bucket) pairs are summed, as scoring sums colliding n-grams.
+    return csr_matrix((values, (rows, cols)), shape=(len(texts), buckets))
 
 
-def _vocabulary(texts: Sequence[str], kinds: str = "wbc") -> dict[str, int]:
-    """N-grams seen in at least MIN_DOCUMENTS texts, of the kinds asked for (w, b, c)."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        for feature in set(features(text)):
-            counts[feature] = counts.get(feature, 0) + 1
-    kept = sorted(f for f, n in counts.items() if n >= MIN_DOCUMENTS and f[0] in kinds)
-    return {feature: index for index, feature in enumerate(kept)}
+def near_duplicate_groups(texts: Sequence[str], similarity: float = NEAR_DUPLICATE) -> np.ndarray:
+    """A group number per message; messages linked by high letter-n-gram cosine share one."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    matrix = vectors.fit_transform([t.casefold() for t in texts])
+    pairs = (matrix @ matrix.T).tocoo()
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j, value in zip(pairs.row, pairs.col, pairs.data, strict=True):
+        if i < j and value >= similarity:
+            parent[root(int(i))] = root(int(j))
+    return np.array([root(i) for i in range(len(texts))])
 
 
-def _risky_head(texts: Sequence[str], labels: Sequence[bool]) -> tuple[dict[str, int], Any]:
+def folds(messages: Sequence[TrainingMessage]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Grouped, stratified folds: near-duplicates never straddle a fold."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    groups = near_duplicate_groups([m.text for m in messages])
+    labels = [m.category for m in messages]
+    splitter = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    return [(a, b) for a, b in splitter.split(np.zeros(len(messages)), labels, groups)]
+
+
+def _fit_joint(texts: Sequence[str], labels: Sequence[str], settings: Settings) -> Any:
     from sklearn.linear_model import LogisticRegression
 
-    vocabulary = _vocabulary(texts)
     model = LogisticRegression(
-        C=RISKY_C, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=SEED
+        C=settings.joint_c, class_weight="balanced", max_iter=5000, tol=1e-6, random_state=SEED
     )
-    model.fit(_matrix(texts, vocabulary), np.array(labels, dtype=int))
-    return vocabulary, model
+    return model.fit(_matrix(texts, settings.buckets), np.array(labels))
 
 
-def out_of_fold_scores(messages: Sequence[TrainingMessage]) -> np.ndarray:
-    """Each message's risky score from a model that did not see it (stratified folds)."""
-    from sklearn.model_selection import StratifiedKFold
+def _fit_level(texts: Sequence[str], urgent: Sequence[bool], settings: Settings) -> Any:
+    from sklearn.linear_model import LogisticRegression
 
+    model = LogisticRegression(
+        C=settings.level_c,
+        solver="liblinear",
+        class_weight="balanced",
+        max_iter=5000,
+        random_state=SEED,
+    )
+    return model.fit(_matrix(texts, settings.buckets), np.array(urgent, dtype=int))
+
+
+def _graded(messages: Sequence[TrainingMessage], index: Sequence[int]) -> list[int]:
+    return [int(i) for i in index if messages[i].risky and messages[i].graded and messages[i].level]
+
+
+@dataclass(frozen=True)
+class OutOfFold:
+    """Each message's scores from models that did not see it."""
+
+    risky: np.ndarray  # 1 - P(none)
+    category: np.ndarray  # likeliest category
+    urgent: np.ndarray  # P(urgent); NaN where no level head was scored
+
+
+def out_of_fold(messages: Sequence[TrainingMessage], settings: Settings = Settings()) -> OutOfFold:
     texts = [m.text for m in messages]
-    labels = np.array([m.risky for m in messages], dtype=int)
-    scores = np.zeros(len(messages))
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    for train, held in folds.split(texts, labels):
-        vocabulary, model = _risky_head([texts[i] for i in train], labels[train].tolist())
-        held_matrix = _matrix([texts[i] for i in held], vocabulary)
-        scores[held] = model.predict_proba(held_matrix)[:, 1]
-    return scores
+    risky = np.zeros(len(messages))
+    category = np.empty(len(messages), dtype=object)
+    urgent = np.full(len(messages), np.nan)
+    for train, held in folds(messages):
+        joint = _fit_joint(
+            [texts[i] for i in train], [messages[i].category for i in train], settings
+        )
+        held_matrix = _matrix([texts[i] for i in held], settings.buckets)
+        probabilities = joint.predict_proba(held_matrix)
+        classes = list(joint.classes_)
+        none = classes.index("none")
+        risky[held] = 1.0 - probabilities[:, none]
+        probabilities[:, none] = -1.0
+        category[held] = np.array(classes, dtype=object)[probabilities.argmax(axis=1)]
+        graded = _graded(messages, train)
+        level = _fit_level(
+            [texts[i] for i in graded], [messages[i].level == "urgent" for i in graded], settings
+        )
+        urgent[held] = level.predict_proba(held_matrix)[:, 1]
+    return OutOfFold(risky, category, urgent)
 
 
 def choose_threshold(
-    messages: Sequence[TrainingMessage],
-    scores: np.ndarray,
-    lexicon_fires: Sequence[bool],
-    false_alarm_budget: float,
+    messages: Sequence[TrainingMessage], scores: np.ndarray, false_alarm_budget: float
 ) -> float:
-    """The lowest threshold whose extra false alarms (beyond the lexicon's) stay in budget."""
-    negatives = [
-        i
-        for i, m in enumerate(messages)
-        if not m.risky and not lexicon_fires[i] and long_enough(m.text)
-    ]
-    total = sum(not m.risky for m in messages)
-    candidates = sorted({round(float(s), DIGITS) for s in scores} | {0.5, 0.99})
+    """The lowest score at which the model alone raises at most the budget of negatives."""
+    negatives = [i for i, m in enumerate(messages) if not m.risky]
+    allowed = int(false_alarm_budget * len(negatives))
+    candidates = sorted({round(float(scores[i]), DIGITS) for i in negatives} | {0.5, 0.99})
     for threshold in candidates:
-        extra = sum(scores[i] >= threshold for i in negatives)
-        if extra <= false_alarm_budget * total:
+        if threshold >= 0.5 and sum(scores[i] >= threshold for i in negatives) <= allowed:
             return threshold
     return 0.99
+
+
+def choose_veto(messages: Sequence[TrainingMessage], scores: np.ndarray, share: float) -> float:
+    """The score under which at most `share` of the risky messages fall."""
+    risky = np.sort([scores[i] for i, m in enumerate(messages) if m.risky])
+    return round(float(risky[int(share * len(risky))]), DIGITS) if len(risky) else 0.0
+
+
+def choose_urgent_from(messages: Sequence[TrainingMessage], urgent: np.ndarray) -> float:
+    """The urgent probability with the best balanced accuracy on the graded risky messages.
+
+    Balanced (the mean of the share of urgent and of concern messages graded right),
+    so the threshold does not lean towards whichever level the training set has more of.
+    """
+    graded = _graded(messages, range(len(messages)))
+    truth = np.array([messages[i].level == "urgent" for i in graded])
+    chances = urgent[graded]
+    best, best_score = 1.01, 0.5
+    for threshold in sorted({round(float(c), DIGITS) for c in chances}, reverse=True):
+        said = chances >= threshold
+        score = (said[truth].mean() + (~said[~truth]).mean()) / 2
+        if score > best_score:
+            best, best_score = threshold, score
+    return best
+
+
+def choose_raise_from(
+    messages: Sequence[TrainingMessage], urgent: np.ndarray, share: float
+) -> float:
+    """The urgent probability reached by at most `share` of the messages labelled a concern."""
+    concern = [i for i in _graded(messages, range(len(messages))) if messages[i].level == "concern"]
+    chances = np.sort(urgent[concern])[::-1]
+    if not len(chances):
+        return 1.01
+    return round(float(chances[min(int(share * len(chances)), len(chances) - 1)]), DIGITS)
+
+
+def _whole(values: np.ndarray) -> list[int]:
+    return [int(v) for v in np.rint(np.asarray(values) * SCALE)]
 
 
 def _rounded(value: float) -> float:
@@ -124,69 +233,62 @@ def train_model(
     *,
     version: str,
     categories: Sequence[str],
-    lexicon_fires: Callable[[str], bool],
     false_alarm_budget: float,
+    veto_share: float,
+    raise_share: float,
     trained_on: dict[str, Any],
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
-    """Fit both heads and return the model file's content (a plain dict for JSON)."""
-    from sklearn.linear_model import LogisticRegression
+    """Fit both heads and choose the thresholds; returns the model file's content."""
+    from threadpoolctl import threadpool_limits
 
-    texts = [m.text for m in messages]
-    vocabulary, risky = _risky_head(texts, [m.risky for m in messages])
-    scores = out_of_fold_scores(messages)
-    fires = [lexicon_fires(t) for t in texts]
-    threshold = choose_threshold(messages, scores, fires, false_alarm_budget)
-
-    risky_texts = [m.text for m in messages if m.risky]
-    risky_labels = [categories.index(m.category) for m in messages if m.risky]
-    # The category head reads words and word pairs only: it is 13 weights an n-gram.
-    category_vocabulary = _vocabulary(risky_texts, kinds="wb")
-    from sklearn.multiclass import OneVsRestClassifier
-
-    category_model = OneVsRestClassifier(
-        LogisticRegression(C=CATEGORY_C, solver="liblinear", max_iter=1000, random_state=SEED)
-    )
-    category_model.fit(_matrix(risky_texts, category_vocabulary), np.array(risky_labels))
-    present = [categories[i] for i in category_model.classes_]
-    coefficients = np.vstack([e.coef_[0] for e in category_model.estimators_])
-    intercepts = [e.intercept_[0] for e in category_model.estimators_]
-
-    risky_weights = {
-        feature: _rounded(risky.coef_[0][index])
-        for feature, index in vocabulary.items()
-        if abs(risky.coef_[0][index]) >= 0.5 * 10 ** (-DIGITS + 1)
-    }
-    category_weights = {}
-    for feature, index in category_vocabulary.items():
-        row = [_rounded(coefficients[k][index]) for k in range(len(present))]
-        if any(abs(w) >= 0.5 * 10 ** (-DIGITS + 1) for w in row):
-            category_weights[feature] = row
+    settings = settings or Settings()
+    with threadpool_limits(limits=1):
+        scores = out_of_fold(messages, settings)
+        texts = [m.text for m in messages]
+        joint = _fit_joint(texts, [m.category for m in messages], settings)
+        graded = _graded(messages, range(len(messages)))
+        level = _fit_level(
+            [texts[i] for i in graded], [messages[i].level == "urgent" for i in graded], settings
+        )
+    learned = list(joint.classes_)
+    classes = ["none", *(c for c in categories if c in learned)]
+    rows = [learned.index(c) for c in classes]
     return {
         "format": FORMAT,
         "version": version,
-        "threshold": threshold,
-        "categories": present,
-        "risky": {"bias": _rounded(risky.intercept_[0]), "weights": risky_weights},
-        "category": {
-            "bias": [_rounded(b) for b in intercepts],
-            "weights": category_weights,
+        "buckets": settings.buckets,
+        "scale": SCALE,
+        "min_words": MIN_WORDS,
+        "threshold": choose_threshold(messages, scores.risky, false_alarm_budget),
+        "veto_below": choose_veto(messages, scores.risky, veto_share),
+        "urgent_from": choose_urgent_from(messages, scores.urgent),
+        "raise_from": choose_raise_from(messages, scores.urgent, raise_share),
+        "classes": classes,
+        "joint": {
+            "bias": [_rounded(joint.intercept_[r]) for r in rows],
+            "weights": [_whole(joint.coef_[r]) for r in rows],
         },
+        "level": {"bias": _rounded(level.intercept_[0]), "weights": _whole(level.coef_[0])},
         "trained_on": {
             **trained_on,
             "messages": len(messages),
             "risky": sum(m.risky for m in messages),
-            "features": len(vocabulary),
+            "graded": len(graded),
             "folds": FOLDS,
+            "grouped_by": f"letter n-gram cosine >= {NEAR_DUPLICATE}",
             "seed": SEED,
             "false_alarm_budget": false_alarm_budget,
-            "risky_C": RISKY_C,
-            "category_C": CATEGORY_C,
+            "veto_share": veto_share,
+            "raise_share": raise_share,
+            "joint_C": settings.joint_c,
+            "level_C": settings.level_c,
         },
     }
 
 
 def write_model(content: dict[str, Any], path: Path) -> LinearModel:
-    """Write the JSON (sorted keys, one file) and read it back as the scorer sees it."""
+    """Write the JSON (sorted keys, one line) and read it back as the scorer sees it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
