@@ -64,6 +64,8 @@ FALSE_ALARM_BUDGET = 0.03
 # A lexicon match graded only a concern is dismissed when the model scores it lower
 # than all but this share of the risky training messages (out of fold).
 VETO_SHARE = 0.02
+# A match graded urgent is dismissed only below the score of 1 in 200 of them.
+VETO_URGENT_SHARE = 0.005
 # The model raises a lexicon concern to urgent only where at most this share of the
 # training messages labelled a concern would be raised (out of fold).
 RAISE_SHARE = 0.1
@@ -93,6 +95,7 @@ def build(
         categories=CATEGORIES,
         false_alarm_budget=FALSE_ALARM_BUDGET,
         veto_share=VETO_SHARE,
+        veto_urgent_share=VETO_URGENT_SHARE,
         raise_share=RAISE_SHARE,
         trained_on={"sets": sets},
         settings=settings or Settings(),
@@ -175,8 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrote {path.relative_to(ROOT)} ({size / 1024:.0f} KB): "
         f"{model.trained_on['messages']} messages, {model.buckets} buckets x "
         f"{len(model.classes)} classes; threshold {model.threshold}, "
-        f"veto below {model.veto_below}, urgent from {model.urgent_from}, "
-        f"raise from {model.raise_from}"
+        f"veto below {model.veto_below} (urgent {model.veto_urgent_below}), "
+        f"urgent from {model.urgent_from}, raise from {model.raise_from}"
     )
     return 0
 
