@@ -57,18 +57,18 @@ from analysis.safeguarding.train import (  # noqa: E402
     write_model,
 )
 
-VERSION = "2026.12-2"
+VERSION = "2026.12-3"
 # At most this share of the training messages that need nobody may be raised by the
 # model alone (out of fold).
 FALSE_ALARM_BUDGET = 0.03
 # A lexicon match graded only a concern is dismissed when the model scores it lower
 # than all but this share of the risky training messages (out of fold).
-VETO_SHARE = 0.02
+VETO_SHARE = 0.05
 # A match graded urgent is dismissed only below the score of 1 in 200 of them.
 VETO_URGENT_SHARE = 0.005
 # The model raises a lexicon concern to urgent only where at most this share of the
 # training messages labelled a concern would be raised (out of fold).
-RAISE_SHARE = 0.1
+RAISE_SHARE = 0.2
 
 
 def training_sets() -> list[tuple[str, list[Example]]]:

@@ -43,7 +43,8 @@ def test_a_model_ships_as_plain_json_of_a_few_hundred_kb():
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == FORMAT and data["version"] == model_version()
     assert 0.5 <= data["threshold"] < 1.0
-    assert 0.0 <= data["veto_urgent_below"] <= data["veto_below"] < 0.5 <= data["raise_from"] < 1.0
+    assert 0.0 <= data["veto_urgent_below"] <= data["veto_below"] < data["threshold"]
+    assert 0.5 <= data["raise_from"] < 1.0
     assert data["min_words"] >= 5  # survey answers such as "2 and 3" are never judged
     weights = [w for row in data["joint"]["weights"] for w in row] + data["level"]["weights"]
     assert all(isinstance(w, int) for w in weights)  # whole numbers only, no pickle
