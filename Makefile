@@ -20,11 +20,13 @@ demo: $(BIN)/heard
 test: $(BIN)/heard
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: $(BIN)/heard
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(BIN)/heard
 	$(BIN)/ruff format .

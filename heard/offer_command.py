@@ -14,7 +14,7 @@ from localoffer.catalogue import AREA_LABELS, AREAS, check_offer, load_offer
 from localoffer.desk import OfferDesk
 
 
-def run_offer(args: argparse.Namespace, settings_for) -> int:  # type: ignore[no-untyped-def]
+def run_offer(args: argparse.Namespace, settings_for) -> int:
     action = args.offer_command
     if action == "check":
         directory = Path(args.dir) if args.dir else None

@@ -116,7 +116,7 @@ def serve_processes(
         "graceful_timeout": 30,
     }
 
-    class Workers(BaseApplication):  # type: ignore[misc]
+    class Workers(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -35,7 +35,7 @@ class StaffCommandError(Exception):
     """One line for the person at the keyboard; the command exits 2."""
 
 
-def configure_parser(staff_commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def configure_parser(staff_commands: argparse._SubParsersAction) -> None:
     """The subcommands this module handles, for `heard.cli` to add under `heard staff`."""
     add = staff_commands.add_parser("add", help="add a staff account (asks for a password)")
     add.add_argument("email")

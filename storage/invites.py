@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.db import rows_changed
 from storage.models import Invite, Respondent, SurveySession, utcnow
 
 TOKEN_BYTES = 24  # 32 URL-safe characters, 192 bits
@@ -66,13 +67,14 @@ def claim_invite(
     The row's condition is checked by the UPDATE itself, so a caller that read the link
     as unused a moment ago still cannot claim it twice. (In an ORM session, refresh the
     Invite after a False: the session may already show this device's values.)"""
-    result = session.execute(
+    claimed = rows_changed(
+        session,
         update(Invite)
         .where(Invite.id == invite_id)
         .where(Invite.first_used_at.is_(None))
-        .values(first_used_at=when or utcnow(), device_hash=device_hash)
+        .values(first_used_at=when or utcnow(), device_hash=device_hash),
     )
-    return result.rowcount == 1
+    return claimed == 1
 
 
 def note_open_link_used(session: Session, invite_id: int, when: datetime | None = None) -> None:
@@ -87,14 +89,14 @@ def note_open_link_used(session: Session, invite_id: int, when: datetime | None 
 
 def close_open_links(session: Session, batch: str, when: datetime | None = None) -> int:
     """Switch off a batch's open event links; how many were open. Answers already given stay."""
-    result = session.execute(
+    return rows_changed(
+        session,
         update(Invite)
         .where(Invite.batch == batch)
         .where(Invite.open_link.is_(True))
         .where(Invite.closed_at.is_(None))
-        .values(closed_at=when or utcnow())
+        .values(closed_at=when or utcnow()),
     )
-    return result.rowcount
 
 
 def bind_respondent(session: Session, invite_id: int, pseudonym: str) -> None:

@@ -11,7 +11,7 @@ from webforms.staff.roles import signed_in
 status_blueprint = Blueprint("status", __name__)
 
 
-def _sessions():  # type: ignore[no-untyped-def]
+def _sessions():
     return current_app.extensions["heard.sessions"]
 
 
@@ -26,7 +26,7 @@ def status_page() -> str:
 
 
 @status_blueprint.get("/healthz")
-def health():  # type: ignore[no-untyped-def]
+def health():
     with transaction(_sessions()) as session:
         summary = totals(session)
     return jsonify(ok=True, answers=summary["answers"])

@@ -242,8 +242,12 @@ def _words(checker: _Checker, raw: dict[str, Any]) -> dict[str, str]:
         groups[name] = value
     for _ in range(3):  # groups may name other groups
         known = dict(groups)
+
+        def expand(match: re.Match[str], known: dict[str, str] = known) -> str:
+            return f"(?:{known.get(match[1], match[0])})"
+
         for name, value in known.items():
-            groups[name] = _GROUP.sub(lambda m, known=known: f"(?:{known.get(m[1], m[0])})", value)
+            groups[name] = _GROUP.sub(expand, value)
     for name, value in groups.items():
         _compile(checker, value, f"words.{name}", checker.line_of_key(block, name))
     return groups

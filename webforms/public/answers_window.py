@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from webforms.public.services import config
 

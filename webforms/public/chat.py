@@ -10,7 +10,8 @@ message is shown first, in view, and stays on screen for the rest of the visit.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from storage.db import retry_if_disconnected
 from surveys.engine import CONSENT, CONTINUE, QUOTE, EngineError, Reply

@@ -12,7 +12,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import request
+from werkzeug.wrappers import Response
 
 from webforms.public.services import config
 

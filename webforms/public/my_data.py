@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import Response, make_response, render_template
+from flask import make_response, render_template
+from werkzeug.wrappers import Response
 
 from surveys.readable import readable_answers
 from webforms.public import services

@@ -14,7 +14,7 @@ from webforms.public.offer_answers import ask_offer
 offer_blueprint = Blueprint("public_offer", __name__)
 
 
-def _offer():  # type: ignore[no-untyped-def]
+def _offer():
     found = services.offer()
     if found is None:
         abort(503, "The local offer is not available right now.")

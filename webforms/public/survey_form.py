@@ -9,8 +9,11 @@ their device (link_admission), and anyone else then gets a kind "already used" p
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request
+from typing import Any
+
+from flask import Blueprint, make_response, redirect, render_template, request
 from flask import url_for as flask_url_for
+from werkzeug.wrappers import Response
 
 from storage.db import retry_if_disconnected, transaction
 from storage.invites import latest_invite_session_state
@@ -36,7 +39,9 @@ ACTIONS = {"back": "back", "skip": "skip", "stop": "stop"}
 THANKS_POSTS = 3
 
 
-def _page(template: str, status: int = 200, device: DeviceId | None = None, **context) -> Response:
+def _page(
+    template: str, status: int = 200, device: DeviceId | None = None, **context: Any
+) -> Response:
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     if device is not None:
@@ -53,7 +58,12 @@ def render_reply(
 ) -> Response:
     """The page for wherever the engine says the person is now."""
     view = reply_view(reply)
-    context = {"token": token, "reply": reply, "view": view, "audience": visitor.cohort}
+    context: dict[str, Any] = {
+        "token": token,
+        "reply": reply,
+        "view": view,
+        "audience": visitor.cohort,
+    }
     if reply.state == "completed":
         return _page(
             "public/survey_thanks.html",

@@ -41,7 +41,7 @@ def _offer() -> Offer:
         return offer
     search = built.get("offer_search")
     if isinstance(getattr(search, "offer", None), Offer):
-        return search.offer  # type: ignore[union-attr, no-any-return]
+        return search.offer  # type: ignore[union-attr]
     cached = current_app.extensions.get("heard.staff.offer")
     if not isinstance(cached, Offer):
         cached = load_offer()

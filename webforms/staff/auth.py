@@ -110,7 +110,7 @@ def init_login(app: Flask) -> None:
 
 
 def _limiter() -> FailureLimiter:
-    return current_app.extensions[LIMITER_KEY]  # type: ignore[no-any-return]
+    return current_app.extensions[LIMITER_KEY]
 
 
 @dataclass(frozen=True)

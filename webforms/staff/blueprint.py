@@ -38,15 +38,15 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def sessions() -> sessionmaker[Session]:
-    return current_app.extensions["heard.sessions"]  # type: ignore[no-any-return]
+    return current_app.extensions["heard.sessions"]
 
 
 def web_config() -> WebConfig:
-    return current_app.extensions["heard.config"]  # type: ignore[no-any-return]
+    return current_app.extensions["heard.config"]
 
 
 def services() -> dict[str, Any]:
-    return current_app.extensions.get("heard.services", {})  # type: ignore[no-any-return]
+    return current_app.extensions.get("heard.services", {})
 
 
 def actor() -> str:

@@ -124,10 +124,10 @@ def _slice(
 def dashboard_figures(report: Report, chosen: Filter) -> DashboardFigures:
     """The report's own tables for everyone; for a group, its slices of the report's tables."""
     if not chosen.active:
-        sections = [Section(b.name, b.title, b.cells) for b in report.breakdowns]
-        sections += [Section(b.name, b.title, b.cells, True) for b in report.people_breakdowns]
+        everyone = [Section(b.name, b.title, b.cells) for b in report.breakdowns]
+        everyone += [Section(b.name, b.title, b.cells, True) for b in report.people_breakdowns]
         return DashboardFigures(
-            chosen, report.overall, report.people, report.monthly, tuple(sections)
+            chosen, report.overall, report.people, report.monthly, tuple(everyone)
         )
     fixed = chosen.dimensions
     overall = _slice(report, chosen, fixed, "answers")
