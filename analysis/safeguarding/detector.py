@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -354,6 +355,20 @@ class Detector:
         )
         return "concern" if over else "urgent"
 
+    @staticmethod
+    def _replaces(o: _Hit, h: _Hit, outranks: Mapping[str, frozenset[str]]) -> bool:
+        """Whether `o` is the more specific reading of the words `h` matched.
+
+        It takes `h`'s place, level and all, but only a promotion ("... at school" is
+        bullying) may lower an urgent reading: a more specific pattern graded a concern
+        ("an older man ... meet") does not lower "chokes him" to a concern.
+        """
+        if o.category == h.category or h.category not in outranks.get(o.category, ()):
+            return False
+        if not o.overlaps(h):
+            return False
+        return o.level == "urgent" or h.level == "concern" or "+promote[" in o.rule
+
     def detect(self, text: str) -> Disclosure | None:
         """The disclosure in `text` (most urgent level, most specific category), or None."""
         if not isinstance(text, str) or not text.strip():
@@ -364,16 +379,7 @@ class Detector:
         # A more specific reading that overlaps a general one replaces it, level and all:
         # "my carer ... hits me" is an allegation (urgent), "... at school" is bullying.
         outranks = self.lexicon.outranks
-        live = [
-            h
-            for h in found
-            if not any(
-                o.category != h.category
-                and h.category in outranks.get(o.category, ())
-                and o.overlaps(h)
-                for o in found
-            )
-        ] or found
+        live = [h for h in found if not any(self._replaces(o, h, outranks) for o in found)] or found
         level: Level = "urgent" if any(h.level == "urgent" for h in live) else "concern"
         top = [h for h in live if h.level == level]
         keep = self.lexicon.model_keep_concern
