@@ -1,7 +1,8 @@
-"""What a typed message is for, when that decides where it goes before the engine sees it:
-a request for no more messages (like /stop), or a question for the local offer.
+"""Whether a typed message asks for no more messages (like /stop), before the engine sees it.
 
-Pure functions over the phrases in texts.yaml, so they are tested without Telegram.
+A pure function over the phrases in texts.yaml, so it is tested without Telegram. Whether
+a message is a question of the person's own (for the local offer) is the engine's word
+matching's to say: `surveys.matching.is_a_question`, the same rule in every channel.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import re
 
 _POLITE = re.compile(r"^(?:please|pls|plz|ok|okay|just|can you|can u)\s+|\s+(?:please|pls|plz)$")
 _EDGES = "!?.,;:'\"()[]{}~*_ "
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _plain(text: str) -> str:
@@ -27,12 +27,3 @@ def asks_for_no_messages(text: str, phrases: tuple[str, ...]) -> bool:
             break
         plain = shorter
     return plain.replace("’", "'") in phrases
-
-
-def looks_like_question(text: str, starts: tuple[str, ...]) -> bool:
-    """Ends with '?' or starts like a question ('can i', 'how do i', 'what'): only then is
-    an answer the engine couldn't read worth trying on the local offer."""
-    if text.strip().endswith("?") and _LETTER.search(text):  # "??" is "not sure"
-        return True
-    plain = _plain(text).replace("’", "'")
-    return any(plain == start or plain.startswith(start + " ") for start in starts)

@@ -35,7 +35,7 @@ _REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "mydata_states": SESSION_STATES,
 }
 # Lists of words and phrases for matching (not shown), kept lower case.
-_PHRASE_LISTS = ("stop_phrases", "question_starts")
+_PHRASE_LISTS = ("stop_phrases",)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,6 @@ class Texts:
     voice: str
     caption_read: str
     stop_phrases: tuple[str, ...]
-    question_starts: tuple[str, ...]
     help_footer: str
     privacy: str
     mydata_title: str

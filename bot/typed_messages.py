@@ -17,9 +17,10 @@ from dataclasses import replace
 from telegram import Message, Update
 
 from bot.handler_host import CARE_LEAVER, CARER, Context, HandlerHost, update_key
-from bot.intent import asks_for_no_messages, looks_like_question
+from bot.intent import asks_for_no_messages
 from bot.services import ALWAYS, IF_CONFIDENT, NEVER, Duplicate, FreeTextResult
 from surveys.engine import Reply
+from surveys.matching import is_a_question
 
 
 class TypedMessageHandlers(HandlerHost):
@@ -133,7 +134,7 @@ class TypedMessageHandlers(HandlerHost):
             and reply.state == "active"
             and reply.prompt is not None
             and self.messages.command(text) is None
-            and looks_like_question(text, self.texts.question_starts)
+            and is_a_question(text)
         )
 
     async def _free_text(

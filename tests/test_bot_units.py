@@ -11,7 +11,7 @@ from bot.addresses import AddressBook, AddressError
 from bot.callbacks import MAX_BYTES, ButtonSigner, step_tag
 from bot.config import BotConfig, file_url_for
 from bot.handlers import split_message
-from bot.intent import asks_for_no_messages, looks_like_question
+from bot.intent import asks_for_no_messages
 from bot.keyboards import Keyboards, parse_mask
 from bot.mydata import readable_my_data
 from bot.reminders import in_quiet_hours, is_quiet
@@ -20,6 +20,7 @@ from bot.texts import COMMANDS, TEXTS_FILE, load_texts
 from storage.notifications import PendingAlert
 from surveys.definition import load_catalogue
 from surveys.engine import Choice, Prompt
+from surveys.matching import is_a_question
 
 SIGNER = ButtonSigner(b"unit-test-secret-key")
 TEXTS = load_texts()
@@ -210,7 +211,7 @@ def test_asking_for_no_more_messages_is_the_whole_message(typed: str, stops: boo
     ],
 )
 def test_what_reads_like_a_question_for_the_offer(typed: str, question: bool) -> None:
-    assert looks_like_question(typed, TEXTS.question_starts) is question
+    assert is_a_question(typed) is question
 
 
 def test_my_data_reads_as_sentences_with_the_answers_in_words() -> None:
