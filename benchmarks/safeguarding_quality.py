@@ -3,7 +3,7 @@
     python benchmarks/safeguarding_quality.py             # figures; exit 1 if test misses a bar
     python benchmarks/safeguarding_quality.py --misses    # also every dev miss, to tune on
     python benchmarks/safeguarding_quality.py --misses --set train-young --no-test
-    python benchmarks/safeguarding_quality.py --detector lexicon    # or: model
+    python benchmarks/safeguarding_quality.py --detector lexicon    # or: model, all
     python benchmarks/safeguarding_quality.py --held-out OURS.yaml  # a council's held-back set
 
 The corpus in tests/data/safeguarding/ was written by someone who never saw the lexicon
@@ -417,7 +417,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="leave test out (while tuning, so its figures are not looked at); exit 0",
     )
-    parser.add_argument("--detector", choices=tuple(DETECTORS), default="combined")
+    parser.add_argument(
+        "--detector",
+        choices=(*DETECTORS, "all"),
+        default="combined",
+        help="all: the lexicon, the model and both, one after the other (one look at test)",
+    )
     parser.add_argument(
         "--held-out",
         type=Path,
@@ -429,29 +434,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.misses and args.split == HELD_OUT:
         parser.error("test is held out: its misses are never shown (use --split dev)")
-    detector = DETECTORS[args.detector]
+    names = ("lexicon", "model", "combined") if args.detector == "all" else (args.detector,)
+    failed = False
+    for name in names:
+        reports = _reports(DETECTORS[name], args.no_test, args.held_out)
+        misses_from = next(r for r in reports if r.name == args.split) if args.misses else None
+        print(
+            render(
+                reports,
+                detector_name=name,
+                misses_from=misses_from if name == names[-1] else None,
+                other_languages=() if args.no_test else _other_languages(DETECTORS[name]),
+            )
+        )
+        if name != names[-1]:
+            print()
+        failed = any(r.failures() for r in reports if not r.keep_misses)
+    return 1 if failed else 0
+
+
+def _reports(
+    detector: Callable[[str], Disclosure | None], no_test: bool, held_out: Sequence[Path]
+) -> list[Report]:
+    """Test (unless left out), dev, legacy, the training sets and any council sets."""
     reports = (
-        []
-        if args.no_test
-        else [evaluate(corpus_part("test"), detector, name="test", keep_misses=False)]
+        [] if no_test else [evaluate(corpus_part("test"), detector, keep_misses=False, name="test")]
     )
     reports += [
         evaluate(corpus_part("dev"), detector, name="dev"),
         evaluate(load_examples(LEGACY), detector, name="legacy"),
     ]
     reports += [evaluate(load_examples(p), detector, name=n) for n, p in TRAINING_SETS.items()]
-    for path in args.held_out:
+    for path in held_out:
         reports.append(evaluate(load_examples(path), detector, name=path.stem, keep_misses=False))
-    misses_from = next(r for r in reports if r.name == args.split) if args.misses else None
-    print(
-        render(
-            reports,
-            detector_name=args.detector,
-            misses_from=misses_from,
-            other_languages=() if args.no_test else _other_languages(detector),
-        )
-    )
-    return 1 if any(r.failures() for r in reports if not r.keep_misses) else 0
+    return reports
 
 
 if __name__ == "__main__":
