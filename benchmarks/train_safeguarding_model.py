@@ -57,15 +57,13 @@ from analysis.safeguarding.train import (  # noqa: E402
     write_model,
 )
 
-VERSION = "2026.12-3"
+VERSION = "2026.12-4"
 # At most this share of the training messages that need nobody may be raised by the
 # model alone (out of fold).
 FALSE_ALARM_BUDGET = 0.03
 # A lexicon match graded only a concern is dismissed when the model scores it lower
 # than all but this share of the risky training messages (out of fold).
 VETO_SHARE = 0.05
-# A match graded urgent is dismissed only below the score of 1 in 200 of them.
-VETO_URGENT_SHARE = 0.005
 # The model raises a lexicon concern to urgent only where at most this share of the
 # training messages labelled a concern would be raised (out of fold).
 RAISE_SHARE = 0.2
@@ -95,7 +93,6 @@ def build(
         categories=CATEGORIES,
         false_alarm_budget=FALSE_ALARM_BUDGET,
         veto_share=VETO_SHARE,
-        veto_urgent_share=VETO_URGENT_SHARE,
         raise_share=RAISE_SHARE,
         trained_on={"sets": sets},
         settings=settings or Settings(),
@@ -183,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrote {path.relative_to(ROOT)} ({size / 1024:.0f} KB): "
         f"{model.trained_on['messages']} messages, {model.buckets} buckets x "
         f"{len(model.classes)} classes; threshold {model.threshold}, "
-        f"veto below {model.veto_below} (urgent {model.veto_urgent_below}), "
+        f"veto below {model.veto_below}, "
         f"urgent from {model.urgent_from}, raise from {model.raise_from}"
     )
     return 0

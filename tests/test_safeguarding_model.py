@@ -43,7 +43,7 @@ def test_a_model_ships_as_plain_json_of_a_few_hundred_kb():
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == FORMAT and data["version"] == model_version()
     assert 0.5 <= data["threshold"] < 1.0
-    assert 0.0 <= data["veto_urgent_below"] <= data["veto_below"] < data["threshold"]
+    assert 0.0 <= data["veto_below"] < data["threshold"]
     assert 0.5 <= data["raise_from"] < 1.0
     assert data["min_words"] >= 5  # survey answers such as "2 and 3" are never judged
     weights = [w for row in data["joint"]["weights"] for w in row] + data["level"]["weights"]
@@ -88,7 +88,6 @@ def _tiny_model(
     threshold: float,
     *,
     veto_below: float = 0.0,
-    veto_urgent_below: float = 0.0,
     raise_from: float = 1.01,
     urgent: int = 0,
 ) -> LinearModel:
@@ -112,7 +111,6 @@ def _tiny_model(
             "min_words": 5,
             "threshold": threshold,
             "veto_below": veto_below,
-            "veto_urgent_below": veto_urgent_below,
             "urgent_from": 1.01,
             "raise_from": raise_from,
             "classes": ["none", "missing", "bullying"],
@@ -155,10 +153,9 @@ def test_the_model_dismisses_a_weak_match_it_is_sure_is_a_look_alike():
     found = combine(detector(), _tiny_model(0.5), text)
     assert found is not None and found.level == "concern"  # the lexicon's match stands
     assert combine(detector(), _tiny_model(0.5, veto_below=0.3), text) is None
-    urgent = "i want to die, my bananas are all gone"  # the concern bar spares an urgent match
-    found = combine(detector(), _tiny_model(0.5, veto_below=0.3), urgent)
+    urgent = "i want to die, my bananas are all gone"  # an urgent match is never dismissed
+    found = combine(detector(), _tiny_model(0.5, veto_below=0.99), urgent)
     assert found is not None and found.level == "urgent"
-    assert combine(detector(), _tiny_model(0.5, veto_urgent_below=0.01), urgent) is None
 
 
 def test_the_model_raises_a_concern_to_urgent_only_where_the_rules_allow():

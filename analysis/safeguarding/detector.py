@@ -423,9 +423,8 @@ def detect(text: str) -> Disclosure | None:
 def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosure | None:
     """The lexicon and the model together; the model speaks where the lexicon is weak.
 
-    - a lexicon match graded urgent stands (the model's score is recorded), unless
-      the model is all but certain the message is a look-alike (`dismisses_urgent`:
-      fewer than 1 in 200 of the disclosures it was trained on score that low);
+    - a lexicon match graded urgent stands as it is (the model's score is recorded):
+      cross-validated, a model allowed to dismiss one dismissed "i wish i was dead";
     - a match graded only a concern is dismissed when the model is sure the message is
       a look-alike (`Opinion.dismisses`: a score lower than almost every disclosure it
       was trained on scores), and raised to urgent when the model is confident it is
@@ -443,7 +442,7 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
     opinion = model.opinion(text)
     if found is None:
         return _model_disclosure(lexicon, text, opinion)
-    if opinion.dismisses_urgent or (found.level == "concern" and opinion.dismisses):
+    if found.level == "concern" and opinion.dismisses:
         return None
     raised = found.level == "concern" and opinion.raises and not found.level_settled
     return replace(

@@ -19,10 +19,10 @@ Two heads share the features:
 
 Thresholds chosen on cross-validated scores of the training messages only
 (train.py) say when it speaks: `threshold` (raise a disclosure the lexicon missed),
-`veto_below` (dismiss a lexicon match graded a concern as a look-alike),
-`veto_urgent_below` (a much stricter bar for dismissing one graded urgent),
-`urgent_from` (grade a disclosure only the model found urgent) and `raise_from`
-(raise a lexicon match graded a concern to urgent: a stricter bar).
+`veto_below` (dismiss a lexicon match graded a concern as a look-alike; a match
+graded urgent is never dismissed), `urgent_from` (grade a disclosure only the model
+found urgent) and `raise_from` (raise a lexicon match graded a concern to urgent: a
+stricter bar).
 """
 
 from __future__ import annotations
@@ -103,8 +103,7 @@ class Opinion:
 
     `score` is the chance it is risky, `urgent` the chance it is urgent if risky;
     `speaks` is False for a message too short for the model to judge, and then
-    `flagged`, `dismisses`, `dismisses_urgent`, `grades_urgent` and `raises` are
-    all False.
+    `flagged`, `dismisses`, `grades_urgent` and `raises` are all False.
     """
 
     score: float
@@ -114,7 +113,6 @@ class Opinion:
     urgent: float = 0.0
     speaks: bool = True
     dismisses: bool = False
-    dismisses_urgent: bool = False
     grades_urgent: bool = False
     raises: bool = False
 
@@ -126,7 +124,6 @@ class LinearModel:
     version: str
     threshold: float
     veto_below: float
-    veto_urgent_below: float
     urgent_from: float
     raise_from: float
     min_words: int
@@ -155,7 +152,6 @@ class LinearModel:
             version=str(data["version"]),
             threshold=float(data["threshold"]),
             veto_below=float(data.get("veto_below", 0.0)),
-            veto_urgent_below=float(data.get("veto_urgent_below", 0.0)),
             urgent_from=float(data.get("urgent_from", 1.01)),
             raise_from=float(data.get("raise_from", 1.01)),
             min_words=int(data.get("min_words", MIN_WORDS)),
@@ -205,7 +201,6 @@ class LinearModel:
             flagged=score >= self.threshold,
             urgent=urgent,
             dismisses=score < self.veto_below,
-            dismisses_urgent=score < self.veto_urgent_below,
             grades_urgent=urgent >= self.urgent_from,
             raises=urgent >= self.raise_from,
         )

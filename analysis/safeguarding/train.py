@@ -13,8 +13,7 @@ fold, and stratified by category. From those scores, independently of the lexico
   `false_alarm_budget` of the training messages that need nobody;
 - `veto_below`: the score under which only `veto_share` of the risky training
   messages fall; a lexicon match graded only a concern and scored below it is
-  dismissed as a look-alike (`veto_urgent_below`, from the much smaller
-  `veto_urgent_share`, for a match graded urgent);
+  dismissed as a look-alike (one graded urgent never is);
 - `urgent_from`: the urgent probability that grades the risky training messages'
   levels best (balanced accuracy, out of fold), for a disclosure only the model found;
 - `raise_from`: the urgent probability that at most `raise_share` of the training
@@ -236,7 +235,6 @@ def train_model(
     categories: Sequence[str],
     false_alarm_budget: float,
     veto_share: float,
-    veto_urgent_share: float,
     raise_share: float,
     trained_on: dict[str, Any],
     settings: Settings | None = None,
@@ -264,7 +262,6 @@ def train_model(
         "min_words": MIN_WORDS,
         "threshold": choose_threshold(messages, scores.risky, false_alarm_budget),
         "veto_below": choose_veto(messages, scores.risky, veto_share),
-        "veto_urgent_below": choose_veto(messages, scores.risky, veto_urgent_share),
         "urgent_from": choose_urgent_from(messages, scores.urgent),
         "raise_from": choose_raise_from(messages, scores.urgent, raise_share),
         "classes": classes,
@@ -283,7 +280,6 @@ def train_model(
             "seed": SEED,
             "false_alarm_budget": false_alarm_budget,
             "veto_share": veto_share,
-            "veto_urgent_share": veto_urgent_share,
             "raise_share": raise_share,
             "joint_C": settings.joint_c,
             "level_C": settings.level_c,
