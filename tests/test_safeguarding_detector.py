@@ -366,8 +366,8 @@ def test_labelled_sets_are_big_enough_and_cover_every_category():
 # Held-out floors: a little under the figures measured when this lexicon and model
 # shipped (docs/safeguarding.md), so a change that loses ground on messages it was
 # never tuned on fails here. They are floors, not the issue's bars, which test misses.
-TEST_FLOORS = {"urgent_recall": 0.55, "overall_recall": 0.68}
-TEST_FALSE_POSITIVE_CEILING = 0.16
+TEST_FLOORS = {"urgent_recall": 0.72, "overall_recall": 0.83}
+TEST_FALSE_POSITIVE_CEILING = 0.13
 
 
 def test_held_out_figures_do_not_regress():
@@ -382,13 +382,15 @@ def test_held_out_figures_do_not_regress():
 
 
 def test_tuned_sets_stay_tuned():
-    """Dev and legacy were tuned on: these only catch a change that breaks what worked."""
+    """Dev, legacy and the training sets were tuned on (the model learned them too):
+    these only catch a change that breaks what worked, they measure nothing."""
     bench = _benchmark()
     sets = {"dev": bench.corpus_part("dev"), "legacy": bench.load_examples(bench.LEGACY)}
+    sets |= {name: bench.load_examples(path) for name, path in bench.TRAINING_SETS.items()}
     for name, examples in sets.items():
         figures = bench.evaluate(examples, name=name).figures
         shown = {k: round(v, 3) for k, v in figures.items()}
-        assert figures["urgent_recall"] >= 0.95, (name, shown)
+        assert figures["urgent_recall"] >= 0.93, (name, shown)
         assert figures["overall_recall"] >= 0.98, (name, shown)
         assert figures["false_positive_rate"] <= 0.03, (name, shown)
 
