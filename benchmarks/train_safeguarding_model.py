@@ -45,7 +45,12 @@ from safeguarding_quality import (  # noqa: E402
     render_figures,
 )
 
-from analysis.safeguarding.detector import combine, detector, model_alone  # noqa: E402
+from analysis.safeguarding.detector import (  # noqa: E402
+    Disclosure,
+    combine,
+    detector,
+    model_alone,
+)
 from analysis.safeguarding.lexicon import CATEGORIES  # noqa: E402
 from analysis.safeguarding.model import MODEL_DIR, LinearModel  # noqa: E402
 from analysis.safeguarding.train import (  # noqa: E402
@@ -135,8 +140,8 @@ def cross_validate() -> str:
     """Each training set through lexicon + a model trained without that message's fold."""
     sets = training_sets()
     messages = training_messages()
-    found: list[object] = [None] * len(messages)
-    alone: list[object] = [None] * len(messages)
+    found: list[Disclosure | None] = [None] * len(messages)
+    alone: list[Disclosure | None] = [None] * len(messages)
     lexicon = detector()
     for number, (train, held) in enumerate(folds(messages), 1):
         content = build(messages=[messages[i] for i in train])

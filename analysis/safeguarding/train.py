@@ -24,7 +24,7 @@ fold, and stratified by category. From those scores, independently of the lexico
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ def _fit_level(texts: Sequence[str], urgent: Sequence[bool], settings: Settings)
     return model.fit(_matrix(texts, settings.buckets), np.array(urgent, dtype=int))
 
 
-def _graded(messages: Sequence[TrainingMessage], index: Sequence[int]) -> list[int]:
+def _graded(messages: Sequence[TrainingMessage], index: Iterable[int]) -> list[int]:
     return [int(i) for i in index if messages[i].risky and messages[i].graded and messages[i].level]
 
 
