@@ -367,7 +367,7 @@ def test_labelled_sets_are_big_enough_and_cover_every_category():
 # shipped (docs/safeguarding.md), so a change that loses ground on messages it was
 # never tuned on fails here. They are floors, not the bars, which test misses.
 TEST_FLOORS = {"urgent_recall": 0.72, "overall_recall": 0.83}
-TEST_FALSE_POSITIVE_CEILING = 0.13
+TEST_FALSE_POSITIVE_CEILING = 0.14  # the model no longer dismisses lexicon matches
 
 
 def test_held_out_figures_do_not_regress():
@@ -392,7 +392,7 @@ def test_tuned_sets_stay_tuned():
         shown = {k: round(v, 3) for k, v in figures.items()}
         assert figures["urgent_recall"] >= 0.93, (name, shown)
         assert figures["overall_recall"] >= 0.98, (name, shown)
-        assert figures["false_positive_rate"] <= 0.03, (name, shown)
+        assert figures["false_positive_rate"] <= 0.04, (name, shown)  # no model veto
 
 
 def test_benchmark_never_shows_test_misses(capsys):

@@ -148,14 +148,16 @@ def test_survey_answers_never_raise_an_alert(text):
     assert detect(text) is None
 
 
-def test_the_model_dismisses_a_weak_match_it_is_sure_is_a_look_alike():
+def test_the_model_never_dismisses_a_lexicon_match():
+    """Even a model sure it is a look-alike: a dismissed disclosure can cost a child."""
     text = "i get bullied about my bananas every single day"
-    found = combine(detector(), _tiny_model(0.5), text)
-    assert found is not None and found.level == "concern"  # the lexicon's match stands
-    assert combine(detector(), _tiny_model(0.5, veto_below=0.3), text) is None
-    urgent = "i want to die, my bananas are all gone"  # an urgent match is never dismissed
+    found = combine(detector(), _tiny_model(0.5, veto_below=0.99), text)
+    assert found is not None and found.level == "concern"
+    urgent = "i want to die, my bananas are all gone"
     found = combine(detector(), _tiny_model(0.5, veto_below=0.99), urgent)
     assert found is not None and found.level == "urgent"
+    carer = "I am worried the child in my care is being groomed online"
+    assert detect(carer) is not None  # the shipped model once dismissed this
 
 
 def test_the_model_raises_a_concern_to_urgent_only_where_the_rules_allow():

@@ -4,8 +4,8 @@ Pure functions over the curated lexicon (lexicon.yaml) and a small linear model
 (model.py): no network, no state, so the same words always give the same answer and
 a safeguarding lead can read why a message was flagged (the pattern ids, or the
 model's score). Recall matters more than precision: negation and past tense lower
-`urgent` to `concern` but never drop a disclosure; only the model, when it is sure a
-message is a look-alike, dismisses a lexicon match graded a concern.
+`urgent` to `concern` but never drop a disclosure, and the model never dismisses a
+lexicon match: it only adds what the lexicon missed and raises a level.
 """
 
 from __future__ import annotations
@@ -423,11 +423,11 @@ def detect(text: str) -> Disclosure | None:
 def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosure | None:
     """The lexicon and the model together; the model speaks where the lexicon is weak.
 
-    - a lexicon match graded urgent stands as it is (the model's score is recorded):
-      cross-validated, a model allowed to dismiss one dismissed "i wish i was dead";
-    - a match graded only a concern is dismissed when the model is sure the message is
-      a look-alike (`Opinion.dismisses`: a score lower than almost every disclosure it
-      was trained on scores), and raised to urgent when the model is confident it is
+    - a lexicon match always stands: the model never dismisses one. A model allowed to
+      dismissed "i wish i was dead" (urgent) and a foster carer's "I am worried the child
+      in my care is being groomed online" (concern). A false alarm costs a lead a minute;
+      a dismissed disclosure can cost a child. The model's score is recorded;
+    - a match graded a concern is raised to urgent when the model is confident it is
       urgent (`Opinion.raises`), unless the grading rules settled that level
       (`Disclosure.level_settled`);
     - no match, but the model's score reaches its threshold: a disclosure with the
@@ -442,8 +442,6 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
     opinion = model.opinion(text)
     if found is None:
         return _model_disclosure(lexicon, text, opinion)
-    if found.level == "concern" and opinion.dismisses:
-        return None
     raised = found.level == "concern" and opinion.raises and not found.level_settled
     return replace(
         found,
