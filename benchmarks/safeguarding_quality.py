@@ -56,6 +56,8 @@ LEGACY = ROOT / "tests" / "data" / "safeguarding_messages.yaml"
 TRAINING_SETS = {
     "train-young": CORPUS / "train_young_people.yaml",
     "train-leavers": CORPUS / "train_leavers_and_carers.yaml",
+    "train-second-language": CORPUS / "train_second_language_and_young.yaml",
+    "train-comments": CORPUS / "train_comments_and_friends.yaml",
 }
 DEFAULT_SET = LEGACY  # kept for older callers: the legacy, tuned-on set
 BARS = {"urgent_recall": 0.97, "overall_recall": 0.92, "false_positive_rate": 0.08}
@@ -286,16 +288,20 @@ def render_figures(reports: Sequence[Report]) -> str:
 
 
 def _headline(reports: Sequence[Report]) -> list[str]:
-    width = 14
-    lines = [f"  {'':<44}" + "".join(f"{r.name:>{width}}" for r in reports) + "   bar"]
+    widths = [max(14, len(r.name) + 2) for r in reports]  # each set's column fits its name
+    lines = [
+        f"  {'':<44}"
+        + "".join(f"{r.name:>{w}}" for r, w in zip(reports, widths, strict=True))
+        + "   bar"
+    ]
     for key, label in LABELS.items():
         bar = BARS.get(key)
         target = "" if bar is None else f"   {'<=' if key.startswith('false') else '>='} {bar}"
-        values = "".join(f"{r.figures[key]:>{width}.3f}" for r in reports)
+        values = "".join(f"{r.figures[key]:>{w}.3f}" for r, w in zip(reports, widths, strict=True))
         lines.append(f"  {label:<44}{values}{target}")
     sizes = "".join(
-        f"{'/'.join(str(r.counts[k]) for k in ('risky', 'urgent', 'negative')):>{width}}"
-        for r in reports
+        f"{'/'.join(str(r.counts[k]) for k in ('risky', 'urgent', 'negative')):>{w}}"
+        for r, w in zip(reports, widths, strict=True)
     )
     lines.append(f"  {'Risky / urgent / none':<44}{sizes}")
     return lines

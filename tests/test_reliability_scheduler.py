@@ -42,7 +42,8 @@ def fake() -> Iterator[SlowTelegram]:
 
 
 def make_due(database: Database, settings: Settings, chats: tuple[int, ...]) -> None:
-    """People on Telegram who have not been heard from for 40 days: each due one reminder.
+    """People on Telegram who chose monthly reminders and have not been heard from for 40
+    days: each due one reminder.
     Quiet hours are switched off, so the test does not depend on the time of day."""
     people = People(database.sessions, settings.pseudonym_key)
     seal = AddressBook(settings.pseudonym_key).seal
@@ -52,6 +53,8 @@ def make_due(database: Database, settings: Settings, chats: tuple[int, ...]) -> 
             respondent = get_or_create_respondent(session, pseudonym, "telegram")
             set_profile(session, respondent, cohort="child_in_care", age_band="11-17")
             save_address(session, respondent, "telegram", seal(chat))
+            respondent.reminders_enabled = True  # chosen: nobody is reminded by default
+            respondent.reminder_every_days = 30
             respondent.quiet_start = respondent.quiet_end = "00:00"
             respondent.last_active_at = datetime.now(UTC) - timedelta(days=40)
 

@@ -386,7 +386,8 @@ def test_tuned_sets_stay_tuned():
     these only catch a change that breaks what worked, they measure nothing."""
     bench = _benchmark()
     sets = {"dev": bench.corpus_part("dev"), "legacy": bench.load_examples(bench.LEGACY)}
-    sets |= {name: bench.load_examples(path) for name, path in bench.TRAINING_SETS.items()}
+    tuned = ("train-young", "train-leavers")  # the lexicon was tuned on these two
+    sets |= {name: bench.load_examples(bench.TRAINING_SETS[name]) for name in tuned}
     for name, examples in sets.items():
         figures = bench.evaluate(examples, name=name).figures
         shown = {k: round(v, 3) for k, v in figures.items()}

@@ -10,6 +10,7 @@ lexicon match: it only adds what the lexicon missed and raises a level.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from bisect import bisect_right
@@ -24,6 +25,7 @@ from rapidfuzz.distance import OSA
 from .lexicon import LEXICON_PATH, Level, Lexicon, english_words, load_lexicon
 from .model import LinearModel, Opinion, shipped_model
 
+log = logging.getLogger(__name__)
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹ′＇]")
 _SENTENCES = re.compile(r"[.!?;\n\r\u2026\u3002\uff01\uff1f]+")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -336,6 +338,18 @@ class Detector:
                 )
         return promoted
 
+    def without_look_alikes(self, text: str) -> str | None:
+        """The message's normalised words with its known look-alikes taken out ("hit me
+        up", "killing me lol"), or None when it has none."""
+        pattern = self.lexicon.not_risky
+        if pattern is None:
+            return None
+        sentences = [s.text for s in self.sentences(text)]
+        kept = [pattern.sub(" ", sentence) for sentence in sentences]
+        if kept == sentences:
+            return None
+        return ". ".join(" ".join(sentence.split()) for sentence in kept)
+
     def model_grade(self, text: str, opinion: Opinion) -> Level:
         """The level of a disclosure only the model found, by the same rules as the lexicon.
 
@@ -417,7 +431,17 @@ def detect(text: str) -> Disclosure | None:
     """
     if not isinstance(text, str) or not text.strip():
         return None
-    return combine(detector(), shipped_model(), text)
+    return combine(detector(), _model_or_none(), text)
+
+
+def _model_or_none() -> LinearModel | None:
+    """The shipped model, or None if its file cannot be read: the lexicon alone still
+    hears a disclosure, where an exception here would lose the child's message."""
+    try:
+        return shipped_model()
+    except (OSError, ValueError) as error:
+        log.error("the safeguarding model could not be loaded (%s); using the lexicon alone", error)
+        return None
 
 
 def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosure | None:
@@ -431,7 +455,8 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
       urgent (`Opinion.raises`), unless the grading rules settled that level
       (`Disclosure.level_settled`);
     - no match, but the model's score reaches its threshold: a disclosure with the
-      model's category, graded by `model_grade`;
+      model's category, graded by `model_grade`, unless the message has a known
+      look-alike (the lexicon's `not_risky`) and without it the model would not flag;
     - otherwise None.
 
     The model says nothing on messages of fewer than `min_words` words (survey answers).
@@ -441,6 +466,9 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
         return found
     opinion = model.opinion(text)
     if found is None:
+        plain = lexicon.without_look_alikes(text) if opinion.flagged else None
+        if plain is not None and not model.opinion(plain).flagged:
+            return None  # what the model heard was a known look-alike ("hit me up")
         return _model_disclosure(lexicon, text, opinion)
     raised = found.level == "concern" and opinion.raises and not found.level_settled
     return replace(
