@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint format clean
+.PHONY: demo test lint format clean screenshots
 
 $(BIN)/heard: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Heard needs Python 3.11 or newer")'
@@ -34,3 +34,14 @@ format: $(BIN)/heard
 
 clean:
 	rm -rf $(VENV) heard-data .pytest_cache .ruff_cache test-artifacts
+
+# The README's pictures, taken by the journey tests (phone size, JavaScript on), so they
+# show what the code shows today.
+JOURNEY_SHOTS = test-artifacts/journeys
+screenshots: $(BIN)/heard
+	$(BIN)/pytest -q -p no:cacheprovider -k js-on tests/journeys/test_journey_child_8.py \
+		tests/journeys/test_journey_care_leaver_web.py tests/journeys/test_journey_participation_officer.py
+	cp $(JOURNEY_SHOTS)/child-8-2-first-question-js.png docs/screenshots/survey-question.png
+	cp $(JOURNEY_SHOTS)/care-leaver-5-help-in-view-js.png docs/screenshots/disclosure-help.png
+	cp $(JOURNEY_SHOTS)/care-leaver-2-offer-answer-js.png docs/screenshots/chat.png
+	cp $(JOURNEY_SHOTS)/officer-02-headline-js.png docs/screenshots/dashboard.png
