@@ -58,6 +58,8 @@ TRAINING_SETS = {
     "train-leavers": CORPUS / "train_leavers_and_carers.yaml",
     "train-second-language": CORPUS / "train_second_language_and_young.yaml",
     "train-comments": CORPUS / "train_comments_and_friends.yaml",
+    "train-teens": CORPUS / "train_teens_chat.yaml",
+    "train-homes": CORPUS / "train_homes_and_carers.yaml",
 }
 DEFAULT_SET = LEGACY  # kept for older callers: the legacy, tuned-on set
 BARS = {"urgent_recall": 0.97, "overall_recall": 0.92, "false_positive_rate": 0.08}

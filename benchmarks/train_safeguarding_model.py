@@ -62,7 +62,7 @@ from analysis.safeguarding.train import (  # noqa: E402
     write_model,
 )
 
-VERSION = "2026.12-5"
+VERSION = "2026.12-6"
 # At most this share of the training messages that need nobody may be raised by the
 # model alone (out of fold).
 FALSE_ALARM_BUDGET = 0.03
