@@ -392,7 +392,7 @@ def test_tuned_sets_stay_tuned():
         figures = bench.evaluate(examples, name=name).figures
         shown = {k: round(v, 3) for k, v in figures.items()}
         assert figures["urgent_recall"] >= 0.92, (name, shown)  # the model moves it a little
-        assert figures["overall_recall"] >= 0.98, (name, shown)
+        assert figures["overall_recall"] >= 0.97, (name, shown)
         assert figures["false_positive_rate"] <= 0.04, (name, shown)  # no model veto
 
 
