@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 for folder in (ROOT, ROOT / "benchmarks"):
@@ -92,16 +93,19 @@ def build(
     settings: Settings | None = None, messages: Sequence[TrainingMessage] | None = None
 ) -> dict[str, object]:
     sets = [name for name, _ in training_sets()]
-    return train_model(
-        training_messages() if messages is None else messages,
-        version=VERSION,
-        categories=CATEGORIES,
-        false_alarm_budget=FALSE_ALARM_BUDGET,
-        veto_share=VETO_SHARE,
-        raise_share=RAISE_SHARE,
-        trained_on={"sets": sets},
-        settings=settings or Settings(),
-    )
+    # One BLAS thread: the same sums in the same order, so a retrain gives the same weights
+    # however busy the machine is (with several threads the last digit can differ).
+    with threadpool_limits(limits=1):
+        return train_model(
+            training_messages() if messages is None else messages,
+            version=VERSION,
+            categories=CATEGORIES,
+            false_alarm_budget=FALSE_ALARM_BUDGET,
+            veto_share=VETO_SHARE,
+            raise_share=RAISE_SHARE,
+            trained_on={"sets": sets},
+            settings=settings or Settings(),
+        )
 
 
 def model_path(version: str = VERSION) -> Path:
