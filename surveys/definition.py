@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.safeguarding.lexicon import CATEGORIES
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 from surveys.scales import (
     KPI_TYPES,
@@ -124,6 +125,7 @@ _QUESTION_REQUIRED = ("id", "type", "text", "domain", "themes")
 _QUESTION_KEYS = (
     *_QUESTION_REQUIRED,
     "easy_text", "kpi", "optional", "prefer_not_to_say", "show_if", "max_length", "options",
+    "safety_signal",
 )
 # fmt: on
 _OPTION_KEYS = ("value", "label", "emoji", "aliases")
@@ -175,6 +177,18 @@ class ShowIf:
 
 
 @dataclass(frozen=True)
+class SafetySignal:
+    """Answers that say a child may not be safe ("No" to "Do you feel safe?"): choosing one
+    shows help and raises an alert of `category`, as typed words would."""
+
+    answers: tuple[str, ...]
+    category: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"answers": list(self.answers), "category": self.category}
+
+
+@dataclass(frozen=True)
 class Question:
     """One question; `options` is empty only for free text."""
 
@@ -189,6 +203,7 @@ class Question:
     optional: bool = False
     show_if: ShowIf | None = None
     max_length: int | None = None
+    safety_signal: SafetySignal | None = None
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -196,6 +211,13 @@ class Question:
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
+
+    def signals_risk(self, value: Answer) -> bool:
+        """Whether this answer is one the survey marks as a sign a child may not be safe."""
+        if self.safety_signal is None:
+            return False
+        chosen = [value] if isinstance(value, str) else list(value or ())
+        return any(v in self.safety_signal.answers for v in chosen)
 
     def is_valid_answer(self, value: Answer) -> bool:
         """Whether `value` could be stored for this question (text: length only)."""
@@ -336,6 +358,7 @@ def _canonical(
         return _question_json(q) | {
             "max_length": q.max_length,
             "options": [option(o) for o in q.options],
+            "safety_signal": q.safety_signal.to_json() if q.safety_signal else None,
         }
 
     return {
@@ -799,6 +822,7 @@ def _parse_question(
         return None
     options = _parse_options(checker, raw, qtype, pnts, item)
     show_if = _parse_show_if(checker, raw, item, earlier, all_ids)
+    safety_signal = _parse_safety_signal(checker, raw, qtype, options, item)
     if text is None or not themes or (qtype in ("choice", "multi") and not options):
         return None
     if not isinstance(qid, str) or not isinstance(domain, str):
@@ -815,7 +839,58 @@ def _parse_question(
         optional=optional,
         show_if=show_if,
         max_length=max_length,
+        safety_signal=safety_signal,
     )
+
+
+def _parse_safety_signal(
+    checker: _Checker, q: Mapping[str, Any], qtype: object, options: Sequence[Option], item: str
+) -> SafetySignal | None:
+    raw = q.get("safety_signal")
+    if raw is None:
+        return None
+    line = checker.key_line(q, "safety_signal")
+    example = 'write it as {answers: ["no"], category: unsafe_home}'
+    if qtype == "text":
+        checker.error(
+            "a text question has no answers to mark as a safety signal",
+            item=item,
+            line=line,
+            fix="remove 'safety_signal'; typed words are always checked for safety",
+        )
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"answers", "category"}:
+        checker.error(
+            "safety_signal needs 'answers' and 'category'",
+            item=item,
+            line=line,
+            fix=example,
+        )
+        return None
+    answers = raw["answers"]
+    values = [o.value for o in options]
+    if (
+        not isinstance(answers, list)
+        or not answers
+        or not all(isinstance(a, str) and a in values for a in answers)
+    ):
+        checker.error(
+            f"safety_signal answers must be some of this question's answers, found {answers!r}",
+            item=item,
+            line=line,
+            fix=f'use values from {", ".join(values)}, in quotes ("no", not no)',
+        )
+        return None
+    category = raw["category"]
+    if category not in CATEGORIES:
+        checker.error(
+            f"'{category}' is not a safeguarding category",
+            item=item,
+            line=line,
+            fix=f"{_did_you_mean(category, CATEGORIES)}choose from {_one_of(CATEGORIES)}",
+        )
+        return None
+    return SafetySignal(tuple(answers), str(category))
 
 
 def _parse_kpi(checker: _Checker, q: Mapping[str, Any], qtype: object, item: str) -> bool:

@@ -40,6 +40,7 @@ from surveys.safeguarding_seam import (
     FreeTextContext,
     SafeguardingHook,
     SafeguardingOutcome,
+    check_closed_answer,
     check_free_text,
 )
 from surveys.versions import record_version
@@ -657,9 +658,54 @@ class ConversationEngine:
             )
         history = [h for h in history if h.get("q") != question.id]
         history.append({"q": question.id})
-        return self._advance(
+        signal = None
+        if self.safeguarding is not None and question.signals_risk(value):
+            signal = check_closed_answer(
+                session,
+                question,
+                self._answer_words(question, value),
+                FreeTextContext(
+                    pseudonym=respondent.pseudonym,
+                    channel=survey_session.channel,
+                    cohort=respondent.cohort,
+                    age_band=respondent.age_band,
+                    survey_id=survey.id,
+                    question_id=question.id,
+                ),
+            )
+        reply = self._advance(
             session, respondent, survey_session, survey, history, question, answers
         )
+        if signal is None:
+            return reply
+        return self._with_help(session, respondent, survey_session, survey, reply, signal)
+
+    def _with_help(
+        self,
+        session: Session,
+        respondent: Respondent,
+        survey_session: SurveySession,
+        survey: Survey,
+        reply: Reply,
+        outcome: SafeguardingOutcome,
+    ) -> Reply:
+        """After an answer that signals risk: the help first, and the check-in waits on
+        "carry on?" before the next question, as after typed words that worried us."""
+        if reply.state == "active" and reply.prompt is not None and reply.prompt.is_question:
+            survey_session.history = [
+                *survey_session.history,
+                {"q": CONTINUE, "next": reply.prompt.step},
+            ]
+            survey_session.current_question_id = CONTINUE
+            reply = self._reply(session, respondent, survey_session, survey, (outcome.reply,))
+        else:
+            reply = replace(reply, messages=(outcome.reply, *reply.messages))
+        return replace(reply, alert_id=outcome.alert_id, alert_urgent=outcome.urgent)
+
+    @staticmethod
+    def _answer_words(question: Question, value: str | list[str]) -> str:
+        values = [value] if isinstance(value, str) else value
+        return ", ".join(option.label if (option := question.option(v)) else v for v in values)
 
     def _read(self, question: Question, text: str | None, choice: str | None) -> str | list[str]:
         """The answer's value, or a re-ask message prefixed with NUL."""

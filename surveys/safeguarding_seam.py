@@ -12,7 +12,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from analysis.safeguarding import detect, safeguarding_reply
+from analysis.safeguarding.detector import Disclosure, lexicon_version
 from storage.alerts import raise_alert
+from surveys.definition import Question
 
 
 @dataclass(frozen=True)
@@ -62,5 +64,41 @@ def check_free_text(
         reply=safeguarding_reply(disclosure, context.cohort),
         alert_id=alert.id,
         urgent=disclosure.level == "urgent",
+        category=alert.category,
+    )
+
+
+def check_closed_answer(
+    session: Session, question: Question, words: str, context: FreeTextContext
+) -> SafeguardingOutcome | None:
+    """An answer the survey marks as a safety signal ("No" to "Do you feel safe?"): the
+    same help as typed words, and a `concern` alert that says what was chosen, where.
+    The answer itself still counts: it is what the child said."""
+    signal = question.safety_signal
+    if signal is None:
+        return None
+    disclosure = Disclosure(
+        category=signal.category,
+        level="concern",
+        categories=[signal.category],
+        matched=[],
+        lexicon_version=lexicon_version(),
+        source="survey answer",
+    )
+    alert = raise_alert(
+        session,
+        pseudonym=context.pseudonym,
+        text=f'Chose "{words}" for "{question.text}"',
+        category=signal.category,
+        level="concern",
+        channel=context.channel,
+        cohort=context.cohort,
+        age_band=context.age_band,
+        detected_by=f"survey answer: {context.survey_id or '?'} {question.id}",
+    )
+    return SafeguardingOutcome(
+        reply=safeguarding_reply(disclosure, context.cohort),
+        alert_id=alert.id,
+        urgent=False,
         category=alert.category,
     )

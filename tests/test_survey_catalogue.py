@@ -581,3 +581,37 @@ questions:
     assert "would select both" in text
     assert "must have a value and a label" in text
     assert all("question 'pick'" in str(e) for e in check_survey(path))
+
+
+@pytest.mark.parametrize(
+    ("signal", "problem", "fix"),
+    [
+        ('{answers: ["never"], category: unsafe_home}', "must be some of this", "yes, sometimes"),
+        ('{answers: ["no"], category: unsafe_hom}', "'unsafe_hom' is not a", "unsafe_home"),
+        ('{answers: ["no"]}', "needs 'answers' and 'category'", "category: unsafe_home"),
+    ],
+)
+def test_a_broken_safety_signal_names_file_line_question_and_fix(
+    tmp_path: Path, signal: str, problem: str, fix: str
+) -> None:
+    path = tmp_path / "checkin-11-17.yaml"
+    text = (catalogue_dir() / "checkin-11-17.yaml").read_text(encoding="utf-8")
+    marked = '    safety_signal: {answers: ["no"], category: unsafe_home}'
+    assert marked in text
+    path.write_text(text.replace(marked, f"    safety_signal: {signal}", 1), encoding="utf-8")
+    errors = check_survey(path)
+    assert errors
+    message = str(errors[0])
+    assert "question 'feel_safe'" in message and problem in message
+    assert fix in message.split("Fix:", 1)[1]
+
+
+def test_a_safety_signal_is_part_of_the_version(tmp_path: Path) -> None:
+    path = tmp_path / "checkin-11-17.yaml"
+    text = (catalogue_dir() / "checkin-11-17.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    before = load_survey(path).content_hash
+    path.write_text(
+        text.replace("category: unsafe_home}", "category: abuse_physical}", 1), encoding="utf-8"
+    )
+    assert load_survey(path).content_hash != before
