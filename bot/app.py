@@ -18,7 +18,6 @@ from bot.handlers import BotHandlers
 from bot.logsafety import protect_bot_logs
 from bot.reminders import send_due_reminders
 from bot.services import BotServices, OfferLookup
-from bot.staff_alerts import Escalation, escalate_unacknowledged, escalation_chat, notify_new_alerts
 from bot.texts import COMMANDS, Texts, load_texts
 from storage.models import utcnow
 from surveys.definition import Survey
@@ -97,14 +96,13 @@ def build_application(
 
 
 def schedule_jobs(
-    application: HeardApplication,
-    config: BotConfig,
-    sessions: sessionmaker[Session],
-    escalation: Escalation | None = None,
+    application: HeardApplication, config: BotConfig, sessions: sessionmaker[Session]
 ) -> bool:
-    """Reminders and the staff-alert and escalation sweeps on PTB's job queue; False if it
-    isn't installed."""
-    escalation = escalation or Escalation()
+    """Reminders on PTB's job queue; False if it isn't installed.
+
+    Safeguarding alert notices are not sent from here: `heard scheduler` sends every one,
+    once, bot or no bot (notices.sweep), so two bot processes never announce an alert twice.
+    """
     jobs = application.job_queue
     if jobs is None:
         return False
@@ -112,24 +110,7 @@ def schedule_jobs(
     async def reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         await send_due_reminders(context.bot, sessions, config)
 
-    async def alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await notify_new_alerts(context.bot, sessions, config)
-
-    async def escalations(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await escalate_unacknowledged(context.bot, sessions, config, escalation)
-
     jobs.run_repeating(
         reminders, interval=config.reminder_every_seconds, first=15, name="reminders"
     )
-    if config.staff_chat_id:
-        jobs.run_repeating(
-            alerts, interval=config.alert_check_every_seconds, first=5, name="staff-alerts"
-        )
-    if escalation_chat(config, escalation) is not None:
-        jobs.run_repeating(
-            escalations,
-            interval=config.alert_check_every_seconds,
-            first=20,
-            name="alert-escalation",
-        )
     return True

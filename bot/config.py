@@ -23,12 +23,10 @@ class BotConfig:
     secret_key: bytes = field(repr=False)
     api_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
-    staff_chat_id: str | None = None
     dashboard_url: str = "http://127.0.0.1:5000"
     timezone: str = "Europe/London"
     session_idle_days: int = 14
     reminder_every_seconds: float = 300.0
-    alert_check_every_seconds: float = 60.0
 
     @property
     def base_url(self) -> str:
@@ -37,7 +35,3 @@ class BotConfig:
     @property
     def base_file_url(self) -> str:
         return file_url_for(self.base_url)
-
-    @property
-    def alerts_link(self) -> str:
-        return f"{self.dashboard_url.rstrip('/')}/alerts"

@@ -39,7 +39,6 @@ from bot.handler_host import CARE_LEAVER, CARER, Context, T, update_key
 from bot.keyboards import Keyboards
 from bot.mydata import reminder_words
 from bot.services import CHANNEL, BotServices
-from bot.staff_alerts import notify_new_alerts
 from bot.texts import COMMANDS, Texts
 from bot.typed_messages import TypedMessageHandlers
 from surveys.engine import ConversationEngine, EngineError, Prompt, Reply
@@ -182,8 +181,6 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
             await self._say(update, context, "\n\n".join(messages), markup)
         if reply.prompt is not None and reply.session_id is not None:
             await self._show_prompt(update, context, reply.prompt, reply.session_id)
-        if reply.alert_id is not None:
-            await self._tell_staff(context)
 
     async def _show_current(self, update: Update, context: Context, lead: str | None) -> None:
         """The question on screen again, if a check-in is going, so they can carry on."""
@@ -212,14 +209,6 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
             mask = sum(1 << values.index(v) for v in prompt.current_answer if v in values)
         markup = keyboards.prompt(prompt, session_id, mask)
         await self._say(update, context, keyboards.prompt_text(prompt), markup)
-
-    async def _tell_staff(self, context: Context) -> None:
-        try:
-            await notify_new_alerts(context.bot, self.services.sessions, self.config)
-        except Exception as exc:  # the repeating sweep will try again; the child's reply is sent
-            log.error(
-                "could not notify the staff chat now (%s); the sweep will retry", type(exc).__name__
-            )
 
     async def _ask_who(self, update: Update, context: Context, intro: str | None = None) -> None:
         text = f"{intro}\n\n{self.texts.who_are_you}" if intro else self.texts.who_are_you

@@ -117,9 +117,6 @@ class Texts:
     reminder_offer_declined: str
     reminder: str
     reminder_button: str
-    staff_alert: str
-    staff_alerts: str
-    staff_urgent: str
     commands: dict[str, str]
 
 

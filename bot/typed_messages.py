@@ -167,7 +167,6 @@ class TypedMessageHandlers(HandlerHost):
 
         if result.safeguarding_reply is not None:
             await self._say(update, context, said(result.safeguarding_reply))
-            await self._tell_staff(context)
         elif result.offer_reply is not None:
             await self._say(update, context, said(result.offer_reply))
             return True

@@ -1,8 +1,9 @@
 """`heard bot`: run the Telegram bot by long polling, or behind a webhook.
 
-Also the sweeps `heard scheduler` can run from its durable APScheduler job store:
-`reminders_job`, `staff_alerts_job` and `escalation_job` are module-level and take
-only the data directory, so the job store keeps just their names and a string.
+Also the reminder sweep `heard scheduler` can run from its durable APScheduler job
+store: `reminders_job` is module-level and takes only the data directory, so the job
+store keeps just its name and a string. Safeguarding alert notices are not the bot's:
+the scheduler sends them (heard.jobs:send_alert_notices), bot or no bot.
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ import re
 import secrets
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from bot.config import BotConfig
 from heard.settings import Settings, load_settings
 from heard.wiring import configure_logging, open_database
-
-if TYPE_CHECKING:
-    from bot.staff_alerts import Escalation
 
 EXIT_USAGE = 2
 DEFAULT_LISTEN = "127.0.0.1"
@@ -48,18 +45,9 @@ def bot_config(settings: Settings) -> BotConfig:
         secret_key=settings.secret_key.encode("utf-8"),
         api_url=settings.telegram_api_url,
         webhook_secret=settings.telegram_webhook_secret,
-        staff_chat_id=settings.staff_chat_id,
         dashboard_url=settings.base_url,
         timezone=settings.timezone,
         session_idle_days=settings.session_idle_days,
-    )
-
-
-def escalation_of(settings: Settings) -> Escalation:
-    from bot.staff_alerts import Escalation
-
-    return Escalation(
-        after_minutes=settings.alert_escalation_minutes, chat_id=settings.escalation_chat_id
     )
 
 
@@ -95,9 +83,9 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         application = build_application(
             config, database.sessions, load_catalogue(), offer=load_offer_search()
         )
-        if not schedule_jobs(application, config, database.sessions, escalation_of(settings)):
+        if not schedule_jobs(application, config, database.sessions):
             log.warning(
-                "reminders and staff-alert sweeps need python-telegram-bot[job-queue]; "
+                "reminders need python-telegram-bot[job-queue]; "
                 "run `heard scheduler` for them instead"
             )
         if webhook is None:
@@ -123,40 +111,23 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _sweep(kind: str, data_dir: str | None) -> int:
+async def _reminders(data_dir: str | None) -> int:
     from bot.app import make_bot
     from bot.reminders import send_due_reminders
-    from bot.staff_alerts import escalate_unacknowledged, notify_new_alerts
 
     settings = load_settings(data_dir=Path(data_dir) if data_dir else None)
     if not settings.telegram_token:
-        log.warning("no HEARD_TELEGRAM_TOKEN, so no Telegram %s were sent", kind)
+        log.warning("no HEARD_TELEGRAM_TOKEN, so no Telegram reminders were sent")
         return 0
     config = bot_config(settings)
     database = open_database(settings, upgrade_schema=False)
     try:
         async with make_bot(config) as bot:
-            if kind == "reminders":
-                return (await send_due_reminders(bot, database.sessions, config)).sent
-            if kind == "escalations":
-                return await escalate_unacknowledged(
-                    bot, database.sessions, config, escalation_of(settings)
-                )
-            return await notify_new_alerts(bot, database.sessions, config)
+            return (await send_due_reminders(bot, database.sessions, config)).sent
     finally:
         database.close()
 
 
 def reminders_job(data_dir: str | None = None) -> int:
     """One reminder sweep, for APScheduler; safe to run alongside `heard bot`'s own."""
-    return asyncio.run(_sweep("reminders", data_dir))
-
-
-def staff_alerts_job(data_dir: str | None = None) -> int:
-    """Announce safeguarding alerts not yet announced, for APScheduler."""
-    return asyncio.run(_sweep("staff alerts", data_dir))
-
-
-def escalation_job(data_dir: str | None = None) -> int:
-    """Repeat alerts left unacknowledged past the escalation time, for APScheduler."""
-    return asyncio.run(_sweep("escalations", data_dir))
+    return asyncio.run(_reminders(data_dir))

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from analysis.annotate import annotate_pending
+from heard.notice_wiring import outbox
 from heard.settings import Settings, load_settings
 from heard.wiring import open_database
+from notices.sweep import FailureLog, SweepResult, sweep
 from storage.db import transaction
 from storage.models import utcnow
 from storage.retention import apply_retention
@@ -105,15 +107,18 @@ def send_reminders(data_dir: str | None = None) -> object:
     return reminders_job(data_dir)
 
 
-def notify_staff_of_alerts(data_dir: str | None = None) -> object:
-    """Tell the staff chat a new alert needs attention (never the child's words)."""
-    from heard.bot_command import staff_alerts_job
-
-    return staff_alerts_job(data_dir)
+_FAILURES = FailureLog()  # one per process, so a failing relay is one line, not one a sweep
 
 
-def escalate_alerts(data_dir: str | None = None) -> object:
-    """Repeat an alert nobody has acknowledged in time to the second contact (no words)."""
-    from heard.bot_command import escalation_job
-
-    return escalation_job(data_dir)
+def send_alert_notices(data_dir: str | None = None) -> SweepResult:
+    """Tell each alert's route by email and Telegram, and escalate what waits too long:
+    every notice once, never the child's words (notices.sweep). Runs every 15 seconds."""
+    settings = job_settings(data_dir)
+    database = open_database(settings, upgrade_schema=False)
+    try:
+        result = sweep(database.sessions, outbox(settings), failures=_FAILURES)
+        if result.notices or result.escalations:
+            log.info("alert notices: %d sent, %d escalated", result.notices, result.escalations)
+        return result
+    finally:
+        database.close()

@@ -1,5 +1,8 @@
 """`heard run`: the web app, the bot and the scheduler together, as child processes.
 
+The scheduler sends every safeguarding alert notice (email and Telegram), so it is
+always started, bot or no bot; it logs one loud line if alerts would reach nobody.
+
 Separate processes keep each part's event loop and signals its own; if one stops,
 the others are stopped too, so a supervisor (systemd, a container) restarts the set.
 """
@@ -12,11 +15,13 @@ import subprocess
 import sys
 import time
 
+from heard.notice_wiring import check_routes
 from heard.settings import Settings
 from heard.wiring import open_database
 
 
 def run_all(args: argparse.Namespace, settings: Settings) -> int:
+    check_routes(settings)  # a broken alert routes file stops everything here, in one line
     open_database(settings).close()  # migrate once, before the children start
     base = [sys.executable, "-m", "heard.cli", "--data-dir", str(settings.data_dir)]
     commands = {

@@ -1,4 +1,5 @@
-"""`heard scheduler`: scheduled reports, reminders and nightly maintenance.
+"""`heard scheduler`: safeguarding alert notices, scheduled reports, reminders and nightly
+maintenance.
 
 Only the leader (PostgreSQL advisory lock, or the SQLite lease row) runs jobs, so
 starting two schedulers never runs a job twice. Jobs live in a SQLAlchemy job
@@ -32,6 +33,11 @@ from storage.leader import LeaderLock
 log = logging.getLogger("heard.scheduler")
 MISFIRE_GRACE = 14 * 24 * 3600  # a report missed while the server was off still runs
 JOB_TABLE = "apscheduler_jobs"
+# Often enough that an alert's email reaches the relay well within a minute of the alert.
+ALERT_SWEEP_SECONDS = 15
+# Jobs of earlier versions, removed from a stored job store: the bot-only alert sweeps,
+# replaced by "alert-notices".
+RETIRED_JOBS = ("staff-alerts", "alert-escalation")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,15 @@ def job_specs(settings: Settings) -> list[JobSpec]:
             "Themes and sentiment for new comments (every 10 minutes)",
         ),
     ]
+    specs.append(
+        JobSpec(
+            "alert-notices",
+            "heard.jobs:send_alert_notices",
+            IntervalTrigger(seconds=ALERT_SWEEP_SECONDS, timezone=tz),
+            f"Safeguarding alert notices by email and Telegram, and escalations "
+            f"(every {ALERT_SWEEP_SECONDS} seconds)",
+        )
+    )
     if settings.telegram_token:
         specs.append(
             JobSpec(
@@ -79,25 +94,6 @@ def job_specs(settings: Settings) -> list[JobSpec]:
                 "Check-in reminders outside quiet hours (every 15 minutes)",
             )
         )
-        if settings.staff_chat_id:
-            specs.append(
-                JobSpec(
-                    "staff-alerts",
-                    "heard.jobs:notify_staff_of_alerts",
-                    IntervalTrigger(minutes=1, timezone=tz),
-                    "Tell the staff chat about new safeguarding alerts (every minute)",
-                )
-            )
-        if settings.staff_chat_id or settings.escalation_chat_id:
-            specs.append(
-                JobSpec(
-                    "alert-escalation",
-                    "heard.jobs:escalate_alerts",
-                    IntervalTrigger(minutes=1, timezone=tz),
-                    f"Repeat alerts unacknowledged after {settings.alert_escalation_minutes} "
-                    "minutes to the second contact (every minute)",
-                )
-            )
     return specs
 
 
@@ -128,6 +124,9 @@ def build_scheduler(settings: Settings, database: Database) -> BackgroundSchedul
 def install_jobs(scheduler: BackgroundScheduler, settings: Settings) -> None:
     """Add jobs that are missing; keep stored ones, so their missed run times survive."""
     kwargs: dict[str, Any] = {"data_dir": str(settings.data_dir.resolve())}
+    for retired in RETIRED_JOBS:
+        if scheduler.get_job(retired) is not None:
+            scheduler.remove_job(retired)
     for spec in job_specs(settings):
         existing = scheduler.get_job(spec.id)
         if existing is not None and str(existing.trigger) == str(spec.trigger):
@@ -183,9 +182,11 @@ class SchedulerRunner:
 
 
 def run_scheduler(settings: Settings) -> int:
+    from heard.notice_wiring import check_at_start
     from heard.wiring import configure_logging
 
     configure_logging(settings.log_level)
+    check_at_start(settings)  # a broken routes file stops here; nobody to tell is logged
     database = open_database(settings)
     runner = SchedulerRunner(settings, database)
     # systemd and Docker stop with SIGTERM: finish the job in hand, then hand the lock over

@@ -38,6 +38,7 @@ def web_config(settings: Settings) -> WebConfig:
 def web_services(settings: Settings, database: Database) -> dict[str, object]:
     """Built once per process: the engine, people and offer search the pages use, and the
     report options the dashboard shares with `heard report` and the scheduler."""
+    from heard.notice_wiring import for_pages
     from heard.report_command import report_options
     from surveys.definition import load_catalogue
     from webforms.public.services import build_public_services
@@ -48,6 +49,7 @@ def web_services(settings: Settings, database: Database) -> dict[str, object]:
     services["catalogue"] = load_catalogue()
     services["report_sessions"] = session_factory(database.reports)
     services["report_options"] = report_options(settings)
+    services.update(for_pages(settings))  # the alerts pages: route names, delivery warnings
     return services
 
 

@@ -8,6 +8,7 @@ read a traceback to find a typo.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import zoneinfo
 from collections.abc import Mapping
@@ -29,6 +30,11 @@ KNOWN_VARIABLES = (
     "HEARD_STAFF_CHAT_ID",
     "HEARD_ALERT_ESCALATION_MINUTES",
     "HEARD_ESCALATION_CHAT_ID",
+    "HEARD_ALERT_ROUTES_FILE",
+    "HEARD_SAFEGUARDING_EMAIL",
+    "HEARD_ESCALATION_EMAIL",
+    "HEARD_SMTP_URL",
+    "HEARD_SMTP_FROM",
     "HEARD_SECRET_KEY",
     "HEARD_PSEUDONYM_KEY",
     "HEARD_TIMEZONE",
@@ -63,6 +69,13 @@ class Settings:
     staff_chat_id: str | None = None
     alert_escalation_minutes: int = 60
     escalation_chat_id: str | None = None
+    # Where alert notices go: a council's routes file, or else these addresses (and the
+    # staff chat); sent through the SMTP relay, from HEARD_SMTP_FROM.
+    alert_routes_file: Path | None = None
+    safeguarding_emails: tuple[str, ...] = ()
+    escalation_emails: tuple[str, ...] = ()
+    smtp_url: str | None = field(default=None, repr=False)
+    smtp_from: str | None = None
     timezone: str = "Europe/London"
     kpi_target: float = 0.80
     kpi_tolerance: float = 0.10
@@ -190,6 +203,69 @@ def _checked_url(name: str, raw: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def _emails(values: dict[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of addresses, each checked."""
+    raw = values.get(name)
+    if raw is None:
+        return ()
+    found = [part.strip().lower() for part in raw.split(",") if part.strip()]
+    for address in found:
+        if not EMAIL.match(address):
+            raise SettingsError(
+                f"{name} has {address!r}, which is not an email address; use addresses "
+                f"separated by commas, e.g. {name}=lead@council.example,deputy@council.example"
+            )
+    return tuple(dict.fromkeys(found))
+
+
+def _mail(values: dict[str, str], wanted: bool) -> tuple[str | None, str | None]:
+    """HEARD_SMTP_URL and HEARD_SMTP_FROM, checked; both needed as soon as email is."""
+    from notices.email import SmtpRelay
+
+    url, sender = values.get("HEARD_SMTP_URL"), values.get("HEARD_SMTP_FROM")
+    if url is not None:
+        try:
+            SmtpRelay.parse(url)
+        except ValueError as exc:
+            raise SettingsError(
+                f"HEARD_SMTP_URL is not a mail server address ({exc}); use e.g. "
+                "smtp://USER:PASSWORD@relay.council.example:587 or smtps://...:465"
+            ) from None
+        if sender is None:
+            raise SettingsError(
+                "HEARD_SMTP_URL is set but HEARD_SMTP_FROM is not; set the address alert "
+                "emails come from, e.g. HEARD_SMTP_FROM=heard@council.example"
+            )
+    elif wanted:
+        raise SettingsError(
+            "HEARD_SAFEGUARDING_EMAIL is set but HEARD_SMTP_URL is not, so no email could be "
+            "sent; set the council's mail relay, e.g. HEARD_SMTP_URL=smtp://relay.council.example:587"
+        )
+    if sender is not None and not EMAIL.match(sender):
+        raise SettingsError(
+            f"HEARD_SMTP_FROM={sender!r} is not an email address; e.g. "
+            "HEARD_SMTP_FROM=heard@council.example"
+        )
+    return url, sender
+
+
+def _routes_file(values: dict[str, str]) -> Path | None:
+    raw = values.get("HEARD_ALERT_ROUTES_FILE")
+    if raw is None:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise SettingsError(
+            f"HEARD_ALERT_ROUTES_FILE={raw!r} is not a file; copy notices/routes.example.yaml, "
+            "fill it in and point the setting at it, or unset it to send every alert to "
+            "HEARD_SAFEGUARDING_EMAIL"
+        )
+    return path.resolve()
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     env_file: Path | None = Path(".env"),
@@ -234,6 +310,9 @@ def load_settings(
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError("HEARD_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
     database_url = _database_url(values, directory)
+    safeguarding_emails = _emails(values, "HEARD_SAFEGUARDING_EMAIL")
+    escalation_emails = _emails(values, "HEARD_ESCALATION_EMAIL")
+    smtp_url, smtp_from = _mail(values, wanted=bool(safeguarding_emails or escalation_emails))
     return Settings(
         data_dir=directory,
         database_url=database_url,
@@ -246,6 +325,11 @@ def load_settings(
         staff_chat_id=values.get("HEARD_STAFF_CHAT_ID"),
         alert_escalation_minutes=_whole(values, "HEARD_ALERT_ESCALATION_MINUTES", 60, 1, 10080),
         escalation_chat_id=values.get("HEARD_ESCALATION_CHAT_ID"),
+        alert_routes_file=_routes_file(values),
+        safeguarding_emails=safeguarding_emails,
+        escalation_emails=escalation_emails,
+        smtp_url=smtp_url,
+        smtp_from=smtp_from,
         timezone=timezone,
         kpi_target=_number(values, "HEARD_KPI_TARGET", 0.80, 0.0, 1.0),
         kpi_tolerance=_number(values, "HEARD_KPI_TOLERANCE", 0.10, 0.0, 1.0),

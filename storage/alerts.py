@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import ALERT_STATUSES, SafeguardingAlert, utcnow
+from storage.models import ALERT_STATUSES, SafeguardingAlert, StaffUser, utcnow
 from storage.text import storable_text
 
 
@@ -23,8 +23,10 @@ def raise_alert(
     age_band: str | None,
     lexicon_version: str | None = None,
     detected_by: str | None = None,
+    route: str | None = None,
     when: datetime | None = None,
 ) -> SafeguardingAlert:
+    """A new alert, "new" and not yet announced; the sweep routes it if `route` is None."""
     row = SafeguardingAlert(
         pseudonym=pseudonym,
         text=storable_text(text),
@@ -35,6 +37,7 @@ def raise_alert(
         age_band=age_band,
         lexicon_version=lexicon_version,
         detected_by=detected_by[:200] if detected_by else None,
+        route=route,
         status="new",
         created_at=when or utcnow(),
     )
@@ -69,6 +72,17 @@ def set_alert_status(
         if alert.acknowledged_at is None:
             alert.acknowledged_by, alert.acknowledged_at = by, now
     alert.status = status
+    if note:
+        alert.note = note if not alert.note else f"{alert.note}\n{note}"
+    session.flush()
+    return alert
+
+
+def assign_alert(
+    session: Session, alert: SafeguardingAlert, assignee: StaffUser | None, *, note: str | None
+) -> SafeguardingAlert:
+    """Give the alert to a member of staff (None: to nobody), adding `note` to its history."""
+    alert.assigned_to = assignee.id if assignee is not None else None
     if note:
         alert.note = note if not alert.note else f"{alert.note}\n{note}"
     session.flush()

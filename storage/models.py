@@ -234,8 +234,24 @@ class SafeguardingAlert(Base):
     notified_at: Mapped[datetime | None]
     text_removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where its notice goes (a route in the council's routes file), set when first routed.
+    route: Mapped[str | None] = mapped_column(String(64))
+    # The staff member looking after it; kept as a number so erasing a person keeps it.
+    assigned_to: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL", name="fk_alerts_assigned_to")
+    )
+    # A sweep's claim on sending the notice (a lease: a claim older than the lease was
+    # left by a process that died, and is taken again), and which channels have had it.
+    notice_claimed_at: Mapped[datetime | None]
+    notice_sent_by: Mapped[str | None] = mapped_column(String(32))
+    # The same for the one escalation of an alert nobody acknowledged in time.
+    escalation_claimed_at: Mapped[datetime | None]
+    escalation_sent_by: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_alerts_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_alerts_status_created", "status", "created_at"),
+        Index("ix_alerts_notified", "notified_at"),
+    )
 
 
 class StaffUser(Base):

@@ -1,98 +1,203 @@
-"""Which safeguarding alerts staff have not yet been told about, or have left unanswered.
+"""Which safeguarding alerts staff have not yet been told about, or have left unanswered,
+and the claims that make each notice and each escalation go out once.
 
-The notice is sent first and the alerts marked after, so a crash in between
-means a second notice, never a missed one: for safeguarding, at least once.
-
-An escalation is claimed before it is sent (a conditional UPDATE, so the bot's
-sweep and the scheduler's cannot both repeat it) and released if sending fails,
-so the next sweep tries again.
+A sweep claims an alert with one conditional UPDATE before it sends anything, so two
+sweeps (two schedulers, or a scheduler and anything else) never both send it. The
+claim is a lease: one older than `lease` was left by a process that died between
+claiming and finishing, and the next sweep takes it again, so nothing is lost. Each
+channel that has had the notice is recorded as it goes (`*_sent_by`), so a retry after
+a partial failure sends only what failed. Marking sent and releasing both check the
+claim is still ours, so a sweep that overran its lease cannot undo another's work.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.db import rows_changed
 from storage.models import SafeguardingAlert
 
-
-@dataclass(frozen=True)
-class PendingAlert:
-    """Only what a notice may say: never the words, the person or the category."""
-
-    id: int
-    urgent: bool
-
-
-def unnotified_alerts(session: Session, limit: int = 200) -> list[PendingAlert]:
-    rows = session.execute(
-        select(SafeguardingAlert.id, SafeguardingAlert.level)
-        .where(SafeguardingAlert.notified_at.is_(None))
-        .order_by(SafeguardingAlert.created_at, SafeguardingAlert.id)
-        .limit(limit)
-    )
-    return [PendingAlert(id=row.id, urgent=row.level == "urgent") for row in rows]
-
-
-def mark_notified(session: Session, alert_ids: Sequence[int], when: datetime) -> int:
-    if not alert_ids:
-        return 0
-    changed = rows_changed(
-        session,
-        update(SafeguardingAlert)
-        .where(SafeguardingAlert.id.in_(list(alert_ids)))
-        .where(SafeguardingAlert.notified_at.is_(None))
-        .values(notified_at=when),
-    )
-    return changed
+Kind = Literal["notice", "escalation"]
+NOTICE: Kind = "notice"
+ESCALATION: Kind = "escalation"
 
 
 @dataclass(frozen=True)
-class UnacknowledgedAlert:
-    """What an escalation may say: when the alert was raised, never what it says."""
+class AlertToTell:
+    """What a notice may say: never the words, never the person."""
 
     id: int
+    category: str
+    level: str
+    status: str
+    route: str | None
     created_at: datetime
+    sent_by: frozenset[str]  # channels that already have this notice (or escalation)
 
 
-def unacknowledged_alerts(
-    session: Session, older_than: datetime, limit: int = 200
-) -> list[UnacknowledgedAlert]:
-    """Alerts still "new" that were raised at or before `older_than` and not yet escalated."""
+@dataclass(frozen=True)
+class _Columns:
+    claimed: InstrumentedAttribute[Any]
+    done: InstrumentedAttribute[Any]
+    sent_by: InstrumentedAttribute[Any]
+
+
+_COLUMNS: dict[Kind, _Columns] = {
+    NOTICE: _Columns(
+        SafeguardingAlert.notice_claimed_at,
+        SafeguardingAlert.notified_at,
+        SafeguardingAlert.notice_sent_by,
+    ),
+    ESCALATION: _Columns(
+        SafeguardingAlert.escalation_claimed_at,
+        SafeguardingAlert.escalated_at,
+        SafeguardingAlert.escalation_sent_by,
+    ),
+}
+
+
+def channels_of(raw: str | None) -> frozenset[str]:
+    return frozenset(part for part in (raw or "").split(",") if part)
+
+
+def _joined(channels: Iterable[str]) -> str:
+    return ",".join(sorted(set(channels)))
+
+
+def _free(kind: Kind, now: datetime, lease: timedelta) -> ColumnElement[bool]:
+    """Not done, and not claimed, or claimed so long ago that the claimant must be gone."""
+    columns = _COLUMNS[kind]
+    return (columns.done.is_(None)) & or_(columns.claimed.is_(None), columns.claimed < now - lease)
+
+
+def _due(session: Session, kind: Kind, where: ColumnElement[bool], limit: int) -> list[AlertToTell]:
+    alert = SafeguardingAlert
     rows = session.execute(
-        select(SafeguardingAlert.id, SafeguardingAlert.created_at)
-        .where(SafeguardingAlert.status == "new")
-        .where(SafeguardingAlert.escalated_at.is_(None))
-        .where(SafeguardingAlert.created_at <= older_than)
-        .order_by(SafeguardingAlert.created_at, SafeguardingAlert.id)
+        select(
+            alert.id,
+            alert.category,
+            alert.level,
+            alert.status,
+            alert.route,
+            alert.created_at,
+            _COLUMNS[kind].sent_by,
+        )
+        .where(where)
+        .order_by(alert.created_at, alert.id)
         .limit(limit)
     )
-    return [UnacknowledgedAlert(id=row.id, created_at=row.created_at) for row in rows]
+    return [
+        AlertToTell(
+            id=row[0],
+            category=row[1],
+            level=row[2],
+            status=row[3],
+            route=row[4],
+            created_at=row[5],
+            sent_by=channels_of(row[6]),
+        )
+        for row in rows
+    ]
 
 
-def claim_escalation(session: Session, alert_id: int, when: datetime) -> bool:
-    """Mark one alert escalated if it still needs it; False if acknowledged or taken."""
-    changed = rows_changed(
-        session,
+def notices_due(
+    session: Session, now: datetime, lease: timedelta, limit: int = 50
+) -> list[AlertToTell]:
+    """Alerts whose notice has not gone out and that no live sweep holds, oldest first."""
+    return _due(session, NOTICE, _free(NOTICE, now, lease), limit)
+
+
+def escalations_due(
+    session: Session, raised_before: datetime, now: datetime, lease: timedelta, limit: int = 50
+) -> list[AlertToTell]:
+    """Alerts still "new", raised at or before `raised_before`, not yet escalated or held."""
+    where = (
+        (SafeguardingAlert.status == "new")
+        & (SafeguardingAlert.created_at <= raised_before)
+        & _free(ESCALATION, now, lease)
+    )
+    return _due(session, ESCALATION, where, limit)
+
+
+def claim(
+    session: Session,
+    kind: Kind,
+    alert_id: int,
+    now: datetime,
+    lease: timedelta,
+    *,
+    route: str | None = None,
+) -> bool:
+    """Take the alert for this sweep, `now` being the claim; False if done or held.
+
+    An escalation is claimed only while the alert is still "new": acknowledging it
+    meanwhile stops it. `route`, if given, is stored unless the alert has one already.
+    """
+    values: dict[str, Any] = {_COLUMNS[kind].claimed.key: now}
+    if route is not None:
+        values["route"] = func.coalesce(SafeguardingAlert.route, route)
+    statement = (
         update(SafeguardingAlert)
         .where(SafeguardingAlert.id == alert_id)
-        .where(SafeguardingAlert.status == "new")
-        .where(SafeguardingAlert.escalated_at.is_(None))
-        .values(escalated_at=when),
+        .where(_free(kind, now, lease))
+        .values(values)
     )
-    return changed == 1
+    if kind == ESCALATION:
+        statement = statement.where(SafeguardingAlert.status == "new")
+    return rows_changed(session, statement) == 1
 
 
-def release_escalation(session: Session, alert_id: int, when: datetime) -> None:
-    """Undo our own claim after a failed send, so the next sweep escalates it again."""
+def _ours(kind: Kind, alert_id: int, claimed: datetime) -> ColumnElement[bool]:
+    return (SafeguardingAlert.id == alert_id) & (_COLUMNS[kind].claimed == claimed)
+
+
+def record_sent(
+    session: Session, kind: Kind, alert_id: int, claimed: datetime, channels: Iterable[str]
+) -> bool:
+    """Note the channels that now have it, while the claim is still ours."""
+    columns = _COLUMNS[kind]
+    statement = (
+        update(SafeguardingAlert)
+        .where(_ours(kind, alert_id, claimed))
+        .values({columns.sent_by.key: _joined(channels)})
+    )
+    return rows_changed(session, statement) == 1
+
+
+def finish(session: Session, kind: Kind, alert_id: int, claimed: datetime, when: datetime) -> bool:
+    """Mark it sent and let go of the claim; False if the claim was no longer ours."""
+    columns = _COLUMNS[kind]
+    statement = (
+        update(SafeguardingAlert)
+        .where(_ours(kind, alert_id, claimed))
+        .values({columns.done.key: when, columns.claimed.key: None})
+    )
+    return rows_changed(session, statement) == 1
+
+
+def release(session: Session, kind: Kind, alert_id: int, claimed: datetime) -> None:
+    """Let go of our claim after a failed send, so the next sweep tries again."""
     session.execute(
         update(SafeguardingAlert)
-        .where(SafeguardingAlert.id == alert_id)
-        .where(SafeguardingAlert.escalated_at == when)
-        .values(escalated_at=None)
+        .where(_ours(kind, alert_id, claimed))
+        .values({_COLUMNS[kind].claimed.key: None})
+    )
+
+
+def unsent_count(session: Session, raised_before: datetime) -> int:
+    """Alerts raised at or before `raised_before` whose notice has still not gone out."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(SafeguardingAlert)
+            .where(SafeguardingAlert.notified_at.is_(None))
+            .where(SafeguardingAlert.created_at <= raised_before)
+        )
+        or 0
     )

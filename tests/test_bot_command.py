@@ -23,7 +23,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.reminders import is_quiet
-from heard.bot_command import reminders_job, run_bot, staff_alerts_job
+from heard.bot_command import reminders_job, run_bot
+from heard.jobs import send_alert_notices
 from heard.settings import Settings
 from heard.wiring import Database
 from storage import models
@@ -170,8 +171,8 @@ def test_scheduler_jobs_send_reminders_and_alert_notices(
         monkeypatch.setenv(name, value)
     quiet = is_quiet(utcnow(), "UTC", "21:00", "08:00")
     assert reminders_job(str(settings.data_dir)) == (0 if quiet else 1)
-    assert staff_alerts_job() == 1
-    assert staff_alerts_job() == 0
+    assert send_alert_notices().notices == 1  # the scheduler's sweep, not the bot's
+    assert send_alert_notices().notices == 0
     assert "needs attention" in fake.last(STAFF_CHAT)["text"]
 
 

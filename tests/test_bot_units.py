@@ -15,9 +15,7 @@ from bot.intent import asks_for_no_messages
 from bot.keyboards import Keyboards, parse_mask
 from bot.mydata import readable_my_data
 from bot.reminders import in_quiet_hours, is_quiet
-from bot.staff_alerts import notice_text
 from bot.texts import COMMANDS, TEXTS_FILE, load_texts
-from storage.notifications import PendingAlert
 from surveys.definition import load_catalogue
 from surveys.engine import Choice, Prompt
 from surveys.matching import is_a_question
@@ -146,14 +144,6 @@ def test_texts_cover_every_command_and_say_home_not_placement() -> None:
     raw = TEXTS_FILE.read_text(encoding="utf-8")
     lowered = "\n".join(line for line in raw.lower().splitlines() if not line.startswith("#"))
     assert "placement" not in lowered
-
-
-def test_staff_notice_has_a_link_and_never_any_words() -> None:
-    link = "https://heard.example.org/alerts"
-    one = notice_text([PendingAlert(1, urgent=False)], link, TEXTS)
-    assert one == f"A new safeguarding alert needs attention: {link}"
-    many = notice_text([PendingAlert(1, False), PendingAlert(2, True)], link, TEXTS)
-    assert many.startswith("2 new safeguarding alerts") and "urgent" in many
 
 
 def test_config_derives_the_file_url() -> None:

@@ -15,8 +15,10 @@ import asyncio
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from alert_support import LEAD, SENDER, smtp_server
 from browser_support import csrf_token, hidden_fields, issue_link, shared_offer_search
 from fakes.telegram_api import STAFF_CHAT, FakeTelegram, heard_bot
 from privacy_support import (
@@ -36,6 +38,10 @@ from bot.reminders import send_due_reminders
 from heard.privacy_command import run_erase, run_export
 from heard.settings import Settings
 from heard.wiring import Database
+from notices.email import EmailSender, SmtpRelay
+from notices.routes import default_routes
+from notices.sweep import Outbox, sweep
+from notices.telegram import TelegramSender
 from storage import models
 from storage.db import transaction
 from storage.models import utcnow
@@ -45,6 +51,7 @@ from webforms.staff.passwords import hash_password
 TOKEN = "424242:LOGTEST-bot-token-Zq9vKx"
 STAFF_EMAIL = "safeguarding@council.example"
 STAFF_PASSWORD = "staff-pass-phrase-Wm4Tq"  # noqa: S105 - a test password
+RELAY_PASSWORD = "relay-pass-phrase-Zk8Pw"  # noqa: S105 - a test password
 CHILD, LEAVER = 7_310_442_981, 7_310_442_982
 # Unique words, so a hit in the logs can only have come from what a child typed.
 WORDS = {
@@ -139,7 +146,27 @@ def _telegram_day(database: Database, settings: Settings, fake: FakeTelegram) ->
             await bot.press(LEAVER, "Yes, delete it all", message=confirm)
 
     asyncio.run(scenario())
+    staff_chat = Outbox(
+        default_routes((), str(STAFF_CHAT)), (TelegramSender(TOKEN, fake.api_url),), base_url=""
+    )
+    assert sweep(database.sessions, staff_chat).notices >= 1  # the scheduler's sweep
     assert any("needs attention" in m.get("text", "") for m in fake.bot_messages(STAFF_CHAT))
+
+
+def _alert_emails(database: Database) -> None:
+    """The web day's alerts by email: first through a relay that refuses the password
+    (logged), then one that takes it; the password never reaches a log."""
+
+    def outbox(password: str, server: Any) -> Outbox:
+        relay = SmtpRelay.parse(server.url(login=True, password=password))
+        return Outbox(default_routes([LEAD]), (EmailSender(relay, SENDER),), base_url="")
+
+    with smtp_server(login=lambda user, password: password == RELAY_PASSWORD) as server:
+        refused = sweep(database.sessions, outbox(RELAY_PASSWORD + "x", server))
+        assert refused.notices == 0 and refused.retry
+        sent = sweep(database.sessions, outbox(RELAY_PASSWORD, server))
+        assert sent.notices == len(refused.retry)
+    assert len(server.mailbox.messages()) == len(refused.retry)
 
 
 def _web_day(database: Database, settings: Settings, tokens: list[str], logs: Capture) -> None:
@@ -240,6 +267,7 @@ def test_a_whole_day_leaves_no_secret_or_child_text_in_any_log(
         fake.stop()
     tokens: list[str] = []
     _web_day(database, settings, tokens, captured)
+    _alert_emails(database)
     reference = argparse.Namespace(respondent=f"telegram:{CHILD}", yes=True)
     assert run_export(reference, settings) == 0
     assert run_erase(reference, settings) == 0
@@ -252,6 +280,7 @@ def test_a_whole_day_leaves_no_secret_or_child_text_in_any_log(
         "the bot token": TOKEN,
         "the bot token's secret half": TOKEN.split(":")[1],
         "the staff password": STAFF_PASSWORD,
+        "the mail relay's password": RELAY_PASSWORD,
         "a child's Telegram id": str(CHILD),
         "a care leaver's Telegram id": str(LEAVER),
         **{f"invite token {i}": token for i, token in enumerate(tokens)},

@@ -509,7 +509,6 @@ def heard_bot(database: Any, fake: FakeTelegram, **overrides: Any) -> RunningBot
         pseudonym_key=overrides.pop("pseudonym_key", b"bot-test-pseudonym-key-0123456789"),
         secret_key=overrides.pop("secret_key", b"bot-test-secret-key-0123456789"),
         api_url=fake.api_url,
-        staff_chat_id=str(STAFF_CHAT),
         dashboard_url=DASHBOARD,
     )
     offer = overrides.pop("offer", None)
