@@ -5,13 +5,25 @@ from __future__ import annotations
 import re
 
 import test_web_staff_support as support
+from flask import Flask
 from flask.testing import FlaskClient
-from test_web_staff_support import CHILD_WORDS, EMAILS, SCRIPT_WORDS, Seeded, csrf_token
+from test_web_staff_support import (
+    CHILD_WORDS,
+    EMAILS,
+    PASSWORD,
+    SCRIPT_WORDS,
+    Seeded,
+    csrf_token,
+)
 
 from heard.wiring import Database
+from notices.routes import default_routes
 from storage.alert_queue import get_alert
 from storage.audit import audit_entries
 from storage.db import transaction
+from storage.models import utcnow
+from storage.staff import add_staff
+from webforms.staff.passwords import hash_password
 
 # Fixtures shared with the other staff test modules.
 clients = support.clients
@@ -137,3 +149,137 @@ def test_who_and_where_read_as_words(clients: dict[str, FlaskClient], seeded: Se
     assert "<dt>Who</dt><dd>A child in care, aged 11 to 17</dd>" in page
     assert "<dt>Where</dt><dd>Web form</dd>" in page
     assert "child_in_care" not in page and "age band 11-17" not in page
+
+
+# ------------------------------------------------------------------ routes, assignees, no-store
+
+COLLEAGUE = "colleague@council.example"
+
+
+def _colleague(database: Database) -> int:
+    with transaction(database.sessions) as session:
+        return add_staff(
+            session, email=COLLEAGUE, password_hash=hash_password(PASSWORD), role="safeguarding"
+        ).id
+
+
+def _assign(client: FlaskClient, alert_id: int, assignee: str, back: str = ""):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/staff/alerts/{alert_id}/assign",
+        data={"assignee": assignee, "back": back, "csrf_token": csrf_token(client)},
+    )
+
+
+def _route(database: Database, alert_id: int, route: str) -> None:
+    with transaction(database.sessions) as session:
+        alert = get_alert(session, alert_id)
+        assert alert is not None
+        alert.route = route
+
+
+def test_alert_pages_are_never_stored(clients: dict[str, FlaskClient], seeded: Seeded) -> None:
+    client = clients["safeguarding"]
+    for path in ("/staff/alerts", "/staff/alerts?show=done", f"/staff/alerts/{seeded.alert_id}"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    refused = _status(client, seeded.alert_id, "actioned")  # sent back with the words
+    assert refused.status_code == 400 and refused.headers["Cache-Control"] == "no-store"
+
+
+def test_an_alert_is_assigned_to_me_or_a_colleague_with_history_and_audit(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    client, alert_id = clients["safeguarding"], seeded.alert_id
+    colleague = _colleague(database)
+    me = seeded.staff_ids["safeguarding"]
+    page = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    assert "<dt>Assigned to</dt><dd>Nobody yet</dd>" in page
+    assert f'<option value="{me}">Me ({EMAILS["safeguarding"]})</option>' in page
+    assert f'<option value="{colleague}">{COLLEAGUE}</option>' in page
+    assert EMAILS["admin"] not in page.split('id="assignee"')[1].split("</select>")[0]
+
+    back = f"/staff/alerts/{alert_id}"
+    done = _assign(client, alert_id, str(me), back)
+    assert done.status_code == 302 and done.headers["Location"].endswith(back)
+    page = client.get(back).get_data(as_text=True)
+    assert f"Alert {alert_id} is now assigned to {EMAILS['safeguarding']}." in page
+    assert f"<dt>Assigned to</dt><dd>{EMAILS['safeguarding']}</dd>" in page
+    queue = "/staff/alerts?show=open&assignee=none"
+    assert _assign(client, alert_id, str(colleague), queue).headers["Location"].endswith(queue)
+    assert _assign(client, alert_id, str(seeded.staff_ids["admin"])).status_code == 302
+    assert (
+        _assign(client, alert_id, "none", "https://elsewhere.example/x")
+        .headers["Location"]
+        .endswith(f"/staff/alerts/{alert_id}")
+    )  # never sent off the alerts pages
+    with transaction(database.sessions) as session:
+        alert = get_alert(session, alert_id)
+        assert alert is not None and alert.assigned_to is None
+        history = (alert.note or "").splitlines()
+        moves = [
+            (e.detail["before"], e.detail["after"]) for e in audit_entries(session, "alert.assign")
+        ]
+    assert [line.split(" · ", 1)[1] for line in history] == [
+        f"{EMAILS['safeguarding']} · assigned to {EMAILS['safeguarding']}",
+        f"{EMAILS['safeguarding']} · assigned to {COLLEAGUE}",
+        f"{EMAILS['safeguarding']} · assigned to nobody",
+    ]
+    assert moves == [(colleague, None), (me, colleague), (None, me)]  # the admin was refused
+    assert clients["admin"].post(f"/staff/alerts/{alert_id}/assign").status_code in (400, 403)
+    assert _assign(client, 99999, str(me)).status_code == 404
+
+
+def test_the_queue_filters_by_route_and_by_assignee_with_a_plain_form(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    client = clients["safeguarding"]
+    colleague = _colleague(database)
+    _route(database, seeded.alert_id, "lado")
+    _assign(client, seeded.script_alert_id, str(colleague))
+    everything = client.get("/staff/alerts").get_data(as_text=True)
+    assert '<form method="get" action="/staff/alerts" class="filter-form"' in everything
+    assert '<option value="lado">Lado</option>' in everything  # a route with no routes file
+    assert "Route: Lado" in everything and "Route: Not routed yet" in everything
+
+    def shown(query: str) -> tuple[bool, bool]:
+        body = client.get(f"/staff/alerts?show=open&{query}").get_data(as_text=True)
+        return CHILD_WORDS in body, "CANARY-SCRIPT" in body
+
+    assert shown("route=lado") == (True, False)
+    assert shown("route=none") == (False, True)
+    assert shown("route=no_such_route") == (True, True)  # not a choice: ignored
+    assert shown(f"assignee={colleague}") == (False, True)
+    assert shown("assignee=none") == (True, False)
+    assert shown("assignee=me") == (False, False)
+    assert shown(f"route=lado&assignee={colleague}") == (False, False)
+    body = client.get("/staff/alerts?show=open&assignee=none").get_data(as_text=True)
+    assert "1 alert (filtered), new first" in body and "Show all" in body
+    assert '<option value="none" selected>Nobody yet</option>' in body
+    with transaction(database.sessions) as session:
+        looks = audit_entries(session, "alert.queue_view")
+    assert looks[0].detail["assignee"] == "none" and looks[0].detail["alert_ids"] == [
+        seeded.alert_id
+    ]
+
+
+def test_the_queue_says_loudly_when_alerts_reach_nobody(
+    staff_app: Flask, clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    staff_app.extensions["heard.services"] = {
+        "alert_delivery_problems": [
+            "Alerts are not being sent to anyone: set HEARD_SAFEGUARDING_EMAIL"
+        ],
+        "alert_routes": default_routes([]),
+    }
+    for path in ("/staff/alerts", f"/staff/alerts/{seeded.alert_id}"):
+        body = clients["safeguarding"].get(path).get_data(as_text=True)
+        assert "Alerts are not being sent to anyone: set HEARD_SAFEGUARDING_EMAIL" in body, path
+        # the seeded alert from half an hour ago never went out either
+        assert "1 alert has not been sent to anyone yet" in body
+    with transaction(database.sessions) as session:
+        alert = get_alert(session, seeded.alert_id)
+        assert alert is not None
+        alert.notified_at, alert.notice_sent_by, alert.route = utcnow(), "email,telegram", "x"
+    staff_app.extensions["heard.services"] = {"alert_delivery_problems": []}
+    body = clients["safeguarding"].get(f"/staff/alerts/{seeded.alert_id}").get_data(as_text=True)
+    assert "not being sent" not in body and "not been sent to anyone yet" not in body
+    assert "by email and Telegram</dd>" in body

@@ -1,23 +1,31 @@
 """A safeguarding lead's alert, from a child's words to "actioned", on a phone, JS on and off.
 
 A 13-year-old in care, part way into a check-in, types that her stepdad hits her.
-The real engine raises an alert. Sam, the council's safeguarding lead, signs in,
-finds it at the top of the alerts queue, opens it, reads the child's own words and
-who wrote them, acknowledges it with a note, later marks it actioned with another
-(after being asked for the note she forgot), and finds it among the actioned alerts.
+The real engine raises an alert, and the scheduler's job emails Sam, the council's
+safeguarding lead, whose address is the lead's route (a real SMTP server on loopback):
+the email has the alert's number, level, category and a link, never the child's words.
+Sam opens the link on her phone, signs in, lands on the alert, reads the child's own
+words and who wrote them, assigns it to herself, acknowledges it with a note, later
+marks it actioned with another (after being asked for the note she forgot), finds it
+among the actioned alerts, and filters the queue to the alerts assigned to her.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
 from typing import Any
 
 import journey_support
 import pytest
+from alert_support import SENDER, smtp_server
+from browser_support import axe_violations, describe_violations
 from journey_support import add_staff_account, assert_sees, scroll_to, sign_in, snap
 
+from notices.categories import CATEGORY_WORDS
 from storage.alert_queue import get_alert
 from storage.db import transaction
-from webforms.staff.alerts import CATEGORY_WORDS
 
 javascript = journey_support.javascript
 journey_page = journey_support.journey_page
@@ -32,7 +40,11 @@ SECOND_NOTE = "Visited: she is staying with her nan tonight. Strategy meeting to
 
 
 def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
-    live_server: Any, journey_page: Any, javascript: bool
+    live_server: Any,
+    journey_page: Any,
+    javascript: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     page = journey_page
     alert_id = a_child_tells_heard(live_server)
@@ -42,27 +54,59 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
         about, level = CATEGORY_WORDS[alert.category], alert.level.capitalize()
     add_staff_account(live_server.database, EMAIL, "safeguarding", PASSWORD)
 
-    # Sam signs in and lands on the alerts queue: one new alert, in the child's words.
-    page.goto(f"{live_server.url}/staff/login")
+    # Within a minute the scheduler's job emails the lead's route: Sam. No words in it.
+    with smtp_server() as mail:
+        the_scheduler_sweeps(live_server, mail.url(), tmp_path, monkeypatch)
+    [email] = mail.mailbox.messages()
+    assert email.rcpt_tos == [EMAIL] and email.alert_id == alert_id
+    assert (
+        email.subject
+        == f"Heard: {'urgent ' if level == 'Urgent' else ''}safeguarding alert {alert_id}"
+    )
+    assert f"About:   {about}" in email.body and "Route:   Safeguarding lead" in email.body
+    assert WORDS not in email.message.as_string() and "stepdad" not in email.body
+    link = re.search(r"Open it \(sign-in needed\): (\S+)", email.body)
+    assert link and link.group(1) == f"{live_server.url}/staff/alerts/{alert_id}"
+
+    # Sam taps the link on her phone: the sign-in page, then straight to the alert.
+    page.goto(link.group(1))
     assert_sees(page, "Sign in")
     sign_in(page, live_server.url, EMAIL, PASSWORD)
-    assert page.url.endswith("/staff/alerts")
+    assert page.url.endswith(f"/staff/alerts/{alert_id}")
+    assert_sees(page, f"Alert {alert_id}: {about}", "New", "What they wrote", WORDS)
+    snap(page, "lead-01-alert-from-email", javascript=javascript)
+    scroll_to(page, "dl.facts")
+    assert_sees(page, "Route Safeguarding lead", "Assigned to Nobody yet")
+    assert_sees(page, "Who A child in care, aged 11 to 17", "Where Web form")
+    assert_sees(page, "Notice sent", "by email")
+
+    # She takes it: assigned to herself.
+    scroll_to(page, "h2:has-text('Who is looking after it')")
+    page.select_option("#assignee", label=f"Me ({EMAIL})")
+    with page.expect_navigation():
+        page.click("button:has-text('Assign')")
+    assert page.url.endswith(f"/staff/alerts/{alert_id}")
+    assert_sees(page, f"Alert {alert_id} is now assigned to {EMAIL}.")
+    scroll_to(page, "dl.facts")
+    assert_sees(page, f"Assigned to {EMAIL}")
+    scroll_to(page, "h2:has-text('History and notes')")
+    assert_sees(page, f"{EMAIL} · assigned to {EMAIL}")
+    snap(page, "lead-02-assigned", javascript=javascript)
+    accessible(page, javascript)
+
+    # The queue shows it at the top, in the child's words, with its route and assignee.
+    with page.expect_navigation():
+        page.click("a:has-text('Back to the alerts queue')")
     assert_sees(page, "Alerts 1 new", "Safeguarding alerts", "in an emergency call 999")
-    snap(page, "lead-01-queue", javascript=javascript)
     scroll_to(page, "#table-alerts-caption")
     assert_sees(page, "1 alert, new first, urgent first, oldest first", "Their words")
     assert_sees(page, f"{level} New {WORDS}")  # how urgent, where it stands, her words
-    snap(page, "lead-02-queue-row", javascript=javascript)
-
-    # She opens it: the words, who wrote them, and nothing done yet.
+    snap(page, "lead-03-queue-row", javascript=javascript)
+    accessible(page, javascript)
     with page.expect_navigation():
         page.click(f"a:has-text('Open alert {alert_id}')")
-    assert_sees(page, f"Alert {alert_id}: {about}", "New", "What they wrote", WORDS)
-    scroll_to(page, "dl.facts")
-    assert_sees(page, "Who A child in care, aged 11 to 17", "Where Web form")
     scroll_to(page, "h2:has-text('History and notes')")
-    assert_sees(page, "History and notes", "Nothing recorded yet.")
-    snap(page, "lead-03-alert", javascript=javascript)
+    assert_sees(page, "History and notes")
 
     # She acknowledges it, with a note of what she has done.
     page.select_option("#status", label="Acknowledged: someone is on it")
@@ -107,6 +151,24 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
     assert_sees(page, "1 alert, newest first", WORDS, "Actioned")
     snap(page, "lead-07-done", javascript=javascript)
 
+    # She filters the queue to the alerts assigned to her (a plain form, no script needed),
+    # folded away under the list until she opens it.
+    scroll_to(page, "details.alert-filter")
+    page.click("summary:has-text('Show only one route, or who an alert is assigned to')")
+    page.select_option("#filter-assignee", label="Me")
+    with page.expect_navigation():
+        page.click("button:has-text('Show these alerts')")
+    assert "assignee=me" in page.url
+    scroll_to(page, "#table-alerts-caption")
+    assert_sees(page, "1 alert (filtered), newest first", WORDS)
+    page.select_option("#filter-assignee", label="Nobody yet")
+    with page.expect_navigation():
+        page.click("button:has-text('Show these alerts')")
+    scroll_to(page, "#table-alerts-caption")
+    assert_sees(page, "0 alerts (filtered)", "No alerts here.")
+    snap(page, "lead-08-filtered", javascript=javascript)
+    accessible(page, javascript)
+
     with page.expect_navigation():
         page.click("button:has-text('Sign out')")
     assert_sees(page, "You are signed out.")
@@ -125,6 +187,35 @@ def a_child_tells_heard(live_server: Any) -> int:
     assert reply.alert_id is not None, "her words should raise an alert"
     assert reply.messages, "and she is given help straight away"
     return int(reply.alert_id)
+
+
+def accessible(page: Any, javascript: bool) -> None:
+    """axe-core finds nothing serious (it runs as a script, so with JavaScript on)."""
+    if javascript:
+        violations = axe_violations(page)
+        assert not violations, describe_violations(violations)
+
+
+def the_scheduler_sweeps(
+    live_server: Any, smtp_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`heard.jobs:send_alert_notices` as `heard scheduler` runs it every 15 seconds, with
+    the council's settings: no routes file, so every alert goes to the lead's address."""
+    from heard.jobs import send_alert_notices
+
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("HEARD_")]:
+        monkeypatch.delenv(name)
+    for name, value in {
+        "HEARD_DATA_DIR": str(live_server.settings.data_dir),
+        "HEARD_DATABASE_URL": live_server.settings.database_url,
+        "HEARD_BASE_URL": live_server.url,
+        "HEARD_SAFEGUARDING_EMAIL": EMAIL,
+        "HEARD_SMTP_URL": smtp_url,
+        "HEARD_SMTP_FROM": SENDER,
+    }.items():
+        monkeypatch.setenv(name, value)
+    assert send_alert_notices().notices == 1
 
 
 def _today(page: Any) -> str:

@@ -5,27 +5,41 @@ which alerts it showed; the detail page, the alert it opened) in the same
 transaction that read them, so a view that cannot be recorded is not shown.
 Status moves one way, new → acknowledged → actioned or closed, and each move
 keeps who, when and a note in the alert's history as well as the audit log.
+An alert can be given to a colleague with the safeguarding role (or taken), and
+the queue filtered by route and by who has it, with plain forms that need no
+JavaScript. Nothing here sends a notice: the scheduler's sweep does (notices/).
+Every alert page is sent with Cache-Control: no-store.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import Session
 
+from notices.categories import CATEGORY_WORDS
 from storage.alert_queue import (
     DONE_STATUSES,
+    NOBODY,
     OPEN_STATUSES,
+    QueueFilter,
     alert_queue,
     alerts_from_same_person,
+    assignable_staff,
     get_alert,
+    routes_in_use,
+    staff_emails,
 )
-from storage.alerts import set_alert_status
+from storage.alerts import assign_alert, set_alert_status
 from storage.audit import audit
 from storage.db import transaction
-from storage.models import SafeguardingAlert, utcnow
-from webforms.staff.blueprint import actor, sessions, staff, web_config
+from storage.models import SafeguardingAlert, StaffUser, utcnow
+from storage.notifications import channels_of, unsent_count
+from webforms.staff.blueprint import actor, services, sessions, staff, web_config
 from webforms.staff.forms import AlertStatusForm, choices
 from webforms.staff.roles import roles_required
 
@@ -44,21 +58,13 @@ STATUS_WORDS = {
     "closed": "Closed",
 }
 NEEDS_NOTE = ("actioned", "closed")
-CATEGORY_WORDS = {
-    "self_harm_suicide": "Self-harm or suicide",
-    "abuse_physical": "Physical abuse",
-    "abuse_sexual": "Sexual abuse",
-    "abuse_emotional_neglect": "Emotional abuse or neglect",
-    "exploitation": "Exploitation",
-    "missing": "Going missing",
-    "domestic_abuse": "Domestic abuse",
-    "bullying": "Bullying",
-    "unsafe_home": "Not safe at home",
-    "homelessness": "Homelessness",
-    "allegation_about_carer": "Allegation about a carer",
-}
 VIEWS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
 CHANNEL_WORDS = {"web": "Web form", "webchat": "Web chat", "telegram": "Telegram"}
+SENT_BY_WORDS = {"email": "email", "telegram": "Telegram"}
+# An alert whose notice has not gone out this long after it was raised is shown as a
+# warning: the sweep runs every 15 seconds, so something is wrong (no scheduler running,
+# the relay failing, nobody to send to).
+UNSENT_AFTER = timedelta(minutes=2)
 WHO_WORDS = {
     "child_in_care": "A child in care",
     "care_leaver": "A care leaver",
@@ -87,13 +93,86 @@ def _history_line(status: str, by: str, note: str) -> str:
     return f"{when} · {by} · {status}" + (f": {note}" if note else "")
 
 
+@staff.after_request
+def _alert_pages_are_never_stored(response: Response) -> Response:
+    """The child's words must not stay in a browser's or a proxy's cache."""
+    if (request.endpoint or "").startswith("staff.alert"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _route_names() -> dict[str, str]:
+    """Each route's display name, from the routes the wiring loaded (if any)."""
+    routes = services().get("alert_routes")
+    if routes is None:
+        return {}
+    return {key: route.name for key, route in routes.routes.items()}
+
+
+def route_words(key: str | None, names: dict[str, str]) -> str:
+    if key is None:
+        return "Not routed yet"
+    return names.get(key, key.replace("_", " ").capitalize())
+
+
+def sent_by_words(raw: str | None) -> str:
+    channels = [SENT_BY_WORDS.get(c, c) for c in sorted(channels_of(raw))]
+    return " and ".join(channels)
+
+
+def _queue_filter(db: Session, names: dict[str, str]) -> tuple[QueueFilter, dict[str, str]]:
+    """The filter from the query string (values that are not choices are ignored)."""
+    route = request.args.get("route") or None
+    known = set(names) | set(routes_in_use(db)) | {NOBODY}
+    if route not in known:
+        route = None
+    raw = request.args.get("assignee") or ""
+    assignee: int | str | None = None
+    if raw == "me":
+        assignee = int(current_user.id)
+    elif raw == NOBODY:
+        assignee = NOBODY
+    elif raw.isdigit():
+        assignee = int(raw)
+    shown = {"route": route or "", "assignee": raw if assignee is not None else ""}
+    return QueueFilter(route=route, assignee=assignee), shown
+
+
+def _page_context(db: Session, rows: list[SafeguardingAlert]) -> dict[str, Any]:
+    """What the queue and the alert page share: names for routes and staff, who may be
+    given an alert, and whether alerts are reaching anyone."""
+    names = _route_names()
+    colleagues = assignable_staff(db)
+    emails = staff_emails(db, [row.assigned_to for row in rows])
+    emails.update({person.id: person.email for person in colleagues})
+    return {
+        "route_names": names,
+        "route_words": route_words,
+        "colleagues": colleagues,
+        "me": int(current_user.id),
+        "staff_emails": emails,
+        "sent_by_words": sent_by_words,
+        "delivery_problems": services().get("alert_delivery_problems", ()),
+        "unsent": unsent_count(db, utcnow() - UNSENT_AFTER),
+        "categories": CATEGORY_WORDS,
+        "status_words": STATUS_WORDS,
+        "who": who_words,
+        "channels": CHANNEL_WORDS,
+    }
+
+
 @staff.get("/alerts")
 @roles_required("safeguarding")
 def alerts() -> str:
     view = request.args.get("show", "open")
     statuses = VIEWS.get(view, OPEN_STATUSES)
     with transaction(sessions()) as db:
-        rows = alert_queue(db, statuses)
+        names = _route_names()
+        only, shown = _queue_filter(db, names)
+        rows = alert_queue(db, statuses, only=only)
+        route_choices = sorted(
+            set(names) | set(routes_in_use(db)), key=lambda key: route_words(key, names)
+        )
         audit(
             db,
             actor(),
@@ -101,15 +180,19 @@ def alerts() -> str:
             None,
             show=view if view in VIEWS else "open",
             alert_ids=[row.id for row in rows],
+            **({"route": only.route} if only.route else {}),
+            **({"assignee": str(only.assignee)} if only.assignee is not None else {}),
         )
+        context = _page_context(db, rows)
     return render_template(
         "staff/alerts.html",
         alerts=rows,
         show=view if view in VIEWS else "open",
-        categories=CATEGORY_WORDS,
-        status_words=STATUS_WORDS,
-        who=who_words,
-        channels=CHANNEL_WORDS,
+        filtered=only.active,
+        shown=shown,
+        route_choices=route_choices,
+        back=request.full_path.rstrip("?"),
+        **context,
     )
 
 
@@ -123,22 +206,23 @@ def alert_detail(alert_id: int) -> str:
         others = alerts_from_same_person(db, alert)
         audit(db, actor(), "alert.view", f"alert:{alert.id}", status=alert.status)
         form = _status_form(alert)
-    return _render_detail(alert, others, form)
+        return _render_detail(db, alert, others, form)
 
 
 def _render_detail(
-    alert: SafeguardingAlert, others: list[SafeguardingAlert], form: AlertStatusForm
+    db: Session,
+    alert: SafeguardingAlert,
+    others: list[SafeguardingAlert],
+    form: AlertStatusForm,
 ) -> str:
     return render_template(
         "staff/alert.html",
         alert=alert,
         others=others,
         form=form,
-        categories=CATEGORY_WORDS,
-        status_words=STATUS_WORDS,
         needs_note=NEEDS_NOTE,
-        who=who_words,
-        channels=CHANNEL_WORDS,
+        back=url_for("staff.alert_detail", alert_id=alert.id),
+        **_page_context(db, [alert]),
     )
 
 
@@ -159,7 +243,7 @@ def alert_status(alert_id: int) -> Any:
         if problem is not None:
             others = alerts_from_same_person(db, alert)
             audit(db, actor(), "alert.view", f"alert:{alert.id}", status=alert.status)
-            return _render_detail(alert, others, form), 400
+            return _render_detail(db, alert, others, form), 400
         before, after = alert.status, str(form.status.data)
         note = (form.note.data or "").strip()
         set_alert_status(db, alert, after, by=actor(), note=_history_line(after, actor(), note))
@@ -174,3 +258,39 @@ def alert_status(alert_id: int) -> Any:
         )
     flash(f"Alert {alert_id} is now {after}.", "info")
     return redirect(url_for("staff.alert_detail", alert_id=alert_id))
+
+
+def _safe_back(raw: str | None, alert_id: int) -> str:
+    """Where to return after assigning: the queue (with its filters) or the alert page,
+    never anywhere else."""
+    if raw and raw.startswith("/staff/alerts") and "//" not in raw and "\\" not in raw:
+        return raw
+    return url_for("staff.alert_detail", alert_id=alert_id)
+
+
+@staff.post("/alerts/<int:alert_id>/assign")
+@roles_required("safeguarding")
+def alert_assign(alert_id: int) -> Any:
+    """Give the alert to a colleague with the safeguarding role, or to nobody."""
+    raw = (request.form.get("assignee") or "").strip()
+    back = _safe_back(request.form.get("back"), alert_id)
+    with transaction(sessions()) as db:
+        alert = get_alert(db, alert_id)
+        if alert is None:
+            abort(404)
+        assignee: StaffUser | None = None
+        if raw and raw != NOBODY:
+            chosen = {str(person.id): person for person in assignable_staff(db)}.get(raw)
+            if chosen is None:
+                flash("Choose a colleague with the safeguarding role.", "error")
+                return redirect(back)
+            assignee = chosen
+        before = alert.assigned_to
+        after = assignee.id if assignee is not None else None
+        if before == after:
+            return redirect(back)
+        whom = assignee.email if assignee is not None else "nobody"
+        assign_alert(db, alert, assignee, note=_history_line(f"assigned to {whom}", actor(), ""))
+        audit(db, actor(), "alert.assign", f"alert:{alert.id}", before=before, after=after)
+    flash(f"Alert {alert_id} is now assigned to {whom}.", "info")
+    return redirect(back)
