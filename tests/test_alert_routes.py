@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from conftest import make_settings
+from reliability_support import HeardProcess, heard_environment
 
 from analysis.safeguarding import CATEGORIES
 from heard.errors import CommandError
@@ -22,7 +24,9 @@ from heard.notice_wiring import (
 )
 from heard.settings import SettingsError
 from notices.categories import CATEGORY_WORDS
+from notices.email import SmtpRelay
 from notices.routes import EXAMPLE_PATH, compile_routes
+from notices.wording import Notice
 from storage.datafiles import DataFileError
 
 LADO, HOUSING = "lado@council.example", "housing.duty@council.example"
@@ -271,3 +275,73 @@ def test_a_broken_edit_keeps_the_last_good_routes_and_is_logged(
     os.utime(path, (2, 2))
     fixed = current_routes(settings)
     assert fixed.route_for("homelessness", "concern").to.emails == ("new.duty@council.example",)
+
+
+def test_a_relay_url_is_read_and_only_loopback_may_have_a_password_in_clear() -> None:
+    relay = SmtpRelay.parse("smtp://heard%40council:p%2Fss@relay.council.example:587")
+    assert (relay.scheme, relay.host, relay.port) == ("smtp", "relay.council.example", 587)
+    assert (relay.username, relay.password) == ("heard@council", "p/ss")
+    assert "p/ss" not in repr(relay) and relay.where == "relay.council.example:587"
+    assert not relay.on_this_machine
+    assert SmtpRelay.parse("smtps://relay").port == 465 and SmtpRelay.parse("smtp://r").port == 25
+    assert SmtpRelay.parse("smtp://127.0.0.1:2525").on_this_machine
+    assert SmtpRelay.parse("smtp://localhost").on_this_machine
+
+
+def test_a_notice_says_only_what_it_may() -> None:
+    notice = Notice(
+        alert_id=12,
+        category="allegation_about_carer",
+        level="urgent",
+        route_name="LADO",
+        raised_at=datetime(2026, 1, 5, 9, 30, tzinfo=UTC),
+        link="https://heard.council.example/staff/alerts/12",
+    )
+    assert notice.subject() == "Heard: urgent safeguarding alert 12"  # no category: lock screens
+    assert notice.chat_text() == (
+        "Safeguarding alert 12 needs attention.\nUrgent: please look now\n"
+        "About: Allegation about a carer\nRoute: LADO\nRaised: 09:30 on 05 Jan 2026 (GMT)\n"
+        "https://heard.council.example/staff/alerts/12"
+    )
+    body = notice.email_body()
+    assert (
+        "Alert:   12\nLevel:   Urgent: please look now\nAbout:   Allegation about a carer\n" in body
+    )
+    assert "Open it (sign-in needed): https://heard.council.example/staff/alerts/12" in body
+
+
+def _run(args: list[str], environment: dict[str, str], workdir: Path) -> HeardProcess:
+    return HeardProcess(args, environment, workdir).start()
+
+
+@pytest.mark.slow
+def test_heard_scheduler_says_at_start_that_alerts_reach_nobody_and_heard_run_refuses_a_typo(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    scheduler = _run(["scheduler"], heard_environment(settings), tmp_path)
+    try:
+        scheduler.wait_for("this scheduler leads", 60)
+        lines = [line for line in scheduler.lines if "not being sent to anyone" in line]
+        assert len(lines) == 1 and lines[0].endswith(
+            "ERROR heard.notices: Alerts are not being sent to anyone: set "
+            "HEARD_SAFEGUARDING_EMAIL (or HEARD_STAFF_CHAT_ID with a bot token)"
+        )
+        assert "Safeguarding alert notices by email and Telegram" in scheduler.output
+    finally:
+        assert scheduler.stop() == 0, scheduler.output
+
+    broken = write(tmp_path, ROUTES.replace("route: lado", "route: ldao"))
+    environment = heard_environment(
+        settings,
+        HEARD_ALERT_ROUTES_FILE=str(broken),
+        HEARD_SMTP_URL="smtp://127.0.0.1:25",
+        HEARD_SMTP_FROM="heard@council.example",
+    )
+    run = _run(["run", "--port", "0"], environment, tmp_path)
+    assert run.process is not None and run.process.wait(timeout=60) == 2
+    run.stop()
+    assert run.lines == [
+        f"heard: {broken}:22: rules[1].route: there is no route 'ldao'. Fix: did you mean "
+        "'lado'? use one of safeguarding_lead, lado, housing_duty, missing_from_care"
+    ], run.output

@@ -238,3 +238,31 @@ def test_the_scheduler_job_reads_settings_and_escalates_once(
     assert f"Safeguarding alert {waiting} has not been acknowledged for 20 minutes." in text
     assert text.endswith(f"{DASHBOARD}/staff/alerts/{waiting}")
     assert escalations_to(fake, STAFF_CHAT) == [] and len(fake.bot_messages(STAFF_CHAT)) == 2
+
+
+def test_the_bot_only_alert_jobs_of_an_older_version_are_removed_from_the_job_store(
+    tmp_path: Path,
+) -> None:
+    """A council upgrading keeps its job store: the old "staff-alerts" and
+    "alert-escalation" jobs must not go on running beside the one sweep."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from heard.scheduling import build_scheduler, install_jobs
+    from heard.wiring import open_database
+
+    settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    database = open_database(settings)
+    try:
+        old = build_scheduler(settings, database)
+        old.start(paused=True)
+        for job_id in ("staff-alerts", "alert-escalation"):
+            old.add_job("heard.jobs:annotate_comments", IntervalTrigger(minutes=1), id=job_id)
+        old.shutdown()
+        new = build_scheduler(settings, database)
+        new.start(paused=True)
+        install_jobs(new, settings)
+        ids = {job.id for job in new.get_jobs()}
+        new.shutdown()
+    finally:
+        database.close()
+    assert "alert-notices" in ids and not {"staff-alerts", "alert-escalation"} & ids
