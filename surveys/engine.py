@@ -678,29 +678,18 @@ class ConversationEngine:
         )
         if signal is None:
             return reply
-        return self._with_help(session, respondent, survey_session, survey, reply, signal)
+        return self._with_help(reply, signal)
 
-    def _with_help(
-        self,
-        session: Session,
-        respondent: Respondent,
-        survey_session: SurveySession,
-        survey: Survey,
-        reply: Reply,
-        outcome: SafeguardingOutcome,
-    ) -> Reply:
-        """After an answer that signals risk: the help first, and the check-in waits on
-        "carry on?" before the next question, as after typed words that worried us."""
-        if reply.state == "active" and reply.prompt is not None and reply.prompt.is_question:
-            survey_session.history = [
-                *survey_session.history,
-                {"q": CONTINUE, "next": reply.prompt.step},
-            ]
-            survey_session.current_question_id = CONTINUE
-            reply = self._reply(session, respondent, survey_session, survey, (outcome.reply,))
-        else:
-            reply = replace(reply, messages=(outcome.reply, *reply.messages))
-        return replace(reply, alert_id=outcome.alert_id, alert_urgent=outcome.urgent)
+    @staticmethod
+    def _with_help(reply: Reply, outcome: SafeguardingOutcome) -> Reply:
+        """After an answer that signals risk: the help first, above whatever comes next.
+        The answer was theirs to give, so the check-in goes on (they can stop any time)."""
+        return replace(
+            reply,
+            messages=(outcome.reply, *reply.messages),
+            alert_id=outcome.alert_id,
+            alert_urgent=outcome.urgent,
+        )
 
     @staticmethod
     def _answer_words(question: Question, value: str | list[str]) -> str:

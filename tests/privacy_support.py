@@ -55,7 +55,7 @@ async def finish_telegram_checkin(bot: RunningBot, user: int, comment: str) -> N
     the first option (ticked, then Done, on a pick-many question); `comment` in free text."""
     for _ in range(60):
         message = bot.fake.last(user)
-        if "Thank you" in message.get("text", ""):
+        if "Your answers have been saved" in message.get("text", ""):
             return
         buttons = [t for t, _ in bot.fake.buttons(message) if not any(w in t for w in SKIP_WORDS)]
         if not buttons:

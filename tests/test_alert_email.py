@@ -410,3 +410,35 @@ def test_a_claim_left_by_a_process_that_died_is_taken_after_the_lease(
     assert taken.notices == 2
     assert [m.alert_id for m in mail.mailbox.messages()] == [died_before_sending]
     assert all(r.notified_at is not None for r in alert_rows(database).values())
+
+
+def test_alerts_nobody_can_hear_never_hold_up_the_ones_behind_them(
+    database: Database, mail: SmtpServer, tmp_path: Path
+) -> None:
+    """A route with only a Telegram chat, and no bot token: its alerts wait (and the start
+    and the alerts page say so), but 150 of them must not hide the LADO's alert."""
+    from notices.routes import compile_routes
+
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(
+        ROUTES.replace(f"    email: {MISSING}\n", ""),  # missing: Telegram only
+        encoding="utf-8",
+    )
+    with transaction(database.sessions) as session:
+        for _ in range(150):
+            raise_alert(
+                session,
+                pseudonym="someone",
+                text=WORDS,
+                category="missing",
+                level="urgent",
+                channel="web",
+                cohort=None,
+                age_band=None,
+            )
+    lado = new_alert(database, "allegation_about_carer")
+    sender = EmailSender(SmtpRelay.parse(mail.url()), SENDER, timeout=5)
+    box = Outbox(compile_routes(routes), (sender,), base_url=BASE)
+    result = sweep(database.sessions, box)
+    assert (result.notices, result.unreachable) == (1, 150)
+    assert [(m.alert_id, m.rcpt_tos) for m in mail.mailbox.messages()] == [(lado, [LADO])]

@@ -99,7 +99,7 @@ def test_full_checkin_by_buttons_and_typing(database: Database, fake: FakeTelegr
                 assert len(bot.fake.bot_messages(USER)) > before
                 answered += 1
                 assert answered < 40
-            assert "Thank you" in bot.fake.last(USER)["text"]
+            assert "Your answers have been saved" in bot.fake.last(USER)["text"]
             assert "You said, we did" in bot.fake.last(USER)["text"]
             # pressed questions now read as a record: the answer, no buttons left
             records = [m for m in bot.fake.bot_messages(USER) if "✔" in m.get("text", "")]
@@ -280,7 +280,7 @@ def test_care_leaver_multi_choice_toggles_and_skips(database: Database, fake: Fa
                     await bot.press(leaver, "Skip")
                 else:
                     await bot.press(leaver, next(t for t in labels if "rather not" not in t))
-            assert "Thank you" in fake.last(leaver)["text"]
+            assert "Your answers have been saved" in fake.last(leaver)["text"]
 
     asyncio.run(scenario())
     with transaction(database.sessions) as session:

@@ -210,7 +210,9 @@ def test_heard_bot_polls_and_takes_a_new_user_to_a_completed_checkin(
             messages = fake.bot_messages(USER)
             last = messages[-1] if messages else {}
             ready = fake.buttons(last) or "Question" in last.get("text", "")
-            if len(messages) > count and (ready or "Thank you" in last.get("text", "")):
+            if len(messages) > count and (
+                ready or "Your answers have been saved" in last.get("text", "")
+            ):
                 time.sleep(0.05)
                 if len(fake.bot_messages(USER)) == len(messages):
                     return last
@@ -232,7 +234,7 @@ def test_heard_bot_polls_and_takes_a_new_user_to_a_completed_checkin(
         press("Start a check-in")
         press("Yes, let's start")
         last = press("No thanks")
-        while "Thank you" not in last["text"]:
+        while "Your answers have been saved" not in last["text"]:
             labels = [label for label, _ in fake.buttons(last)]
             if not labels or labels == ["Skip"]:
                 count = len(fake.bot_messages(USER))

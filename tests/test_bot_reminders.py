@@ -47,7 +47,7 @@ async def finish_checkin(bot: RunningBot, user: int) -> dict[str, Any]:
     """Answer each question with its first button (typed words for free text): the thanks."""
     for _ in range(40):
         message = bot.fake.last(user)
-        if "Thank you" in message["text"]:
+        if "Your answers have been saved" in message["text"]:
             return message
         labels = [t for t, _ in bot.fake.buttons(message) if "rather not" not in t]
         if not labels or labels == ["Skip"]:

@@ -31,7 +31,7 @@ from privacy_support import (
     web_checkin,
     web_delete_my_data,
 )
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from bot.app import BotConfig
 from bot.reminders import send_due_reminders
@@ -202,7 +202,13 @@ def _web_day(database: Database, settings: Settings, tokens: list[str], logs: Ca
             role="safeguarding",
         )
         alert_ids = list(session.scalars(select(models.SafeguardingAlert.id)))
-    assert len(alert_ids) == 3
+        typed = session.scalar(
+            select(func.count())
+            .select_from(models.SafeguardingAlert)
+            .where(~models.SafeguardingAlert.detected_by.startswith("survey answer"))
+        )
+    # The three disclosures typed, and any "No" to feeling safe the scripts pressed.
+    assert typed == 3 and len(alert_ids) >= 3
     staff = app.test_client()
     login = text_of(staff.get("/staff/login"))
     wrong = {

@@ -79,7 +79,7 @@ class Chat:
         last = messages[-1]
         if self.fake.buttons(last) or PROGRESS.match(last.get("text", "")):
             return last
-        return last if "Thank you" in last.get("text", "") else None
+        return last if "Your answers have been saved" in last.get("text", "") else None
 
     def settled(self, before: int) -> dict[str, Any]:
         """The bot's last message once its reply has finished arriving (up to 60 s)."""
@@ -169,10 +169,10 @@ def test_kill_9_mid_checkin_resumes_at_the_right_question_with_nothing_lost_or_d
             assert len(answers) == 5
         last = shown
         for _ in range(40):
-            if "Thank you" in last["text"]:
+            if "Your answers have been saved" in last["text"]:
                 break
             last = chat.answer()
-        assert "Thank you" in last["text"]
+        assert "Your answers have been saved" in last["text"]
         assert bot.stop() == 0
     finally:
         if bot.alive():
@@ -213,7 +213,7 @@ class Recorder:
         """Answer until the thanks: some pressed, some typed, the comment typed."""
         for turn in range(60):
             message = self.fake.last(USER)
-            if "Thank you" in message["text"]:
+            if "Your answers have been saved" in message["text"]:
                 return
             labels = [label for label, _ in self.fake.buttons(message)]
             if not labels or labels == ["Skip"]:

@@ -103,7 +103,11 @@ class WebhookChat:
             return None
         last = messages[-1]
         text = last.get("text", "")
-        waiting = self.fake.buttons(last) or QUESTION.match(text) or "Thank you" in text
+        waiting = (
+            self.fake.buttons(last)
+            or QUESTION.match(text)
+            or "Your answers have been saved" in text
+        )
         return last if waiting else None
 
     def type(self, words: str, to: list[int]) -> dict[str, Any]:
@@ -140,7 +144,7 @@ class WebhookChat:
         self.press("Yes, let's start", [1])
         last = self.press("No thanks", [0, 1])
         for turn in count():
-            if "Thank you" in last.get("text", ""):
+            if "Your answers have been saved" in last.get("text", ""):
                 return
             assert turn < 60, last
             to = route[turn % 3]
@@ -397,7 +401,11 @@ def test_two_web_and_two_bot_workers_on_one_database_agree(
         shown = questions_shown(fake, chat.user)
         # Numbered by place in the survey, so a closed branch skips a number, never repeats.
         assert shown == sorted(set(shown)) and shown[0] == 1 and len(shown) == chat.answered
-        thanks = [m for m in fake.bot_messages(chat.user) if "Thank you" in m.get("text", "")]
+        thanks = [
+            m
+            for m in fake.bot_messages(chat.user)
+            if "Your answers have been saved" in m.get("text", "")
+        ]
         assert len(thanks) == 1
     for process in (*bots, *webs):
         assert "Traceback" not in process.output, process.output[-3000:]
