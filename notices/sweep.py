@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -130,15 +131,17 @@ def sweep(
 ) -> SweepResult:
     """Send every notice and escalation that is due; what was sent and what waits."""
     run = _Run(sessions, outbox, now or utcnow(), failures or FailureLog(), now is not None)
-    with transaction(sessions) as session:
-        due = notices_due(session, run.now, outbox.lease)
-    for alert in due:
-        route = outbox.routes.route_of(alert.route, alert.category, alert.level)
-        if _deliver(run, NOTICE, alert, route, route.to):
-            run.result.notices += 1
-    for alert, route in _escalations_due(run):
-        if _deliver(run, ESCALATION, alert, route, route.escalation_recipients):
-            run.result.escalations += 1
+    if outbox.senders:  # with no way to send at all, every alert waits (and start-up said so)
+        for alert in _pages(run, NOTICE):
+            route = outbox.routes.route_of(alert.route, alert.category, alert.level)
+            if _deliver(run, NOTICE, alert, route, route.to):
+                run.result.notices += 1
+        for alert in _pages(run, ESCALATION):
+            route = outbox.routes.route_of(alert.route, alert.category, alert.level)
+            if alert.created_at > run.now - timedelta(minutes=route.escalate_after_minutes):
+                continue  # its route waits longer than the soonest one
+            if _deliver(run, ESCALATION, alert, route, route.escalation_recipients):
+                run.result.escalations += 1
     for channel, alert_ids in run.failed.items():
         run.failures.failed(channel, run.reasons.get(channel, "not tried"), alert_ids)
     for channel in run.worked - set(run.failed):
@@ -146,19 +149,23 @@ def sweep(
     return run.result
 
 
-def _escalations_due(run: _Run) -> list[tuple[AlertToTell, Route]]:
-    routes = run.outbox.routes
-    soonest = min(route.escalate_after_minutes for route in routes.routes.values())
-    with transaction(run.sessions) as session:
-        candidates = escalations_due(
-            session, run.now - timedelta(minutes=soonest), run.now, run.outbox.lease
-        )
-    due = []
-    for alert in candidates:
-        route = routes.route_of(alert.route, alert.category, alert.level)
-        if alert.created_at <= run.now - timedelta(minutes=route.escalate_after_minutes):
-            due.append((alert, route))
-    return due
+def _pages(run: _Run, kind: Kind, size: int = 100) -> Iterator[AlertToTell]:
+    """Every alert due, a page at a time, each page read in its own short transaction."""
+    soonest = min(route.escalate_after_minutes for route in run.outbox.routes.routes.values())
+    after = 0
+    while True:
+        with transaction(run.sessions) as session:
+            if kind == NOTICE:
+                page = notices_due(session, run.now, run.outbox.lease, size, after)
+            else:
+                raised_before = run.now - timedelta(minutes=soonest)
+                page = escalations_due(
+                    session, raised_before, run.now, run.outbox.lease, size, after
+                )
+        yield from page
+        if len(page) < size:
+            return
+        after = page[-1].id
 
 
 def _notice(run: _Run, kind: Kind, alert: AlertToTell, route: Route) -> Notice:

@@ -76,7 +76,9 @@ def _free(kind: Kind, now: datetime, lease: timedelta) -> ColumnElement[bool]:
     return (columns.done.is_(None)) & or_(columns.claimed.is_(None), columns.claimed < now - lease)
 
 
-def _due(session: Session, kind: Kind, where: ColumnElement[bool], limit: int) -> list[AlertToTell]:
+def _due(
+    session: Session, kind: Kind, where: ColumnElement[bool], limit: int, after: int
+) -> list[AlertToTell]:
     alert = SafeguardingAlert
     rows = session.execute(
         select(
@@ -89,7 +91,8 @@ def _due(session: Session, kind: Kind, where: ColumnElement[bool], limit: int) -
             _COLUMNS[kind].sent_by,
         )
         .where(where)
-        .order_by(alert.created_at, alert.id)
+        .where(alert.id > after)
+        .order_by(alert.id)
         .limit(limit)
     )
     return [
@@ -107,22 +110,30 @@ def _due(session: Session, kind: Kind, where: ColumnElement[bool], limit: int) -
 
 
 def notices_due(
-    session: Session, now: datetime, lease: timedelta, limit: int = 50
+    session: Session, now: datetime, lease: timedelta, limit: int = 100, after: int = 0
 ) -> list[AlertToTell]:
-    """Alerts whose notice has not gone out and that no live sweep holds, oldest first."""
-    return _due(session, NOTICE, _free(NOTICE, now, lease), limit)
+    """Alerts whose notice has not gone out and that no live sweep holds, in the order
+    they were raised, from the one after alert `after` (a sweep reads page by page, so
+    alerts it must leave, for a route nobody can hear, never hide the ones behind)."""
+    return _due(session, NOTICE, _free(NOTICE, now, lease), limit, after)
 
 
 def escalations_due(
-    session: Session, raised_before: datetime, now: datetime, lease: timedelta, limit: int = 50
+    session: Session,
+    raised_before: datetime,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 100,
+    after: int = 0,
 ) -> list[AlertToTell]:
-    """Alerts still "new", raised at or before `raised_before`, not yet escalated or held."""
+    """Alerts still "new", raised at or before `raised_before`, not yet escalated or held,
+    page by page as `notices_due`."""
     where = (
         (SafeguardingAlert.status == "new")
         & (SafeguardingAlert.created_at <= raised_before)
         & _free(ESCALATION, now, lease)
     )
-    return _due(session, ESCALATION, where, limit)
+    return _due(session, ESCALATION, where, limit, after)
 
 
 def claim(
