@@ -533,7 +533,8 @@ class ConversationEngine:
                 resume_at = self._next_step(survey, answers, history, after=current)
             survey_session.history = [*history, {"q": CONTINUE, "next": resume_at}]
             survey_session.current_question_id = CONTINUE
-        reply = self._reply(session, respondent, survey_session, survey, (outcome.reply,))
+        # Not accepted: the words were not taken as an answer (the help is not an error).
+        reply = self._reply(session, respondent, survey_session, survey, (outcome.reply,), False)
         return replace(reply, alert_id=outcome.alert_id, alert_urgent=outcome.urgent)
 
     # ------------------------------------------------------------------ steps

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from analysis.safeguarding import detect, safeguarding_reply
+from analysis.safeguarding import detect, other_language, please_read_reply, safeguarding_reply
 from analysis.safeguarding.detector import Disclosure, lexicon_version
 from storage.alerts import raise_alert
 from surveys.definition import Question
@@ -47,7 +47,7 @@ def check_free_text(
     """Detect, raise the alert (never sampled or delayed) and say what help there is."""
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
-        return None
+        return _please_read(session, text, context)
     alert = raise_alert(
         session,
         pseudonym=context.pseudonym,
@@ -101,4 +101,33 @@ def check_closed_answer(
         alert_id=alert.id,
         urgent=False,
         category=alert.category,
+    )
+
+
+PLEASE_READ = "please_read"  # an alert category of its own: not a harm, a message to read
+
+
+def _please_read(
+    session: Session, text: str, context: FreeTextContext
+) -> SafeguardingOutcome | None:
+    """Words in a language Heard cannot read: a person reads them, with an interpreter."""
+    language = other_language(text)
+    if language is None:
+        return None
+    alert = raise_alert(
+        session,
+        pseudonym=context.pseudonym,
+        text=text[:4000],
+        category=PLEASE_READ,
+        level="concern",
+        channel=context.channel,
+        cohort=context.cohort,
+        age_band=context.age_band,
+        detected_by=f"please read: message in {language.name} ({language.confidence:.2f})",
+    )
+    return SafeguardingOutcome(
+        reply=please_read_reply(context.cohort),
+        alert_id=alert.id,
+        urgent=False,
+        category=PLEASE_READ,
     )

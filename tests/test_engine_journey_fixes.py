@@ -296,3 +296,34 @@ def test_the_feel_safe_questions_are_all_marked() -> None:
         if "feel safe" in q.text.lower() and q.safety_signal is None
     ]
     assert safe == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["أريد أن أقتل نفسي", "زه غواړم ځان ووژنم", "Moja opiekunka mnie bije każdego dnia"],
+)
+def test_words_in_another_language_reach_a_person_to_read_them(
+    database: Database, words: str
+) -> None:
+    """Heard reads English only; a message it cannot read is never guessed at or dropped."""
+    engine = engine_for(database)
+    child = someone(database, "child_in_care", "11-17")
+    consented(engine, child, "checkin-11-17")
+    reply = engine.handle(child, text=words)  # at "How happy are you with where you live?"
+    assert reply.alert_id is not None
+    assert reply.messages[0].startswith("Thank you for your message. Someone at the council")
+    assert "999" in reply.messages[0] and "0800 1111" in reply.messages[0]
+    assert stored_answers(database) == {}
+    with transaction(database.sessions) as session:
+        alert = session.scalar(select(models.SafeguardingAlert))
+        assert alert is not None and alert.category == "please_read" and alert.text == words
+        assert alert.detected_by.startswith("please read: message in ")
+
+
+@pytest.mark.parametrize(
+    "words", ["ok", "yes pls", "v happy", "nah not rly", "its grand innit", "7/10", "idk tbh"]
+)
+def test_short_english_answers_are_never_sent_to_be_read(words: str) -> None:
+    from analysis.safeguarding import other_language
+
+    assert other_language(words) is None

@@ -2,8 +2,9 @@
 
 `detect(text)` returns a `Disclosure` (category, level, why, and what fired: lexicon
 rules and/or the statistical model) or None; `safeguarding_reply(disclosure, cohort)`
-is what the person sees at once. docs/safeguarding.md says what is detected and how
-it is graded.
+is what the person sees at once. A message in another language is never guessed at:
+`other_language(text)` says so, and a person reads it. docs/safeguarding.md says what
+is detected and how it is graded.
 """
 
 from .detector import (
@@ -15,15 +16,23 @@ from .detector import (
     detect_with_model,
     lexicon_version,
 )
+from .language import Language, other_language
 from .lexicon import CATEGORIES, LEVELS, Lexicon, compile_lexicon, load_lexicon
 from .model import LinearModel, model_version, shipped_model
-from .replies import Replies, compile_replies, load_replies, safeguarding_reply
+from .replies import (
+    Replies,
+    compile_replies,
+    load_replies,
+    please_read_reply,
+    safeguarding_reply,
+)
 
 __all__ = [
     "CATEGORIES",
     "LEVELS",
     "Detector",
     "Disclosure",
+    "Language",
     "Lexicon",
     "LinearModel",
     "Replies",
@@ -37,6 +46,8 @@ __all__ = [
     "load_lexicon",
     "load_replies",
     "model_version",
+    "other_language",
+    "please_read_reply",
     "safeguarding_reply",
     "shipped_model",
 ]

@@ -26,6 +26,7 @@ LINE_KEYS = (
     "urgent_more",
     "concern",
     "homelessness",
+    "please_read",
     "carer_told",
     "carer_urgent_first",
     "carer_urgent_more",
@@ -169,6 +170,25 @@ def load_replies(path: str | Path = REPLIES_PATH) -> Replies:
     return compile_replies(path)
 
 
+def please_read_reply(cohort: str | None = None, *, replies: Replies | None = None) -> str:
+    """For a message in another language: a person will read it; help meanwhile."""
+    replies = replies or load_replies()
+    values = _values(replies, cohort)
+    return "\n".join(line.format(**values) for line in replies.lines["please_read"])
+
+
+def _values(replies: Replies, cohort: str | None) -> dict[str, str]:
+    return {
+        "role": replies.role,
+        "worker": replies.workers.get(cohort or "", replies.workers["default"]),
+        "out_of_hours": replies.out_of_hours,
+        "housing": replies.housing,
+        "childline": "Childline (for under 19s)"
+        if cohort in replies.adult_cohorts
+        else "Childline",
+    }
+
+
 def safeguarding_reply(
     disclosure: Disclosure, cohort: str | None = None, *, replies: Replies | None = None
 ) -> str:
@@ -181,15 +201,7 @@ def safeguarding_reply(
     words are never echoed.
     """
     replies = replies or load_replies()
-    values = {
-        "role": replies.role,
-        "worker": replies.workers.get(cohort or "", replies.workers["default"]),
-        "out_of_hours": replies.out_of_hours,
-        "housing": replies.housing,
-        "childline": "Childline (for under 19s)"
-        if cohort in replies.adult_cohorts
-        else "Childline",
-    }
+    values = _values(replies, cohort)
     lines = replies.lines
     prefix = "carer_" if cohort in replies.carer_cohorts else ""
     urgent = disclosure.level == "urgent"
