@@ -20,6 +20,7 @@ CATEGORY_WORDS: dict[str, str] = {
     "unsafe_home": "Not safe at home",
     "homelessness": "Homelessness",
     "allegation_about_carer": "Allegation about a carer",
+    "please_read": "A message in another language: please read",
 }
 LEVEL_WORDS = {"urgent": "Urgent", "concern": "Concern"}
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.safeguarding.lexicon import CATEGORIES, LEVELS
+from analysis.safeguarding import ALERT_CATEGORIES
+from analysis.safeguarding.lexicon import LEVELS
 from notices.recipients import Recipients
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 
@@ -282,7 +283,7 @@ def _rule(path: Path, index: int, raw: Any, routes: dict[str, Route]) -> Rule:
             fix="give it a category: (and optionally a level:), or use default_route: instead",
         )
     categories = _names(
-        path, block.get("category"), CATEGORIES, "category", f"{item}.category", line
+        path, block.get("category"), ALERT_CATEGORIES, "category", f"{item}.category", line
     )
     levels = _names(path, block.get("level"), tuple(LEVELS), "level", f"{item}.level", line)
     return Rule(str(route), categories, levels)

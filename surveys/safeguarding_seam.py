@@ -11,7 +11,13 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from analysis.safeguarding import detect, other_language, please_read_reply, safeguarding_reply
+from analysis.safeguarding import (
+    PLEASE_READ,
+    detect,
+    other_language,
+    please_read_reply,
+    safeguarding_reply,
+)
 from analysis.safeguarding.detector import Disclosure, lexicon_version
 from storage.alerts import raise_alert
 from surveys.definition import Question
@@ -102,9 +108,6 @@ def check_closed_answer(
         urgent=False,
         category=alert.category,
     )
-
-
-PLEASE_READ = "please_read"  # an alert category of its own: not a harm, a message to read
 
 
 def _please_read(

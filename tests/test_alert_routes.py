@@ -12,7 +12,7 @@ import pytest
 from conftest import make_settings
 from reliability_support import HeardProcess, heard_environment
 
-from analysis.safeguarding import CATEGORIES
+from analysis.safeguarding import ALERT_CATEGORIES as CATEGORIES
 from heard.errors import CommandError
 from heard.notice_wiring import (
     NOBODY,

@@ -16,7 +16,7 @@ from .detector import (
     detect_with_model,
     lexicon_version,
 )
-from .language import Language, other_language
+from .language import PLEASE_READ, Language, other_language
 from .lexicon import CATEGORIES, LEVELS, Lexicon, compile_lexicon, load_lexicon
 from .model import LinearModel, model_version, shipped_model
 from .replies import (
@@ -27,9 +27,14 @@ from .replies import (
     safeguarding_reply,
 )
 
+# Every category an alert can have: the detector's, and "please read" for another language.
+ALERT_CATEGORIES: tuple[str, ...] = (*CATEGORIES, PLEASE_READ)
+
 __all__ = [
+    "ALERT_CATEGORIES",
     "CATEGORIES",
     "LEVELS",
+    "PLEASE_READ",
     "Detector",
     "Disclosure",
     "Language",

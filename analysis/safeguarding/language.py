@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+# The alert category for a message in another language: not a harm, a message to read.
+PLEASE_READ = "please_read"
+
 # Too little to tell a language from, or to be worth a person's reading: "ok", "yes pls".
 MIN_LATIN_WORDS = 3
 MIN_OTHER_SCRIPT_WORDS = 2
