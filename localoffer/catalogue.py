@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+from storage.datafiles import DataFileError, key_line, line_of, load_yaml, require_mapping
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -319,19 +319,8 @@ class _Checker:
 
 
 def _key_line(path: Path, near: Any, key: str | None) -> int | None:
-    """The line a key sits on inside a block, found by reading the file (YAML drops it)."""
-    start = line_of(near)
-    if key is None or start is None:
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
-    for number in range(start, len(lines) + 1):
-        if pattern.match(lines[number - 1]):
-            return number
-    return None
+    """The line a key sits on inside a block."""
+    return key_line(path, line_of(near), key) if key is not None else None
 
 
 def _eligibility(checker: _Checker, raw: Any) -> Eligibility:

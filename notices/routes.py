@@ -24,7 +24,7 @@ from typing import Any
 from analysis.safeguarding import ALERT_CATEGORIES
 from analysis.safeguarding.lexicon import LEVELS
 from notices.recipients import Recipients
-from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+from storage.datafiles import DataFileError, key_line, line_of, load_yaml, require_mapping
 
 EXAMPLE_PATH = Path(__file__).with_name("routes.example.yaml")
 DEFAULT_ROUTE = "safeguarding_lead"
@@ -120,19 +120,8 @@ def default_routes(
 
 
 def _key_line(path: Path, start: int | None, key: str) -> int | None:
-    """The line of `key:` in the block that starts at `start` (only looked up for an error:
-    the YAML reader keeps where each block starts, not each key)."""
-    if start is None:
-        return None
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return start
-    pattern = re.compile(rf"^\s*(-\s+)?{re.escape(key)}\s*:")
-    for number in range(start, len(lines) + 1):
-        if pattern.match(lines[number - 1]):
-            return number
-    return start
+    """Where `key` is in the block at `start`, or the block's own line."""
+    return key_line(path, start, key) or start
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

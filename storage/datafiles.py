@@ -6,6 +6,7 @@ the fix, so loaders share this one reader and this one error type.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,24 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 def line_of(value: Any) -> int | None:
     """The line a mapping or list started on, if it came from a data file."""
     return getattr(value, "line", None)
+
+
+def key_line(path: str | Path, start: int | None, key: str) -> int | None:
+    """The line of `key:` in the block that starts at line `start`, or None.
+
+    The YAML reader keeps where each block starts, not each key, so an error that names
+    one key reads the file again to find it (only ever on the way to an error)."""
+    if start is None:
+        return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(rf"^\s*(-\s+)?{re.escape(key)}\s*:")
+    for number in range(start, len(lines) + 1):
+        if pattern.match(lines[number - 1]):
+            return number
+    return None
 
 
 def load_yaml(path: str | Path) -> Any:
