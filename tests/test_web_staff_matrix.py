@@ -74,6 +74,13 @@ ROUTES: list[Route] = [
         S,
         {"status": "acknowledged", "note": ""},
     ),
+    (
+        "staff.alert_assign",
+        "POST",
+        lambda s: f"/staff/alerts/{s.alert_id}/assign",
+        S,
+        {"assignee": ""},
+    ),
     ("staff.accounts", "GET", lambda s: "/staff/accounts", A, {}),
     (
         "staff.accounts_add",
