@@ -470,16 +470,7 @@ class ConversationEngine:
         outcome = None
         if text is not None and command is None and self.safeguarding is not None:
             outcome = self.safeguarding(
-                session,
-                text,
-                FreeTextContext(
-                    pseudonym=respondent.pseudonym,
-                    channel=survey_session.channel,
-                    cohort=respondent.cohort,
-                    age_band=respondent.age_band,
-                    survey_id=survey.id,
-                    question_id=current,
-                ),
+                session, text, self._context(respondent, survey_session, survey, current)
             )
         if outcome is not None:
             return self._after_disclosure(session, respondent, survey_session, survey, outcome)
@@ -665,14 +656,7 @@ class ConversationEngine:
                 session,
                 question,
                 self._answer_words(question, value),
-                FreeTextContext(
-                    pseudonym=respondent.pseudonym,
-                    channel=survey_session.channel,
-                    cohort=respondent.cohort,
-                    age_band=respondent.age_band,
-                    survey_id=survey.id,
-                    question_id=question.id,
-                ),
+                self._context(respondent, survey_session, survey, question.id),
             )
         reply = self._advance(
             session, respondent, survey_session, survey, history, question, answers
@@ -680,6 +664,20 @@ class ConversationEngine:
         if signal is None:
             return reply
         return self._with_help(reply, signal)
+
+    @staticmethod
+    def _context(
+        respondent: Respondent, survey_session: SurveySession, survey: Survey, step: str
+    ) -> FreeTextContext:
+        """Who said it and where, for the safeguarding seam (typed words and answers)."""
+        return FreeTextContext(
+            pseudonym=respondent.pseudonym,
+            channel=survey_session.channel,
+            cohort=respondent.cohort,
+            age_band=respondent.age_band,
+            survey_id=survey.id,
+            question_id=step,
+        )
 
     @staticmethod
     def _with_help(reply: Reply, outcome: SafeguardingOutcome) -> Reply:
