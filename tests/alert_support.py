@@ -12,7 +12,6 @@ import email.policy
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -151,13 +150,3 @@ def mail_settings(data_dir: Path, database_url: str, smtp_url: str, **extra: str
         **extra,
     }
     return make_settings(data_dir, database_url, **values)
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
