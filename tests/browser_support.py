@@ -161,10 +161,15 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """waitress serving create_app on 127.0.0.1 (a free port) over a fresh SQLite database."""
+    yield from serve(tmp_path, f"sqlite:///{tmp_path / 'heard.sqlite3'}")
+
+
+def serve(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
+    """The real app on a free port of 127.0.0.1 over `database_url`, until the caller is done."""
     from conftest import make_settings
     from waitress.server import create_server
 
-    settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'heard.sqlite3'}")
+    settings = make_settings(tmp_path / "data", database_url)
     database = open_database(settings)
     app = make_app(database)
     server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="heard-test")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,14 +21,12 @@ from typing import Any
 import journey_support
 import pytest
 from alert_support import SENDER, smtp_server
-from browser_support import SECRET_KEY, LiveServer, axe_violations, describe_violations, make_app
+from browser_support import LiveServer, axe_violations, describe_violations, serve
 from journey_support import add_staff_account, assert_sees, scroll_to, sign_in, snap
 
-from heard.wiring import open_database
 from notices.categories import CATEGORY_WORDS
 from storage.alert_queue import get_alert
 from storage.db import transaction
-from webforms.config import WebConfig
 
 javascript = journey_support.javascript
 journey_page = journey_support.journey_page
@@ -40,23 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def live_server(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
     """The real app served by waitress, as browser_support's, but on SQLite and on
     PostgreSQL: the sweep's claims are conditional UPDATEs, so both are walked."""
-    from conftest import make_settings
-    from waitress.server import create_server
-
-    settings = make_settings(tmp_path / "data", database_url)
-    database = open_database(settings)
-    app = make_app(database)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="heard-test")
-    url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-    app.extensions["heard.config"] = WebConfig(secret_key=SECRET_KEY, base_url=url)
-    thread = threading.Thread(target=server.run, name="heard-live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(url=url, database=database, settings=settings, app=app)
-    finally:
-        server.close()
-        thread.join(timeout=5)
-        database.close()
+    yield from serve(tmp_path, database_url)
 
 
 EMAIL = "sam.safeguarding@council.example"
