@@ -163,6 +163,19 @@ def test_the_first_page_says_what_the_engine_would_say(app: Flask, database: Dat
     assert [c.label for c in shown.prompt.choices] == [c.label for c in started.prompt.choices]
 
 
+def claims_wait_for_each_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two posts both read the link as unclaimed before either claims it: the race a "read,
+    then claim" would lose. The real conditional UPDATE then runs for each."""
+    both_read = threading.Barrier(2, timeout=20)
+    real_claim = link_admission.claim_invite
+
+    def claim_after_both_read(*args: Any, **kwargs: Any) -> bool:
+        both_read.wait()
+        return real_claim(*args, **kwargs)
+
+    monkeypatch.setattr(link_admission, "claim_invite", claim_after_both_read)
+
+
 # ---------------------------------------------------------------- two devices at once
 
 
@@ -172,16 +185,7 @@ def test_two_devices_answering_at_once_one_wins_and_the_other_is_told_kindly(
     token = issue_link(database, "checkin-8-11")
     phones = [app.test_client(), app.test_client()]
     pages = [text_of(phone.get(f"/s/{token}")) for phone in phones]
-    # Both have read the link as unclaimed before either writes: the race a "read, then
-    # claim" would lose. The real conditional UPDATE runs once both are there.
-    both_read = threading.Barrier(2, timeout=20)
-    real_claim = link_admission.claim_invite
-
-    def claim_after_both_read(*args: Any, **kwargs: Any) -> bool:
-        both_read.wait()
-        return real_claim(*args, **kwargs)
-
-    monkeypatch.setattr(link_admission, "claim_invite", claim_after_both_read)
+    claims_wait_for_each_other(monkeypatch)
     results: list[Any] = [None, None]
 
     def tap_yes(n: int) -> None:
@@ -209,14 +213,7 @@ def test_a_double_tap_on_the_first_page_is_not_already_used(
     token = issue_link(database, "checkin-8-11")
     phone = app.test_client()
     page = text_of(phone.get(f"/s/{token}"))
-    both_read = threading.Barrier(2, timeout=20)
-    real_claim = link_admission.claim_invite
-
-    def claim_after_both_read(*args: Any, **kwargs: Any) -> bool:
-        both_read.wait()
-        return real_claim(*args, **kwargs)
-
-    monkeypatch.setattr(link_admission, "claim_invite", claim_after_both_read)
+    claims_wait_for_each_other(monkeypatch)
     results: list[Any] = [None, None]
 
     def tap(n: int) -> None:
