@@ -289,18 +289,12 @@ def seed_answers(
 
     from storage.models import utcnow
     from storage.respondents import get_or_create_respondent, set_profile
-    from storage.surveys import ensure_survey_version, save_answer, start_session
-    from surveys.definition import load_catalogue, survey_to_json
+    from storage.surveys import save_answer, start_session
+    from surveys.definition import load_catalogue
+    from surveys.versions import record_version
 
     survey = load_catalogue()[survey_id]
-    version = ensure_survey_version(
-        session,
-        survey_id=survey.id,
-        version=survey.version,
-        content_hash=survey.content_hash,
-        title=survey.title,
-        definition=survey_to_json(survey),
-    )
+    version = record_version(session, survey)
     when = utcnow() - timedelta(seconds=30)
     for n in range(first, first + people):
         person = get_or_create_respondent(

@@ -28,9 +28,10 @@ from storage.db import transaction
 from storage.models import Invite, YouSaidPost, utcnow
 from storage.offer_queries import record_offer_query
 from storage.respondents import get_or_create_respondent, set_profile
-from storage.surveys import ensure_survey_version, save_answer, start_session
+from storage.surveys import save_answer, start_session
 from storage.you_said import latest_posts
-from surveys.definition import load_catalogue, survey_to_json
+from surveys.definition import load_catalogue
+from surveys.versions import record_version
 from webforms.app import create_app
 from webforms.config import WebConfig
 
@@ -95,14 +96,7 @@ def _answers(
 ) -> None:
     """`people` people answer the first `asked` KPI questions; the first `unhappy` are unhappy."""
     survey = load_catalogue()[survey_id]
-    version = ensure_survey_version(
-        session,
-        survey_id=survey.id,
-        version=survey.version,
-        content_hash=survey.content_hash,
-        title=survey.title,
-        definition=survey_to_json(survey),
-    )
+    version = record_version(session, survey)
     for n in range(people):
         person = get_or_create_respondent(session, f"{cohort}-{start + n}".ljust(64, "x"), "web")
         set_profile(session, person, cohort=cohort, age_band=band, consent_version="1")
