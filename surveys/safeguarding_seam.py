@@ -20,6 +20,7 @@ from analysis.safeguarding import (
 )
 from analysis.safeguarding.detector import Disclosure, lexicon_version
 from storage.alerts import raise_alert
+from storage.models import SafeguardingAlert
 from surveys.definition import Question
 
 
@@ -54,17 +55,14 @@ def check_free_text(
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
         return _please_read(session, text, context)
-    alert = raise_alert(
+    alert = _raise(
         session,
-        pseudonym=context.pseudonym,
-        text=text[:4000],
-        category=disclosure.category or "unknown",
-        level=disclosure.level or "concern",
-        channel=context.channel,
-        cohort=context.cohort,
-        age_band=context.age_band,
+        context,
+        text,
+        disclosure.category or "unknown",
+        disclosure.level or "concern",
+        disclosure.detected_by,
         lexicon_version=disclosure.lexicon_version,
-        detected_by=disclosure.detected_by,
     )
     return SafeguardingOutcome(
         reply=safeguarding_reply(disclosure, context.cohort),
@@ -91,16 +89,13 @@ def check_closed_answer(
         lexicon_version=lexicon_version(),
         source="survey answer",
     )
-    alert = raise_alert(
+    alert = _raise(
         session,
-        pseudonym=context.pseudonym,
-        text=f'Chose "{words}" for "{question.text}"',
-        category=signal.category,
-        level="concern",
-        channel=context.channel,
-        cohort=context.cohort,
-        age_band=context.age_band,
-        detected_by=f"survey answer: {context.survey_id or '?'} {question.id}",
+        context,
+        f'Chose "{words}" for "{question.text}"',
+        signal.category,
+        "concern",
+        f"survey answer: {context.survey_id or '?'} {question.id}",
     )
     return SafeguardingOutcome(
         reply=safeguarding_reply(disclosure, context.cohort),
@@ -117,20 +112,35 @@ def _please_read(
     language = other_language(text)
     if language is None:
         return None
-    alert = raise_alert(
-        session,
-        pseudonym=context.pseudonym,
-        text=text[:4000],
-        category=PLEASE_READ,
-        level="concern",
-        channel=context.channel,
-        cohort=context.cohort,
-        age_band=context.age_band,
-        detected_by=f"please read: message in {language.name} ({language.confidence:.2f})",
-    )
+    alert = _raise(session, context, text, PLEASE_READ, "concern", language.detected_by)
     return SafeguardingOutcome(
         reply=please_read_reply(context.cohort),
         alert_id=alert.id,
         urgent=False,
         category=PLEASE_READ,
+    )
+
+
+def _raise(
+    session: Session,
+    context: FreeTextContext,
+    text: str,
+    category: str,
+    level: str,
+    detected_by: str,
+    *,
+    lexicon_version: str | None = None,
+) -> SafeguardingAlert:
+    """The alert row, never sampled or delayed: who, where, the words, and what fired."""
+    return raise_alert(
+        session,
+        pseudonym=context.pseudonym,
+        text=text[:4000],
+        category=category,
+        level=level,
+        channel=context.channel,
+        cohort=context.cohort,
+        age_band=context.age_band,
+        lexicon_version=lexicon_version,
+        detected_by=detected_by,
     )

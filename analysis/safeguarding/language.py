@@ -80,7 +80,7 @@ class Language:
 
     @property
     def detected_by(self) -> str:
-        return f"language: {self.name} ({self.confidence:.2f})"
+        return f"please read: message in {self.name} ({self.confidence:.2f})"
 
 
 @lru_cache(maxsize=1)
