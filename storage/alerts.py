@@ -87,3 +87,27 @@ def assign_alert(
         alert.note = note if not alert.note else f"{alert.note}\n{note}"
     session.flush()
     return alert
+
+
+def record_contact(
+    session: Session,
+    alert: SafeguardingAlert,
+    *,
+    wanted: bool,
+    sealed: str | None,
+    when: datetime | None = None,
+) -> SafeguardingAlert:
+    """Whether the person would like someone to get in touch, and how (sealed); a later
+    answer replaces an earlier one, as a person may change their mind or their number."""
+    alert.contact_wanted = wanted
+    alert.contact_sealed = sealed if wanted else None
+    alert.contact_answered_at = when or utcnow()
+    session.flush()
+    return alert
+
+
+def add_history(session: Session, alert: SafeguardingAlert, line: str) -> SafeguardingAlert:
+    """One more line in the alert's history (who did what, when)."""
+    alert.note = line if not alert.note else f"{alert.note}\n{line}"
+    session.flush()
+    return alert

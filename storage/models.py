@@ -247,6 +247,13 @@ class SafeguardingAlert(Base):
     # The same for the one escalation of an alert nobody acknowledged in time.
     escalation_claimed_at: Mapped[datetime | None]
     escalation_sent_by: Mapped[str | None] = mapped_column(String(32))
+    # Whether the person would like someone to get in touch (None: not answered), and
+    # how: their first name, worker's name, phone number or Telegram chat, sealed with
+    # a key kept outside the database (storage.sealing) and shown only to the
+    # safeguarding role.
+    contact_wanted: Mapped[bool | None] = mapped_column(Boolean)
+    contact_sealed: Mapped[str | None] = mapped_column(Text)
+    contact_answered_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_alerts_status_created", "status", "created_at"),

@@ -20,11 +20,14 @@ from .language import PLEASE_READ, Language, other_language
 from .lexicon import CATEGORIES, LEVELS, Lexicon, compile_lexicon, load_lexicon
 from .model import LinearModel, model_version, shipped_model
 from .replies import (
+    ContactWording,
     Replies,
     compile_replies,
+    contact_wording,
     load_replies,
     please_read_reply,
     safeguarding_reply,
+    standing_help,
 )
 
 # Every category an alert can have: the detector's, and "please read" for another language.
@@ -33,6 +36,7 @@ ALERT_CATEGORIES: tuple[str, ...] = (*CATEGORIES, PLEASE_READ)
 __all__ = [
     "ALERT_CATEGORIES",
     "CATEGORIES",
+    "ContactWording",
     "LEVELS",
     "PLEASE_READ",
     "Detector",
@@ -44,6 +48,7 @@ __all__ = [
     "combine",
     "compile_lexicon",
     "compile_replies",
+    "contact_wording",
     "detect",
     "detect_with_lexicon",
     "detect_with_model",
@@ -55,4 +60,5 @@ __all__ = [
     "please_read_reply",
     "safeguarding_reply",
     "shipped_model",
+    "standing_help",
 ]

@@ -19,6 +19,18 @@ from .detector import Disclosure
 
 REPLIES_PATH = Path(__file__).with_name("replies.yaml")
 PLACEHOLDERS = frozenset({"role", "worker", "out_of_hours", "housing", "childline"})
+CONTACT_KEYS = (
+    "contact_ask",
+    "contact_yes",
+    "contact_no",
+    "contact_how",
+    "contact_first_name",
+    "contact_worker",
+    "contact_phone",
+    "contact_thanks",
+    "contact_thanks_chat",
+    "contact_declined",
+)
 LINE_KEYS = (
     "thanks",
     "told",
@@ -31,6 +43,7 @@ LINE_KEYS = (
     "carer_urgent_first",
     "carer_urgent_more",
     "carer_concern",
+    *CONTACT_KEYS,
 )
 _BLAMING = re.compile(
     r"plac\w* (?:themselves|yourself) at risk|put\w* (?:themselves|yourself) at risk|"
@@ -217,3 +230,38 @@ def safeguarding_reply(
     if "homelessness" in disclosure.categories:
         parts += lines["homelessness"]
     return "\n".join(part.format(**values) for part in parts)
+
+
+@dataclass(frozen=True)
+class ContactWording:
+    """The words for asking whether someone should get in touch, filled in for a cohort."""
+
+    ask: str
+    yes: str
+    no: str
+    how: str
+    first_name: str
+    worker: str
+    phone: str
+    thanks: str
+    thanks_chat: str
+    declined: str
+
+
+def contact_wording(cohort: str | None = None, *, replies: Replies | None = None) -> ContactWording:
+    replies = replies or load_replies()
+    values = _values(replies, cohort)
+    filled = {
+        key.removeprefix("contact_"): " ".join(replies.lines[key]).format(**values)
+        for key in CONTACT_KEYS
+    }
+    return ContactWording(**filled)
+
+
+def standing_help(cohort: str | None = None, *, replies: Replies | None = None) -> str:
+    """The first help there always is (999, and Childline or the NSPCC), for a page that
+    has no reply of its own to show, such as a closed form."""
+    replies = replies or load_replies()
+    prefix = "carer_" if cohort in replies.carer_cohorts else ""
+    values = _values(replies, cohort)
+    return "\n".join(line.format(**values) for line in replies.lines[f"{prefix}urgent_first"])

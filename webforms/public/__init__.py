@@ -10,12 +10,22 @@ from flask import Flask
 
 
 def register_public(app: Flask) -> None:
+    from analysis.safeguarding import contact_wording
     from webforms.public.chat import chat_blueprint
+    from webforms.public.contact import contact_blueprint, contact_offer
     from webforms.public.offer_pages import offer_blueprint
     from webforms.public.survey_form import survey_blueprint
     from webforms.public.views import message_html
     from webforms.public.you_said import you_said_blueprint
 
-    for blueprint in (survey_blueprint, chat_blueprint, offer_blueprint, you_said_blueprint):
+    for blueprint in (
+        survey_blueprint,
+        chat_blueprint,
+        offer_blueprint,
+        you_said_blueprint,
+        contact_blueprint,
+    ):
         app.register_blueprint(blueprint)
     app.add_template_filter(message_html, "public_message")
+    app.add_template_global(contact_offer, "contact_offer")
+    app.add_template_global(contact_wording, "contact_wording")

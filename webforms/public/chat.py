@@ -102,10 +102,11 @@ def _chat_page(
     active = reply.state == "active" and reply.prompt is not None
     view = reply_view(reply)
     new_help = None
+    new_help_alert_id = None
     if view.alert:
-        new_help = KeptHelp(view.alert, view.alert_urgent)
+        new_help, new_help_alert_id = KeptHelp(view.alert, view.alert_urgent), view.alert_id
     elif offer is not None and offer.alert:
-        new_help = KeptHelp(offer.alert, offer.alert_urgent)
+        new_help, new_help_alert_id = KeptHelp(offer.alert, offer.alert_urgent), offer.alert_id
     kept = None if new_help else posted_help()
     shown_help = new_help or kept
     return _page(
@@ -117,6 +118,7 @@ def _chat_page(
         said=said,
         offer=offer if offer is not None and not offer.alert else None,
         new_help=new_help,
+        new_help_alert_id=new_help_alert_id,
         kept_help=kept,
         help_field=shown_help.sealed() if shown_help else "",
         greeting=GREETINGS.get(profile.cohort or "", GREETING) if greeting else None,

@@ -35,6 +35,7 @@ class OfferReply:
     answer: Any | None = None  # localoffer.search.OfferAnswer
     alert: str | None = None
     alert_urgent: bool = False
+    alert_id: int | None = None  # the alert raised, for "would you like someone to get in touch?"
 
 
 def ask_offer(
@@ -49,11 +50,11 @@ def ask_offer(
     text = text.strip()
     if len(text) > TEXT_MAX_LENGTH:
         return OfferReply(TOO_LONG)
-    alert, urgent = _safeguarding(text, channel, pseudonym, cohort, age_band)
+    alert, urgent, alert_id = _safeguarding(text, channel, pseudonym, cohort, age_band)
     if alert is not None:
         # The help is the answer. A search result ("Sorry, I'm not sure I've understood
         # that") under it would bury it, and read as if they had not been heard.
-        return OfferReply("", alert=alert, alert_urgent=urgent)
+        return OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
     search = services.offer_search()
     if search is None:
         return OfferReply(NOT_AVAILABLE)
@@ -66,7 +67,7 @@ def ask_offer(
 
 def _safeguarding(
     text: str, channel: str, pseudonym: str | None, cohort: str | None, age_band: str | None
-) -> tuple[str | None, bool]:
+) -> tuple[str | None, bool, int | None]:
     """A known person (chat) raises an alert; an anonymous search only gets the help."""
     if pseudonym is not None:
         with transaction(services.sessions()) as session:
@@ -77,8 +78,8 @@ def _safeguarding(
                     pseudonym=pseudonym, channel=channel, cohort=cohort, age_band=age_band
                 ),
             )
-        return (outcome.reply, outcome.urgent) if outcome else (None, False)
+        return (outcome.reply, outcome.urgent, outcome.alert_id) if outcome else (None, False, None)
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
-        return None, False
-    return safeguarding_reply(disclosure, cohort), disclosure.level == "urgent"
+        return None, False, None
+    return safeguarding_reply(disclosure, cohort), disclosure.level == "urgent", None

@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
+from surveys.contact import ContactDesk
 from surveys.definition import load_catalogue
 from surveys.engine import ConversationEngine
 from surveys.people import People
@@ -24,10 +25,12 @@ def build_public_services(
     idle_days: int = 14,
     with_offer: bool = True,
 ) -> dict[str, object]:
-    """engine, people and (if the local offer loads) offer_search, for `create_app`."""
+    """engine, people, contact_desk and (if the local offer loads) offer_search, for
+    `create_app`."""
     services: dict[str, object] = {
         "engine": ConversationEngine(sessions, load_catalogue(), idle_days=idle_days),
         "people": People(sessions, pseudonym_key),
+        "contact_desk": ContactDesk(sessions, pseudonym_key),
     }
     if with_offer:
         from localoffer.catalogue import load_offer

@@ -64,14 +64,16 @@ class ReplyView:
     alert_urgent: bool
     errors: tuple[str, ...]
     notes: tuple[str, ...]
+    alert_id: int | None = None
 
 
 def reply_view(reply: Reply) -> ReplyView:
     messages = list(reply.messages)
     alert = messages.pop(0) if reply.alert_id is not None and messages else None
+    alert_id = reply.alert_id if alert else None
     if reply.accepted or reply.state != "active":
-        return ReplyView(alert, reply.alert_urgent, (), tuple(messages))
-    return ReplyView(alert, reply.alert_urgent, tuple(messages), ())
+        return ReplyView(alert, reply.alert_urgent, (), tuple(messages), alert_id)
+    return ReplyView(alert, reply.alert_urgent, tuple(messages), (), alert_id)
 
 
 def message_html(text: str) -> Markup:

@@ -39,6 +39,7 @@ from storage.audit import audit
 from storage.db import transaction
 from storage.models import SafeguardingAlert, StaffUser, utcnow
 from storage.notifications import channels_of, unsent_count
+from surveys.contact import ContactView
 from webforms.staff.blueprint import actor, services, sessions, staff, web_config
 from webforms.staff.forms import AlertStatusForm, choices
 from webforms.staff.roles import roles_required
@@ -209,6 +210,12 @@ def alert_detail(alert_id: int) -> str:
         return _render_detail(db, alert, others, form)
 
 
+def _contact_view(alert: SafeguardingAlert) -> ContactView | None:
+    """What the person said about getting in touch, opened for this page only."""
+    desk = services().get("contact_desk")
+    return desk.view(alert) if desk is not None else None
+
+
 def _render_detail(
     db: Session,
     alert: SafeguardingAlert,
@@ -220,6 +227,7 @@ def _render_detail(
         alert=alert,
         others=others,
         form=form,
+        contact=_contact_view(alert),
         needs_note=NEEDS_NOTE,
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),

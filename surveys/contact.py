@@ -1,0 +1,135 @@
+"""A way back to the person: after telling Heard they may not be safe, would they like
+someone to get in touch, and how?
+
+It is asked kindly and once per alert, never required. The answer lives only on the
+alert: whether they want contact in the open (the queue shows it), and how to reach
+them (first name, their worker's name, a phone number, or their Telegram chat)
+sealed with a key kept outside the database (storage.sealing), opened only for the
+safeguarding role's alert page. Every channel checks what is typed the same way here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.alerts import record_contact
+from storage.db import transaction
+from storage.models import SafeguardingAlert
+from storage.sealing import ContactDetails, ContactSeal, SealError
+from storage.text import storable_text
+
+NAME_MAX = 60
+WORKER_MAX = 80
+PHONE_MAX = 25
+# A UK number has 10 or 11 digits (0 and 10 more, or +44 and 10); a few more allow an
+# extension or a number from abroad. Fewer than 7 digits cannot be called.
+PHONE_DIGITS = range(7, 16)
+_PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
+
+NEED_ONE = (
+    "Please tell us at least one way to reach you: your first name and your worker's name, "
+    "or a phone number. Or choose \u201cNo, thank you\u201d."
+)
+BAD_PHONE = "That doesn't look like a phone number. Please check it, or leave it empty."
+TOO_LONG = "That is a bit long. Please make it shorter."
+
+
+@dataclass(frozen=True)
+class ContactProblems:
+    """What to put right, by field ("first_name", "worker", "phone", "" for the form)."""
+
+    errors: dict[str, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+def _clean(text: str | None) -> str:
+    """One line of plain text: no control characters, spaces squeezed."""
+    text = storable_text(text or "")
+    text = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    return " ".join(text.split())
+
+
+def check_contact(
+    first_name: str | None, worker: str | None, phone: str | None
+) -> tuple[ContactDetails, ContactProblems]:
+    """The details as they will be stored, and anything to put right first."""
+    details = ContactDetails(
+        first_name=_clean(first_name), worker=_clean(worker), phone=_clean(phone)
+    )
+    errors: dict[str, str] = {}
+    if len(details.first_name) > NAME_MAX:
+        errors["first_name"] = TOO_LONG
+    if len(details.worker) > WORKER_MAX:
+        errors["worker"] = TOO_LONG
+    if details.phone:
+        digits = sum(ch.isdigit() for ch in details.phone)
+        if (
+            len(details.phone) > PHONE_MAX
+            or not _PHONE_CHARS.match(details.phone)
+            or digits not in PHONE_DIGITS
+        ):
+            errors["phone"] = BAD_PHONE
+    if details.empty and not errors:
+        errors[""] = NEED_ONE
+    return details, ContactProblems(errors)
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """What the safeguarding role's alert page shows about getting in touch."""
+
+    wanted: bool | None
+    answered_at: datetime | None
+    details: ContactDetails | None
+    unreadable: bool = False
+
+
+class ContactDesk:
+    """Records a person's answer on their own alert, and opens it for the safeguarding
+    role. The alert must be theirs: a pseudonym that is not the alert's changes nothing."""
+
+    def __init__(self, sessions: sessionmaker[Session], key: bytes) -> None:
+        self._sessions = sessions
+        self._seal = ContactSeal(key)
+
+    def answer(
+        self,
+        alert_id: int,
+        *,
+        pseudonym: str | None,
+        wanted: bool,
+        details: ContactDetails | None = None,
+    ) -> bool:
+        """True if recorded. `pseudonym` None: the caller proved the alert is this
+        person's another way (a signed token only they were shown)."""
+        with transaction(self._sessions) as session:
+            alert = session.get(SafeguardingAlert, alert_id)
+            if alert is None or (pseudonym is not None and alert.pseudonym != pseudonym):
+                return False
+            sealed = self._seal.seal(details) if wanted and details and not details.empty else None
+            record_contact(session, alert, wanted=wanted, sealed=sealed)
+            return True
+
+    def view(self, alert: SafeguardingAlert) -> ContactView:
+        if alert.contact_answered_at is None:
+            return ContactView(wanted=None, answered_at=None, details=None)
+        details = None
+        unreadable = False
+        if alert.contact_sealed:
+            try:
+                details = self._seal.open(alert.contact_sealed)
+            except SealError:
+                unreadable = True
+        return ContactView(
+            wanted=alert.contact_wanted,
+            answered_at=alert.contact_answered_at,
+            details=details,
+            unreadable=unreadable,
+        )

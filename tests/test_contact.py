@@ -1,0 +1,258 @@
+"""A way back to the person after a disclosure: asked kindly, stored sealed on the
+alert, answerable only for one's own alert, and kind about every mistake."""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import PSEUDONYM_KEY, csrf_token, hidden_fields, issue_link, make_app
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from test_web_public_chat import join_chat, say, text_of
+
+from heard.wiring import Database
+from storage import models
+from storage.db import transaction
+from storage.sealing import ContactDetails, ContactSeal, SealError
+from surveys.contact import BAD_PHONE, NEED_ONE, TOO_LONG, ContactDesk, check_contact
+from surveys.safeguarding_seam import FreeTextContext, check_free_text
+
+KEY = b"contact-test-key-0123456789abcdef"
+
+
+@pytest.fixture
+def app(database: Database) -> Flask:
+    return make_app(database)
+
+
+def _alert(database: Database) -> models.SafeguardingAlert:
+    with transaction(database.sessions) as session:
+        alert = session.scalar(select(models.SafeguardingAlert))
+        assert alert is not None
+        session.expunge(alert)
+        return alert
+
+
+def _offer_fields(page: str) -> dict[str, str]:
+    form = page[page.index('class="contact-offer"') :]
+    form = form[: form.index("</form>")]
+    return {"csrf_token": csrf_token(page), **{k: v for k, v in hidden_fields(form).items()}}
+
+
+# ------------------------------------------------------------------ sealing and checks
+
+
+def test_details_are_sealed_and_open_only_with_the_same_key() -> None:
+    details = ContactDetails(first_name="Jo", worker="Karen Smith", phone="07700 900123")
+    sealed = ContactSeal(KEY).seal(details)
+    assert "Jo" not in sealed and "07700" not in sealed and "Karen" not in sealed
+    assert ContactSeal(KEY).open(sealed) == details
+    assert ContactSeal(KEY).seal(details) != sealed  # a fresh nonce every time
+    with pytest.raises(SealError):
+        ContactSeal(b"another-key-0123456789abcdef0000").open(sealed)
+    altered = sealed[:-6] + ("A" if sealed[-6] != "A" else "B") + sealed[-5:]
+    with pytest.raises(SealError):
+        ContactSeal(KEY).open(altered)
+    with pytest.raises(SealError):
+        ContactSeal(KEY).open("not a token")
+
+
+@pytest.mark.parametrize(
+    ("name", "worker", "phone", "problem"),
+    [
+        ("", "", "", NEED_ONE),
+        ("   ", "\t", "\n", NEED_ONE),
+        ("Jo", "", "12", BAD_PHONE),
+        ("", "", "call me maybe", BAD_PHONE),
+        ("", "", "0" * 40, BAD_PHONE),
+        ("", "", "+44 7700 900123; DROP TABLE", BAD_PHONE),
+        ("J" * 61, "", "", TOO_LONG),
+        ("", "K" * 81, "", TOO_LONG),
+    ],
+)
+def test_what_is_typed_is_checked_kindly(name: str, worker: str, phone: str, problem: str) -> None:
+    _, problems = check_contact(name, worker, phone)
+    assert problem in problems.errors.values()
+
+
+@pytest.mark.parametrize(
+    "phone", ["07700 900123", "+44 7700 900123", "(01234) 567-890", "01234567890", "999 1234"]
+)
+def test_phone_numbers_as_people_write_them(phone: str) -> None:
+    details, problems = check_contact("", "", phone)
+    assert not problems and details.phone == " ".join(phone.split())
+
+
+def test_control_characters_and_markup_are_kept_as_plain_text() -> None:
+    details, problems = check_contact("Jo\x00\u202e<b>", " Karen\r\nSmith ", "")
+    assert not problems
+    assert details.first_name == "Jo <b>" and details.worker == "Karen Smith"
+
+
+def test_only_the_person_who_raised_an_alert_can_answer_for_it(database: Database) -> None:
+    with transaction(database.sessions) as session:
+        outcome = check_free_text(
+            session,
+            "my foster dad hits me",
+            FreeTextContext(
+                pseudonym="p-1", channel="web", cohort="child_in_care", age_band="11-17"
+            ),
+        )
+        assert outcome is not None and outcome.alert_id is not None
+        alert_id = outcome.alert_id
+    desk = ContactDesk(database.sessions, KEY)
+    details = ContactDetails(first_name="Jasmine")
+    assert not desk.answer(alert_id, pseudonym="p-2", wanted=True, details=details)
+    assert not desk.answer(alert_id + 999, pseudonym="p-1", wanted=True, details=details)
+    assert _alert(database).contact_answered_at is None
+    assert desk.answer(alert_id, pseudonym="p-1", wanted=True, details=details)
+    alert = _alert(database)
+    assert alert.contact_wanted is True and alert.contact_sealed
+    assert "Jasmine" not in alert.contact_sealed
+    assert desk.view(alert).details == details
+    # They change their mind: the details go with the wish
+    assert desk.answer(alert_id, pseudonym="p-1", wanted=False)
+    alert = _alert(database)
+    assert alert.contact_wanted is False and alert.contact_sealed is None
+    view = desk.view(alert)
+    assert view.wanted is False and view.details is None
+
+
+# ------------------------------------------------------------------ the web
+
+
+def _disclose_in_chat(client: FlaskClient) -> str:
+    page = join_chat(client, "child_in_care", "11-17")
+    page = say(client, page, text="my foster dad hits me")
+    assert "Would you like someone from the council to get in touch" in page
+    return page
+
+
+def test_web_chat_asks_and_keeps_the_details_sealed_on_the_alert(
+    app: Flask, database: Database
+) -> None:
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    assert "Name of your social worker" in page and "Only our safeguarding lead will see it" in page
+    done = client.post(
+        "/get-in-touch",
+        data={**_offer_fields(page), "wanted": "yes", "first_name": "Jo", "phone": "07700 900123"},
+    )
+    html = text_of(done)
+    assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
+    assert "We have told our safeguarding lead, and they will get in touch" in html
+    assert "0800 1111" in html  # the help is still on screen
+    assert 'href="/chat"' in html  # and the way back to the chat
+    alert = _alert(database)
+    assert alert.contact_wanted is True and "07700" not in (alert.contact_sealed or "")
+    opened = ContactDesk(database.sessions, b"").view  # wrong key: unreadable, not a crash
+    assert opened(alert).unreadable
+    # The words they typed never travel in the form
+    assert "hits me" not in _offer_fields(page)["offer"]
+
+
+def test_no_thank_you_is_recorded_and_answered_kindly(app: Flask, database: Database) -> None:
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    done = client.post(
+        "/get-in-touch", data={**_offer_fields(page), "wanted": "no", "phone": "07700 900123"}
+    )
+    html = text_of(done)
+    assert done.status_code == 200 and "That&#39;s OK. If you change your mind" in html
+    alert = _alert(database)
+    assert alert.contact_wanted is False and alert.contact_sealed is None
+
+
+def test_a_mistake_keeps_what_was_typed_and_the_help(app: Flask, database: Database) -> None:
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    fields = _offer_fields(page)
+    wrong = client.post(
+        "/get-in-touch", data={**fields, "wanted": "yes", "first_name": "Jo", "phone": "12"}
+    )
+    html = text_of(wrong)
+    assert wrong.status_code == 400 and BAD_PHONE.replace("'", "&#39;") in html
+    assert 'value="Jo"' in html and 'value="12"' in html and "0800 1111" in html
+    assert _alert(database).contact_answered_at is None
+    nothing = client.post("/get-in-touch", data={**fields, "wanted": "yes"})
+    assert nothing.status_code == 400 and "at least one way to reach you" in text_of(nothing)
+    neither = client.post("/get-in-touch", data={**fields, "first_name": "Jo"})
+    assert neither.status_code == 400 and "Please choose" in text_of(neither)
+    fixed = client.post(
+        "/get-in-touch",
+        data={
+            **hidden_fields(html),
+            "csrf_token": csrf_token(html),
+            "wanted": "yes",
+            "first_name": "Jo",
+            "phone": "07700 900123",
+        },
+    )
+    assert fixed.status_code == 200
+    assert _alert(database).contact_wanted is True
+
+
+@pytest.mark.parametrize("offer", ["", "x" * 20000, "forged.token.value", "eyJhIjoxfQ.bad.sig"])
+def test_a_forged_or_missing_offer_gets_a_kind_page_and_changes_nothing(
+    app: Flask, database: Database, offer: str
+) -> None:
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    fields = {**_offer_fields(page), "offer": offer, "wanted": "yes", "first_name": "Jo"}
+    response = client.post("/get-in-touch", data=fields)
+    assert response.status_code == 400
+    html = text_of(response)
+    assert "This form has closed" in html and "999" in html
+    assert _alert(database).contact_answered_at is None
+
+
+def test_an_offer_for_an_alert_that_is_gone_changes_nothing(app: Flask, database: Database) -> None:
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    with transaction(database.sessions) as session:
+        for row in session.scalars(select(models.SafeguardingAlert)):
+            session.delete(row)
+    response = client.post("/get-in-touch", data={**_offer_fields(page), "wanted": "no"})
+    assert response.status_code == 400 and "This form has closed" in text_of(response)
+
+
+def test_the_survey_form_asks_and_goes_back_to_the_question(app: Flask, database: Database) -> None:
+    from test_web_public_survey import post, step_of, through_consent
+
+    token = issue_link(database)
+    client = app.test_client()
+    page = through_consent(client, token)
+    html = text_of(post(client, token, page, action="answer", text="i want to die"))
+    assert step_of(html) == "@continue"
+    assert "Would you like someone from the council to get in touch" in html
+    done = client.post(
+        "/get-in-touch",
+        data={**_offer_fields(html), "wanted": "yes", "first_name": "Jasmine", "worker": "Karen"},
+    )
+    assert done.status_code == 200
+    assert f'href="/s/{token}"' in text_of(done)
+    back = text_of(client.get(f"/s/{token}"))
+    assert step_of(back) == "@continue"  # still waiting on "carry on?"
+    alert = _alert(database)
+    assert alert.contact_wanted and alert.channel == "web"
+    assert ContactDesk(database.sessions, PSEUDONYM_KEY).view(alert).details == ContactDetails(
+        first_name="Jasmine", worker="Karen"
+    )
+
+
+def test_a_safety_signal_answer_asks_too(app: Flask, database: Database) -> None:
+    from test_web_public_survey import answer_top, post, step_of, through_consent
+
+    token = issue_link(database)
+    client = app.test_client()
+    page = through_consent(client, token)
+    for _ in range(40):
+        if step_of(page) == "feel_safe":
+            break
+        page = answer_top(client, token, page)
+    assert step_of(page) == "feel_safe"
+    html = text_of(post(client, token, page, action="answer", choice="no"))
+    assert 'id="help-now"' in html and "get in touch" in html
+    done = client.post("/get-in-touch", data={**_offer_fields(html), "wanted": "no"})
+    assert done.status_code == 200
+    assert _alert(database).contact_wanted is False

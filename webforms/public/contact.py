@@ -1,0 +1,123 @@
+"""After help is shown on the web: "Would you like someone to get in touch?"
+
+The question sits under the help, as a plain form that needs no JavaScript. It
+carries a signed offer naming the alert it belongs to (so nobody can answer for
+another person's alert), Heard's own help text (shown again on the page that
+follows, so the help never disappears) and the page to go back to. The answer and
+any details go onto the alert through surveys.contact, sealed; the person's words
+are never in the offer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, make_response, render_template, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
+
+from analysis.safeguarding import contact_wording, standing_help
+from storage.db import retry_if_disconnected
+from surveys.contact import ContactDesk, check_contact
+from webforms.public.kept_help import KeptHelp
+
+contact_blueprint = Blueprint("public_contact", __name__)
+FIELD = "offer"
+OFFERED_FOR = timedelta(hours=24)
+_SALT = "heard.get-in-touch"
+CHOOSE = "Please choose \u201cYes, please\u201d or \u201cNo, thank you\u201d."
+
+
+@dataclass(frozen=True)
+class ContactOffer:
+    alert_id: int
+    help: KeptHelp
+    back: str
+    audience: str | None
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt=_SALT)
+
+
+def contact_offer(
+    alert_id: int | None, help_text: str | None, urgent: bool, audience: str | None
+) -> str:
+    """The signed offer for the form under the help (a template global); "" for none.
+    It returns to the page that showed the help (a GET of the same path carries on)."""
+    if alert_id is None or not help_text:
+        return ""
+    back = request.path if request.path.startswith("/") else "/"
+    return _signer().dumps(
+        {"a": int(alert_id), "t": help_text, "u": bool(urgent), "b": back, "c": audience}
+    )
+
+
+def _opened(raw: str) -> ContactOffer | None:
+    if not raw or len(raw) > 12000:
+        return None
+    try:
+        found = _signer().loads(raw, max_age=int(OFFERED_FOR.total_seconds()))
+    except BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(found, dict) or not isinstance(found.get("a"), int):
+        return None
+    back = found.get("b")
+    if not isinstance(back, str) or not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    audience = found.get("c") if isinstance(found.get("c"), str) else None
+    return ContactOffer(
+        found["a"], KeptHelp(str(found.get("t") or ""), bool(found.get("u"))), back, audience
+    )
+
+
+def _page(template: str, status: int = 200, **context: Any) -> Response:
+    response = make_response(render_template(template, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _desk() -> ContactDesk:
+    return current_app.extensions["heard.services"]["contact_desk"]
+
+
+@contact_blueprint.post("/get-in-touch")
+@retry_if_disconnected  # safe: recording the same answer again changes nothing
+def get_in_touch() -> Response:
+    offer = _opened(request.form.get(FIELD, ""))
+    if offer is None:
+        return _page("public/contact_expired.html", 400, help=standing_help(None))
+    wording = contact_wording(offer.audience)
+    wanted = request.form.get("wanted")
+    values = {key: request.form.get(key, "")[:500] for key in ("first_name", "worker", "phone")}
+    if wanted not in ("yes", "no"):
+        return _form_again(offer, values, {"": CHOOSE})
+    details = None
+    if wanted == "yes":
+        details, problems = check_contact(**values)
+        if problems:
+            return _form_again(offer, values, problems.errors)
+    if not _desk().answer(offer.alert_id, pseudonym=None, wanted=wanted == "yes", details=details):
+        return _page("public/contact_expired.html", 400, help=standing_help(offer.audience))
+    return _page(
+        "public/contact_done.html",
+        offer=offer,
+        message=wording.thanks if wanted == "yes" else wording.declined,
+        audience=offer.audience,
+    )
+
+
+def _form_again(offer: ContactOffer, values: dict[str, str], errors: dict[str, str]) -> Response:
+    """The same question on a page of its own, with what they typed and what to fix."""
+    return _page(
+        "public/contact_form.html",
+        400,
+        offer=offer,
+        token=request.form.get(FIELD, ""),
+        values=values,
+        errors=errors,
+        wording=contact_wording(offer.audience),
+        audience=offer.audience,
+    )
