@@ -4,6 +4,7 @@ alert, answerable only for one's own alert, and kind about every mistake."""
 from __future__ import annotations
 
 import pytest
+import test_web_staff_support as staff_support
 from browser_support import PSEUDONYM_KEY, csrf_token, hidden_fields, issue_link, make_app
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,6 +19,7 @@ from surveys.contact import BAD_PHONE, NEED_ONE, TOO_LONG, ContactDesk, check_co
 from surveys.safeguarding_seam import FreeTextContext, check_free_text
 
 KEY = b"contact-test-key-0123456789abcdef"
+fast_hashing = staff_support.fast_hashing  # a fixture
 
 
 @pytest.fixture
@@ -256,3 +258,94 @@ def test_a_safety_signal_answer_asks_too(app: Flask, database: Database) -> None
     done = client.post("/get-in-touch", data={**_offer_fields(html), "wanted": "no"})
     assert done.status_code == 200
     assert _alert(database).contact_wanted is False
+
+
+def test_the_anonymous_offer_search_asks_and_records_on_its_one_off_alert(
+    app: Flask, database: Database
+) -> None:
+    client = app.test_client()
+    areas = text_of(client.get("/offer"))
+    page = text_of(
+        client.post(
+            "/offer/search", data={"csrf_token": csrf_token(areas), "q": "my foster dad hits me"}
+        )
+    )
+    done = client.post(
+        "/get-in-touch", data={**_offer_fields(page), "wanted": "yes", "phone": "07700 900123"}
+    )
+    assert done.status_code == 200 and 'href="/offer/search"' in text_of(done)
+    alert = _alert(database)
+    assert alert.channel == "offer_search" and alert.contact_wanted is True
+    view = ContactDesk(database.sessions, PSEUDONYM_KEY).view(alert)
+    assert view.details == ContactDetails(phone="07700 900123")
+
+
+# ------------------------------------------------------------------ the safeguarding role
+
+
+def test_the_safeguarding_role_sees_how_to_reach_them_and_nobody_else_does(
+    app: Flask, database: Database, fast_hashing: None
+) -> None:
+    from test_web_staff_support import EMAILS, PASSWORD, ROLES, login
+
+    from storage.staff import add_staff
+    from webforms.staff.passwords import hash_password
+
+    with transaction(database.sessions) as session:
+        for role in ROLES:
+            add_staff(session, email=EMAILS[role], password_hash=hash_password(PASSWORD), role=role)
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    client.post(
+        "/get-in-touch",
+        data={
+            **_offer_fields(page),
+            "wanted": "yes",
+            "first_name": "Jasmine <b>",
+            "worker": "Karen Smith",
+            "phone": "07700 900123",
+        },
+    )
+    alert = _alert(database)
+    staff = app.test_client()
+    assert login(staff, EMAILS["safeguarding"]).status_code == 302
+    queue = text_of(staff.get("/staff/alerts"))
+    assert "Wants contact" in queue and "07700" not in queue  # the queue never shows how
+    html = text_of(staff.get(f"/staff/alerts/{alert.id}"))
+    assert "They would like someone to get in touch" in html
+    assert "Jasmine &lt;b&gt;" in html and "Karen Smith" in html
+    assert 'href="tel:07700900123"' in html
+    for role in ("participation", "admin"):
+        other = app.test_client()
+        assert login(other, EMAILS[role]).status_code == 302
+        response = other.get(f"/staff/alerts/{alert.id}")
+        assert response.status_code in (302, 403)
+        assert "07700" not in text_of(response) and "Jasmine" not in text_of(response)
+
+
+def test_the_alert_page_says_when_they_would_rather_not_be_contacted(
+    app: Flask, database: Database, fast_hashing: None
+) -> None:
+    from test_web_staff_support import EMAILS, PASSWORD, login
+
+    from storage.staff import add_staff
+    from webforms.staff.passwords import hash_password
+
+    with transaction(database.sessions) as session:
+        add_staff(
+            session,
+            email=EMAILS["safeguarding"],
+            password_hash=hash_password(PASSWORD),
+            role="safeguarding",
+        )
+    client = app.test_client()
+    page = _disclose_in_chat(client)
+    staff = app.test_client()
+    assert login(staff, EMAILS["safeguarding"]).status_code == 302
+    alert = _alert(database)
+    html = text_of(staff.get(f"/staff/alerts/{alert.id}"))
+    assert "They have not said whether they would like someone to get in touch" in html
+    client.post("/get-in-touch", data={**_offer_fields(page), "wanted": "no"})
+    html = text_of(staff.get(f"/staff/alerts/{alert.id}"))
+    assert "They said they would rather not be contacted about this" in html
+    assert "No contact, please" in text_of(staff.get("/staff/alerts"))

@@ -73,13 +73,29 @@ def test_the_search_form_posts_so_the_question_is_in_no_url_or_title(app: Flask)
 def test_search_shows_help_for_a_disclosure_and_does_not_log_it(
     app: Flask, database: Database
 ) -> None:
-    page = text_of(app.test_client().get("/offer/search?q=my+carer+hits+me+when+he+is+drunk"))
+    client = app.test_client()
+    page = text_of(client.get("/offer/search?q=my+carer+hits+me+when+he+is+drunk"))
     assert 'role="alert" id="help-now"' in page and "0800 1111" in page
     assert "What we found" not in page  # the help is the answer: no results under it
     assert "not sure I&#39;ve understood" not in page
     with transaction(database.sessions) as session:
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 0
+        # a link (or its preview) raises nothing
         assert session.scalar(select(func.count(models.SafeguardingAlert.id))) == 0
+    # Posted from the page, as the help promises, the safeguarding lead is told, under
+    # a one-off reference, and asked whether they would like someone to get in touch
+    areas = text_of(client.get("/offer"))
+    posted = client.post(
+        "/offer/search",
+        data={"csrf_token": csrf_token(areas), "q": "my carer hits me when he is drunk"},
+    )
+    page = text_of(posted)
+    assert 'id="help-now"' in page and "get in touch with you about this" in page
+    with transaction(database.sessions) as session:
+        assert session.scalar(select(func.count(models.OfferQuery.id))) == 0
+        alert = session.scalar(select(models.SafeguardingAlert))
+        assert alert is not None and alert.channel == "offer_search"
+        assert alert.pseudonym.startswith("search:") and alert.cohort is None
 
 
 def test_a_very_long_search_gets_a_kind_message(app: Flask, database: Database) -> None:

@@ -5,10 +5,16 @@ message that raised a safeguarding concern gets the help and nothing else: no
 search, and no log there, because those words belong only in the alerts queue.
 Any other question is logged without the asker, so the participation team sees
 what the offer could not answer.
+
+The search page knows nobody, yet its help says the safeguarding lead will be told,
+so a disclosure there raises an alert too, under a one-off reference (nobody's
+pseudonym), when the search was posted from the page. A GET with ?q= (an old link,
+a link preview) only shows the help: following a link must not raise alerts.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +25,9 @@ from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text
 from webforms.public import services
 
+# The reference an alert from the anonymous search page carries: never a person's.
+ONE_OFF_PREFIX = "search:"
+SEARCH_CHANNEL = "offer_search"
 TOO_LONG = (
     "Thank you for writing so much! I can take up to 2,000 characters in one go. "
     "Could you make it a bit shorter and ask again?"
@@ -45,12 +54,18 @@ def ask_offer(
     pseudonym: str | None = None,
     cohort: str | None = None,
     age_band: str | None = None,
+    alert_anonymously: bool = False,
 ) -> OfferReply:
-    """Check the words for a disclosure, then search the offer and log the question."""
+    """Check the words for a disclosure, then search the offer and log the question.
+    `alert_anonymously`: with no pseudonym, still raise an alert, under a one-off
+    reference."""
     text = text.strip()
     if len(text) > TEXT_MAX_LENGTH:
         return OfferReply(TOO_LONG)
-    alert, urgent, alert_id = _safeguarding(text, channel, pseudonym, cohort, age_band)
+    raise_as, alert_channel = pseudonym, channel
+    if raise_as is None and alert_anonymously:
+        raise_as, alert_channel = ONE_OFF_PREFIX + secrets.token_hex(12), SEARCH_CHANNEL
+    alert, urgent, alert_id = _safeguarding(text, alert_channel, raise_as, cohort, age_band)
     if alert is not None:
         # The help is the answer. A search result ("Sorry, I'm not sure I've understood
         # that") under it would bury it, and read as if they had not been heard.
@@ -68,7 +83,8 @@ def ask_offer(
 def _safeguarding(
     text: str, channel: str, pseudonym: str | None, cohort: str | None, age_band: str | None
 ) -> tuple[str | None, bool, int | None]:
-    """A known person (chat) raises an alert; an anonymous search only gets the help."""
+    """With a pseudonym (a person, or a one-off reference) an alert is raised; without,
+    only the help is given."""
     if pseudonym is not None:
         with transaction(services.sessions()) as session:
             outcome = check_free_text(

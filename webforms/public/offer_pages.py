@@ -38,11 +38,13 @@ def areas() -> str:
 @offer_blueprint.route("/offer/search", methods=["GET", "POST"])
 def search() -> str:
     """The form posts, so a question never sits in a URL (browser history, a proxy's
-    access log); a GET with ?q= still answers, for links made before."""
+    access log); a GET with ?q= still answers, for links made before, but raises no
+    alert (see offer_answers)."""
     _offer()
     asked = request.form if request.method == "POST" else request.args
     query = asked.get("q", "").strip()
-    reply = ask_offer(query, channel="web") if query else None
+    posted = request.method == "POST"
+    reply = ask_offer(query, channel="web", alert_anonymously=posted) if query else None
     return render_template(
         "public/offer_search.html", query=query, reply=reply, labels=_area_labels()
     )

@@ -60,7 +60,12 @@ STATUS_WORDS = {
 }
 NEEDS_NOTE = ("actioned", "closed")
 VIEWS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
-CHANNEL_WORDS = {"web": "Web form", "webchat": "Web chat", "telegram": "Telegram"}
+CHANNEL_WORDS = {
+    "web": "Web form",
+    "webchat": "Web chat",
+    "telegram": "Telegram",
+    "offer_search": "Local offer search (nobody signed in)",
+}
 SENT_BY_WORDS = {"email": "email", "telegram": "Telegram"}
 # An alert whose notice has not gone out this long after it was raised is shown as a
 # warning: the sweep runs every 15 seconds, so something is wrong (no scheduler running,
