@@ -37,6 +37,8 @@ NEED_ONE = (
 )
 BAD_PHONE = "That doesn't look like a phone number. Please check it, or leave it empty."
 TOO_LONG = "That is a bit long. Please make it shorter."
+# What ContactDesk.record did.
+RECORDED, REFUSED, ANSWERED_BEFORE = "recorded", "refused", "answered before"
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,32 @@ class ContactDesk:
         """True if recorded. `pseudonym` None: the caller proved the alert is this
         person's another way (a signed token only they were shown)."""
         with transaction(self._sessions) as session:
-            alert = session.get(SafeguardingAlert, alert_id)
-            if alert is None or (pseudonym is not None and alert.pseudonym != pseudonym):
-                return False
-            sealed = self._seal.seal(details) if wanted and details and not details.empty else None
-            record_contact(session, alert, wanted=wanted, sealed=sealed)
-            return True
+            return (
+                self.record(session, alert_id, pseudonym=pseudonym, wanted=wanted, details=details)
+                == RECORDED
+            )
+
+    def record(
+        self,
+        session: Session,
+        alert_id: int,
+        *,
+        pseudonym: str | None,
+        wanted: bool,
+        details: ContactDetails | None = None,
+        first_answer_only: bool = False,
+    ) -> str:
+        """`answer` in the caller's transaction (the bot records its update key in the
+        same one): RECORDED, REFUSED (no such alert, or not theirs) or, with
+        `first_answer_only`, ANSWERED_BEFORE (a second press of a question's buttons)."""
+        alert = session.get(SafeguardingAlert, alert_id)
+        if alert is None or (pseudonym is not None and alert.pseudonym != pseudonym):
+            return REFUSED
+        if first_answer_only and alert.contact_answered_at is not None:
+            return ANSWERED_BEFORE
+        sealed = self._seal.seal(details) if wanted and details and not details.empty else None
+        record_contact(session, alert, wanted=wanted, sealed=sealed)
+        return RECORDED
 
     def view(self, alert: SafeguardingAlert) -> ContactView:
         if alert.contact_answered_at is None:
