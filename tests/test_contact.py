@@ -144,7 +144,9 @@ def test_web_chat_asks_and_keeps_the_details_sealed_on_the_alert(
     assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
     assert "We have told our safeguarding lead, and they will get in touch" in html
     assert "0800 1111" in html  # the help is still on screen
-    assert 'href="/chat"' in html  # and the way back to the chat
+    assert 'action="/chat"' in html  # and the way back to the chat, the help with it
+    back = client.post("/chat", data={**hidden_fields(html), "csrf_token": csrf_token(html)})
+    assert 'id="help-kept"' in text_of(back) and "0800 1111" in text_of(back)
     alert = _alert(database)
     assert alert.contact_wanted is True and "07700" not in (alert.contact_sealed or "")
     opened = ContactDesk(database.sessions, b"").view  # wrong key: unreadable, not a crash

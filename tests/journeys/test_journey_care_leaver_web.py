@@ -104,13 +104,26 @@ def test_care_leaver_in_the_web_chat(
         assert alert is not None and alert.channel == "webchat"
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 2  # not the words
 
+    # Asked whether they would like someone to get in touch, they say no: that's OK.
+    page.locator(".contact-offer").scroll_into_view_if_needed()
+    assert_sees(page, "Would you like someone from the council to get in touch")
+    tap_button(page, "No, thank you", javascript=False)  # a plain form, JavaScript or not
+    assert_sees(page, "That's OK. If you change your mind")
+    assert_sees(page, "Help is here")
+    shot("5b-no-thank-you")
+    with transaction(live_server.database.sessions) as session:
+        assert session.scalar(select(models.SafeguardingAlert.contact_wanted)) is False
+    tap_button(page, "Go back to the chat", javascript=False)
+    assert_sees(page, "Chat with Heard", "Help is here: who you can talk to")  # still there
+
     # Their next message does not take the help away.
     ask(page, "what help can i get with rent", javascript=javascript)
     assert_sees(page, "Renting from a private landlord")
-    help_kept = "#help-now" if javascript else "#help-kept"
-    assert page.locator(help_kept).is_visible(), "the help vanished with the next message"
-    if not javascript:
-        assert_sees(page, "Help is here: who you can talk to")  # folded, above the reply
+    # (After the page about getting in touch, the help is carried like a page of its own,
+    # JavaScript on or off: folded, above the conversation.)
+    assert page.locator("#help-kept").is_visible(), "the help vanished with the next message"
+    if not javascript:  # one exchange a page: folded, just above the reply
+        assert_sees(page, "Help is here: who you can talk to")
     shot("6-help-kept")
 
     # "ok carry on", typed, picks the paused check-in up again.

@@ -4,8 +4,10 @@ The link came in a messaging app, whose link preview fetched it first. They open
 it anyway and get in; answer the first questions with Tab, Space, arrows and
 Enter; press Next with nothing chosen and are told kindly what to do, next to the
 question; tap through the rest; and in the last box write that someone is hurting
-them. The help is the first thing they see, announced. They choose to carry on,
-and finish.
+them. The help is the first thing they see, announced. Under it they are asked
+whether they would like someone to get in touch; they give their first name and
+their social worker's name, see the help again with a thank-you, go back, choose to
+carry on, and finish.
 
 Walked twice, JavaScript on and off: the survey form needs no JavaScript.
 """
@@ -32,6 +34,7 @@ from journey_support import (
     tab_to,
     tap_answer,
     tap_button,
+    tap_link,
 )
 from sqlalchemy import select
 
@@ -121,10 +124,28 @@ def test_a_14_year_old_does_their_check_in(
         alert = session.scalar(select(models.SafeguardingAlert))
         assert alert is not None and alert.channel == "web"
 
+    # Under the help: would they like someone to get in touch? They say yes, and how.
+    page.locator("#contact-first_name").scroll_into_view_if_needed()
+    assert_sees(page, "Would you like someone from the council to get in touch")
+    page.locator("#contact-first_name").tap()
+    page.keyboard.type("Jas")
+    page.locator("#contact-worker").tap()
+    page.keyboard.type("karen")
+    shot("4-get-in-touch")
+    tap_button(page, "Yes, please", javascript=False)  # a plain form, JavaScript or not
+    assert_sees(page, "Getting in touch", "they will get in touch as soon as they can")
+    assert_sees(page, "Help is here")  # the help is still on screen
+    shot("5-we-will-get-in-touch")
+    with transaction(live_server.database.sessions) as session:
+        alert = session.scalar(select(models.SafeguardingAlert))
+        assert alert is not None and alert.contact_wanted is True
+        assert alert.contact_sealed and "karen" not in alert.contact_sealed
+    tap_link(page, "Go back")
+
     # They choose to carry on, and finish.
     assert_sees(page, "Would you like to carry on")
     tap_button(page, "Carry on", javascript=javascript)
     assert survey_step(page) is None
     assert_sees(page, "Thank you", "Your answers have been saved")
-    shot("4-thank-you")
+    shot("6-thank-you")
     no_script_errors(page)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
@@ -104,6 +104,7 @@ def get_in_touch() -> Response:
     return _page(
         "public/contact_done.html",
         offer=offer,
+        back_to_chat=offer.back == url_for("public_chat.chat"),
         message=wording.thanks if wanted == "yes" else wording.declined,
         audience=offer.audience,
     )
