@@ -20,6 +20,7 @@ from bot.reminders import send_due_reminders
 from bot.services import BotServices, OfferLookup
 from bot.texts import COMMANDS, Texts, load_texts
 from storage.models import utcnow
+from surveys.contact import ContactDesk
 from surveys.definition import Survey
 from surveys.engine import ConversationEngine
 from surveys.messages import load_messages
@@ -80,6 +81,7 @@ def build_application(
         AddressBook(config.pseudonym_key),
         offer=offer,
         safeguarding=safeguarding,
+        contact=ContactDesk(sessions, config.pseudonym_key),
     )
     application = (
         Application.builder()

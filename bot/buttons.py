@@ -1,5 +1,6 @@
 """Button presses: answers to a question, who they are, forgetting them, reminders and
-quiet hours, the menu, and the offer of reminders after a first check-in.
+quiet hours, the menu, the offer of reminders after a first check-in, and whether they
+would like someone to get in touch after telling Heard they may not be safe.
 
 Every button's data is signed for the person it was sent to (`bot.callbacks`); a forged
 one, or a well signed one with impossible contents, gets a polite answer and changes
@@ -20,6 +21,8 @@ from bot import callbacks as cb
 from bot.callbacks import ButtonData, step_tag
 from bot.handler_host import Context, HandlerHost, log, update_key
 from bot.keyboards import (
+    CONTACT_NO,
+    CONTACT_YES,
     MENU_CHECKIN,
     MENU_HELP,
     MENU_LATER,
@@ -32,6 +35,7 @@ from bot.mydata import reminder_words
 from bot.services import DUPLICATE, Duplicate
 from bot.texts import FREQUENCIES
 from storage.models import COHORTS
+from surveys.contact import ANSWERED_BEFORE, RECORDED
 from surveys.engine import Prompt
 from surveys.people import AGE_BANDS_FOR
 
@@ -70,6 +74,7 @@ class ButtonHandlers(HandlerHost):
             cb.CHECKIN: self._checkin_button,
             cb.MENU: self._menu_button,
             cb.REMINDER_OFFER: self._reminder_offer_button,
+            cb.CONTACT: self._contact_button,
         }.get(data.kind if data else "")
         if data is None or handler is None:
             await query.answer(self.texts.forged_button)
@@ -329,3 +334,37 @@ class ButtonHandlers(HandlerHost):
             )
         else:
             await self._say(update, context, self.texts.reminder_offer_declined)
+
+    async def _contact_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None:
+        """Their answer to "Would you like someone from the council to get in touch?",
+        recorded on their own alert once: a yes with this chat, so the safeguarding lead
+        can message them here. Another person's alert, or a second press, changes nothing."""
+        alert_text, choice = data.parts
+        if choice not in (CONTACT_YES, CONTACT_NO):
+            raise ValueError("not an answer to the contact question")
+        wanted = choice == CONTACT_YES
+        assert update.effective_chat is not None
+        pseudonym = self._pseudonym(update)
+        outcome = await self._db(
+            self.services.answer_contact,
+            pseudonym,
+            int(alert_text),
+            wanted=wanted,
+            chat_id=update.effective_chat.id,
+            key=update_key(update),
+        )
+        if isinstance(outcome, Duplicate):
+            await query.answer()
+            return
+        if outcome == ANSWERED_BEFORE:
+            await query.answer(self.texts.contact_answered_before)
+            return
+        if outcome != RECORDED:
+            await query.answer(self.texts.forged_button)
+            return
+        await query.answer()
+        wording = await self._db(self.services.contact_wording, pseudonym)
+        await self._mark_chosen(query, wording.ask, wording.yes if wanted else wording.no)
+        await self._say(update, context, wording.thanks_chat if wanted else wording.declined)

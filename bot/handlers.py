@@ -169,8 +169,18 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
         self, update: Update, context: Context, reply: Reply, lead: str | None = None
     ) -> None:
         """The engine's messages (after `lead`), then the next question with its buttons.
-        After someone's first finished check-in, the thanks asks about reminders."""
+        After someone's first finished check-in, the thanks asks about reminders.
+
+        When an alert was raised the help (the engine's first message) goes on its own,
+        then "would you like someone to get in touch?", then the rest and the next
+        question: the offer sits with the help it follows, and whatever the person is to
+        answer next ("carry on?", the next question) stays at the bottom of the chat."""
         messages = [*([lead] if lead else []), *reply.messages]
+        if reply.alert_id is not None and reply.messages and self.services.contact is not None:
+            with_help = len(messages) - len(reply.messages) + 1
+            await self._say(update, context, "\n\n".join(messages[:with_help]))
+            await self._ask_contact(update, context, reply.alert_id)
+            messages = messages[with_help:]
         markup = None
         if reply.state == "completed" and await self._db(
             self.services.should_offer_reminders, self._pseudonym(update)
@@ -181,6 +191,15 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
             await self._say(update, context, "\n\n".join(messages), markup)
         if reply.prompt is not None and reply.session_id is not None:
             await self._show_prompt(update, context, reply.prompt, reply.session_id)
+
+    async def _ask_contact(self, update: Update, context: Context, alert_id: int | None) -> None:
+        """After help shown because an alert was raised: would they like someone from the
+        council to get in touch? Two buttons signed for this person and this alert."""
+        if alert_id is None or self.services.contact is None:
+            return
+        wording = await self._db(self.services.contact_wording, self._pseudonym(update))
+        markup = self._keyboards(update).contact(alert_id, wording.yes, wording.no)
+        await self._say(update, context, wording.ask, markup)
 
     async def _show_current(self, update: Update, context: Context, lead: str | None) -> None:
         """The question on screen again, if a check-in is going, so they can carry on."""

@@ -21,6 +21,7 @@ NUMBER_ROW = 6  # 0-10 scales: two rows of numbers fit a phone
 QUIET_PRESETS = (("21:00", "08:00"), ("22:00", "09:00"), ("20:00", "07:00"))
 TICK = "✅"
 MENU_CHECKIN, MENU_OFFER, MENU_LATER, MENU_HELP = "c", "o", "l", "h"
+CONTACT_YES, CONTACT_NO = "y", "n"
 
 
 class Keyboards:
@@ -163,6 +164,15 @@ class Keyboards:
             rows.append([self._button(t.menu_offer_button, cb.MENU, MENU_OFFER)])
         rows.append([self._button(t.menu_help_button, cb.MENU, MENU_HELP)])
         return InlineKeyboardMarkup(rows)
+
+    def contact(self, alert_id: int, yes: str, no: str) -> InlineKeyboardMarkup:
+        """After the help: would they like someone to get in touch about this alert?"""
+        return InlineKeyboardMarkup(
+            [
+                [self._button(yes, cb.CONTACT, alert_id, CONTACT_YES)],
+                [self._button(no, cb.CONTACT, alert_id, CONTACT_NO)],
+            ]
+        )
 
     def start_checkin(self) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([[self._button(self.texts.reminder_button, cb.CHECKIN, "go")]])

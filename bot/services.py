@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from analysis.safeguarding import ContactWording, contact_wording
 from bot.addresses import AddressBook
 from localoffer.desk import log_offer_answer
 from storage.audit import audit
@@ -27,8 +28,10 @@ from storage.respondents import (
     reminders_unchosen,
     set_profile,
 )
+from storage.sealing import ContactDetails
 from storage.updates import first_delivery
 from storage.you_said import latest_posts
+from surveys.contact import ContactDesk
 from surveys.people import People, Profile, check_profile
 from surveys.safeguarding_seam import FreeTextContext, SafeguardingHook, check_free_text
 
@@ -69,12 +72,15 @@ class BotServices:
         *,
         offer: OfferLookup | None = None,
         safeguarding: SafeguardingHook | None = check_free_text,
+        contact: ContactDesk | None = None,
     ) -> None:
         self.sessions = sessions
         self.people = people
         self.addresses = addresses
         self.offer = offer
         self.safeguarding = safeguarding
+        # Records "would you like someone to get in touch?" on the alert; None: not asked.
+        self.contact = contact
 
     def pseudonym(self, user_id: int) -> str:
         return self.people.pseudonym(CHANNEL, user_id)
@@ -250,6 +256,36 @@ class BotServices:
             session, text, answer, channel=CHANNEL, asker_tag=self.people.offer_asker(pseudonym)
         )
         return str(answer.reply_text())
+
+    # ------------------------------------------------------------------ getting in touch
+
+    def contact_wording(self, pseudonym: str) -> ContactWording:
+        """The question and its answers in the words for who they are (a carer is an adult)."""
+        profile = self.people.profile(pseudonym)
+        return contact_wording(profile.cohort if profile is not None else None)
+
+    def answer_contact(
+        self, pseudonym: str, alert_id: int, *, wanted: bool, chat_id: int, key: UpdateKey
+    ) -> str | Duplicate:
+        """Their answer on their own alert, with the update's key in the same transaction:
+        surveys.contact's RECORDED, REFUSED (not their alert) or ANSWERED_BEFORE (the first
+        answer stands), or DUPLICATE for an update handled before. A yes needs no typed
+        details: the safeguarding lead can message this chat (sealed on the alert)."""
+        desk = self.contact
+        if desk is None:
+            raise ValueError("no contact desk: the question is never asked")
+        details = ContactDetails(telegram_chat=chat_id) if wanted else None
+        return self._once(
+            key,
+            lambda session: desk.record(
+                session,
+                alert_id,
+                pseudonym=pseudonym,
+                wanted=wanted,
+                details=details,
+                first_answer_only=True,
+            ),
+        )
 
     # ------------------------------------------------------------------ you said
 

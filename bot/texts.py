@@ -54,6 +54,7 @@ class Texts:
     pick_one_first: str
     stale_button: str
     forged_button: str
+    contact_answered_before: str
     care_leaver_welcome: str
     checkin_offer: str
     menu_offer_button: str

@@ -167,6 +167,7 @@ class TypedMessageHandlers(HandlerHost):
 
         if result.safeguarding_reply is not None:
             await self._say(update, context, said(result.safeguarding_reply))
+            await self._ask_contact(update, context, result.alert_id)
         elif result.offer_reply is not None:
             await self._say(update, context, said(result.offer_reply))
             return True

@@ -90,8 +90,10 @@ def test_disclosures_to_the_bot_reach_the_staff_chat_once_without_the_words(
             await bot.press(LEAVER, "Not now")
             typed = fake.type_text(LEAVER, DISCLOSURE)
             await bot.wait(typed)
-            reply = fake.last(LEAVER)["text"]
+            # the help, then "would you like someone to get in touch?" (test_bot_contact.py)
+            reply, asked = (m["text"] for m in fake.bot_messages(LEAVER)[-2:])
             assert "116 123" in reply or "999" in reply or "Childline" in reply
+            assert asked.startswith("Would you like someone from the council to get in touch")
             assert staff_messages(fake) == []  # the bot itself never announces
             await asyncio.to_thread(staff_sweep, database, fake)
             [(first, level, category, raised, notified)] = alerts(database)
