@@ -14,6 +14,7 @@ from pathlib import Path
 
 from heard.errors import CommandError
 from heard.settings import Settings
+from notices.child_message import ChildMessenger
 from notices.email import EmailSender, SmtpRelay
 from notices.routes import RouteBook, compile_routes, default_routes
 from notices.senders import Sender
@@ -145,17 +146,27 @@ def check_at_start(settings: Settings) -> None:
         log.error("%s (or HEARD_STAFF_CHAT_ID with a bot token)", problem)
 
 
+def child_messenger(settings: Settings) -> ChildMessenger | None:
+    """How the alert page messages a person's Heard chat; None without a bot token."""
+    if not settings.telegram_token:
+        return None
+    return ChildMessenger(settings.telegram_token, settings.telegram_api_url)
+
+
 def for_pages(settings: Settings) -> dict[str, object]:
-    """What the alerts pages need, for `heard web`: the routes' names and what is wrong.
+    """What the alerts pages need, for `heard web`: the routes' names and what is wrong,
+    and the way to message a person who asked in Telegram for someone to get in touch.
     Never stops the web app, which children need whatever the state of the routes file."""
+    pages: dict[str, object] = {"child_messenger": child_messenger(settings)}
     try:
         routes = load_routes(settings)
     except DataFileError as exc:
-        return {
-            "alert_routes": settings_routes(settings),
-            "alert_delivery_problems": [
-                f"The alert routes file has a mistake; until it is fixed, alerts go where "
-                f"the last good version sent them: {exc}"
-            ],
-        }
-    return {"alert_routes": routes, "alert_delivery_problems": delivery_problems(settings, routes)}
+        pages["alert_routes"] = settings_routes(settings)
+        pages["alert_delivery_problems"] = [
+            f"The alert routes file has a mistake; until it is fixed, alerts go where "
+            f"the last good version sent them: {exc}"
+        ]
+        return pages
+    pages["alert_routes"] = routes
+    pages["alert_delivery_problems"] = delivery_problems(settings, routes)
+    return pages

@@ -43,13 +43,13 @@ class TelegramSender:
         chat = recipients.telegram_chat
         if chat is None:
             return
+        self.send_text(chat, notice.chat_text())
+
+    def send_text(self, chat: int | str, text: str) -> None:
+        """One plain-text message (no markup is read in it) to a chat; SendFailed if not."""
         self._call(
             "sendMessage",
-            {
-                "chat_id": chat,
-                "text": notice.chat_text(),
-                "link_preview_options": {"is_disabled": True},
-            },
+            {"chat_id": chat, "text": text, "link_preview_options": {"is_disabled": True}},
         )
 
     def _call(self, method: str, params: dict[str, Any]) -> Any:

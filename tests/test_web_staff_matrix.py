@@ -81,6 +81,13 @@ ROUTES: list[Route] = [
         S,
         {"assignee": ""},
     ),
+    (
+        "staff.alert_message",
+        "POST",
+        lambda s: f"/staff/alerts/{s.alert_id}/message",
+        S,
+        {"message": "Hi, this is Sam from the council."},
+    ),
     ("staff.accounts", "GET", lambda s: "/staff/accounts", A, {}),
     (
         "staff.accounts_add",

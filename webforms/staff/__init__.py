@@ -10,7 +10,15 @@ from flask import Flask
 
 
 def register_staff(app: Flask) -> None:
-    from webforms.staff import admin, alerts, auth, dashboard, reports, you_said  # noqa: F401
+    from webforms.staff import (  # noqa: F401
+        admin,
+        alert_message,
+        alerts,
+        auth,
+        dashboard,
+        reports,
+        you_said,
+    )
     from webforms.staff.auth import init_login
     from webforms.staff.blueprint import staff
 

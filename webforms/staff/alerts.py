@@ -41,7 +41,7 @@ from storage.models import SafeguardingAlert, StaffUser, utcnow
 from storage.notifications import channels_of, unsent_count
 from surveys.contact import ContactView
 from webforms.staff.blueprint import actor, services, sessions, staff, web_config
-from webforms.staff.forms import AlertStatusForm, choices
+from webforms.staff.forms import AlertMessageForm, AlertStatusForm, choices
 from webforms.staff.roles import roles_required
 
 # Where an alert may go next. Closing straight from "new" is allowed (a duplicate,
@@ -226,13 +226,19 @@ def _render_detail(
     alert: SafeguardingAlert,
     others: list[SafeguardingAlert],
     form: AlertStatusForm,
+    *,
+    message_form: AlertMessageForm | None = None,
 ) -> str:
+    can_message = services().get("child_messenger") is not None
     return render_template(
         "staff/alert.html",
         alert=alert,
         others=others,
         form=form,
         contact=_contact_view(alert),
+        # Messaging them in their Heard chat (webforms.staff.alert_message): None without a
+        # bot token, and the page says Telegram is not set up.
+        message_form=message_form or (AlertMessageForm() if can_message else None),
         needs_note=NEEDS_NOTE,
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
+from notices.child_message import MESSAGE_MAX
 from storage.models import STAFF_ROLES
 from storage.you_said import WE_DID_MAX, YOU_SAID_MAX
 from webforms.staff.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -50,6 +51,17 @@ class AlertStatusForm(FlaskForm):
     note = TextAreaField(
         "Note: what you did, or why",
         validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX}.")],
+    )
+
+
+class AlertMessageForm(FlaskForm):
+    """A safeguarding lead's message to a person's Heard chat in Telegram; checked by
+    notices.child_message.check_message (the one place its rules live)."""
+
+    message = TextAreaField(
+        "Message them in Telegram",
+        id="message-them",
+        render_kw={"maxlength": MESSAGE_MAX},
     )
 
 

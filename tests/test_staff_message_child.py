@@ -1,0 +1,321 @@
+"""The safeguarding lead messages a person in Telegram from their alert page.
+
+A person who said "Yes, please" to someone getting in touch in Telegram has their chat
+sealed on the alert; the lead writes to them there, as the bot, through the fake Bot API
+server. What was sent goes into the alert's history and the audit log; a message that
+is empty, too long or hides characters is refused kindly; a Telegram failure records
+nothing as sent and keeps the lead's words. Only the safeguarding role may send, and
+only to someone who asked. The real app factory, sign-in and CSRF token; SQLite and
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+import test_web_staff_support as support
+from fakes.telegram_api import FakeTelegram, heard_bot
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from test_web_staff_support import EMAILS, Seeded, csrf_token, no_canaries, signed_in
+
+from heard.notice_wiring import for_pages
+from heard.settings import Settings
+from heard.wiring import Database
+from notices.child_message import EMPTY, HIDDEN, MESSAGE_MAX, ChildMessenger
+from storage import models
+from storage.alerts import raise_alert
+from storage.audit import audit_entries
+from storage.db import transaction
+from storage.sealing import ContactDetails
+from surveys.contact import ContactDesk
+from webforms.app import create_app
+from webforms.config import WebConfig
+from webforms.staff.alert_message import NO_ANSWER, NOT_ASKED, NOT_SET_UP, REFUSED, SENT
+
+fast_hashing = support.fast_hashing  # fixtures shared with the other staff test modules
+seeded = support.seeded
+
+KEY = b"bot-test-pseudonym-key-0123456789"  # the key heard_bot's bot seals the chat with
+TEEN, OTHER_CHAT = 5591501, 5591502
+WORDS = (
+    "Hi, this is Sam from the council's safeguarding team. Thank you for telling us.\n"
+    "Can I ring you today? My number is 01632 960 123."
+)
+LABEL = "Message them in Telegram"
+NOT_SET_UP_PAGE = "Telegram is not set up on this installation"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+def make_app(database: Database, settings: Settings, messenger: ChildMessenger | None) -> Flask:
+    config = WebConfig(secret_key=settings.secret_key, timezone="Europe/London")
+    services: dict[str, object] = {
+        "contact_desk": ContactDesk(database.sessions, KEY),
+        "child_messenger": messenger,
+    }
+    app = create_app(database.sessions, config, services)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def app(database: Database, settings: Settings, fake: FakeTelegram, seeded: Seeded) -> Flask:
+    return make_app(database, settings, ChildMessenger(fake.token, fake.api_url, timeout=5))
+
+
+def alert_with_answer(
+    database: Database, *, wanted: bool, details: ContactDetails | None = None
+) -> int:
+    """An alert raised in Telegram whose person has answered "get in touch?"."""
+    with transaction(database.sessions) as session:
+        alert_id = raise_alert(
+            session,
+            pseudonym="t" * 64,
+            text="my foster dad hits me and i dont want to go home",
+            category="allegation_about_carer",
+            level="urgent",
+            channel="telegram",
+            cohort="child_in_care",
+            age_band="11-17",
+        ).id
+    desk = ContactDesk(database.sessions, KEY)
+    assert desk.answer(alert_id, pseudonym="t" * 64, wanted=wanted, details=details)
+    return alert_id
+
+
+def said_yes(database: Database, chat: int = TEEN) -> int:
+    return alert_with_answer(database, wanted=True, details=ContactDetails(telegram_chat=chat))
+
+
+def send(client: FlaskClient, alert_id: int, message: str, **extra: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/staff/alerts/{alert_id}/message",
+        data={"message": message, "csrf_token": csrf_token(client), **extra},
+    )
+
+
+def page(client: FlaskClient, alert_id: int) -> str:
+    response = client.get(f"/staff/alerts/{alert_id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def sent_to(fake: FakeTelegram, chat: int) -> list[str]:
+    """What reached the chat (a refused sendMessage is in `fake.sent` but not here)."""
+    return [str(m.get("text")) for m in fake.bot_messages(chat)]
+
+
+def history(database: Database, alert_id: int) -> list[str]:
+    with transaction(database.sessions) as session:
+        alert = session.get(models.SafeguardingAlert, alert_id)
+        assert alert is not None
+        return (alert.note or "").splitlines()
+
+
+def message_audits(database: Database) -> list[tuple[str, str | None, dict]]:
+    with transaction(database.sessions) as session:
+        entries = reversed(audit_entries(session, "alert.message"))  # oldest first
+        return [(e.actor, e.target, dict(e.detail)) for e in entries]
+
+
+def textarea(body: str) -> str:
+    found = re.search(r'<textarea[^>]*id="message-them"[^>]*>(.*?)</textarea>', body, re.S)
+    assert found, "no message box on the page"
+    return html.unescape(found.group(1)).strip("\r\n")
+
+
+def test_the_lead_messages_the_teenager_who_said_yes_please_in_telegram(
+    database: Database, settings: Settings, fake: FakeTelegram, seeded: Seeded
+) -> None:
+    """The whole way back: the teen's "Yes, please" in the real bot, then the lead's
+    message from the alert page arrives in that same chat."""
+
+    async def teen() -> None:
+        async with heard_bot(database, fake) as bot:
+            await bot.join(TEEN)
+            await bot.press(TEEN, "Not now")
+            _help, asked = await bot.chat(TEEN, "my foster dad hits me and i dont want to go home")
+            await bot.tap(TEEN, "Yes, please", message=asked)
+
+    asyncio.run(teen())
+    with transaction(database.sessions) as session:
+        alert_id = session.scalar(
+            select(models.SafeguardingAlert.id).where(
+                models.SafeguardingAlert.channel == "telegram"
+            )
+        )
+    assert alert_id is not None
+    app = make_app(database, settings, ChildMessenger(fake.token, fake.api_url, timeout=5))
+    lead = signed_in(app, "safeguarding")
+
+    shown = page(lead, alert_id)
+    assert "They would like someone to get in touch" in shown
+    assert LABEL in shown and "Say who you are" in shown
+    assert "They will see it in the Heard chat." in shown
+    assert f'action="/staff/alerts/{alert_id}/message"' in shown
+
+    response = send(lead, alert_id, WORDS)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/staff/alerts/{alert_id}")
+    assert sent_to(fake, TEEN)[-1] == WORDS  # exactly the lead's words, line break and all
+    assert fake.last(TEEN)["text"] == WORDS  # the last thing in the teen's chat
+
+    after = lead.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    assert SENT in html.unescape(after)
+    [line] = [line for line in history(database, alert_id) if "messaged them" in line]
+    assert re.fullmatch(
+        r"\d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST) · safeguarding@council\.example · "
+        r"messaged them in Telegram: \u201cHi, this is Sam .+ 01632 960 123\.\u201d",
+        line,
+    ), line
+    assert "Thank you for telling us. Can I ring you" in line  # one line in the history
+    assert message_audits(database) == [
+        (EMAILS["safeguarding"], f"alert:{alert_id}", {"sent": True})
+    ]
+
+
+def test_empty_long_and_hidden_text_is_refused_kindly_and_nothing_is_sent(
+    app: Flask, database: Database, fake: FakeTelegram
+) -> None:
+    alert_id = said_yes(database)
+    lead = signed_in(app, "safeguarding")
+    for typed, problem in [
+        ("", EMPTY),
+        ("   \r\n  ", EMPTY),
+        ("x" * (MESSAGE_MAX + 1), "Please keep the message to 1,000 characters or fewer"),
+        ("Hi, it's Sam\u202e321 069 23610 no em gnir", HIDDEN),
+        ("Hi\x00 there\x07", HIDDEN),
+    ]:
+        response = send(lead, alert_id, typed)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 400, typed
+        assert "There is a problem" in body
+        assert problem in html.unescape(body), typed
+        assert 'aria-invalid="true"' in body
+        if typed.strip():  # kept for them to put right, without what was hidden
+            assert textarea(body) == typed.replace("\u202e", "").replace("\x00", "").replace(
+                "\x07", ""
+            )
+    assert fake.sent("sendMessage") == []
+    assert not any("messaged them" in line for line in history(database, alert_id))
+    assert message_audits(database) == []
+
+    # At the limit it goes; markup is plain text in Telegram and escaped on the page.
+    exactly = "<b>Sam</b> here. " + "x" * (MESSAGE_MAX - 17)
+    assert len(exactly) == MESSAGE_MAX
+    assert send(lead, alert_id, f"  {exactly}\n").status_code == 302
+    assert sent_to(fake, TEEN) == [exactly]
+    shown = page(lead, alert_id)
+    assert "&lt;b&gt;Sam&lt;/b&gt; here." in shown and "<b>Sam</b>" not in shown
+
+
+def test_a_telegram_failure_says_so_and_records_nothing_as_sent(
+    app: Flask, database: Database, fake: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    alert_id = said_yes(database)
+    lead = signed_in(app, "safeguarding")
+    caplog.set_level(logging.INFO)
+
+    fake.failing.add(TEEN)  # Telegram's servers fail
+    response = send(lead, alert_id, WORDS)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 502
+    assert NO_ANSWER in html.unescape(body)
+    assert textarea(body).replace("\r\n", "\n") == WORDS  # their words are still there
+
+    fake.failing.clear()
+    fake.blocked.add(TEEN)  # the teen blocked the bot
+    response = send(lead, alert_id, WORDS)
+    assert response.status_code == 502
+    assert REFUSED in html.unescape(response.get_data(as_text=True))
+
+    assert not any("messaged them" in line for line in history(database, alert_id))
+    audits = message_audits(database)
+    assert [entry[2]["sent"] for entry in audits] == [False, False]
+    assert "500" in audits[0][2]["reason"] and "blocked" in audits[1][2]["reason"]
+    for where in (caplog.text, *(str(entry[2]) for entry in audits)):
+        assert fake.token not in where and "TEST-token" not in where
+        assert str(TEEN) not in where and "Sam" not in where  # no chat, no words
+
+    fake.blocked.clear()  # Telegram is back: the same words go, once
+    assert send(lead, alert_id, WORDS).status_code == 302
+    assert sent_to(fake, TEEN) == [WORDS]
+    assert [entry[2]["sent"] for entry in message_audits(database)] == [False, False, True]
+
+
+def test_only_the_safeguarding_role_may_send(
+    app: Flask, database: Database, fake: FakeTelegram
+) -> None:
+    alert_id = said_yes(database)
+    for role in ("participation", "admin"):
+        client = signed_in(app, role)
+        response = send(client, alert_id, WORDS)
+        assert response.status_code == 403, role
+        no_canaries(response.get_data(as_text=True))
+    anonymous = app.test_client()
+    response = anonymous.post(f"/staff/alerts/{alert_id}/message", data={"message": WORDS})
+    assert response.status_code == 400  # no CSRF token: refused before anything else
+    lead = signed_in(app, "safeguarding")
+    no_token = lead.post(f"/staff/alerts/{alert_id}/message", data={"message": WORDS})
+    assert no_token.status_code == 400
+    assert send(lead, 99999, WORDS).status_code == 404
+    assert fake.sent("sendMessage") == []
+    assert message_audits(database) == []
+
+
+def test_no_form_unless_they_asked_in_telegram(
+    app: Flask, database: Database, fake: FakeTelegram
+) -> None:
+    said_no = alert_with_answer(database, wanted=False)
+    by_phone = alert_with_answer(
+        database, wanted=True, details=ContactDetails(first_name="Jo", phone="07700 900123")
+    )
+    lead = signed_in(app, "safeguarding")
+    declined = page(lead, said_no)
+    assert "They said they would rather not be contacted" in declined
+    assert LABEL not in declined and 'id="message-them"' not in declined
+    phone = page(lead, by_phone)
+    assert "07700 900123" in phone and LABEL not in phone
+    for alert_id in (said_no, by_phone):
+        response = send(lead, alert_id, WORDS)
+        assert response.status_code == 302
+        assert NOT_ASKED in html.unescape(lead.get(response.headers["Location"]).get_data(True))
+    assert fake.sent("sendMessage") == []
+    assert message_audits(database) == []
+
+
+def test_without_a_bot_token_the_page_says_telegram_is_not_set_up(
+    database: Database, settings: Settings, fake: FakeTelegram, seeded: Seeded
+) -> None:
+    alert_id = said_yes(database)
+    app = make_app(database, settings, None)
+    lead = signed_in(app, "safeguarding")
+    shown = page(lead, alert_id)
+    assert NOT_SET_UP_PAGE in shown and 'id="message-them"' not in shown
+    response = send(lead, alert_id, WORDS)
+    assert response.status_code == 302
+    assert NOT_SET_UP in html.unescape(lead.get(response.headers["Location"]).get_data(True))
+    assert fake.sent("sendMessage") == []
+
+
+def test_the_wiring_gives_the_pages_a_messenger_only_with_a_bot_token(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    assert for_pages(settings)["child_messenger"] is None
+    with_token = replace(settings, telegram_token=fake.token, telegram_api_url=fake.api_url)
+    messenger = for_pages(with_token)["child_messenger"]
+    assert isinstance(messenger, ChildMessenger)
+    assert fake.token not in repr(messenger)
