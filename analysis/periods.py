@@ -1,4 +1,5 @@
-"""Reporting periods in the council's local time: months, quarters, years and ranges.
+"""Reporting periods in the council's local time: months, quarters, years, financial years
+(April to March, "2026-27", as councils' performance frameworks report) and ranges.
 
 A period is a half-open range of local calendar days [start, end). Reports say
 "this quarter" and compare with "last quarter", so every period knows its
@@ -16,6 +17,8 @@ __all__ = [
     "Period",
     "PeriodError",
     "date_range",
+    "financial_year",
+    "financial_year_of",
     "last_complete_month",
     "month_of",
     "months_in",
@@ -24,7 +27,9 @@ __all__ = [
     "trailing_months",
 ]
 
-KINDS = ("month", "quarter", "year", "range")
+KINDS = ("month", "quarter", "year", "financial_year", "range")
+# A council's financial year starts on 1 April.
+FINANCIAL_YEAR_START_MONTH = 4
 _MONTH_NAMES = (
     "January",
     "February",
@@ -41,6 +46,8 @@ _MONTH_NAMES = (
 )
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# 2026-27, 2026/27, 2026-2027, FY2026-27, FY 2026/27: the year starting in April 2026.
+_FINANCIAL_YEAR = re.compile(r"^(?:FY\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|_to_)\s*(\d{4}-\d{2}-\d{2})$")
 
@@ -85,6 +92,8 @@ class Period:
             return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         if self.kind == "year":
             return f"{self.start.year}"
+        if self.kind == "financial_year":
+            return f"{self.start.year}-{(self.start.year + 1) % 100:02d}"
         return f"{self.start.isoformat()}..{self.last_day.isoformat()}"
 
     @property
@@ -103,6 +112,8 @@ class Period:
             return f"{first} to {last} {self.start.year}"
         if self.kind == "year":
             return f"{self.start.year}"
+        if self.kind == "financial_year":
+            return f"April {self.start.year} to March {self.start.year + 1}"
         return f"{_long_date(self.start)} to {_long_date(self.last_day)}"
 
     @property
@@ -112,6 +123,7 @@ class Period:
             "month": "this month",
             "quarter": "this quarter",
             "year": "this year",
+            "financial_year": "this financial year",
             "range": "in this period",
         }[self.kind]
 
@@ -122,15 +134,31 @@ class Period:
             "month": "last month",
             "quarter": "last quarter",
             "year": "last year",
+            "financial_year": "last financial year",
             "range": "the period before",
         }[self.kind]
 
     @property
+    def same_last_year(self) -> str:
+        """How `year_before()` is named next to this period: "the same quarter last year"."""
+        return {
+            "month": "the same month last year",
+            "quarter": "the same quarter last year",
+            "year": "last year",
+            "financial_year": "last financial year",
+            "range": "the same dates last year",
+        }[self.kind]
+
+    @property
     def report_kind(self) -> str:
-        """The `reports.kind` value: monthly, quarterly, annual or custom."""
-        return {"month": "monthly", "quarter": "quarterly", "year": "annual", "range": "custom"}[
-            self.kind
-        ]
+        """The `reports.kind` value: monthly, quarterly, annual, financial or custom."""
+        return {
+            "month": "monthly",
+            "quarter": "quarterly",
+            "year": "annual",
+            "financial_year": "financial",
+            "range": "custom",
+        }[self.kind]
 
     def previous(self) -> Period:
         """The period just before, of the same kind (a range: the same number of days)."""
@@ -140,7 +168,19 @@ class Period:
             return Period(_add_months(self.start, -3), self.start, "quarter")
         if self.kind == "year":
             return Period(date(self.start.year - 1, 1, 1), self.start, "year")
+        if self.kind == "financial_year":
+            return financial_year(self.start.year - 1)
         return Period(self.start - (self.end - self.start), self.start, "range")
+
+    def year_before(self) -> Period:
+        """The same period a year earlier, the comparison a council's framework asks for:
+        October 2025 for October 2026, 2025-Q3 for 2026-Q3, the same dates for a range
+        (29 February becomes 28 February)."""
+        if self.kind in ("year", "financial_year"):
+            return self.previous()
+        start = _a_year_earlier(self.start)
+        end = _a_year_earlier(self.end)
+        return Period(start, end, self.kind)
 
     def utc_bounds(self, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
         """The period's first and end instants in UTC, midnight to midnight local time."""
@@ -153,6 +193,26 @@ class Period:
 
     def contains(self, day: date) -> bool:
         return self.start <= day < self.end
+
+
+def _a_year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def financial_year(first_year: int) -> Period:
+    """April of `first_year` to the end of March the year after."""
+    return Period(
+        date(first_year, FINANCIAL_YEAR_START_MONTH, 1),
+        date(first_year + 1, FINANCIAL_YEAR_START_MONTH, 1),
+        "financial_year",
+    )
+
+
+def financial_year_of(day: date) -> Period:
+    return financial_year(day.year if day.month >= FINANCIAL_YEAR_START_MONTH else day.year - 1)
 
 
 def month_of(day: date) -> Period:
@@ -170,8 +230,13 @@ def parse_date(text: str) -> date:
 
 
 def parse_period(text: str) -> Period:
-    """Read "2026-Q3", "2026-10", "2026" or "2026-07-01..2026-08-15"."""
+    """Read "2026-Q3", "2026-10", "2026", "2026-27" (a financial year) or
+    "2026-07-01..2026-08-15"."""
     raw = text.strip()
+    if match := _FINANCIAL_YEAR.match(raw):
+        found = _financial_year(raw, int(match.group(1)), match.group(2))
+        if found is not None:
+            return found
     if match := _YEAR.match(raw):
         year = int(match.group(1))
         return Period(date(year, 1, 1), date(year + 1, 1, 1), "year")
@@ -186,8 +251,24 @@ def parse_period(text: str) -> Period:
     if match := _RANGE.match(raw):
         return date_range(match.group(1), match.group(2))
     raise PeriodError(
-        f"{raw!r} is not a period; use a quarter (2026-Q3), a month (2026-10), a year (2026) "
-        f"or --from YYYY-MM-DD --to YYYY-MM-DD"
+        f"{raw!r} is not a period; use a quarter (2026-Q3), a month (2026-10), a year (2026), "
+        f"a financial year (2026-27) or --from YYYY-MM-DD --to YYYY-MM-DD"
+    )
+
+
+def _financial_year(raw: str, start_year: int, second: str) -> Period | None:
+    """2026-27 and the like; None for what is a month after all ("2026-10"). A label such
+    as 2011-12 reads as December 2011, as it always has; write 2011/12 or FY2011-12."""
+    follows = (start_year + 1) % 100 if len(second) == 2 else start_year + 1
+    could_be_month = len(second) == 2 and 1 <= int(second) <= 12
+    month_first = could_be_month and "/" not in raw and not raw.upper().startswith("FY")
+    if int(second) == follows and not month_first:
+        return financial_year(start_year)
+    if could_be_month and not raw.upper().startswith("FY") and "/" not in raw:
+        return None
+    raise PeriodError(
+        f"{raw!r} is not a financial year; write the year it starts and the next, "
+        f"e.g. {start_year}-{(start_year + 1) % 100:02d}"
     )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 
 from analysis import loading
 from analysis.charts import Chart, bar_chart, trend_chart
+from analysis.comparators import Comparator
 from analysis.indicators import (
     ALL,
     CohortSizes,
@@ -141,10 +142,25 @@ class ReportOptions:
     chart_months: int = 18
     cohort_sizes: CohortSizes | None = None
     council: str | None = None
+    comparators: tuple[Comparator, ...] = ()
 
     @property
     def rules(self) -> Rules:
         return Rules(target=self.target, tolerance=self.tolerance, threshold=self.threshold)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One line of "compared with": another period's figure or a council's comparator,
+    and whether this period's headline is above, below or the same (bigger is better)."""
+
+    name: str  # "Last quarter", "Statistical neighbours (average)"
+    period: str  # "2026-Q2", or the comparator's own period
+    rate: float | None  # None: hidden (too few answers) or no answers
+    shown: str  # "61%", or why there is no figure
+    ours: str | None  # "above", "below", "the same as"; None when either is not shown
+    source: str = ""  # where a comparator's figure comes from, and its date
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,9 +224,13 @@ class Report:
     within: tuple[Breakdown, ...] = ()
     """The cross-tables behind the dashboard's filtered views, suppressed with the rest;
     not part of the downloaded report."""
+    year_on_year: SafeKpi | None = None
+    """The headline against the same period last year (its previous_rate and change)."""
+    comparisons: tuple[ComparisonRow, ...] = ()
 
     def __post_init__(self) -> None:
         kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
+        kpis += [self.year_on_year] if self.year_on_year is not None else []
         tables = (*self.breakdowns, *self.people_breakdowns, *self.within)
         kpis += [c for b in tables for c in b.cells]
         stats = [*self.questions, *self.domains, *self.life, *self.coverage]
@@ -440,7 +460,16 @@ def _kpi_section(
     wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
     published = publish_kpis(tables, options.rules, wording)
     cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
+    # The same headline against the same period a year before: one total of another
+    # period, suppressed on its own as every period's total is.
+    last_year = loading.within(frame, period.year_before(), tz)
+    year_on_year = publish_kpis(
+        [KpiTable("overall", (), kpi_figures(current, last_year))],
+        options.rules,
+        Wording(period.this, period.same_last_year, labels),
+    )[0][0]
     return {
+        "year_on_year": year_on_year,
         "overall": cells["overall"][0],
         "people": cells["people"][0],
         "breakdowns": tuple(
@@ -513,12 +542,13 @@ def _you_said(frame: pd.DataFrame, tz: str) -> tuple[YouSaid, ...]:
 
 
 def _chart_window(period: Period, count: int) -> tuple[list[Period], Period]:
-    """The chart's months (at least `count`, all of a longer period) and the window to load."""
+    """The chart's months (at least `count`, all of a longer period) and the window to load:
+    those, the previous period and the same period last year."""
     months = trailing_months(period, count)
     inside = months_in(period)
     if len(inside) > len(months):
         months = inside
-    start = min(months[0].start, period.previous().start)
+    start = min(months[0].start, period.previous().start, period.year_before().start)
     return months, Period(start, period.end, "range")
 
 
@@ -571,8 +601,66 @@ def build_report(
         quotes_note=quotes_note,
         you_said=_you_said(loading.you_said_posts(connection, end), tz),
         labels=labels,
+        comparisons=comparison_rows(
+            period, kpis["overall"], kpis["year_on_year"], options.comparators
+        ),
         **kpis,
     )
+
+
+def _their_figure(rate: float | None, why_not: str) -> str:
+    return why_not if rate is None else f"{percent(rate)}%"
+
+
+def comparison_rows(
+    period: Period,
+    overall: SafeKpi,
+    year_on_year: SafeKpi | None,
+    comparators: Sequence[Comparator] = (),
+) -> tuple[ComparisonRow, ...]:
+    """The previous period, the same period last year (always), then the council's
+    comparators. Another period's figure is shown only where it was not hidden."""
+    hidden = "not shown: fewer answers than the threshold, or none"
+    rows = [
+        ComparisonRow(
+            period.last.capitalize(),
+            period.previous().label,
+            overall.previous_rate,
+            _their_figure(overall.previous_rate, hidden),
+            _ours(overall.rate, overall.previous_rate),
+        )
+    ]
+    if year_on_year is not None and period.year_before() != period.previous():
+        rows.append(
+            ComparisonRow(
+                period.same_last_year.capitalize(),
+                period.year_before().label,
+                year_on_year.previous_rate,
+                _their_figure(year_on_year.previous_rate, hidden),
+                _ours(overall.rate, year_on_year.previous_rate),
+            )
+        )
+    for comparator in comparators:
+        rows.append(
+            ComparisonRow(
+                comparator.name,
+                comparator.period,
+                comparator.rate,
+                f"{percent(comparator.rate)}%",
+                _ours(overall.rate, comparator.rate),
+                source=f"{comparator.source}, {comparator.published.isoformat()}",
+                note=comparator.note,
+            )
+        )
+    return tuple(rows)
+
+
+def _ours(ours: float | None, theirs: float | None) -> str | None:
+    """Compared as shown, to the whole percent."""
+    if ours is None or theirs is None:
+        return None
+    mine, other = percent(ours), percent(theirs)
+    return "above" if mine > other else "below" if mine < other else "the same as"
 
 
 def headline(
@@ -736,6 +824,19 @@ def to_dict(report: Report) -> dict[str, Any]:
         "tolerance": report.options.tolerance,
         "suppression_threshold": report.options.threshold,
         "overall": _kpi_json(report.overall),
+        "overall_year_on_year": _kpi_json(report.year_on_year) if report.year_on_year else None,
+        "comparisons": [
+            {
+                "name": row.name,
+                "period": row.period,
+                "rate": row.rate,
+                "shown": row.shown,
+                "ours": row.ours,
+                "source": row.source or None,
+                "note": row.note or None,
+            }
+            for row in report.comparisons
+        ],
         "person_level": _kpi_json(report.people),
         "breakdowns": [
             {
@@ -820,6 +921,9 @@ CSV_COLUMNS = (
 
 def _csv_rows(report: Report) -> Iterable[tuple[str, SafeKpi]]:
     yield "overall", report.overall
+    if report.year_on_year is not None:
+        # the same headline, its previous_rate and change taken from a year before
+        yield "overall_year_on_year", report.year_on_year
     yield "person_level", report.people
     for breakdown in (*report.breakdowns, *report.people_breakdowns):
         for cell in breakdown.cells:

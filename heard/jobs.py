@@ -100,6 +100,19 @@ def quarterly_report(data_dir: str | None = None) -> bool:
     return _scheduled_report(data_dir, previous_quarter(utcnow().astimezone(settings.tz).date()))
 
 
+def previous_financial_year(today: date) -> str:
+    """The last financial year (April to March) that has fully ended."""
+    from analysis.periods import financial_year_of
+
+    return financial_year_of(today).previous().label
+
+
+def financial_year_report(data_dir: str | None = None) -> bool:
+    settings = job_settings(data_dir)
+    today = utcnow().astimezone(settings.tz).date()
+    return _scheduled_report(data_dir, previous_financial_year(today))
+
+
 def send_reminders(data_dir: str | None = None) -> object:
     """Check-in reminders by Telegram, outside quiet hours, never a second unanswered nudge."""
     from heard.bot_command import reminders_job

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from analysis.comparators import Comparator, load_comparators
 from analysis.indicators import CohortSizes, load_cohort_sizes
 from analysis.periods import Period, PeriodError, date_range, last_complete_month, parse_period
 from analysis.report import FORMATS, Report, ReportOptions, build_report, render
@@ -22,6 +23,7 @@ from storage.db import transaction
 from storage.reports import store_report
 
 COHORT_SIZES_NAME = "cohort_sizes.yaml"
+COMPARATORS_NAME = "comparators.yaml"
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,21 @@ def cohort_sizes_for(settings: Settings) -> CohortSizes:
     return load_cohort_sizes(own if own.is_file() else None)
 
 
+def comparators_for(settings: Settings) -> tuple[Comparator, ...]:
+    """The council's comparators if it put a file in its data folder, else none."""
+    own = settings.data_dir / COMPARATORS_NAME
+    return load_comparators(own if own.is_file() else None)
+
+
 def report_options(settings: Settings) -> ReportOptions:
-    """Target, tolerance, threshold and time zone as the council set them."""
+    """Target, tolerance, threshold, time zone and comparators as the council set them."""
     return ReportOptions(
         target=settings.kpi_target,
         tolerance=settings.kpi_tolerance,
         threshold=settings.suppression_threshold,
         timezone=settings.timezone,
         cohort_sizes=cohort_sizes_for(settings),
+        comparators=comparators_for(settings),
     )
 
 

@@ -64,6 +64,12 @@ def job_specs(settings: Settings) -> list[JobSpec]:
             "Quarterly report (first day of each quarter, 07:30)",
         ),
         JobSpec(
+            "financial-year-report",
+            "heard.jobs:financial_year_report",
+            CronTrigger(month=4, day=1, hour=8, minute=0, timezone=tz),
+            "Financial-year report, April to March (1 April, 08:00)",
+        ),
+        JobSpec(
             "nightly-maintenance",
             "heard.jobs:nightly_maintenance",
             CronTrigger(hour=2, minute=30, timezone=tz),

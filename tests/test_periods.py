@@ -10,6 +10,7 @@ from analysis.periods import (
     Period,
     PeriodError,
     date_range,
+    financial_year_of,
     last_complete_month,
     months_in,
     parse_period,
@@ -25,6 +26,12 @@ from analysis.periods import (
         ("2026-10", date(2026, 10, 1), date(2026, 11, 1), "month", "2026-10"),
         ("2026-2", date(2026, 2, 1), date(2026, 3, 1), "month", "2026-02"),
         ("2026", date(2026, 1, 1), date(2027, 1, 1), "year", "2026"),
+        ("2026-27", date(2026, 4, 1), date(2027, 4, 1), "financial_year", "2026-27"),
+        ("2026/27", date(2026, 4, 1), date(2027, 4, 1), "financial_year", "2026-27"),
+        ("FY2026-27", date(2026, 4, 1), date(2027, 4, 1), "financial_year", "2026-27"),
+        ("fy 2026 / 27", date(2026, 4, 1), date(2027, 4, 1), "financial_year", "2026-27"),
+        ("2026-2027", date(2026, 4, 1), date(2027, 4, 1), "financial_year", "2026-27"),
+        ("2099-00", date(2099, 4, 1), date(2100, 4, 1), "financial_year", "2099-00"),
         (
             "2026-07-01..2026-08-15",
             date(2026, 7, 1),
@@ -41,7 +48,18 @@ def test_parse_period(text: str, start: date, end: date, kind: str, label: str):
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-13", "2026-Q5", "Q3", "last month", "2026-07-01..2026-06-01"]
+    "text",
+    [
+        "2026-13",
+        "2026-Q5",
+        "Q3",
+        "last month",
+        "2026-07-01..2026-06-01",
+        "2026-28",
+        "2026-2028",
+        "FY2026-28",
+        "2026/13",
+    ],
 )
 def test_bad_periods_say_what_to_type(text: str):
     with pytest.raises(PeriodError) as error:
@@ -55,6 +73,33 @@ def test_previous_periods():
     assert parse_period("2026").previous() == parse_period("2025")
     span = date_range("2026-07-01", "2026-07-10")
     assert span.previous() == date_range("2026-06-21", "2026-06-30")
+
+
+def test_financial_years_run_april_to_march_across_the_calendar_year() -> None:
+    year = parse_period("2026-27")
+    assert year.title == "April 2026 to March 2027"
+    assert (year.this, year.last, year.report_kind) == (
+        "this financial year",
+        "last financial year",
+        "financial",
+    )
+    assert year.previous() == parse_period("2025-26") == year.year_before()
+    assert year.contains(date(2027, 3, 31)) and not year.contains(date(2027, 4, 1))
+    assert year.contains(date(2026, 4, 1)) and not year.contains(date(2026, 3, 31))
+    assert len(months_in(year)) == 12 and months_in(year)[0].label == "2026-04"
+    assert financial_year_of(date(2027, 3, 31)) == year == financial_year_of(date(2026, 4, 1))
+    assert financial_year_of(date(2026, 3, 31)).label == "2025-26"
+    # December 2011 is a month, as it always was; the financial year is written 2011/12
+    assert parse_period("2011-12").kind == "month"
+    assert parse_period("2011/12").kind == "financial_year"
+
+
+def test_the_same_period_a_year_before() -> None:
+    assert parse_period("2026-10").year_before() == parse_period("2025-10")
+    assert parse_period("2026-Q3").year_before() == parse_period("2025-Q3")
+    assert parse_period("2026").year_before() == parse_period("2025")
+    leap = date_range("2024-02-29", "2024-03-05")
+    assert leap.year_before() == date_range("2023-02-28", "2023-03-05")
 
 
 def test_words():
