@@ -38,7 +38,15 @@ from storage.sealing import ContactDetails
 from surveys.contact import ContactDesk
 from webforms.app import create_app
 from webforms.config import WebConfig
-from webforms.staff.alert_message import NO_ANSWER, NOT_ASKED, NOT_SET_UP, REFUSED, SENT
+from webforms.staff.alert_message import (
+    NO_ANSWER,
+    NOT_ASKED,
+    NOT_SET_UP,
+    PRESS_AGAIN,
+    REFUSED,
+    SENT,
+    TWICE,
+)
 
 fast_hashing = support.fast_hashing  # fixtures shared with the other staff test modules
 seeded = support.seeded
@@ -100,10 +108,18 @@ def said_yes(database: Database, chat: int = TEEN) -> int:
     return alert_with_answer(database, wanted=True, details=ContactDetails(telegram_chat=chat))
 
 
+def once_of(client: FlaskClient, alert_id: int) -> str:
+    """The one-time value of the message box the lead sees now ("" if there is none)."""
+    shown = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    found = re.search(r'<input id="message-once" name="once" type="hidden" value="([^"]+)"', shown)
+    return found.group(1) if found else ""
+
+
 def send(client: FlaskClient, alert_id: int, message: str, **extra: str):  # type: ignore[no-untyped-def]
+    """Open the alert page and press Send with `message` in the box, as the lead would."""
+    data = {"once": once_of(client, alert_id), "message": message, **extra}
     return client.post(
-        f"/staff/alerts/{alert_id}/message",
-        data={"message": message, "csrf_token": csrf_token(client), **extra},
+        f"/staff/alerts/{alert_id}/message", data={**data, "csrf_token": csrf_token(client)}
     )
 
 
@@ -254,6 +270,30 @@ def test_a_telegram_failure_says_so_and_records_nothing_as_sent(
     assert send(lead, alert_id, WORDS).status_code == 302
     assert sent_to(fake, TEEN) == [WORDS]
     assert [entry[2]["sent"] for entry in message_audits(database)] == [False, False, True]
+
+
+def test_send_pressed_twice_sends_once_and_an_old_page_asks_again(
+    app: Flask, database: Database, fake: FakeTelegram
+) -> None:
+    alert_id = said_yes(database)
+    lead = signed_in(app, "safeguarding")
+    once = once_of(lead, alert_id)
+    assert once and once != once_of(lead, alert_id)  # fresh each time the box is shown
+    pressed = {"once": once, "message": WORDS, "csrf_token": csrf_token(lead)}
+    first = lead.post(f"/staff/alerts/{alert_id}/message", data=pressed)
+    second = lead.post(f"/staff/alerts/{alert_id}/message", data=pressed)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert TWICE in html.unescape(lead.get(second.headers["Location"]).get_data(as_text=True))
+    assert sent_to(fake, TEEN) == [WORDS]
+    assert [line.count("messaged them") for line in history(database, alert_id)] == [1]
+    assert [entry[2] for entry in message_audits(database)] == [{"sent": True}]
+
+    for stale in ("", "not-a-value", "x" * 65):
+        response = send(lead, alert_id, "Hello again", once=stale)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert PRESS_AGAIN in html.unescape(body) and textarea(body) == "Hello again"
+    assert sent_to(fake, TEEN) == [WORDS]
 
 
 def test_only_the_safeguarding_role_may_send(

@@ -7,11 +7,15 @@ sent as the bot by the wiring's `child_messenger` (no bot token: none, and the p
 says so), and only once Telegram has taken them recorded in the alert's history, with
 who and when, and in the audit log. A send that fails is audited as not sent, nothing
 goes into the history, and the lead is told kindly with their words still in the box.
+Each box shown carries a one-time value, claimed (storage.updates) before sending, so
+Send pressed twice sends once.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, url_for
@@ -23,6 +27,7 @@ from storage.alerts import add_history
 from storage.audit import audit
 from storage.db import transaction
 from storage.models import SafeguardingAlert
+from storage.updates import first_delivery
 from webforms.staff.alerts import _contact_view, _history_line, _render_detail, _status_form
 from webforms.staff.blueprint import actor, services, sessions, staff
 from webforms.staff.forms import AlertMessageForm
@@ -41,10 +46,19 @@ REFUSED = (
     "Nothing was sent. Your message is still below; you may need to reach them another "
     "way, for example through their worker."
 )
+TWICE = (
+    "Send was pressed twice, so your message went only once: the history below says "
+    "whether Telegram took it."
+)
+PRESS_AGAIN = "This page was out of date, so nothing was sent. Please press Send again."
 NO_ANSWER = (
     "The message could not be sent because Telegram did not answer. Nothing was sent. "
     "Your message is still below, so you can try again in a minute."
 )
+
+
+ONCE_CHANNEL = "alert_message"  # processed_updates: each shown box's Send goes once
+_ONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def telegram_chat(alert: SafeguardingAlert) -> int | None:
@@ -87,10 +101,16 @@ def alert_message(alert_id: int) -> Any:
             flash(NOT_ASKED if chat is None else NOT_SET_UP, "error")
             return _page(alert_id)
         checked = check_message(form.message.data)
+        once = form.once.data or ""
+        if not checked.problem and not _ONCE.fullmatch(once):
+            checked = replace(checked, problem=PRESS_AGAIN)  # an old page: a fresh Send
         if checked.problem:
             form.message.data = checked.text  # hidden characters taken out, ends trimmed
             form.message.errors = [checked.problem]
             return _again(db, alert, form), 400
+        if not first_delivery(db, ONCE_CHANNEL, once):  # Send pressed twice
+            flash(TWICE, "info")
+            return _page(alert_id)
     # Sent outside any transaction (Telegram may take seconds), recorded only once taken.
     try:
         sender.send(chat, checked)

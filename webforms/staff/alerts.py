@@ -13,6 +13,7 @@ Every alert page is sent with Cache-Control: no-store.
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -221,6 +222,13 @@ def _contact_view(alert: SafeguardingAlert) -> ContactView | None:
     return desk.view(alert) if desk is not None else None
 
 
+def _fresh(form: AlertMessageForm | None) -> AlertMessageForm | None:
+    """The message box with a new one-time value, so the Send it shows sends once."""
+    if form is not None:
+        form.once.data = secrets.token_urlsafe(16)
+    return form
+
+
 def _render_detail(
     db: Session,
     alert: SafeguardingAlert,
@@ -238,7 +246,7 @@ def _render_detail(
         contact=_contact_view(alert),
         # Messaging them in their Heard chat (webforms.staff.alert_message): None without a
         # bot token, and the page says Telegram is not set up.
-        message_form=message_form or (AlertMessageForm() if can_message else None),
+        message_form=_fresh(message_form or (AlertMessageForm() if can_message else None)),
         needs_note=NEEDS_NOTE,
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),

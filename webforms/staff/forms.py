@@ -6,7 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from notices.child_message import MESSAGE_MAX
@@ -63,6 +70,8 @@ class AlertMessageForm(FlaskForm):
         id="message-them",
         render_kw={"maxlength": MESSAGE_MAX},
     )
+    # A fresh random value each time the box is shown: Send pressed twice sends once.
+    once = HiddenField(id="message-once")
 
 
 class YouSaidForm(FlaskForm):
