@@ -134,6 +134,21 @@ def _trend_alt(
     return " ".join(parts)
 
 
+def _whiskers(rates: Sequence[float], cells: Sequence[SafeKpi]) -> list[list[float]]:
+    """Error bar widths below and above each bar, never negative and never past 0-100%.
+
+    matplotlib refuses a negative width, and one bound a float's width on the wrong
+    side of its own rate (a unanimous cell) must not stop a report being written.
+    """
+    below, above = [], []
+    for rate, cell in zip(rates, cells, strict=True):
+        low = min(max(_value(cell, "ci_low", rate), 0.0), rate)
+        high = max(min(_value(cell, "ci_high", rate), 100.0), rate)
+        below.append(rate - low)
+        above.append(high - rate)
+    return [below, above]
+
+
 def bar_chart(labels: Sequence[str], cells: Sequence[SafeKpi], target: float, title: str) -> Chart:
     """Horizontal bars with 95% intervals, one per cell, and the target line."""
     with plt.rc_context(_STYLE):
@@ -141,11 +156,7 @@ def bar_chart(labels: Sequence[str], cells: Sequence[SafeKpi], target: float, ti
         figure, axes = plt.subplots(figsize=(8, height))
         y = list(range(len(labels)))[::-1]
         rates = [_value(c, "rate", 0.0) for c in cells]
-        errors = [
-            [rate - _value(c, "ci_low", rate) for rate, c in zip(rates, cells, strict=True)],
-            [_value(c, "ci_high", rate) - rate for rate, c in zip(rates, cells, strict=True)],
-        ]
-        axes.barh(y, rates, xerr=errors, color=_COLOURS[0], alpha=0.85, capsize=3)
+        axes.barh(y, rates, xerr=_whiskers(rates, cells), color=_COLOURS[0], alpha=0.85, capsize=3)
         for yi, cell in zip(y, cells, strict=True):
             text = f"{percent(cell.rate or 0)}%" if _safe(cell) else "not shown"
             axes.text(2, yi, text, va="center", color="white" if _safe(cell) else "black")

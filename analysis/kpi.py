@@ -156,7 +156,12 @@ class Comparison:
 
 
 def wilson_interval(satisfied: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
-    """Wilson score interval: honest for small n and for rates near 0% or 100%."""
+    """Wilson score interval: honest for small n and for rates near 0% or 100%.
+
+    Clipped so that 0 <= low <= k/n <= high <= 1 always: in binary floats a unanimous
+    cell's bound comes out a hair inside its own rate (10 of 10 gives a high of
+    0.9999999999999999), which would give a chart's error bar a negative width.
+    """
     if n <= 0:
         return None
     if not 0 <= satisfied <= n:
@@ -166,7 +171,9 @@ def wilson_interval(satisfied: int, n: int, z: float = Z_95) -> tuple[float, flo
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = min(max(0.0, centre - half), p)
+    high = max(min(1.0, centre + half), p)
+    return low, high
 
 
 def two_proportion_test(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float]:

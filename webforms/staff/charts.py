@@ -37,7 +37,8 @@ def _x(index: int, count: int) -> float:
 
 
 def _y(rate: float) -> float:
-    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - rate)
+    """Where a rate sits; held inside the plot so no figure can draw outside its axes."""
+    return TOP + (HEIGHT - TOP - BOTTOM) * (1 - min(1.0, max(0.0, rate)))
 
 
 def _segments(points: Sequence[Point]) -> list[list[tuple[float, float]]]:
