@@ -137,6 +137,12 @@ def _cmd_staff(args: argparse.Namespace) -> int:
     return run_staff(args, settings_for(args))
 
 
+def _cmd_api_token(args: argparse.Namespace) -> int:
+    from heard.api_command import run_api_token
+
+    return run_api_token(args, settings_for(args))
+
+
 def _cmd_invite(args: argparse.Namespace) -> int:
     from heard.invite_command import run_invite
 
@@ -265,6 +271,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     configure_staff_parser(staff_commands)
     staff.set_defaults(handler=_cmd_staff)
+
+    api_token = commands.add_parser(
+        "api-token", help="make, list and revoke read-only tokens for the council's BI tools"
+    )
+    api_commands = api_token.add_subparsers(dest="api_command", metavar="ACTION")
+    api_commands.required = True
+    from heard.api_command import configure_parser as configure_api_parser
+
+    configure_api_parser(api_commands)
+    api_token.set_defaults(handler=_cmd_api_token)
 
     invite = commands.add_parser(
         "invite", help="make single-use survey links, or an open link for an event"

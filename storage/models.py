@@ -275,6 +275,20 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ApiToken(Base):
+    """A council BI tool's read-only key to the suppressed figures. Only a hash is kept:
+    the token is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 

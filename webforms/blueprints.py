@@ -17,3 +17,7 @@ def register_blueprints(app: Flask) -> None:
     from webforms.public import register_public
 
     register_public(app)
+
+    from webforms.api import register_api
+
+    register_api(app)
