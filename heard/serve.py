@@ -32,6 +32,7 @@ def web_config(settings: Settings) -> WebConfig:
         suppression_threshold=settings.suppression_threshold,
         timezone=settings.timezone,
         secure_cookies=settings.base_url.startswith("https://"),
+        rate_limit_storage=settings.rate_limit_storage,
     )
 
 

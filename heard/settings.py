@@ -45,6 +45,7 @@ KNOWN_VARIABLES = (
     "HEARD_RETENTION_MONTHS",
     "HEARD_BASE_URL",
     "HEARD_LOG_LEVEL",
+    "HEARD_RATE_LIMIT_STORAGE",
 )
 
 
@@ -83,6 +84,7 @@ class Settings:
     session_idle_days: int = 14
     retention_months: int = 24
     base_url: str = "http://127.0.0.1:5000"
+    rate_limit_storage: str = "memory://"
     log_level: str = "INFO"
 
     @property
@@ -338,7 +340,19 @@ def load_settings(
         retention_months=_whole(values, "HEARD_RETENTION_MONTHS", 24, 1, 240),
         base_url=base_url,
         log_level=log_level,
+        rate_limit_storage=_rate_limit_storage(values),
     )
+
+
+def _rate_limit_storage(values: Mapping[str, str]) -> str:
+    """Where the public pages count requests: memory:// (one process) or Redis."""
+    raw = (values.get("HEARD_RATE_LIMIT_STORAGE") or "memory://").strip()
+    if not raw.startswith(("memory://", "redis://", "rediss://", "redis+unix://")):
+        raise SettingsError(
+            f"HEARD_RATE_LIMIT_STORAGE must be memory:// or a Redis URL such as "
+            f"redis://127.0.0.1:6379/0, not {raw.split('://')[0]!r}"
+        )
+    return raw
 
 
 def describe_database(url: str) -> str:

@@ -75,6 +75,10 @@ def create_app(
 
     register_blueprints(app)
 
+    from webforms.limits import install_limits
+
+    install_limits(app, config.rate_limit_storage)
+
     from webforms.unavailable import register_unavailable
 
     register_unavailable(app)

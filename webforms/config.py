@@ -13,3 +13,6 @@ class WebConfig:
     suppression_threshold: int = 5
     timezone: str = "Europe/London"
     secure_cookies: bool = False
+    # Where the public pages' rate-limit counts live: memory:// for one process, or
+    # redis://host:6379/0 to hold across workers and machines (webforms/limits.py).
+    rate_limit_storage: str = "memory://"

@@ -17,6 +17,7 @@ from storage.db import retry_if_disconnected
 from surveys.engine import CONSENT, CONTINUE, QUOTE, EngineError, Reply
 from surveys.messages import normalise
 from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
+from webforms.limits import CHECKINS_PER_ADDRESS, CHECKINS_PER_DEVICE, allowed, too_many_page
 from webforms.public import my_data, services
 from webforms.public.cookies import (
     CHAT_COOKIE,
@@ -223,6 +224,13 @@ def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:
 
 
 def _begin(pseudonym: str, profile: Profile, said: str) -> Response:
+    """Start a check-in, or carry on the one open. Only a new one counts towards the
+    limit on check-ins begun (webforms/limits.py)."""
+    starting = services.engine().current(pseudonym).state == "none"
+    if starting and not allowed(
+        "checkin", per_device=CHECKINS_PER_DEVICE, per_address=CHECKINS_PER_ADDRESS
+    ):
+        return too_many_page()
     try:
         reply = services.engine().begin(pseudonym, channel="webchat")
     except EngineError as error:

@@ -24,6 +24,7 @@ from storage.invites import (
 )
 from storage.models import Invite
 from storage.respondents import find_respondent, get_or_create_respondent, set_profile
+from webforms.limits import OPEN_LINK_PEOPLE_PER_ADDRESS, allowed
 from webforms.public import services
 from webforms.public.cookies import invite_device_hash
 
@@ -54,6 +55,7 @@ class Refused(Exception):
 UNKNOWN = ("public/link_unknown.html", 404)
 CLOSED = ("public/link_closed.html", 410)
 USED = ("public/link_used.html", 403)
+TOO_MANY = ("too_many.html", 429)  # new people through one open link, from one address
 
 
 def look(token: str, device: str) -> Visitor:
@@ -88,6 +90,10 @@ def join(token: str, device: str) -> Visitor:
             if find_respondent(session, pseudonym) is None:
                 if invite.closed_at is not None:
                     raise Refused(*CLOSED)
+                if not allowed(
+                    "open_link", per_device=None, per_address=OPEN_LINK_PEOPLE_PER_ADDRESS
+                ):
+                    raise Refused(*TOO_MANY)
                 _create_respondent(session, invite, pseudonym)
                 note_open_link_used(session, invite.id)
             return _visitor(invite, pseudonym, True)
