@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import flash, render_template
 from markupsafe import Markup
 
+from analysis.bursts import BASELINE_WEEKS, find_bursts
 from analysis.kpi import percent, percent_text
 from analysis.periods import Period
 from analysis.report import Report, cell_label, value_words
 from analysis.safeguarding import detect
 from analysis.scrub import scrub_quote
 from analysis.suppression import SafeKpi, SafeStat
+from storage.dashboard_queries import checkins_started
 from storage.db import transaction
 from storage.offer_queries import unanswered_offer_queries
 from webforms.staff.blueprint import sessions, staff, web_config
@@ -160,6 +163,39 @@ def _filter_or_flash() -> Filter:
     return chosen
 
 
+ARRIVAL_WORDS = {
+    "telegram": "Telegram",
+    "webchat": "the web chat",
+    "invite": "single-use links",
+    "open_link": "an open event link",
+    "import": "an import",
+    "demo": "the demo",
+}
+
+
+def _bursts(period: Period) -> list[dict[str, str]]:
+    """Hours in the period with more check-ins begun one way than in a usual week."""
+    tz = ZoneInfo(web_config().timezone)
+    since, until = period.utc_bounds(tz)
+    with transaction(sessions()) as db:
+        started = checkins_started(db, since - timedelta(weeks=BASELINE_WEEKS), until)
+    threshold = web_config().suppression_threshold
+    shown = []
+    for burst in find_bursts(started, since, until)[:20]:
+        local = burst.hour.astimezone(tz)
+        usual = round(burst.usual_week)
+        shown.append(
+            {
+                "when": f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} to "
+                f"{(local + timedelta(hours=1)):%H:%M}",
+                "how": ARRIVAL_WORDS.get(burst.channel, burst.channel),
+                "count": str(burst.count),
+                "usual": f"fewer than {threshold}" if usual < threshold else f"about {usual}",
+            }
+        )
+    return shown
+
+
 @staff.get("/dashboard")
 @roles_required("participation")
 def dashboard() -> str:
@@ -174,6 +210,7 @@ def dashboard() -> str:
         for cell in report.themes.sentiment:
             sentiment.setdefault(cell.key["theme"], []).append(cell)
         context = {
+            "bursts": _bursts(period),
             "offer_questions": questions,
             "offer_held_back": held_back,
             "sentiment": sentiment,
