@@ -98,10 +98,24 @@ def record_contact(
     when: datetime | None = None,
 ) -> SafeguardingAlert:
     """Whether the person would like someone to get in touch, and how (sealed); a later
-    answer replaces an earlier one, as a person may change their mind or their number."""
+    answer replaces an earlier one, as a person may change their mind or their number.
+
+    A "yes" that comes after the alert was actioned or closed reopens it as new, so the
+    notice goes out again and nobody's request for contact waits on a closed alert."""
+    now = when or utcnow()
     alert.contact_wanted = wanted
     alert.contact_sealed = sealed if wanted else None
-    alert.contact_answered_at = when or utcnow()
+    alert.contact_answered_at = now
+    if wanted and alert.status in ("actioned", "closed"):
+        was = alert.status
+        alert.status = "new"
+        alert.notified_at = alert.notice_claimed_at = alert.notice_sent_by = None
+        alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None
+        line = (
+            f"{now:%d %b %Y, %H:%M} UTC · Heard · new: reopened because they asked for someone "
+            f"to get in touch after it was {was}"
+        )
+        alert.note = line if not alert.note else f"{alert.note}\n{line}"
     session.flush()
     return alert
 

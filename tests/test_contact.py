@@ -351,3 +351,37 @@ def test_the_alert_page_says_when_they_would_rather_not_be_contacted(
     html = text_of(staff.get(f"/staff/alerts/{alert.id}"))
     assert "They said they would rather not be contacted about this" in html
     assert "No contact, please" in text_of(staff.get("/staff/alerts"))
+
+
+def test_a_yes_after_the_alert_was_closed_reopens_it_and_notices_go_again(
+    database: Database,
+) -> None:
+    from storage.alerts import set_alert_status
+    from storage.models import utcnow
+
+    with transaction(database.sessions) as session:
+        outcome = check_free_text(
+            session,
+            "my foster dad hits me",
+            FreeTextContext(
+                pseudonym="p-1", channel="web", cohort="child_in_care", age_band="11-17"
+            ),
+        )
+        assert outcome is not None and outcome.alert_id is not None
+        alert = session.get(models.SafeguardingAlert, outcome.alert_id)
+        assert alert is not None
+        alert.notified_at = utcnow()
+        alert.notice_sent_by = "email"
+        set_alert_status(session, alert, "closed", by="lead@council.example", note="seen")
+    desk = ContactDesk(database.sessions, KEY)
+    assert desk.answer(outcome.alert_id, pseudonym="p-1", wanted=False)
+    assert _alert(database).status == "closed"  # "no, thank you" changes nothing
+    assert desk.answer(
+        outcome.alert_id, pseudonym="p-1", wanted=True, details=ContactDetails(phone="07700 900123")
+    )
+    reopened = _alert(database)
+    assert reopened.status == "new" and reopened.notified_at is None
+    assert reopened.notice_sent_by is None
+    assert "reopened because they asked for someone to get in touch after it was closed" in (
+        reopened.note or ""
+    )
