@@ -136,6 +136,11 @@ def hide_small(
                 hidden = [i for i in group if status[i]]
                 shown = [i for i in group if not status[i] and sizes[i] > 0]
                 unknown = len(hidden) + (1 if total is not None and status[total] else 0)
+                if unknown == 1 and not shown:
+                    # Only zeros are left to hide (a feeling split of 0%, 0% and "fewer
+                    # than 5"): hiding a zero too keeps the hidden cell from being the
+                    # whole of the total, so nobody can tell which it is.
+                    shown = [i for i in group if not status[i]]
                 if unknown == 1 and shown:
                     hide_with_partners(next_smallest(shown))
                     changed = True

@@ -265,3 +265,14 @@ def test_a_lone_hidden_cell_in_a_two_way_table_cannot_be_worked_out_from_the_ove
     status = hide_small([f.current.n for f in figures], groups, 5)
     assert status[2] == "primary"
     assert sum(1 for s in status if s) >= 2, "overall minus the shown cells would reveal it"
+
+
+def test_zeros_beside_the_one_hidden_cell_are_hidden_too() -> None:
+    """A feeling split of 0%, 0% and "fewer than 5" would say every comment was negative:
+    hiding one of the zeros leaves nobody able to tell which feeling the few had."""
+    assert hide_small([0, 0, 3], [[0, 1, 2]], 5) == ["secondary", None, "primary"]
+    assert hide_small([0, 3], [[0, 1]], 5) == ["secondary", "primary"]
+    # with a shown count to hide instead, that is hidden and the zero stays
+    assert hide_small([0, 3, 9], [[0, 1, 2]], 5) == [None, "primary", "secondary"]
+    # nothing hidden: zeros are shown as they are
+    assert hide_small([0, 7, 9], [[0, 1, 2]], 5) == [None, None, None]
