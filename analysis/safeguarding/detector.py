@@ -464,10 +464,15 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
     found = lexicon.detect(text)
     if model is None:
         return found
-    opinion = model.opinion(text)
+    try:
+        opinion = model.opinion(text)
+        plain = lexicon.without_look_alikes(text) if found is None and opinion.flagged else None
+        look_alike = plain is not None and not model.opinion(plain).flagged
+    except Exception:  # noqa: BLE001 - whatever the model trips on, the lexicon's answer stands
+        log.exception("the safeguarding model failed on a message; using the lexicon alone")
+        return found
     if found is None:
-        plain = lexicon.without_look_alikes(text) if opinion.flagged else None
-        if plain is not None and not model.opinion(plain).flagged:
+        if look_alike:
             return None  # what the model heard was a known look-alike ("hit me up")
         return _model_disclosure(lexicon, text, opinion)
     raised = found.level == "concern" and opinion.raises and not found.level_settled

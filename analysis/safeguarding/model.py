@@ -9,6 +9,14 @@ N-grams are hashed (CRC-32) into a fixed number of buckets, so the file stays a 
 hundred KB however many n-grams the training messages hold; `contributions` still
 names the n-grams of a message that moved its score, for a reviewer.
 
+Beside the n-grams it can read meaning: a model file may name an `encoder`, a static
+sentence embedding (the mean of word-piece vectors shipped in the `wordllama` package,
+read from its files with `tokenizers` and `safetensors`, never downloaded), so that
+"nobody would notice if i was gone" sits near "i want to disappear" though they share
+no n-gram. Chosen by leave-one-set-out scores (train.py, benchmarks/README.md); a model
+file whose encoder cannot be read is refused (ValueError), and the detector then runs
+the lexicon alone, as for a missing file.
+
 Two heads share the features:
 
 - `joint`: one multinomial regression over "none" and the 13 categories. The chance
@@ -27,6 +35,8 @@ stricter bar).
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
 import re
 import unicodedata
@@ -41,6 +51,10 @@ import numpy as np
 MODEL_DIR = Path(__file__).with_name("model")
 MODEL_GLOB = "sg-model-*.json"
 FORMAT = "heard-safeguarding-linear/2"
+# Format 3 adds the encoder's weights ("dense") beside the n-grams'.
+FORMAT_DENSE = "heard-safeguarding-linear/3"
+FORMATS = (FORMAT, FORMAT_DENSE)
+ENCODER = "wordllama-l2-supercat-256"
 
 _APOSTROPHES = re.compile(r"['’‘`´ʼʹ′＇]")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -93,6 +107,80 @@ def encode(text: str, buckets: int) -> tuple[np.ndarray, float]:
     return index, 1.0 / np.sqrt(len(present))
 
 
+class EncoderUnavailable(ValueError):
+    """The encoder a model file names is not installed, or not the one it was trained with."""
+
+
+@dataclass(frozen=True)
+class StaticEncoder:
+    """A sentence as the mean of its word pieces' vectors, scaled to length 1.
+
+    Static (no network of layers to run), so a message costs a tokenizer call and a
+    mean: a few hundred microseconds. `sha256` names the exact weights, so a model is
+    never scored with vectors other than those it learned from.
+    """
+
+    name: str
+    vectors: np.ndarray = field(repr=False)  # word pieces x dims, float32
+    tokenizer: Any = field(repr=False)
+    sha256: str = ""
+
+    @property
+    def dims(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def embed(self, text: str) -> np.ndarray:
+        # The tokenizer takes only valid UTF-8: a lone surrogate becomes "?".
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
+        if not ids:
+            return np.zeros(self.dims, dtype=np.float32)
+        index = np.clip(np.asarray(ids, dtype=np.intp), 0, len(self.vectors) - 1)
+        total = self.vectors[index].sum(axis=0)  # the mean's direction; its length is dropped
+        norm = float(np.linalg.norm(total))
+        return total / norm if norm > 0 else total
+
+    def embed_many(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.embed(t) for t in texts]) if texts else np.zeros((0, self.dims))
+
+
+def _wordllama_files() -> tuple[Path, Path]:
+    """The weights and tokenizer inside the installed wordllama package.
+
+    Found without importing wordllama (its import configures the root logger and its
+    loader would try the Hugging Face hub first): only its files are used.
+    """
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        raise EncoderUnavailable("the wordllama package is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    weights = root / "weights" / "l2_supercat_256.safetensors"
+    tokenizer = root / "tokenizers" / "l2_supercat_tokenizer_config.json"
+    if not (weights.is_file() and tokenizer.is_file()):
+        raise EncoderUnavailable(f"wordllama at {root} lacks its l2_supercat_256 files")
+    return weights, tokenizer
+
+
+@lru_cache(maxsize=1)
+def encoder(name: str = ENCODER) -> StaticEncoder:
+    """The named encoder, loaded once (16 MB of vectors); EncoderUnavailable if it cannot be."""
+    if name != ENCODER:
+        raise EncoderUnavailable(f"unknown encoder {name!r}")
+    try:
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+    except ImportError as error:
+        raise EncoderUnavailable(f"the encoder needs {error.name}") from error
+    weights, tokenizer_file = _wordllama_files()
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
+    with safe_open(str(weights), framework="np") as tensors:
+        vectors = np.ascontiguousarray(tensors.get_tensor("embedding.weight"), dtype=np.float32)
+    tokenizer = Tokenizer.from_file(str(tokenizer_file))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return StaticEncoder(name, vectors, tokenizer, digest)
+
+
 def _sigmoid(value: float) -> float:
     return float(1.0 / (1.0 + np.exp(-max(-30.0, min(30.0, value)))))
 
@@ -134,11 +222,17 @@ class LinearModel:
     level_weights: np.ndarray = field(repr=False)  # buckets
     level_bias: float = 0.0
     trained_on: dict[str, Any] = field(default_factory=dict)
+    # The meaning part (format 3): the encoder, how much its unit vector weighs beside
+    # the unit n-gram vector, and each head's weights over its dimensions.
+    encoder: StaticEncoder | None = field(default=None, repr=False)
+    dense_weight: float = 0.0
+    joint_dense: np.ndarray | None = field(default=None, repr=False)  # classes x dims
+    level_dense: np.ndarray | None = field(default=None, repr=False)  # dims
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LinearModel:
-        if data.get("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} model file")
+        if data.get("format") not in FORMATS:
+            raise ValueError(f"not a {' or '.join(FORMATS)} model file")
         scale = float(data["scale"])
         buckets = int(data["buckets"])
         classes = tuple(data["classes"])
@@ -148,6 +242,9 @@ class LinearModel:
             raise ValueError("joint weights must be one row per class, 'none' first")
         if level.shape != (buckets,):
             raise ValueError("level weights must be one per bucket")
+        dense: dict[str, Any] = {}
+        if data["format"] == FORMAT_DENSE:
+            dense = cls._dense(data, scale, len(classes))
         return cls(
             version=str(data["version"]),
             threshold=float(data["threshold"]),
@@ -162,7 +259,29 @@ class LinearModel:
             level_weights=level,
             level_bias=float(data["level"]["bias"]),
             trained_on=dict(data.get("trained_on", {})),
+            **dense,
         )
+
+    @staticmethod
+    def _dense(data: dict[str, Any], scale: float, classes: int) -> dict[str, Any]:
+        """The meaning part of a format-3 file, with the very encoder it was trained with."""
+        spec = data["encoder"]
+        found = encoder(str(spec["name"]))
+        if spec.get("sha256") != found.sha256:
+            raise EncoderUnavailable(
+                f"the installed {found.name} vectors are not those model {data['version']} "
+                "learned from (sha256 differs)"
+            )
+        joint = np.asarray(data["joint"]["dense"], dtype=float) / scale
+        level = np.asarray(data["level"]["dense"], dtype=float) / scale
+        if joint.shape != (classes, found.dims) or level.shape != (found.dims,):
+            raise ValueError("dense weights must be one per class and encoder dimension")
+        return {
+            "encoder": found,
+            "dense_weight": float(spec["weight"]),
+            "joint_dense": joint,
+            "level_dense": level,
+        }
 
     @classmethod
     def load(cls, path: str | Path) -> LinearModel:
@@ -172,9 +291,13 @@ class LinearModel:
         """The class probabilities (joint head) and the urgent probability (level head)."""
         index, scale = self.encode(text)
         logits = self.joint_bias + scale * self.joint_weights[:, index].sum(axis=1)
+        level = self.level_bias + scale * float(self.level_weights[index].sum())
+        if self.encoder is not None and self.joint_dense is not None:
+            meaning = self.dense_weight * self.encoder.embed(text)
+            logits = logits + self.joint_dense @ meaning
+            level += float(self.level_dense @ meaning) if self.level_dense is not None else 0.0
         logits = np.exp(logits - logits.max())
-        urgent = _sigmoid(self.level_bias + scale * float(self.level_weights[index].sum()))
-        return logits / logits.sum(), urgent
+        return logits / logits.sum(), _sigmoid(level)
 
     def encode(self, text: str) -> tuple[np.ndarray, float]:
         return encode(text, self.buckets)
@@ -206,13 +329,18 @@ class LinearModel:
         )
 
     def contributions(self, text: str, top: int = 8) -> list[tuple[str, float]]:
-        """The n-grams that pushed the risky score most (+ towards a disclosure)."""
+        """The n-grams that pushed the risky score most (+ towards a disclosure); the
+        encoder's share, if any, as "meaning"."""
         present = sorted(set(features(text)))
         if not present:
             return []
         scale = 1.0 / np.sqrt(len(present))
         away_from_none = self.joint_weights[1:].mean(axis=0) - self.joint_weights[0]
         pairs = [(f, scale * float(away_from_none[bucket(f, self.buckets)])) for f in present]
+        if self.encoder is not None and self.joint_dense is not None:
+            towards = self.joint_dense[1:].mean(axis=0) - self.joint_dense[0]
+            meaning = self.dense_weight * self.encoder.embed(text)
+            pairs.append(("meaning", float(towards @ meaning)))
         return sorted(pairs, key=lambda pair: -abs(pair[1]))[:top]
 
 

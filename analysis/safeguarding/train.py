@@ -19,6 +19,9 @@ fold, and stratified by category. From those scores, independently of the lexico
 - `raise_from`: the urgent probability that at most `raise_share` of the training
   messages labelled a concern reach: only then does the model raise a lexicon match
   graded a concern to urgent.
+
+With `Settings.encoder` the features are the n-grams and the encoder's sentence
+vector side by side (model.py reads them the same way; format 3).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .model import FORMAT, MIN_WORDS, LinearModel, bucket, features
+from .model import FORMAT, FORMAT_DENSE, MIN_WORDS, LinearModel, bucket, encoder, features
 
 SEED = 20261205
 FOLDS = 5
@@ -62,6 +65,21 @@ class Settings:
     joint_c: float = JOINT_C
     level_c: float = LEVEL_C
     buckets: int = BUCKETS
+    # The meaning part: an encoder's unit vector beside the unit n-gram vector, times
+    # `dense_weight` (None: n-grams alone, format 2).
+    encoder: str | None = None
+    dense_weight: float = 1.0
+
+
+def design(texts: Sequence[str], settings: Settings) -> Any:
+    """Each message as the model reads it: hashed n-grams, then the encoder's vector."""
+    from scipy.sparse import csr_matrix, hstack
+
+    grams = _matrix(texts, settings.buckets)
+    if settings.encoder is None:
+        return grams
+    vectors = encoder(settings.encoder).embed_many(list(texts)).astype(float)
+    return hstack([grams, csr_matrix(settings.dense_weight * vectors)]).tocsr()
 
 
 def _matrix(texts: Sequence[str], buckets: int) -> Any:
@@ -113,16 +131,16 @@ def folds(messages: Sequence[TrainingMessage]) -> list[tuple[np.ndarray, np.ndar
     return [(a, b) for a, b in splitter.split(np.zeros(len(messages)), labels, groups)]
 
 
-def _fit_joint(texts: Sequence[str], labels: Sequence[str], settings: Settings) -> Any:
+def _fit_joint(matrix: Any, labels: Sequence[str], settings: Settings) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(
         C=settings.joint_c, class_weight="balanced", max_iter=5000, tol=1e-6, random_state=SEED
     )
-    return model.fit(_matrix(texts, settings.buckets), np.array(labels))
+    return model.fit(matrix, np.array(labels))
 
 
-def _fit_level(texts: Sequence[str], urgent: Sequence[bool], settings: Settings) -> Any:
+def _fit_level(matrix: Any, urgent: Sequence[bool], settings: Settings) -> Any:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(
@@ -132,7 +150,7 @@ def _fit_level(texts: Sequence[str], urgent: Sequence[bool], settings: Settings)
         max_iter=5000,
         random_state=SEED,
     )
-    return model.fit(_matrix(texts, settings.buckets), np.array(urgent, dtype=int))
+    return model.fit(matrix, np.array(urgent, dtype=int))
 
 
 def _graded(messages: Sequence[TrainingMessage], index: Iterable[int]) -> list[int]:
@@ -148,16 +166,17 @@ class OutOfFold:
     urgent: np.ndarray  # P(urgent); NaN where no level head was scored
 
 
-def out_of_fold(messages: Sequence[TrainingMessage], settings: Settings = Settings()) -> OutOfFold:
-    texts = [m.text for m in messages]
+def out_of_fold(
+    messages: Sequence[TrainingMessage], settings: Settings = Settings(), matrix: Any = None
+) -> OutOfFold:
+    """`matrix`: the messages' `design` rows, when the caller has them already."""
+    matrix = design([m.text for m in messages], settings) if matrix is None else matrix
     risky = np.zeros(len(messages))
     category = np.empty(len(messages), dtype=object)
     urgent = np.full(len(messages), np.nan)
     for train, held in folds(messages):
-        joint = _fit_joint(
-            [texts[i] for i in train], [messages[i].category for i in train], settings
-        )
-        held_matrix = _matrix([texts[i] for i in held], settings.buckets)
+        joint = _fit_joint(matrix[train], [messages[i].category for i in train], settings)
+        held_matrix = matrix[held]
         probabilities = joint.predict_proba(held_matrix)
         classes = list(joint.classes_)
         none = classes.index("none")
@@ -166,7 +185,7 @@ def out_of_fold(messages: Sequence[TrainingMessage], settings: Settings = Settin
         category[held] = np.array(classes, dtype=object)[probabilities.argmax(axis=1)]
         graded = _graded(messages, train)
         level = _fit_level(
-            [texts[i] for i in graded], [messages[i].level == "urgent" for i in graded], settings
+            matrix[graded], [messages[i].level == "urgent" for i in graded], settings
         )
         urgent[held] = level.predict_proba(held_matrix)[:, 1]
     return OutOfFold(risky, category, urgent)
@@ -244,18 +263,19 @@ def train_model(
 
     settings = settings or Settings()
     with threadpool_limits(limits=1):
-        scores = out_of_fold(messages, settings)
-        texts = [m.text for m in messages]
-        joint = _fit_joint(texts, [m.category for m in messages], settings)
+        matrix = design([m.text for m in messages], settings)
+        scores = out_of_fold(messages, settings, matrix)
+        joint = _fit_joint(matrix, [m.category for m in messages], settings)
         graded = _graded(messages, range(len(messages)))
         level = _fit_level(
-            [texts[i] for i in graded], [messages[i].level == "urgent" for i in graded], settings
+            matrix[graded], [messages[i].level == "urgent" for i in graded], settings
         )
     learned = list(joint.classes_)
     classes = ["none", *(c for c in categories if c in learned)]
     rows = [learned.index(c) for c in classes]
-    return {
-        "format": FORMAT,
+    grams = settings.buckets
+    content: dict[str, Any] = {
+        "format": FORMAT if settings.encoder is None else FORMAT_DENSE,
         "version": version,
         "buckets": settings.buckets,
         "scale": SCALE,
@@ -267,9 +287,12 @@ def train_model(
         "classes": classes,
         "joint": {
             "bias": [_rounded(joint.intercept_[r]) for r in rows],
-            "weights": [_whole(joint.coef_[r]) for r in rows],
+            "weights": [_whole(joint.coef_[r][:grams]) for r in rows],
         },
-        "level": {"bias": _rounded(level.intercept_[0]), "weights": _whole(level.coef_[0])},
+        "level": {
+            "bias": _rounded(level.intercept_[0]),
+            "weights": _whole(level.coef_[0][:grams]),
+        },
         "trained_on": {
             **trained_on,
             "messages": len(messages),
@@ -285,6 +308,17 @@ def train_model(
             "level_C": settings.level_c,
         },
     }
+    if settings.encoder is not None:
+        found = encoder(settings.encoder)
+        content["encoder"] = {
+            "name": found.name,
+            "sha256": found.sha256,
+            "weight": settings.dense_weight,
+            "dims": found.dims,
+        }
+        content["joint"]["dense"] = [_whole(joint.coef_[r][grams:]) for r in rows]
+        content["level"]["dense"] = _whole(level.coef_[0][grams:])
+    return content
 
 
 def write_model(content: dict[str, Any], path: Path) -> LinearModel:
