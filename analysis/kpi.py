@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surveys.definition import AGE_BANDS, COHORTS, DOMAINS
+from surveys.definition import AGE_BANDS, COHORTS, DOMAINS, Question, ShowIf, Survey
 
 __all__ = [
     "COHORT_WORDS",
@@ -33,6 +33,8 @@ __all__ = [
     "kpi_figures",
     "people_figures",
     "order_key",
+    "conditions",
+    "shown_answers",
     "percent",
     "percent_text",
     "position",
@@ -356,6 +358,69 @@ def people_figures(
     """The person-level rate: n is people, `satisfied` those mostly satisfied or better."""
     before = _people_counts(previous, by) if previous is not None else None
     return _figures(_people_counts(current, by), before, by, "people")
+
+
+# --------------------------------------------------------------------------- show_if
+
+Condition = tuple[ShowIf, Question]
+"""One rule a follow-up question needs met, and the earlier question it looks at."""
+
+
+def conditions(catalogue: Mapping[str, Survey]) -> dict[tuple[str, str], list[Condition]]:
+    """Every follow-up question's rules, (survey, question) → the rules along its chain.
+
+    A question is shown only if its rule is met and the question its rule looks at is
+    shown too (`Survey.visible_questions`), so a follow-up of a follow-up needs both.
+    """
+    found: dict[tuple[str, str], list[Condition]] = {}
+    for survey in catalogue.values():
+        for question in survey.questions:
+            chain: list[Condition] = []
+            rule = question.show_if
+            while rule is not None:
+                source = survey.question(rule.question)
+                chain.append((rule, source))
+                rule = source.show_if
+            if chain:
+                found[(survey.id, question.id)] = chain
+    return found
+
+
+def _stored_answer(question: Question, stored: str) -> str | list[str]:
+    """A stored value as the rules read it (the engine stores a multi answer as "a,b")."""
+    return [part for part in stored.split(",") if part] if question.type == "multi" else stored
+
+
+def shown_answers(
+    frame: pd.DataFrame, earlier: pd.DataFrame, catalogue: Mapping[str, Survey]
+) -> pd.DataFrame:
+    """The rows of `frame` (answers with session_id, survey_id, question_id) whose
+    question was still showing, by the answers in `earlier` its `show_if` looks at.
+
+    A person who changed an earlier answer so that a follow-up is hidden could no
+    longer see it; an answer left on it (stored before Heard removed such answers, or
+    imported) is not theirs to count. Rules come from `catalogue`, as domains do.
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    if not len(frame):
+        return frame
+    sessions = frame["session_id"].to_numpy()
+    for (survey_id, question_id), chain in conditions(catalogue).items():
+        rows = (
+            (frame["survey_id"] == survey_id) & (frame["question_id"] == question_id)
+        ).to_numpy()
+        if not rows.any():
+            continue
+        shown = np.ones(int(rows.sum()), dtype=bool)
+        for rule, source in chain:
+            given = earlier[
+                (earlier["survey_id"] == survey_id) & (earlier["question_id"] == source.id)
+            ]
+            values = given.set_index("session_id")["value"].reindex(sessions[rows])
+            met = {v: rule.is_met(_stored_answer(source, v)) for v in values.dropna().unique()}
+            shown &= values.map(met).fillna(False).to_numpy(dtype=bool)
+        keep[rows] = shown
+    return frame if keep.all() else frame[keep].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- words

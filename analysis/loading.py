@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
+from analysis.kpi import conditions, shown_answers
 from analysis.periods import Period
 from storage import analysis_queries as queries
 from surveys.definition import KPI_TYPES, Survey
@@ -82,8 +83,22 @@ def kpi_answers(
     catalogue: Mapping[str, Survey],
     profiles: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """KPI answers in `window` with who answered, `domain` and local `month` (yyyymm)."""
-    frame = queries.kpi_answers(connection, *window.utc_bounds(tz))
+    """KPI answers in `window` with who answered, `domain` and local `month` (yyyymm).
+
+    Answers to follow-up questions the person could no longer see (they changed the
+    answer a `show_if` looks at) are left out, however they came to be stored.
+    """
+    start, end = window.utc_bounds(tz)
+    rules = conditions(catalogue)
+    earlier = queries.earlier_answers(
+        connection,
+        start,
+        end,
+        follow_ups=sorted({question for _, question in rules}),
+        looked_at=sorted({source.id for chain in rules.values() for _, source in chain}),
+    )
+    frame = shown_answers(queries.kpi_answers(connection, start, end), earlier, catalogue)
+    frame = frame.drop(columns="session_id")
     if profiles is None:
         profiles = queries.respondent_profiles(connection)
     frame = _with_profiles(frame, profiles)

@@ -109,7 +109,8 @@ def kpi_answers(
     """Every KPI answer given in [start, end): when, by whom, to what, and the outcome.
 
     `outcome` is 1 for satisfied or better, 0 for a counted answer that is not,
-    and -1 for one left out of the measure ("I'd rather not say"). Who the person
+    and -1 for one left out of the measure ("I'd rather not say"); `session_id` lets
+    the caller look up the earlier answers a `show_if` depends on. Who the person
     is (cohort, age band ...) comes from `respondent_profiles`, joined in memory:
     repeating those strings on every answer row would double the read time.
     """
@@ -122,6 +123,7 @@ def kpi_answers(
         select(
             _as_utc(Answer.answered_at, "answered_at"),
             Answer.respondent_id,
+            Answer.session_id,
             Answer.survey_id,
             Answer.question_id,
             outcome,
@@ -132,9 +134,47 @@ def kpi_answers(
     return read_frame(
         connection,
         query,
-        dtypes={"respondent_id": "int64", "outcome": "int8"},
+        dtypes={"respondent_id": "int64", "session_id": "int64", "outcome": "int8"},
         categories=("survey_id", "question_id"),
         times=("answered_at",),
+        chunksize=chunksize,
+    )
+
+
+def earlier_answers(
+    connection: Connection,
+    start: datetime,
+    end: datetime,
+    *,
+    follow_ups: Sequence[str],
+    looked_at: Sequence[str],
+    chunksize: int = CHUNK_ROWS,
+) -> pd.DataFrame:
+    """Answers to the `looked_at` questions in each check-in with a KPI answer to one of
+    the `follow_ups` in [start, end), whenever those were given.
+
+    A follow-up counts only if the answer it depends on still shows it; that answer
+    may fall just before the period, so it is found by check-in, not by time.
+    """
+    if not follow_ups or not looked_at:
+        query = select(Answer.session_id, Answer.survey_id, Answer.question_id, Answer.value)
+        return read_frame(connection, query.where(false()), dtypes={"session_id": "int64"})
+    sessions = (
+        select(Answer.session_id)
+        .where(Answer.is_kpi == true())
+        .where(Answer.question_id.in_(list(follow_ups)))
+        .where(_between(Answer.answered_at, start, end))
+    )
+    query = (
+        select(Answer.session_id, Answer.survey_id, Answer.question_id, Answer.value)
+        .where(Answer.question_id.in_(list(looked_at)))
+        .where(Answer.session_id.in_(sessions))
+    )
+    return read_frame(
+        connection,
+        query,
+        dtypes={"session_id": "int64"},
+        categories=("survey_id", "question_id"),
         chunksize=chunksize,
     )
 
