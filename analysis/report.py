@@ -515,17 +515,22 @@ def _pick_quotes(
     for theme in themes[:TOP_THEMES_FOR_QUOTES]:
         mine = quotable[quotable["themes"].map(lambda t, th=theme: th in t)]
         mine = mine.assign(score=mine["polarity"].fillna(0.0)).sort_values(["score", "id"])
-        picks = [mine.iloc[-1:], mine.iloc[:1]] if len(mine) else []
-        for pick in picks[:QUOTES_PER_THEME]:
-            for row in pick.itertuples(index=False):
-                if row.id in used or detect(str(row.text)) is not None:
-                    continue
-                text = scrub_quote(str(row.text)).strip()
-                if len(text) > QUOTE_MAX_CHARS:
-                    text = text[: QUOTE_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
-                who = _ONE_OF.get(str(row.cohort), "someone who answered")
-                quotes.append(Quote(text=text, theme=theme, who=who))
-                used.add(int(row.id))
+        ranked = list(mine.itertuples(index=False))
+        # The most positive, then the most negative, passing over any that reads as a
+        # disclosure: that is the safeguarding team's, and the next one speaks instead.
+        for candidates in (ranked[::-1], ranked)[:QUOTES_PER_THEME]:
+            row = next(
+                (r for r in candidates if int(r.id) not in used and detect(str(r.text)) is None),
+                None,
+            )
+            if row is None:
+                continue
+            text = scrub_quote(str(row.text)).strip()
+            if len(text) > QUOTE_MAX_CHARS:
+                text = text[: QUOTE_MAX_CHARS - 1].rsplit(" ", 1)[0] + "…"
+            who = _ONE_OF.get(str(row.cohort), "someone who answered")
+            quotes.append(Quote(text=text, theme=theme, who=who))
+            used.add(int(row.id))
     return tuple(quotes), None
 
 
