@@ -78,6 +78,8 @@ _NAME_AFTER = re.compile(r"(?P<name>[A-Za-z][A-Za-z'-]*)(?P<surname>\s+[A-Z][a-z
 _SURNAME = re.compile(r"\[name\](\s+)([A-Z][a-z'-]+)")
 _REPEATED = re.compile(r"(\[(?:name|address|phone|email|link|school)\])(?:[\s,]+\1)+")
 _SENTENCE_END = re.compile(r"(?:^\s*|[.!?\n]\s*|[\"'(]\s*)$")
+_POSSESSIVE = re.compile(r"(?P<base>.+?)(?P<tail>['’][sS])?$")
+_CURLY_POSSESSIVE = re.compile(r"’[sS]\b")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,9 @@ class ScrubData:
     first_names: frozenset[str]  # lower case
     word_names: frozenset[str]  # lower case
     not_names: frozenset[str]  # lower case
+    capitalised_words: frozenset[str] = frozenset()  # lower case: "may", "june"
+    person_words: tuple[str, ...] = ()  # lower case: "friend", "social worker", "mum"
+    name_verbs: tuple[str, ...] = ()  # lower case: "said", "told me"
 
 
 class Scrubber:
@@ -100,6 +105,12 @@ class Scrubber:
         alternation = "|".join(r"\s+".join(map(re.escape, t.split())) for t in triggers)
         self._trigger = re.compile(rf"\b(?:{alternation})\s+", re.IGNORECASE)
         self._schools = _school_pattern(data.school_names)
+        person, verbs = _phrases(data.person_words), _phrases(data.name_verbs)
+        role = rf"(?:my|our)\s+(?:best\s+|foster\s+)?(?:{person})\b"
+        # after "Will's": "mum", "my best friend"; after "Rose": "is my sister"; "said"
+        self._owner = re.compile(rf"\s+(?:{role}|(?:{person})\b)", re.I) if person else None
+        self._is_role = re.compile(rf"\s+(?:is|was)\s+{role}", re.I) if person else None
+        self._said = re.compile(rf"\s+(?:{verbs})\b", re.I) if verbs else None
 
     def scrub(self, text: str, school_names: Iterable[str] = ()) -> str:
         """The quote with personal details replaced; ordinary words left alone."""
@@ -142,11 +153,19 @@ class Scrubber:
         spans: list[tuple[int, int]] = []
         for trigger in self._trigger.finditer(text):
             found = _NAME_AFTER.match(text, trigger.end())
-            if found is None or not self._is_name(found.group("name"), after_trigger=True):
+            if found is None:
                 continue
-            end = found.end("name")
+            parts = _POSSESSIVE.match(found.group("name"))
+            name = parts.group("base") if parts else found.group("name")
+            if not self._is_name(name, after_trigger=True):
+                continue
+            end = found.start("name") + len(name)  # "my friend Jasmine's dog": 's stays
             surname = found.group("surname")
-            if surname and surname.strip().lower() not in self.data.not_names:
+            if (
+                surname
+                and end == found.end("name")
+                and surname.strip().lower() not in self.data.not_names
+            ):
                 end = found.end("surname")  # "Sarah Jones": the surname goes too
             if not spans or found.start("name") >= spans[-1][1]:
                 spans.append((found.start("name"), end))
@@ -169,20 +188,42 @@ class Scrubber:
         # Any other capitalised word straight after a trigger: "my carer Sioned".
         return after_trigger and word[0].isupper() and not word.isupper() and len(word) > 1
 
+    def _name_like(self, possessive: bool, after: str) -> bool:
+        """Whether what follows a word makes it a person: "Jasmine's my best friend",
+        "Will's mum", "Rose is my sister", "grace said"; not "Summer's my favourite"."""
+        if possessive:
+            return self._owner is not None and self._owner.match(after) is not None
+        return any(p is not None and p.match(after) for p in (self._is_role, self._said))
+
     def _bare_name(self, text: str) -> Callable[[re.Match[str]], str]:
-        """Replace listed first names met without a trigger, and a surname after them."""
+        """Replace listed first names met without a trigger, and a surname after them.
+
+        A name that is also an ordinary word ("Grace", "Will", "Summer") goes only where
+        it stands as a name: mid-sentence with a capital, or anywhere, in any case, when
+        what follows makes it a person ("Jasmine's my best friend", "will said").
+        A possessive keeps its 's: "[name]'s".
+        """
         first, words, stop = self.data.first_names, self.data.word_names, self.data.not_names
 
         def replace(match: re.Match[str]) -> str:
-            word = match.group()
+            parts = _POSSESSIVE.match(match.group())
+            assert parts is not None
+            word, tail = parts.group("base"), parts.group("tail") or ""
+            after = text[match.end() :]
+            if not tail and (curly := _CURLY_POSSESSIVE.match(after)):
+                after = after[curly.end() :]
+                possessive = True
+            else:
+                possessive = bool(tail)
             lower = word.lower()
             if lower not in first or lower in stop:
-                return word
-            if lower in words:
+                return match.group()
+            if lower in words and not self._name_like(possessive, after):
                 titled = word[0].isupper() and not word.isupper()
-                if not titled or _SENTENCE_END.search(text[: match.start()]):
-                    return word
-            return "[name]"
+                at_start = _SENTENCE_END.search(text[: match.start()])
+                if not titled or at_start or lower in self.data.capitalised_words:
+                    return match.group()
+            return "[name]" + tail
 
         return replace
 
@@ -201,6 +242,14 @@ def scrub_quote(text: str, school_names: Iterable[str] = ()) -> str:
     return default_scrubber().scrub(text, school_names)
 
 
+def _phrases(phrases: Iterable[str]) -> str | None:
+    """One alternation of phrases, longest first, any spacing between their words."""
+    cleaned = sorted({p.strip().lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in cleaned)
+
+
 @lru_cache(maxsize=64)
 def _school_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
@@ -213,7 +262,16 @@ def _school_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
 def load_scrub_data(path: str | Path = SCRUB_FILE) -> ScrubData:
     """Read ``scrub.yaml``; errors name the line, the item and the fix."""
     data = require_mapping(path, load_yaml(path), "the file")
-    allowed = ("school_names", "name_triggers", "first_names", "word_names", "not_names")
+    allowed = (
+        "school_names",
+        "name_triggers",
+        "first_names",
+        "word_names",
+        "not_names",
+        "capitalised_words",
+        "person_words",
+        "name_verbs",
+    )
     for key in data:
         if key not in allowed:
             raise DataFileError(
@@ -224,12 +282,25 @@ def load_scrub_data(path: str | Path = SCRUB_FILE) -> ScrubData:
                 fix=f"use only: {', '.join(allowed)}",
             )
     lists = {key: _strings(path, data, key) for key in allowed}
+    words = {w.lower() for w in lists["word_names"]}
+    for word in lists["capitalised_words"]:
+        if word.lower() not in words:
+            raise DataFileError(
+                path,
+                f"{word!r} is under capitalised_words but not under word_names",
+                line=line_of(data.get("capitalised_words")),
+                item=f"capitalised_words: {word!r}",
+                fix="add it to word_names too, or remove it from capitalised_words",
+            )
     return ScrubData(
         school_names=tuple(lists["school_names"]),
         name_triggers=tuple(t.lower() for t in lists["name_triggers"]),
         first_names=frozenset(n.lower() for n in lists["first_names"]),
         word_names=frozenset(n.lower() for n in lists["word_names"]),
         not_names=frozenset(n.lower() for n in lists["not_names"]),
+        capitalised_words=frozenset(w.lower() for w in lists["capitalised_words"]),
+        person_words=tuple(w.lower() for w in lists["person_words"]),
+        name_verbs=tuple(v.lower() for v in lists["name_verbs"]),
     )
 
 
