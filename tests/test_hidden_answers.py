@@ -9,6 +9,7 @@ the person could see.
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from analysis import loading
+from analysis.importer import import_rows, read_rows
 from analysis.kpi import kpi_figures
 from analysis.periods import parse_period
 from heard.catalogue_sync import sync_catalogue
@@ -305,3 +307,35 @@ def test_the_analysis_counts_only_answers_to_visible_questions(
         if survey.question(qid).kpi
     )
     assert counted(shared_database) == expected
+
+
+def test_an_imported_answer_to_a_hidden_question_is_not_counted(database: Database) -> None:
+    """A paper form can carry an answer the check-in would never have asked for."""
+    header = "respondent_ref,cohort,age_band,survey_id,question_id,answer,answered_at\n"
+    lines = [
+        ("CL-1", "know_pa", "no"),
+        ("CL-1", "pa_trust", "no"),  # asked only of those who know their PA
+        ("CL-1", "feel_safe_home", "yes"),
+        ("CL-2", "know_pa", "yes"),
+        ("CL-2", "pa_trust", "yes"),
+    ]
+    text = header + "".join(
+        f"{ref},care_leaver,16-25,checkin-care-leaver,{question},{answer},2026-08-12\n"
+        for ref, question, answer in lines
+    )
+    columns, rows = read_rows(io.StringIO(text))
+    with transaction(database.sessions) as session:
+        result = import_rows(
+            session,
+            columns,
+            rows,
+            CATALOGUE,
+            pseudonym_key=KEY,
+            timezone="Europe/London",
+            now=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+    assert result.ok, result
+    assert counted(database) == [
+        ("checkin-care-leaver", "feel_safe_home"),
+        ("checkin-care-leaver", "pa_trust"),
+    ]
