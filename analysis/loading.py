@@ -98,6 +98,9 @@ def kpi_answers(
         looked_at=sorted({source.id for chain in rules.values() for _, source in chain}),
     )
     frame = shown_answers(queries.kpi_answers(connection, start, end), earlier, catalogue)
+    frame["arrived"] = arrivals_of(
+        frame["session_id"], queries.session_arrivals(connection, start, end)
+    )
     frame = frame.drop(columns="session_id")
     if profiles is None:
         profiles = queries.respondent_profiles(connection)
@@ -105,6 +108,22 @@ def kpi_answers(
     frame["domain"] = _by_question(frame, catalogue, "domain")
     frame["month"] = _month_number(frame["answered_at"], tz)
     return frame
+
+
+# How a person came to a check-in: the channel, and for the web form whether the link
+# was single-use (an invite a worker handed out) or an open event link.
+ARRIVALS = ("telegram", "invite", "open_link", "webchat", "import", "demo", "unknown")
+
+
+def arrivals_of(session_ids: pd.Series, sessions: pd.DataFrame) -> pd.Categorical:
+    """One of ARRIVALS per answer, from its check-in ("unknown" if none was found)."""
+    channel = sessions["channel"].astype(str)
+    arrived = channel.where(channel != "web", "invite")
+    arrived = arrived.mask((channel == "web") & sessions["open_link"], "open_link")
+    lookup = pd.Series(arrived.to_numpy(), index=sessions["session_id"].to_numpy())
+    lookup = lookup[~lookup.index.duplicated()]
+    found = session_ids.map(lookup).fillna("unknown")
+    return pd.Categorical(found.where(found.isin(ARRIVALS), "unknown"), categories=ARRIVALS)
 
 
 def within(

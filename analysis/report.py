@@ -120,6 +120,16 @@ _PEOPLE_BREAKDOWNS = (
     ("people_cohort", "People, by who answered", ("cohort",)),
     ("people_cohort_age_band", "People, by who answered and age band", ("cohort", "age_band")),
 )
+TRUSTED_ARRIVALS = ("telegram", "invite", "import", "demo", "unknown")
+ARRIVAL_WORDS = {
+    "telegram": "Telegram",
+    "invite": "Single-use survey links",
+    "open_link": "Open event links",
+    "webchat": "The web chat",
+    "import": "Imported results",
+    "demo": "Demo data",
+    "unknown": "Not known",
+}
 # What the dashboard can be filtered to (one cohort, one age band, or both), and the
 # breakdowns a filtered view shows within the chosen group.
 FILTER_DIMENSIONS = ("cohort", "age_band")
@@ -143,6 +153,10 @@ class ReportOptions:
     cohort_sizes: CohortSizes | None = None
     council: str | None = None
     comparators: tuple[Comparator, ...] = ()
+    # The ways in whose answers make the headline (and every table): a council trusts a
+    # link a worker handed to one person, or Telegram, more than pages anyone can open.
+    # The others are shown beside it, with their own n (`Report.by_arrival`).
+    trusted_arrivals: tuple[str, ...] = TRUSTED_ARRIVALS
 
     @property
     def rules(self) -> Rules:
@@ -226,11 +240,15 @@ class Report:
     not part of the downloaded report."""
     year_on_year: SafeKpi | None = None
     """The headline against the same period last year (its previous_rate and change)."""
+    by_arrival: Breakdown | None = None
+    """Every answer, trusted or not, by how the person came; the trusted ones add up to
+    the headline."""
     comparisons: tuple[ComparisonRow, ...] = ()
 
     def __post_init__(self) -> None:
         kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
         kpis += [self.year_on_year] if self.year_on_year is not None else []
+        kpis += list(self.by_arrival.cells) if self.by_arrival is not None else []
         tables = (*self.breakdowns, *self.people_breakdowns, *self.within)
         kpis += [c for b in tables for c in b.cells]
         stats = [*self.questions, *self.domains, *self.life, *self.coverage]
@@ -432,6 +450,8 @@ def _kpi_section(
     """All KPI tables of the report, suppressed together so no table undoes another:
     the report's own and those behind the dashboard's filtered views."""
     tz = options.timezone
+    everyone = frame
+    frame = frame[frame["arrived"].isin(options.trusted_arrivals)]
     current = loading.within(frame, period, tz)
     before = loading.within(frame, period.previous(), tz)
     order = _question_order(labels)
@@ -457,6 +477,7 @@ def _kpi_section(
     made = {(t.dimensions, _measure(t.name)) for t in tables}
     extra, within_titles = _filter_tables(current, before, frame, months, period, order, made)
     tables.extend(extra)
+    tables.append(_arrival_table(everyone, period, options))
     wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
     published = publish_kpis(tables, options.rules, wording)
     cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
@@ -470,6 +491,9 @@ def _kpi_section(
     )[0][0]
     return {
         "year_on_year": year_on_year,
+        "by_arrival": Breakdown(
+            "by_arrival", "By how people came", ("arrived",), cells["by_arrival"]
+        ),
         "overall": cells["overall"][0],
         "people": cells["people"][0],
         "breakdowns": tuple(
@@ -488,6 +512,26 @@ def _kpi_section(
             Breakdown(t.name, within_titles[t.name], t.dimensions, cells[t.name]) for t in extra
         ),
     }
+
+
+def _arrival_table(everyone: pd.DataFrame, period: Period, options: ReportOptions) -> KpiTable:
+    """Every answer by how the person came. The trusted ways add up to the headline (so
+    they are suppressed as its parts); the others are a group of their own."""
+    tz = options.timezone
+    now = loading.within(everyone, period, tz)
+    before = loading.within(everyone, period.previous(), tz)
+    figures = [
+        f
+        for f in kpi_figures(now, before, ("arrived",))
+        if f.current.n or (f.previous is not None and f.previous.n)
+    ]
+    trusted = [i for i, f in enumerate(figures) if f.key["arrived"] in options.trusted_arrivals]
+    others = [i for i, f in enumerate(figures) if i not in trusted]
+    groups = [group for group in (trusted, others) if group]
+    totals: list[tuple[tuple[str, str], ...] | None] = [
+        () if group is trusted else None for group in groups
+    ]
+    return KpiTable("by_arrival", ("arrived",), figures, groups=groups, totals=totals)
 
 
 def _measure(table_name: str) -> str:
@@ -842,6 +886,11 @@ def to_dict(report: Report) -> dict[str, Any]:
             }
             for row in report.comparisons
         ],
+        "trusted_arrivals": list(report.options.trusted_arrivals),
+        "by_arrival": [
+            {k: v for k, v in _kpi_json(cell).items() if k != "sentence"}
+            for cell in (report.by_arrival.cells if report.by_arrival else ())
+        ],
         "person_level": _kpi_json(report.people),
         "breakdowns": [
             {
@@ -930,6 +979,8 @@ def _csv_rows(report: Report) -> Iterable[tuple[str, SafeKpi]]:
         # the same headline, its previous_rate and change taken from a year before
         yield "overall_year_on_year", report.year_on_year
     yield "person_level", report.people
+    for cell in report.by_arrival.cells if report.by_arrival else ():
+        yield "by_arrival", cell
     for breakdown in (*report.breakdowns, *report.people_breakdowns):
         for cell in breakdown.cells:
             yield breakdown.name, cell
@@ -1029,7 +1080,20 @@ def _environment(target: float) -> Environment:
     env.filters["ci"] = _ci
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
     env.globals["THEME_LABELS"] = THEME_LABELS
+    env.globals["ARRIVAL_WORDS"] = ARRIVAL_WORDS
     return env
+
+
+def trusted_words(trusted: Sequence[str]) -> str:
+    """ "Telegram and single-use survey links": the ways in the headline counts."""
+    words = [
+        ARRIVAL_WORDS.get(a, a).lower().replace("telegram", "Telegram")
+        for a in trusted
+        if a not in ("unknown", "demo", "import")
+    ]
+    if not words:
+        return "the ways in the council chose"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def to_html(report: Report) -> str:
@@ -1046,6 +1110,7 @@ def to_html(report: Report) -> str:
         direction=lambda cell: _direction(cell, report.period.last),
         methods=_methods(report),
         target_pct=percent(report.options.target),
+        trusted_words=trusted_words(report.options.trusted_arrivals),
     )
 
 

@@ -46,6 +46,7 @@ KNOWN_VARIABLES = (
     "HEARD_BASE_URL",
     "HEARD_LOG_LEVEL",
     "HEARD_RATE_LIMIT_STORAGE",
+    "HEARD_TRUSTED_CHANNELS",
 )
 
 
@@ -85,6 +86,8 @@ class Settings:
     retention_months: int = 24
     base_url: str = "http://127.0.0.1:5000"
     rate_limit_storage: str = "memory://"
+    # The ways in whose answers count towards the headline; the rest are shown beside it.
+    trusted_channels: tuple[str, ...] = ("telegram", "invite")
     log_level: str = "INFO"
 
     @property
@@ -341,7 +344,25 @@ def load_settings(
         base_url=base_url,
         log_level=log_level,
         rate_limit_storage=_rate_limit_storage(values),
+        trusted_channels=_trusted_channels(values),
     )
+
+
+CHANNEL_CHOICES = ("telegram", "invite", "open_link", "webchat")
+
+
+def _trusted_channels(values: Mapping[str, str]) -> tuple[str, ...]:
+    raw = values.get("HEARD_TRUSTED_CHANNELS")
+    if raw is None or not raw.strip():
+        return ("telegram", "invite")
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in raw.split(",") if part.strip()))
+    unknown = [part for part in chosen if part not in CHANNEL_CHOICES]
+    if unknown:
+        raise SettingsError(
+            f"HEARD_TRUSTED_CHANNELS has {unknown[0]!r}; choose from {', '.join(CHANNEL_CHOICES)}, "
+            "e.g. HEARD_TRUSTED_CHANNELS=telegram,invite"
+        )
+    return chosen
 
 
 def _rate_limit_storage(values: Mapping[str, str]) -> str:

@@ -29,7 +29,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from storage.models import Answer, Comment, Invite, Respondent, YouSaidPost
+from storage.models import Answer, Comment, Invite, Respondent, SurveySession, YouSaidPost
 
 CHUNK_ROWS = 100_000
 _GROUPS = ("cohort", "age_band", "placement_type", "locality")
@@ -139,6 +139,26 @@ def kpi_answers(
         times=("answered_at",),
         chunksize=chunksize,
     )
+
+
+def session_arrivals(connection: Connection, start: datetime, end: datetime) -> pd.DataFrame:
+    """How each check-in that could hold an answer in [start, end) began: its channel and,
+    for the web form, whether through an open event link (`session_id`, `channel`,
+    `open_link`). A check-in with an answer in the window started before it ended and was
+    last touched after it began."""
+    query = (
+        select(
+            SurveySession.id.label("session_id"),
+            SurveySession.channel,
+            Invite.open_link,
+        )
+        .outerjoin(Invite, Invite.id == SurveySession.invite_id)
+        .where(SurveySession.started_at < end)
+        .where(SurveySession.updated_at >= start)
+    )
+    frame = read_frame(connection, query, dtypes={"session_id": "int64"}, categories=("channel",))
+    frame["open_link"] = frame["open_link"].fillna(False).astype(bool)
+    return frame
 
 
 def earlier_answers(

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from analysis.bursts import BASELINE_WEEKS, find_bursts
 from analysis.kpi import percent, percent_text
 from analysis.periods import Period
+from analysis.report import ARRIVAL_WORDS as REPORT_ARRIVAL_WORDS
 from analysis.report import Report, cell_label, value_words
 from analysis.safeguarding import detect
 from analysis.scrub import scrub_quote
@@ -210,6 +211,7 @@ def dashboard() -> str:
         for cell in report.themes.sentiment:
             sentiment.setdefault(cell.key["theme"], []).append(cell)
         context = {
+            "arrival_words": REPORT_ARRIVAL_WORDS,
             "bursts": _bursts(period),
             "offer_questions": questions,
             "offer_held_back": held_back,
