@@ -80,7 +80,7 @@ def test_scripted_web_chat_check_ins_do_not_move_the_headline(
     assert staff_support.login(staff, staff_support.EMAILS["participation"]).status_code == 302
     page = staff.get(f"/staff/dashboard?period={period.label}").get_data(as_text=True)
     assert "Check these check-ins before you rely on this figure" in page
-    assert "By how people came" in page and "No: shown beside it" in page
+    assert "By how people came" in page and "No, only here" in page
 
 
 def test_small_untrusted_counts_are_hidden_like_any_other(database: Database) -> None:

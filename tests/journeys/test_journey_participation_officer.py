@@ -67,6 +67,13 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     assert_sees(page, "Answers satisfied or better", "target 80%", "n 80")
     snap(page, "officer-02-headline", javascript=javascript)
 
+    # Beside the figure: last quarter and the same quarter last year, and how people came.
+    scroll_to(page, "#table-comparisons-caption")
+    assert_sees(page, "compared with", "Last quarter", "The same quarter last year")
+    scroll_to(page, "#table-arrivals-caption")
+    assert_sees(page, "By how people came", "Way in", "Counted")
+    snap(page, "officer-02b-compared", javascript=javascript)
+
     # Some figures say "hidden"; the page says why, in plain words, under the table.
     scroll_to(page, "#table-age_band-caption")
     assert_sees(page, "By age band", "Aged 4-7 80% fewer than 5", "Aged 8-11 80% hidden hidden")
