@@ -37,6 +37,7 @@ from reliability_support import (
 )
 from sqlalchemy import func, select
 
+from analysis.safeguarding import contact_wording
 from heard.wiring import Database, open_database
 from storage import models
 from storage.db import transaction
@@ -67,6 +68,9 @@ def fake() -> Iterator[FakeTelegram]:
 
 
 # ------------------------------------------------------------------ Telegram, by webhook
+
+
+CONTACT_ASK = contact_wording().ask
 
 
 class WebhookChat:
@@ -103,6 +107,8 @@ class WebhookChat:
             return None
         last = messages[-1]
         text = last.get("text", "")
+        if text.startswith(CONTACT_ASK):
+            return None  # after help, "would you like someone to get in touch?": a prompt follows
         waiting = (
             self.fake.buttons(last)
             or QUESTION.match(text)
