@@ -35,6 +35,20 @@ def _alert(database: Database) -> models.SafeguardingAlert:
         return alert
 
 
+def _disclose(database: Database, pseudonym: str = "p-1") -> int:
+    """A disclosure typed on the web by `pseudonym`; the alert it raised."""
+    with transaction(database.sessions) as session:
+        outcome = check_free_text(
+            session,
+            "my foster dad hits me",
+            FreeTextContext(
+                pseudonym=pseudonym, channel="web", cohort="child_in_care", age_band="11-17"
+            ),
+        )
+        assert outcome is not None and outcome.alert_id is not None
+        return outcome.alert_id
+
+
 def _offer_fields(page: str) -> dict[str, str]:
     form = page[page.index('class="contact-offer"') :]
     form = form[: form.index("</form>")]
@@ -92,16 +106,7 @@ def test_control_characters_and_markup_are_kept_as_plain_text() -> None:
 
 
 def test_only_the_person_who_raised_an_alert_can_answer_for_it(database: Database) -> None:
-    with transaction(database.sessions) as session:
-        outcome = check_free_text(
-            session,
-            "my foster dad hits me",
-            FreeTextContext(
-                pseudonym="p-1", channel="web", cohort="child_in_care", age_band="11-17"
-            ),
-        )
-        assert outcome is not None and outcome.alert_id is not None
-        alert_id = outcome.alert_id
+    alert_id = _disclose(database)
     desk = ContactDesk(database.sessions, KEY)
     details = ContactDetails(first_name="Jasmine")
     assert not desk.answer(alert_id, pseudonym="p-2", wanted=True, details=details)
@@ -359,25 +364,18 @@ def test_a_yes_after_the_alert_was_closed_reopens_it_and_notices_go_again(
     from storage.alerts import set_alert_status
     from storage.models import utcnow
 
+    alert_id = _disclose(database)
     with transaction(database.sessions) as session:
-        outcome = check_free_text(
-            session,
-            "my foster dad hits me",
-            FreeTextContext(
-                pseudonym="p-1", channel="web", cohort="child_in_care", age_band="11-17"
-            ),
-        )
-        assert outcome is not None and outcome.alert_id is not None
-        alert = session.get(models.SafeguardingAlert, outcome.alert_id)
+        alert = session.get(models.SafeguardingAlert, alert_id)
         assert alert is not None
         alert.notified_at = utcnow()
         alert.notice_sent_by = "email"
         set_alert_status(session, alert, "closed", by="lead@council.example", note="seen")
     desk = ContactDesk(database.sessions, KEY)
-    assert desk.answer(outcome.alert_id, pseudonym="p-1", wanted=False)
+    assert desk.answer(alert_id, pseudonym="p-1", wanted=False)
     assert _alert(database).status == "closed"  # "no, thank you" changes nothing
     assert desk.answer(
-        outcome.alert_id, pseudonym="p-1", wanted=True, details=ContactDetails(phone="07700 900123")
+        alert_id, pseudonym="p-1", wanted=True, details=ContactDetails(phone="07700 900123")
     )
     reopened = _alert(database)
     assert reopened.status == "new" and reopened.notified_at is None
