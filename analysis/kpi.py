@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.equality import ORDER as EQUALITY_ORDER
+from analysis.equality import equality_columns, who_words
 from surveys.definition import AGE_BANDS, COHORTS, DOMAINS, Question, ShowIf, Survey
 
 __all__ = [
@@ -86,12 +88,12 @@ LOCALITY_WORDS = {
     "out_of_area": "living outside the council's area",
 }
 NOT_RECORDED = "not recorded"
-_CANONICAL = {"cohort": COHORTS, "age_band": AGE_BANDS, "domain": DOMAINS}
+_CANONICAL = {"cohort": COHORTS, "age_band": AGE_BANDS, "domain": DOMAINS, **EQUALITY_ORDER}
 
 
 def order_key(dimension: str, value: str) -> tuple[int, int, str]:
-    """Tables list cohorts, age bands and domains in the catalogue's order, then the rest
-    alphabetically, with "not recorded" last."""
+    """Tables list cohorts, age bands, domains and equality answers in the catalogue's
+    order, then the rest alphabetically, with "not recorded" last."""
     if value == NOT_RECORDED:
         return (2, 0, value)
     known = _CANONICAL.get(dimension, ())
@@ -446,6 +448,7 @@ def _who(key: Mapping[str, str]) -> str:
     locality = key.get("locality")
     if locality and locality != NOT_RECORDED:
         extras.append(LOCALITY_WORDS.get(locality, f"in {locality.replace('_', ' ')}"))
+    extras += [who_words(name, v) for name, v in equality_columns(key) if v != NOT_RECORDED]
     if extras:
         who = " ".join([who or "people", *extras])
     return who

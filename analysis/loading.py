@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
+from analysis.equality import EQUALITY_QUESTIONS, fill_not_answered
 from analysis.kpi import conditions, shown_answers
 from analysis.periods import Period
 from storage import analysis_queries as queries
@@ -26,6 +27,7 @@ __all__ = [
     "invite_batches",
     "kpi_answers",
     "labels",
+    "respondent_profiles",
     "respondents_answered",
     "scale_answers",
     "within",
@@ -65,8 +67,19 @@ def _by_question(
     return pd.Categorical.from_codes(codes, categories=values)
 
 
+def respondent_profiles(connection: Connection, *, until: datetime | None = None) -> pd.DataFrame:
+    """Who each respondent is, indexed by id: cohort, age band, type of home, locality, and
+    their latest answer given before `until` to each equality question (sex, disability,
+    ethnicity, came to the UK alone; "not_answered" if none). Reports pass the end of the
+    period, so a period's figures do not move when someone answers later."""
+    profiles = queries.respondent_profiles(connection)
+    answers = queries.latest_answers(connection, EQUALITY_QUESTIONS, until=until)
+    return fill_not_answered(profiles, answers)
+
+
 def _with_profiles(frame: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
-    """Add each answer's respondent's cohort, age band, type of home and locality."""
+    """Add each answer's respondent's profile: cohort, age band, type of home, locality
+    and equality answers."""
     found = profiles.index.get_indexer(frame["respondent_id"].to_numpy())
     for name in profiles.columns:
         column = profiles[name].astype("category")
@@ -103,7 +116,7 @@ def kpi_answers(
     )
     frame = frame.drop(columns="session_id")
     if profiles is None:
-        profiles = queries.respondent_profiles(connection)
+        profiles = respondent_profiles(connection, until=end)
     frame = _with_profiles(frame, profiles)
     frame["domain"] = _by_question(frame, catalogue, "domain")
     frame["month"] = _month_number(frame["answered_at"], tz)
@@ -168,7 +181,7 @@ def scale_answers(
     start, end = period.utc_bounds(tz)
     raw = queries.scale_answers(connection, start, end, ids, kpi=False if kpi is not None else None)
     if profiles is None:
-        profiles = queries.respondent_profiles(connection)
+        profiles = respondent_profiles(connection, until=end)
     raw = _with_profiles(raw, profiles)
     raw["type"] = _by_question(raw, catalogue, "type")
     raw = raw[raw["type"].isin(scale_types)].reset_index(drop=True)
@@ -186,12 +199,13 @@ def scale_answers(
     raw["positive"] = positive
     raw["score"] = numbers.where(raw["type"] == LIFE_SATISFACTION_TYPE)
     keep = ["respondent_id", "cohort", "age_band", "survey_id", "question_id", "type"]
-    parts = [raw[[*keep, "positive", "score"]]]
+    parts = [raw[[*keep, "positive", "score", "answered_at"]]]
     if kpi is not None and len(kpi):
         extra = kpi[["respondent_id", "cohort", "age_band", "survey_id", "question_id"]].copy()
         extra["type"] = _by_question(extra, catalogue, "type")
         extra["positive"] = kpi["outcome"].to_numpy().astype(np.int8)
         extra["score"] = np.nan
+        extra["answered_at"] = kpi["answered_at"].to_numpy()
         parts.append(extra.reset_index(drop=True))
     frame = _concat(parts)
     frame["domain"] = _by_question(frame, catalogue, "domain")

@@ -36,7 +36,9 @@ skipped)::
           - {value: "yes", label: "Yes", aliases: [moved], emoji: "🏠"}
 
 Standard scales get their options from `surveys.scales`. Quote "yes" and "no"
-in YAML, which otherwise reads them as true and false.
+in YAML, which otherwise reads them as true and false. The equality questions
+(ids in `EQUALITY_QUESTIONS`: sex, disability, ethnicity, came_to_uk_alone) must be
+choices with `optional: true` and `prefer_not_to_say: true`, and no kpi.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ __all__ = [
     "AGE_BANDS",
     "COHORTS",
     "DOMAINS",
+    "EQUALITY_QUESTIONS",
     "KPI_TYPES",
     "PREFER_NOT_TO_SAY",
     "QUESTION_TYPES",
@@ -103,6 +106,12 @@ QUESTION_TYPES = (
 # fmt: on
 KPI_SATISFIED_OR_BETTER = "satisfied_or_better"
 TEXT_MAX_LENGTH = 2000
+
+EQUALITY_QUESTIONS = ("sex", "disability", "ethnicity", "came_to_uk_alone")
+"""Question ids kept for equality monitoring: reports break the measure down by a
+person's latest answer to each (`analysis.equality`). Wherever one is asked it must be
+a choice, optional, offer "I'd rather not say" and never count towards the measure:
+nobody has to say who they are to be heard."""
 
 # Limits that keep a question readable on a phone and inside one Telegram message.
 TITLE_MAX = 80
@@ -818,6 +827,8 @@ def _parse_question(
         pnts = False
     kpi = _parse_kpi(checker, raw, qtype, item)
     max_length = _parse_max_length(checker, raw, qtype, item)
+    if qid in EQUALITY_QUESTIONS:
+        _check_equality(checker, raw, item, qtype=qtype, optional=optional, pnts=pnts, kpi=kpi)
     if not ok or qtype not in QUESTION_TYPES:
         return None
     options = _parse_options(checker, raw, qtype, pnts, item)
@@ -841,6 +852,45 @@ def _parse_question(
         max_length=max_length,
         safety_signal=safety_signal,
     )
+
+
+def _check_equality(
+    checker: _Checker,
+    q: Mapping[str, Any],
+    item: str,
+    *,
+    qtype: object,
+    optional: bool,
+    pnts: bool,
+    kpi: bool,
+) -> None:
+    """An equality question (sex, disability, ethnicity, came to the UK alone) is never
+    required, always offers "I'd rather not say", and is never part of the measure."""
+    rules = (
+        (qtype == "choice", "type", "must be a choice", "write 'type: choice'"),
+        (optional, "optional", "must be optional", "write 'optional: true'"),
+        (
+            pnts,
+            "prefer_not_to_say",
+            "must offer 'I'd rather not say'",
+            "write 'prefer_not_to_say: true'",
+        ),
+        (not kpi, "kpi", "cannot count towards the measure", "remove the kpi line"),
+        (
+            "safety_signal" not in q,
+            "safety_signal",
+            "cannot raise a safeguarding alert",
+            "remove 'safety_signal'",
+        ),
+    )
+    for ok, key, problem, fix in rules:
+        if not ok:
+            checker.error(
+                f"an equality question {problem}",
+                item=item,
+                line=checker.key_line(q, key),
+                fix=fix,
+            )
 
 
 def _parse_safety_signal(

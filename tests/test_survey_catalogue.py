@@ -38,8 +38,8 @@ YOUNG_PEOPLE = [s for s in SURVEY_IDS if s != "carer-feedback"]
 QUESTION_COUNTS = {
     "checkin-4-7": (7, 10),
     "checkin-8-11": (13, 19),
-    "checkin-11-17": (22, 28),
-    "checkin-care-leaver": (15, 26),
+    "checkin-11-17": (22, 32),
+    "checkin-care-leaver": (15, 30),
     "carer-feedback": (8, 20),
     "pulse": (4, 4),
 }

@@ -20,8 +20,10 @@ from sqlalchemy import select
 from heard.wiring import Database
 from storage import models
 from storage.db import transaction
+from surveys.definition import EQUALITY_QUESTIONS, load_catalogue
 
 JAY = 5571601
+TOTAL = len(load_catalogue()["checkin-11-17"].questions)  # every question it can ask
 QUESTION = re.compile(r"^Question (\d+) of (\d+)\n(.+)", re.S)
 
 
@@ -61,6 +63,8 @@ async def teen_answer(bot: RunningBot, shown: dict[str, Any]) -> list[dict[str, 
     """What Jay types at a question: teen words for yes/no and happy scales, a score for
     the 0-10 one, /skip for the free text, and a tap where only a list will do."""
     labels = [label for label, _ in bot.fake.buttons(shown)]
+    if "being heard fairly" in shown["text"]:  # sex, disability, ethnicity, came alone
+        return await bot.chat(JAY, "rather not say")
     if labels[:3] == ["Yes", "Sometimes", "No"]:
         return await bot.chat(JAY, "nah")
     if "Very happy" in labels:
@@ -77,7 +81,7 @@ def test_a_teenager_types_everything_and_is_understood(
 ) -> None:
     async def journey() -> None:
         async with heard_bot(database, fake) as bot:
-            # 1. Jay says hi and says who they are: a short offer of a check-in, not 27
+            # 1. Jay says hi and says who they are: a short offer of a check-in, not 31
             #    questions at once.
             said = await bot.chat(JAY, "/start")
             assert "Hi, I'm Heard" in said[0]["text"]
@@ -100,31 +104,31 @@ def test_a_teenager_types_everything_and_is_understood(
             first = await bot.chat(JAY, "nah")
             assert question(first[-1]) == (
                 1,
-                27,
+                TOTAL,
                 "How happy are you with where you live at the moment?",
             )
 
             # 3. "v happy", "yeah": read, and on to the next question each time.
             said = await bot.chat(JAY, "v happy")
-            assert question(said[-1])[:2] == (2, 27)
+            assert question(said[-1])[:2] == (2, TOTAL)
             assert "Do you feel safe where you live?" in said[-1]["text"]
             said = await bot.chat(JAY, "yeah")
-            assert question(said[-1])[:2] == (3, 27)
+            assert question(said[-1])[:2] == (3, TOTAL)
 
             # 4. "meh" isn't yes, sometimes or no: a kind re-ask and the same question again.
             said = await bot.chat(JAY, "meh")
             assert "Sorry, I didn't quite get that." in said[0]["text"]
             assert "yes, sometimes, no" in said[0]["text"]
             assert "didn't get that" not in text(said).replace("didn't quite get that", "")
-            assert question(said[-1])[:2] == (3, 27)
+            assert question(said[-1])[:2] == (3, TOTAL)
             said = await bot.chat(JAY, "sorta")
-            assert question(said[-1])[:2] == (4, 27)
+            assert question(said[-1])[:2] == (4, TOTAL)
 
             # 5. An emoji and a typo are answers too.
             said = await bot.chat(JAY, "😊")
-            assert question(said[-1])[:2] == (5, 27)
+            assert question(said[-1])[:2] == (5, TOTAL)
             said = await bot.chat(JAY, "yse")
-            assert question(said[-1])[:2] == (6, 27)
+            assert question(said[-1])[:2] == (6, TOTAL)
             assert stored(database) == {
                 "home_happy": "5",
                 "feel_safe": "yes",
@@ -136,22 +140,22 @@ def test_a_teenager_types_everything_and_is_understood(
             # 6. "back", then "/back": Jay is told what they said, in words.
             said = await bot.chat(JAY, "back")
             assert "You said: Yes." in said[0]["text"]
-            assert question(said[-1])[:2] == (5, 27)
+            assert question(said[-1])[:2] == (5, TOTAL)
             said = await bot.chat(JAY, "/back")
             went_back = said[0]["text"]
             answer = re.search(r"You said: (.+?)\. You can change it", went_back)
             assert answer and answer.group(1).endswith("Happy"), went_back
             assert not re.search(r"\b\w, \w\b", went_back)  # never "H, a, p, p, y"
-            assert question(said[-1])[:2] == (4, 27)
+            assert question(said[-1])[:2] == (4, TOTAL)
             said = await bot.chat(JAY, "good")  # the same again; on past what's answered
-            assert question(said[-1])[:2] == (6, 27)
+            assert question(said[-1])[:2] == (6, TOTAL)
 
             # 7. "/skip" on a question that counts: why not, and the same question.
             said = await bot.chat(JAY, "/skip")
             assert "we can't skip it" in said[0]["text"]
-            assert question(said[-1])[:2] == (6, 27)
+            assert question(said[-1])[:2] == (6, TOTAL)
             said = await bot.chat(JAY, "nah")
-            assert question(said[-1])[:2] == (7, 27)
+            assert question(said[-1])[:2] == (7, TOTAL)
 
             # 8. "stop": a break, answers kept. Later, "carry on": the same question.
             waiting = said[-1]
@@ -164,9 +168,9 @@ def test_a_teenager_types_everything_and_is_understood(
 
             # 9. More teen words: "not rly", "ye".
             said = await bot.chat(JAY, "not rly")
-            assert question(said[-1])[:2] == (8, 27)
+            assert question(said[-1])[:2] == (8, TOTAL)
             said = await bot.chat(JAY, "ye")
-            assert question(said[-1])[:2] == (9, 27)
+            assert question(said[-1])[:2] == (9, TOTAL)
 
             # 10. And so on to the end, typing wherever typing will do.
             shown = said[-1]
@@ -180,8 +184,8 @@ def test_a_teenager_types_everything_and_is_understood(
             positions = [
                 question(m)[:2] for m in fake.bot_messages(JAY) if QUESTION.match(m.get("text", ""))
             ]
-            assert {total for _, total in positions} == {27}
-            assert positions[-1][0] == 27
+            assert {total for _, total in positions} == {TOTAL}
+            assert positions[-1][0] == TOTAL
 
             # 11. Once, after this first check-in: would Jay like reminders? Every week.
             assert shown["text"].endswith("Would you like a reminder to check in?")
@@ -206,3 +210,4 @@ def test_a_teenager_types_everything_and_is_understood(
     assert answers["trusted_adult"] == "no" and answers["know_social_worker"] == "yes"
     assert answers["life_score"] == "7"
     assert "anything_else" not in answers  # skipped
+    assert {answers[name] for name in EQUALITY_QUESTIONS} == {"prefer_not_to_say"}
