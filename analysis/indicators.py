@@ -16,7 +16,14 @@ import pandas as pd
 
 from analysis.kpi import NOT_RECORDED, order_key, wilson_interval
 from analysis.loading import LIFE_SATISFACTION_DOMAIN, LIFE_SATISFACTION_TYPE
-from analysis.suppression import RawStat, SafeStat, publish_stats
+from analysis.suppression import (
+    RawStat,
+    SafeStat,
+    SettledStats,
+    Within,
+    publish_stats,
+    settle_stats,
+)
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 from surveys.definition import AGE_BANDS, COHORTS
 
@@ -32,7 +39,8 @@ __all__ = [
     "question_positive",
     "response_rates",
     "sentiment_of",
-    "theme_summary",
+    "publish_themes",
+    "theme_tables",
 ]
 
 ALL = "all"
@@ -146,6 +154,12 @@ class _Table:
     def publish(self, threshold: int) -> list[SafeStat]:
         return publish_stats(self.rows, threshold, self.groups, self.links)
 
+    def settle(
+        self, threshold: int, parts: Sequence[SettledStats] = (), within: Sequence[Within] = ()
+    ) -> SettledStats:
+        """This period's plan, with the periods inside it fixed (`nested_parts`)."""
+        return settle_stats(self.rows, threshold, self.groups, self.links, parts, within)
+
 
 def _nested(
     table: _Table,
@@ -204,6 +218,10 @@ def _positive_summary(part: pd.DataFrame, _cohort: str, _band: str) -> tuple[int
 
 
 def question_positive(scale: pd.DataFrame, threshold: int) -> list[SafeStat]:
+    return question_table(scale).publish(threshold)
+
+
+def question_table(scale: pd.DataFrame) -> _Table:
     """% positive per question, by cohort: Bright Spots' question-by-question view.
 
     Questions of one cohort and domain add up to that domain's figure, so they
@@ -235,19 +253,27 @@ def question_positive(scale: pd.DataFrame, threshold: int) -> list[SafeStat]:
             table.links[index] = None
             groups.setdefault((key[0], key[1]), []).append(index)
     table.groups = list(groups.values())
-    return table.publish(threshold)
+    return table
 
 
 def domain_positive(scale: pd.DataFrame, threshold: int) -> list[SafeStat]:
+    return domain_table(scale).publish(threshold)
+
+
+def domain_table(scale: pd.DataFrame) -> _Table:
     """% positive per domain for everyone, each cohort and each cohort × age band."""
     table = _Table()
     domains = _labels(scale["domain"]).to_numpy()
     for domain in sorted(set(domains), key=lambda d: order_key("domain", d)):
         _nested(table, scale[domains == domain], _positive_summary, (("domain", domain),))
-    return table.publish(threshold)
+    return table
 
 
 def life_satisfaction(scale: pd.DataFrame, threshold: int) -> list[SafeStat]:
+    return life_table(scale).publish(threshold)
+
+
+def life_table(scale: pd.DataFrame) -> _Table:
     """Life satisfaction 0-10: mean, median and % scoring low (0-4), by cohort and age band."""
     life = scale[
         (scale["type"] == LIFE_SATISFACTION_TYPE)
@@ -270,7 +296,7 @@ def life_satisfaction(scale: pd.DataFrame, threshold: int) -> list[SafeStat]:
 
     table = _Table()
     _nested(table, life, summary)
-    return table.publish(threshold)
+    return table
 
 
 def coverage(answered: pd.DataFrame, sizes: CohortSizes, threshold: int) -> list[SafeStat]:
@@ -373,9 +399,21 @@ def _analysed_count(frame: pd.DataFrame) -> int:
     return int(frame["themes"].map(lambda t: isinstance(t, list)).sum()) if len(frame) else 0
 
 
-def theme_summary(
-    current: pd.DataFrame, previous: pd.DataFrame, threshold: int, order: Sequence[str] = ()
-) -> ThemeSummary:
+@dataclass(frozen=True)
+class ThemeTables:
+    """One period's theme tables before suppression. `previous_share` in the theme rows
+    is last period's share, to be shown only where last period's own figure was."""
+
+    analysed: int
+    themes: _Table
+    sentiment: _Table
+    by_cohort: _Table
+    note: str | None
+
+
+def theme_tables(
+    current: pd.DataFrame, previous: pd.DataFrame | None = None, order: Sequence[str] = ()
+) -> ThemeTables:
     """Theme counts this period (with last period's share), theme × sentiment, and by cohort."""
     analysed = _analysed_count(current)
     if analysed == 0:
@@ -384,70 +422,72 @@ def theme_summary(
             if len(current)
             else "No comments were written in this period."
         )
-        return ThemeSummary(0, [], [], [], note)
+        return ThemeTables(0, _Table(), _Table(), _Table(), note)
     rows_now = _theme_rows(current)
-    rows_before = _theme_rows(previous) if len(previous) else rows_now.iloc[0:0]
-    before_total = _analysed_count(previous)
+    before_total = _analysed_count(previous) if previous is not None and len(previous) else 0
+    rows_before = _theme_rows(previous) if previous is not None and before_total else None
     counts = rows_now.groupby("theme")["id"].nunique()
-    before = rows_before.groupby("theme")["id"].nunique()
+    before = rows_before.groupby("theme")["id"].nunique() if rows_before is not None else {}
     rank = {theme: i for i, theme in enumerate(order)}
     themes = sorted(counts.index, key=lambda t: (-int(counts[t]), rank.get(t, len(rank)), t))
-    theme_rows = [
-        RawStat(
-            (("theme", theme),),
-            int(counts[theme]),
-            {
-                "share": int(counts[theme]) / analysed,
-                "previous_share": (
-                    int(before.get(theme, 0)) / before_total
-                    if before_total and int(before.get(theme, 0)) >= threshold
-                    else None
-                ),
-            },
+    theme_table = _Table()
+    for theme in themes:
+        earlier = int(before.get(theme, 0))
+        index = theme_table.add(
+            RawStat(
+                (("theme", theme),),
+                int(counts[theme]),
+                {
+                    "share": int(counts[theme]) / analysed,
+                    "previous_share": earlier / before_total if earlier else None,
+                },
+            )
         )
-        for theme in themes
-    ]
-    sentiment_rows: list[RawStat] = []
-    sentiment_groups: list[list[int]] = []
+        theme_table.links[index] = None
+    sentiment = _Table()
+    by_cohort = _Table()
     for theme in themes:
         mine = rows_now[rows_now["theme"] == theme]["sentiment"].value_counts()
         group = []
         for feeling in (*SENTIMENTS, "not scored"):
             if feeling == "not scored" and not mine.get(feeling, 0):
                 continue
-            group.append(len(sentiment_rows))
             count = int(mine.get(feeling, 0))
-            sentiment_rows.append(
-                RawStat(
-                    (("theme", theme), ("sentiment", feeling)),
-                    count,
-                    {"share_of_theme": count / int(counts[theme])},
+            group.append(
+                sentiment.add(
+                    RawStat(
+                        (("theme", theme), ("sentiment", feeling)),
+                        count,
+                        {"share_of_theme": count / int(counts[theme])},
+                    )
                 )
             )
-        sentiment_groups.append(group)
-    cohort_rows: list[RawStat] = []
-    cohort_groups: list[list[int]] = []
-    for theme in themes:
-        mine = rows_now[rows_now["theme"] == theme].groupby("cohort")["id"].nunique()
+            sentiment.links[group[-1]] = None
+        sentiment.groups.append(group)
+        per_cohort = rows_now[rows_now["theme"] == theme].groupby("cohort")["id"].nunique()
         group = []
-        for cohort, count in mine.items():
-            group.append(len(cohort_rows))
+        for cohort, count in per_cohort.items():
             total = int((_labels(current["cohort"]) == cohort).sum())
-            cohort_rows.append(
-                RawStat(
-                    (("theme", theme), ("cohort", str(cohort))),
-                    int(count),
-                    {"share_of_cohort_comments": int(count) / total if total else None},
+            group.append(
+                by_cohort.add(
+                    RawStat(
+                        (("theme", theme), ("cohort", str(cohort))),
+                        int(count),
+                        {"share_of_cohort_comments": int(count) / total if total else None},
+                    )
                 )
             )
-        cohort_groups.append(group)
+            by_cohort.links[group[-1]] = None
+        by_cohort.groups.append(group)
     note = None
     if analysed < len(current):
         note = f"{len(current) - analysed} comments in this period are not tagged yet."
-    return ThemeSummary(
-        analysed=analysed,
-        themes=publish_stats(theme_rows, threshold),
-        sentiment=publish_stats(sentiment_rows, threshold, sentiment_groups),
-        by_cohort=publish_stats(cohort_rows, threshold, cohort_groups),
-        note=note,
-    )
+    return ThemeTables(analysed, theme_table, sentiment, by_cohort, note)
+
+
+def publish_themes(tables: ThemeTables, published: Sequence[list[SafeStat]]) -> ThemeSummary:
+    """The summary from the three tables' published cells (themes, feelings, cohorts)."""
+    if tables.analysed == 0:
+        return ThemeSummary(0, [], [], [], tables.note)
+    themes, sentiment, by_cohort = published
+    return ThemeSummary(tables.analysed, themes, sentiment, by_cohort, tables.note)

@@ -24,6 +24,8 @@ __all__ = [
     "months_in",
     "parse_date",
     "parse_period",
+    "parts_of",
+    "published",
     "trailing_months",
 ]
 
@@ -251,8 +253,8 @@ def parse_period(text: str) -> Period:
     if match := _RANGE.match(raw):
         return date_range(match.group(1), match.group(2))
     raise PeriodError(
-        f"{raw!r} is not a period; use a quarter (2026-Q3), a month (2026-10), a year (2026), "
-        f"a financial year (2026-27) or --from YYYY-MM-DD --to YYYY-MM-DD"
+        f"{raw!r} is not a period; use a month (2026-10), a quarter (2026-Q3) "
+        f"or a financial year (2026-27)"
     )
 
 
@@ -279,6 +281,44 @@ def date_range(first: date | str, last: date | str) -> Period:
     if final < start:
         raise PeriodError(f"the range ends ({final}) before it starts ({start}); swap the dates")
     return Period(start, final + timedelta(days=1), "range")
+
+
+# Figures are published for these periods only: each lies wholly inside the next, so each
+# can be planned with the shorter ones inside it fixed (docs/privacy.md).
+PUBLISHED_KINDS = ("month", "quarter", "financial_year")
+
+
+def published(period: Period) -> Period:
+    """The period, if Heard publishes figures for it; else why not and what to ask for."""
+    if period.kind in PUBLISHED_KINDS:
+        return period
+    if period.kind == "year":
+        earlier, later = (financial_year(period.start.year + i).label for i in (-1, 0))
+        return _refuse(
+            f"Heard reports financial years rather than calendar years: try {earlier} or {later}"
+        )
+    return _refuse(
+        "Heard reports whole months (2026-07), quarters (2026-Q3) and financial years "
+        "(2026-27), not date ranges"
+    )
+
+
+def _refuse(why: str) -> Period:
+    raise PeriodError(
+        f"{why}. Figures for other spans could be subtracted from these to work out "
+        f"numbers that are hidden because they are small."
+    )
+
+
+def parts_of(period: Period) -> list[Period]:
+    """The periods a published period is made of: a quarter's months, a financial
+    year's quarters; a month has none."""
+    if period.kind == "quarter":
+        return months_in(period)
+    if period.kind == "financial_year":
+        starts = [_add_months(period.start, 3 * i) for i in range(4)]
+        return [Period(start, _add_months(start, 3), "quarter") for start in starts]
+    return []
 
 
 def last_complete_month(today: date) -> Period:

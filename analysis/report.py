@@ -26,17 +26,19 @@ from sqlalchemy import Connection
 from analysis import loading
 from analysis.charts import Chart, bar_chart, trend_chart
 from analysis.comparators import Comparator
+from analysis.equality import EQUALITY_QUESTIONS, value_label
 from analysis.indicators import (
     ALL,
     CohortSizes,
     ThemeSummary,
     coverage,
-    domain_positive,
-    life_satisfaction,
+    domain_table,
+    life_table,
     load_cohort_sizes,
-    question_positive,
+    publish_themes,
+    question_table,
     response_rates,
-    theme_summary,
+    theme_tables,
 )
 from analysis.kpi import (
     COHORT_WORDS,
@@ -52,11 +54,23 @@ from analysis.kpi import (
     percent,
     percent_text,
 )
-from analysis.periods import Period, months_in, trailing_months
+from analysis.periods import Period, months_in, published, trailing_months
 from analysis.safeguarding import detect
 from analysis.scrub import scrub_quote
-from analysis.suppression import KpiTable, SafeKpi, SafeStat, Wording, publish_kpis
-from storage import analysis_queries as queries
+from analysis.suppression import (
+    KpiTable,
+    RawStat,
+    SafeKpi,
+    SafeStat,
+    Settled,
+    SettledStats,
+    Wording,
+    nested_parts,
+    publish_cell,
+    publish_settled,
+    publish_settled_stats,
+    settle,
+)
 from storage.datafiles import DataFileError
 from surveys.definition import THEMES, Survey, load_catalogue
 
@@ -114,8 +128,12 @@ _BREAKDOWNS = (
     ("question", "By question", ("survey_id", "question_id")),
     ("placement_type", "By type of home", ("placement_type",)),
     ("locality", "By where they live", ("locality",)),
+    ("sex", "By sex, as they describe it", ("sex",)),
+    ("disability", "By disability or long-term health condition", ("disability",)),
+    ("ethnicity", "By ethnic group", ("ethnicity",)),
+    ("came_to_uk_alone", "By whether they came to the UK alone", ("came_to_uk_alone",)),
 )
-_OPTIONAL = ("placement_type", "locality")
+_OPTIONAL = ("placement_type", "locality", *EQUALITY_QUESTIONS)
 _PEOPLE_BREAKDOWNS = (
     ("people_cohort", "People, by who answered", ("cohort",)),
     ("people_cohort_age_band", "People, by who answered and age band", ("cohort", "age_band")),
@@ -394,23 +412,19 @@ def _answer_table(
 
 def _filter_tables(
     current: pd.DataFrame,
-    before: pd.DataFrame,
-    frame: pd.DataFrame,
-    months: Sequence[Period],
-    period: Period,
+    before: pd.DataFrame | None,
     order: Mapping[tuple[str, str], int],
     made: set[tuple[tuple[str, ...], str]],
 ) -> tuple[list[KpiTable], dict[str, str]]:
     """The tables a dashboard filtered to a cohort and/or age band shows, not already `made`.
 
-    Each is a cross-table of the filter's dimensions with a breakdown (or with the month),
-    so a filtered view is a slice of a table suppressed together with every other table:
-    a filtered figure can never be a figure the unfiltered tables hide, nor be worked
-    out from them by subtraction.
+    Each is a cross-table of the filter's dimensions with a breakdown, so a filtered
+    view is a slice of a table suppressed together with every other table: a filtered
+    figure can never be a figure the unfiltered tables hide, nor be worked out from
+    them by subtraction. (Its months are the months' own cells: `_monthly`.)
     """
     tables: list[KpiTable] = []
     titles: dict[str, str] = {}
-    inside = {m.label for m in months_in(period)}
     for fixed in FILTER_SETS:
         prefix = "_".join(fixed)
         for name, title, dims in _BREAKDOWNS:
@@ -427,17 +441,163 @@ def _filter_tables(
             tables.append(_table(f"people_{prefix}", fixed, figures))
             titles[tables[-1].name] = "People"
             made.add((fixed, "people"))
-        by_month = ("month", *fixed)
-        if (by_month, "answers") not in made:
-            figures = _month_figures(frame, months, fixed)
-            tables.append(_table(f"monthly_by_{prefix}", by_month, figures, inside))
-            titles[tables[-1].name] = "Month by month"
-            made.add((by_month, "answers"))
     return tables, titles
 
 
 def _recorded(frame: pd.DataFrame, dims: Sequence[str]) -> bool:
     return bool(frame[dims[0]].notna().sum())
+
+
+class _Planner:
+    """Every published period's KPI tables, each planned once (`Settled`) with the
+    shorter periods inside it fixed: a month alone, a quarter over its months, a
+    financial year over its quarters and months. Whatever view shows a cell, and
+    whichever report it appears in (its own, a quarter's chart, last period's
+    change), it comes from the same plan, so no two views can be subtracted to
+    reveal it.
+    """
+
+    def __init__(
+        self, frame: pd.DataFrame, options: ReportOptions, order: Mapping[tuple[str, str], int]
+    ) -> None:
+        self.everyone = frame
+        self.trusted = frame[frame["arrived"].isin(options.trusted_arrivals)]
+        self.options = options
+        self.order = order
+        self.titles: dict[str, str] = {}
+        self.within_titles: dict[str, str] = {}
+        self._settled: dict[str, Settled] = {}
+
+    def tables(self, period: Period, *, with_previous: bool = False) -> list[KpiTable]:
+        """The period's own tables; `with_previous` adds last period's counts for changes."""
+        tz = self.options.timezone
+        current = loading.within(self.trusted, period, tz)
+        before = loading.within(self.trusted, period.previous(), tz) if with_previous else None
+        tables: list[KpiTable] = [
+            KpiTable("overall", (), kpi_figures(current, before)),
+            KpiTable("people", (), people_figures(current, before)),
+        ]
+        for name, title, dims in _BREAKDOWNS:
+            if dims[0] in _OPTIONAL and not _recorded(current, dims):
+                continue
+            tables.append(_answer_table(name, dims, current, before, self.order))
+            self.titles[name] = title
+        for name, title, dims in _PEOPLE_BREAKDOWNS:
+            tables.append(_table(name, dims, people_figures(current, before, dims)))
+            self.titles[name] = title
+        made = {(t.dimensions, _measure(t.name)) for t in tables}
+        extra, titles = _filter_tables(current, before, self.order, made)
+        self.within_titles.update(titles)
+        tables.extend(extra)
+        tables.append(_arrival_table(self.everyone, period, self.options, with_previous))
+        return tables
+
+    def settled(self, period: Period, tables: list[KpiTable] | None = None) -> Settled:
+        if period.label in self._settled:
+            return self._settled[period.label]
+        parts, within = nested_parts(period, self.settled)
+        plan = settle(tables or self.tables(period), self.options.rules, parts, within)
+        self._settled[period.label] = plan
+        return plan
+
+    def monthly(
+        self, months: Sequence[Period], by: tuple[str, ...], wording: Wording
+    ) -> tuple[SafeKpi, ...]:
+        """Month by month (by `by`), each month's cells as its own plan has them."""
+        plans = [self.settled(month) for month in months]
+        values: set[tuple[str, ...]] = set()
+        for plan in plans:
+            for table in plan.tables:
+                if table.dimensions == by and not table.name.startswith("people"):
+                    values |= {tuple(f.key[d] for d in by) for f in table.figures}
+        cells: list[SafeKpi] = []
+        for group in sorted(values) if by else [()]:
+            pairs = tuple(zip(by, group, strict=True))
+            key = ("answers", frozenset(pairs))
+            previous, previous_status = KpiCounts(0, 0), None
+            for month, plan in zip(months, plans, strict=True):
+                found = plan.status_of(key)
+                current, status, aside = found or (KpiCounts(0, 0), None, None)
+                figure = KpiFigure((("month", month.label), *pairs), current, previous)
+                rules = self.options.rules
+                cells.append(publish_cell(figure, status, previous_status, aside, rules, wording))
+                previous, previous_status = current, status
+        return tuple(cells)
+
+
+class _StatPlanner:
+    """The other figures (questions, domains, life satisfaction, themes) planned as the
+    KPI's are (`_Planner`): each period once, with the periods inside it fixed, since
+    answers and comments add up across periods just as KPI answers do."""
+
+    def __init__(self, scale: pd.DataFrame, comments: pd.DataFrame, options: ReportOptions):
+        self.scale = scale
+        self.all_comments = comments
+        self.options = options
+        self._settled: dict[str, dict[str, SettledStats]] = {}
+
+    def comments(self, period: Period) -> pd.DataFrame:
+        return loading.within(self.all_comments, period, self.options.timezone, "created_at")
+
+    def _tables(self, period: Period) -> dict[str, Any]:
+        scale = loading.within(self.scale, period, self.options.timezone)
+        themes = theme_tables(self.comments(period), None, THEMES)
+        return {
+            "questions": question_table(scale),
+            "domains": domain_table(scale),
+            "life": life_table(scale),
+            "themes": themes.themes,
+            "sentiment": themes.sentiment,
+            "themes_by_cohort": themes.by_cohort,
+        }
+
+    def settled(self, period: Period) -> dict[str, SettledStats]:
+        if period.label not in self._settled:
+            parts, within = nested_parts(period, self.settled)
+            threshold = self.options.threshold
+            self._settled[period.label] = {
+                name: table.settle(threshold, [part[name] for part in parts], within)
+                for name, table in self._tables(period).items()
+            }
+        return self._settled[period.label]
+
+    def themes(self, period: Period) -> ThemeSummary:
+        """The period's themes; last period's share only where last period's plan showed it."""
+        tables = theme_tables(self.comments(period), self.comments(period.previous()), THEMES)
+        now, before = self.settled(period), self.settled(period.previous())["themes"]
+        shown_before = {
+            row.dimensions
+            for row, status in zip(before.rows, before.status, strict=True)
+            if status is None and row.n
+        }
+        rows = tuple(
+            RawStat(
+                row.dimensions,
+                row.n,
+                {
+                    **row.values,
+                    "previous_share": row.values["previous_share"]
+                    if row.dimensions in shown_before
+                    else None,
+                },
+                row.people,
+            )
+            for row in tables.themes.rows
+        )
+        status = dict(
+            zip((r.dimensions for r in now["themes"].rows), now["themes"].status, strict=True)
+        )
+        threshold = self.options.threshold
+        return publish_themes(
+            tables,
+            [
+                publish_settled_stats(
+                    SettledStats(rows, tuple(status[r.dimensions] for r in rows)), threshold
+                ),
+                publish_settled_stats(now["sentiment"], threshold),
+                publish_settled_stats(now["themes_by_cohort"], threshold),
+            ],
+        )
 
 
 def _kpi_section(
@@ -447,48 +607,36 @@ def _kpi_section(
     options: ReportOptions,
     labels: Mapping[str, str],
 ) -> dict[str, Any]:
-    """All KPI tables of the report, suppressed together so no table undoes another:
-    the report's own and those behind the dashboard's filtered views."""
-    tz = options.timezone
-    everyone = frame
-    frame = frame[frame["arrived"].isin(options.trusted_arrivals)]
-    current = loading.within(frame, period, tz)
-    before = loading.within(frame, period.previous(), tz)
-    order = _question_order(labels)
-    tables: list[KpiTable] = [
-        KpiTable("overall", (), kpi_figures(current, before)),
-        KpiTable("people", (), people_figures(current, before)),
-    ]
-    titles: dict[str, str] = {}
-    for name, title, dims in _BREAKDOWNS:
-        if dims[0] in _OPTIONAL and not _recorded(current, dims):
-            continue
-        tables.append(_answer_table(name, dims, current, before, order))
-        titles[name] = title
-    for name, title, dims in _PEOPLE_BREAKDOWNS:
-        figures = people_figures(current, before, dims)
-        tables.append(_table(name, dims, figures))
-        titles[name] = title
-    inside = {m.label for m in months_in(period)}
-    monthly = _month_figures(frame, months)
-    by_cohort = _month_figures(frame, months, ("cohort",))
-    tables.append(_table("monthly", ("month",), monthly, inside))
-    tables.append(_table("monthly_by_cohort", ("month", "cohort"), by_cohort, inside))
-    made = {(t.dimensions, _measure(t.name)) for t in tables}
-    extra, within_titles = _filter_tables(current, before, frame, months, period, order, made)
-    tables.extend(extra)
-    tables.append(_arrival_table(everyone, period, options))
+    """All KPI tables of the report, each cell as its period's plan has it (`_Planner`)."""
+    planner = _Planner(frame, options, _question_order(labels))
+    tables = planner.tables(period, with_previous=True)
+    settled = planner.settled(period, tables)
     wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
-    published = publish_kpis(tables, options.rules, wording)
+    published = publish_settled(settled, options.rules, wording, planner.settled(period.previous()))
     cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
-    # The same headline against the same period a year before: one total of another
-    # period, suppressed on its own as every period's total is.
-    last_year = loading.within(frame, period.year_before(), tz)
-    year_on_year = publish_kpis(
-        [KpiTable("overall", (), kpi_figures(current, last_year))],
+    # The same headline against the same period a year before, as that period's plan has it.
+    last_year = planner.settled(period.year_before())
+    overall = settled.status_of(("answers", frozenset()))
+    before = last_year.status_of(("answers", frozenset()))
+    assert overall is not None and before is not None  # every period has an overall cell
+    year_on_year = publish_cell(
+        KpiFigure((), overall[0], before[0]),
+        overall[1],
+        before[1],
+        overall[2],
         options.rules,
         Wording(period.this, period.same_last_year, labels),
-    )[0][0]
+    )
+    titles, within_titles = planner.titles, planner.within_titles
+    monthly_by = [
+        Breakdown(
+            f"monthly_by_{'_'.join(fixed)}",
+            "Month by month",
+            ("month", *fixed),
+            planner.monthly(months, fixed, wording),
+        )
+        for fixed in FILTER_SETS
+    ]
     return {
         "year_on_year": year_on_year,
         "by_arrival": Breakdown(
@@ -506,20 +654,25 @@ def _kpi_section(
             for t in tables
             if t.name in titles and t.name.startswith("people_")
         ),
-        "monthly": cells["monthly"],
-        "monthly_by_cohort": cells["monthly_by_cohort"],
+        "monthly": planner.monthly(months, (), wording),
+        "monthly_by_cohort": monthly_by[0].cells,
         "within": tuple(
-            Breakdown(t.name, within_titles[t.name], t.dimensions, cells[t.name]) for t in extra
-        ),
+            Breakdown(t.name, within_titles[t.name], t.dimensions, cells[t.name])
+            for t in tables
+            if t.name in within_titles
+        )
+        + tuple(monthly_by[1:]),  # by cohort is `monthly_by_cohort`
     }
 
 
-def _arrival_table(everyone: pd.DataFrame, period: Period, options: ReportOptions) -> KpiTable:
+def _arrival_table(
+    everyone: pd.DataFrame, period: Period, options: ReportOptions, with_previous: bool = True
+) -> KpiTable:
     """Every answer by how the person came. The trusted ways add up to the headline (so
     they are suppressed as its parts); the others are a group of their own."""
     tz = options.timezone
     now = loading.within(everyone, period, tz)
-    before = loading.within(everyone, period.previous(), tz)
+    before = loading.within(everyone, period.previous(), tz) if with_previous else None
     figures = [
         f
         for f in kpi_figures(now, before, ("arrived",))
@@ -609,25 +762,29 @@ def build_report(
     catalogue: Mapping[str, Survey] | None = None,
     now: datetime | None = None,
 ) -> Report:
-    """Read, compute and suppress everything one report shows."""
+    """Read, compute and suppress everything one report shows (a month, quarter or
+    financial year: `published` says why not other spans)."""
+    published(period)
     options = options or ReportOptions()
     catalogue = catalogue if catalogue is not None else load_catalogue()
     sizes = options.cohort_sizes if options.cohort_sizes is not None else load_cohort_sizes()
     tz = options.timezone
     labels = loading.labels(catalogue)
     months, window = _chart_window(period, options.chart_months)
-    profiles = queries.respondent_profiles(connection)
+    profiles = loading.respondent_profiles(connection, until=window.utc_bounds(tz)[1])
     frame = loading.kpi_answers(connection, window, tz, catalogue, profiles)
     kpis = _kpi_section(frame, period, months, options, labels)
-    in_period = loading.within(frame, period, tz)
+    # this period and the last, for the other figures and last period's theme shares
+    span = Period(period.previous().start, period.end, "range")
+    in_span = loading.within(frame, span, tz)
     del frame
-    scale = loading.scale_answers(connection, period, tz, catalogue, in_period, profiles)
-    del in_period
-    comments_now = loading.comments(connection, period, tz)
-    comments_before = loading.comments(connection, period.previous(), tz)
-    themes = theme_summary(comments_now, comments_before, options.threshold, THEMES)
+    scale = loading.scale_answers(connection, span, tz, catalogue, in_span, profiles)
+    del in_span
+    stats = _StatPlanner(scale, loading.comments(connection, span, tz), options)
+    settled = stats.settled(period)
+    themes = stats.themes(period)
     quote_themes = [c.key["theme"] for c in themes.themes if c.suppressed is None]
-    quotes, quotes_note = _pick_quotes(comments_now, quote_themes, options.threshold)
+    quotes, quotes_note = _pick_quotes(stats.comments(period), quote_themes, options.threshold)
     _, end = period.utc_bounds(tz)
     return Report(
         period=period,
@@ -635,9 +792,9 @@ def build_report(
         generated_at=now or datetime.now(UTC),
         options=options,
         months=tuple(months),
-        questions=tuple(question_positive(scale, options.threshold)),
-        domains=tuple(domain_positive(scale, options.threshold)),
-        life=tuple(life_satisfaction(scale, options.threshold)),
+        questions=tuple(publish_settled_stats(settled["questions"], options.threshold)),
+        domains=tuple(publish_settled_stats(settled["domains"], options.threshold)),
+        life=tuple(publish_settled_stats(settled["life"], options.threshold)),
         coverage=tuple(
             coverage(loading.respondents_answered(connection, period, tz), sizes, options.threshold)
         ),
@@ -734,6 +891,8 @@ def headline(
 
 def value_words(dimension: str, value: str, labels: Mapping[str, str], survey: str = "") -> str:
     """How a table shows one dimension value."""
+    if dimension in EQUALITY_QUESTIONS and value != ALL:
+        return value_label(dimension, value)
     if value in (NOT_RECORDED, ALL):
         return value.capitalize() if value == NOT_RECORDED else "All"
     if dimension == "cohort":
@@ -947,6 +1106,10 @@ CSV_DIMENSIONS = (
     "question_id",
     "placement_type",
     "locality",
+    "sex",
+    "disability",
+    "ethnicity",
+    "came_to_uk_alone",
     "month",
 )
 CSV_COLUMNS = (

@@ -18,12 +18,10 @@ which only this module can make, so forgetting to suppress is a TypeError.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-from threadpoolctl import threadpool_limits
+from functools import cached_property
+from typing import Any, TypeVar
 
 from analysis.kpi import (
     Comparison,
@@ -37,18 +35,32 @@ from analysis.kpi import (
     subject_words,
     wilson_interval,
 )
+from analysis.periods import Period, parts_of
+
+T = TypeVar("T")
 
 __all__ = [
+    "settle_stats",
+    "publish_settled_stats",
+    "nested_parts",
+    "SettledStats",
+    "CellKey",
     "KpiTable",
+    "Settled",
+    "Within",
     "RawStat",
     "SafeKpi",
     "SafeStat",
     "Wording",
     "HIDDEN",
     "count_text",
+    "cell_key",
     "hide_small",
+    "publish_cell",
     "publish_kpis",
+    "publish_settled",
     "publish_stats",
+    "settle",
 ]
 
 PRIMARY = "primary"
@@ -88,6 +100,7 @@ def hide_small(
     also_small: Sequence[bool] = (),
     links: Sequence[Hashable | None] = (),
     totals: Sequence[int | None] = (),
+    preset: Mapping[int, str | None] | None = None,
 ) -> list[str | None]:
     """Which cells to hide: "primary", "secondary" or None, by index.
 
@@ -99,9 +112,16 @@ def hide_small(
     Cells sharing a non-None `links` value are hidden together, at once, so that the
     next group looked at already sees them hidden (otherwise a cell about to be
     hidden through its link could look "shown" and push another one out).
+    `preset` cells (a shorter period's, already published) keep the status given and
+    are never picked: when only they could be hidden, the total they add up to is.
     """
+    fixed: Mapping[int, str | None] = preset or {}
     status: list[str | None] = [
-        PRIMARY if 0 < size < threshold or (also_small and also_small[i]) else None
+        fixed[i]
+        if i in fixed
+        else PRIMARY
+        if 0 < size < threshold or (also_small and also_small[i])
+        else None
         for i, size in enumerate(sizes)
     ]
     linked: dict[Hashable, list[int]] = defaultdict(list)
@@ -113,7 +133,12 @@ def hide_small(
     def hide_with_partners(i: int) -> None:
         status[i] = status[i] or SECONDARY
         for j in partners.get(i, ()):
-            status[j] = status[j] or SECONDARY
+            if j not in fixed:
+                status[j] = status[j] or SECONDARY
+
+    def free_total(total: int | None) -> list[int]:
+        """The total, when it is the one cell left that may be hidden."""
+        return [total] if total is not None and total not in fixed and not status[total] else []
 
     def spreads(i: int) -> bool:
         """Hiding i would also hide a cell shown in another table."""
@@ -123,8 +148,31 @@ def hide_small(
         """The next cell to hide: the smallest, preferring one that hides nothing elsewhere."""
         return min(candidates, key=lambda i: (spreads(i), sizes[i], i))
 
+    def hide_further(given_away: set[int]) -> bool:
+        """Where every cell beside a given-away one is hidden or fixed (a month's, in a
+        quarter's plan), hide the smallest shown cell one sum further out, going out
+        through the hidden cells until this plan has one it may hide."""
+        reached, frontier = set(given_away), set(given_away)
+        while frontier:
+            candidates: list[int] = []
+            further: set[int] = set()
+            for group, total in zip(groups, group_totals, strict=True):
+                members = {*group} | ({total} if total is not None else set())
+                if not members & frontier:
+                    continue
+                candidates += [i for i in group if not status[i] and sizes[i] > 0]
+                candidates += free_total(total)
+                further |= {i for i in members if status[i]}
+            candidates = [i for i in candidates if i not in fixed]
+            if candidates:
+                hide_with_partners(next_smallest(candidates))
+                return True
+            frontier = further - reached
+            reached |= further
+        return False
+
     for i, first in enumerate(list(status)):
-        if first:
+        if first and i not in fixed:
             hide_with_partners(i)
     group_totals: Sequence[int | None] = totals or [None] * len(groups)
     solved: dict[frozenset[tuple[tuple[int, float], ...]], list[int]] = {}
@@ -134,13 +182,14 @@ def hide_small(
             changed = False
             for group, total in zip(groups, group_totals, strict=True):
                 hidden = [i for i in group if status[i]]
-                shown = [i for i in group if not status[i] and sizes[i] > 0]
+                free = [i for i in group if not status[i] and i not in fixed]
+                shown = [i for i in free if sizes[i] > 0]
                 unknown = len(hidden) + (1 if total is not None and status[total] else 0)
                 if unknown == 1 and not shown:
                     # Only zeros are left to hide (a feeling split of 0%, 0% and "fewer
                     # than 5"): hiding a zero too keeps the hidden cell from being the
                     # whole of the total, so nobody can tell which it is.
-                    shown = [i for i in group if not status[i]]
+                    shown = free or free_total(total)
                 if unknown == 1 and shown:
                     hide_with_partners(next_smallest(shown))
                     changed = True
@@ -150,14 +199,14 @@ def hide_small(
         hid_more = False
         for group, total in zip(groups, group_totals, strict=True):
             involved = given_away & {*group, total}
-            shown = [i for i in group if not status[i] and sizes[i] > 0]
-            shown += [total] if total is not None and not status[total] else []
+            shown = [i for i in group if not status[i] and sizes[i] > 0 and i not in fixed]
+            shown += free_total(total)
             if involved and shown:
                 hide_with_partners(next_smallest(shown))
                 given_away -= involved
                 hid_more = True
-        if not hid_more:  # every sum around them is hidden already; nothing more can help
-            return status
+        if not hid_more and not hide_further(given_away):
+            return status  # every sum around them is hidden or fixed; nothing more can help
 
 
 def _solvable(
@@ -201,30 +250,49 @@ def _solvable(
     for terms in equations:
         clusters[root(next(iter(terms)))].append(terms)
     given_away: list[int] = []
-    # small matrices: one thread is quicker, and a busy web server's cores are not ours
-    with threadpool_limits(limits=1):
-        for rows in clusters.values():
-            key = frozenset(tuple(sorted(terms.items())) for terms in rows)
-            if key not in known:
-                known[key] = _pinned(rows)
-            given_away += known[key]
+    for rows in clusters.values():
+        key = frozenset(tuple(sorted(terms.items())) for terms in rows)
+        if key not in known:
+            known[key] = _pinned(rows)
+        given_away += known[key]
     return given_away
 
 
+_PRIME = (1 << 61) - 1
+
+
 def _pinned(rows: Sequence[Mapping[int, float]]) -> list[int]:
-    """The cells a set of linear equations determines: those whose unit vector is in
-    the row space (its projection onto an orthonormal basis of the rows has length 1)."""
-    unique = {tuple(sorted(terms.items())) for terms in rows}
-    cells = sorted({cell for terms in unique for cell, _ in terms})
-    place = {cell: j for j, cell in enumerate(cells)}
-    matrix = np.zeros((len(unique), len(cells)))
-    for r, terms in enumerate(unique):
-        for cell, value in terms:
-            matrix[r, place[cell]] = value
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-    basis = vt[singular > 1e-8]
-    weight = (basis**2).sum(axis=0)
-    return [cell for cell, w in zip(cells, weight, strict=True) if w > 1 - 1e-6]
+    """The cells a set of linear equations determines: those whose unit vector is in the
+    row space, read off the reduced row echelon form (a pivot row with nothing else in
+    it). Hand-written because the equations are sparse sums of a few cells and a dense
+    decomposition of thousands of them (a financial year's months and quarters) is
+    slow; the arithmetic is exact, modulo a 61-bit prime, where a rank could come out
+    lower only if the prime divided a determinant of these small sums."""
+    pivots: dict[int, dict[int, int]] = {}
+    for terms in rows:
+        row = {cell: int(value) % _PRIME for cell, value in terms.items() if int(value)}
+        while (hit := next((cell for cell in row if cell in pivots), None)) is not None:
+            _subtract(row, row[hit], pivots[hit])
+        if not row:
+            continue
+        lead = min(row)
+        inverse = pow(row[lead], _PRIME - 2, _PRIME)
+        row = {cell: value * inverse % _PRIME for cell, value in row.items()}
+        for other in pivots.values():
+            if factor := other.get(lead):
+                _subtract(other, factor, row)
+        pivots[lead] = row
+    return sorted(cell for cell, row in pivots.items() if len(row) == 1)
+
+
+def _subtract(row: dict[int, int], factor: int, pivot: Mapping[int, int]) -> None:
+    """row -= factor * pivot (mod the prime), dropping cells that become zero."""
+    for cell, value in pivot.items():
+        left = (row.get(cell, 0) - factor * value) % _PRIME
+        if left:
+            row[cell] = left
+        else:
+            row.pop(cell, None)
 
 
 # --------------------------------------------------------------------------- KPI cells
@@ -338,40 +406,135 @@ def _signature(counts: KpiCounts, measure: str) -> tuple[Any, ...] | None:
     return (measure, counts.n, counts.satisfied, counts.not_counted, counts.people)
 
 
+CellKey = tuple[str, frozenset[tuple[str, str]]]
+"""A KPI cell's identity in any period: its measure and its dimensions."""
+
+
+def cell_key(figure: KpiFigure) -> CellKey:
+    return (figure.measure, frozenset(figure.dimensions))
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One period's KPI tables and what its plan hid, fixed from then on.
+
+    A month is planned on its own; a quarter with its months fixed; a financial year
+    with its quarters and months fixed. Only the longer period's own cells can be
+    hidden to protect a shorter one's, so a period's figures are the same in every
+    view that shows them, and never change once it has ended.
+    """
+
+    tables: tuple[KpiTable, ...]
+    status: tuple[tuple[str | None, ...], ...]
+    aside: tuple[tuple[str | None, ...], ...]
+
+    def where(self) -> dict[CellKey, tuple[int, int]]:
+        """(measure, dimensions) -> (table, cell), the first table holding it."""
+        return self._where
+
+    @cached_property
+    def _where(self) -> dict[CellKey, tuple[int, int]]:
+        found: dict[CellKey, tuple[int, int]] = {}
+        for t, table in enumerate(self.tables):
+            for c, figure in enumerate(table.figures):
+                found.setdefault(cell_key(figure), (t, c))
+        return found
+
+    def status_of(self, key: CellKey) -> tuple[KpiCounts, str | None, str | None] | None:
+        """The counts, status and "rather not say" status of one cell, if the period has it."""
+        place = self.where().get(key)
+        if place is None:
+            return None
+        t, c = place
+        return self.tables[t].figures[c].current, self.status[t][c], self.aside[t][c]
+
+
+@dataclass(frozen=True)
+class Within:
+    """A longer period made of shorter ones: `whole` is None for the period being planned,
+    else an index into the settled parts; `parts` index the settled parts it adds up to."""
+
+    whole: int | None
+    parts: tuple[int, ...]
+
+
 def _plan(
-    tables: Sequence[KpiTable], rules: Rules, counts_of: Any, *, sums: bool = True
+    tables: Sequence[KpiTable],
+    rules: Rules,
+    counts_of: Any,
+    *,
+    sums: bool = True,
+    parts: Sequence[Settled] = (),
+    within: Sequence[Within] = (),
 ) -> tuple[list[list[str | None]], list[list[str | None]]]:
     """Suppression of cells and of their "rather not say" counts, across all tables.
 
     `sums=False` for last period's figures: a monthly cell's "previous" is the month
     before, so the groups are not sums of last period's cells and no total is known.
+    `parts` are shorter periods already settled, and `within` says which add up to
+    which: answers add up across periods (people do not: one person can answer in
+    two months), so each of this period's answer cells is the sum of its parts' cells.
     """
     flat: list[KpiCounts] = []
     measures: list[str] = []
     groups: list[list[int]] = []
+    totals: list[int | None] = []
     offsets: list[int] = []
-    where: dict[tuple[str, frozenset[tuple[str, str]]], int] = {}
-    for table in tables:
-        offsets.append(len(flat))
-        groups.extend([offsets[-1] + i for i in g] for g in table.cell_groups())
-        for figure in table.figures:
-            where.setdefault((figure.measure, frozenset(figure.dimensions)), len(flat))
-            flat.append(counts_of(figure) or KpiCounts(0, 0))
-            measures.append(figure.measure)
-    totals = [
-        None
-        if key is None or not table.figures or not sums
-        else where.get((table.figures[0].measure, frozenset(key)))
-        for table in tables
-        for key in table.group_totals()
+    preset: dict[int, str | None] = {}
+    preset_aside: dict[int, str | None] = {}
+    places: list[dict[CellKey, int]] = []
+
+    def add(
+        shown: Sequence[KpiTable], settled: Settled | None, use_sums: bool
+    ) -> dict[CellKey, int]:
+        where: dict[CellKey, int] = {}
+        for t, table in enumerate(shown):
+            offsets.append(len(flat))
+            groups.extend([offsets[-1] + i for i in g] for g in table.cell_groups())
+            for c, figure in enumerate(table.figures):
+                where.setdefault(cell_key(figure), len(flat))
+                if settled is not None:
+                    preset[len(flat)] = settled.status[t][c]
+                    preset_aside[len(flat)] = settled.aside[t][c]
+                flat.append((figure.current if settled else counts_of(figure)) or KpiCounts(0, 0))
+                measures.append(figure.measure)
+        totals.extend(
+            None
+            if key is None or not table.figures or not use_sums
+            else where.get((table.figures[0].measure, frozenset(key)))
+            for table in shown
+            for key in table.group_totals()
+        )
+        return where
+
+    own = add(tables, None, sums)
+    own_cells = len(flat)
+    own_tables = len(offsets)
+    for settled in parts:
+        places.append(add(settled.tables, settled, True))
+    across: list[tuple[list[int], int]] = []
+    for relation in within:
+        whole = own if relation.whole is None else places[relation.whole]
+        for key, index in whole.items():
+            if key[0] != "answers":
+                continue
+            pieces = [places[p][key] for p in relation.parts if key in places[p]]
+            groups.append(pieces)
+            totals.append(index)
+            if relation.whole is None:
+                across.append((pieces, index))
+    links = [
+        _signature(c, m) if i < own_cells else None
+        for i, (c, m) in enumerate(zip(flat, measures, strict=True))
     ]
     status = hide_small(
         [c.n for c in flat],
         groups,
         rules.threshold,
         also_small=[0 < c.people < rules.threshold for c in flat],
-        links=[_signature(c, m) for c, m in zip(flat, measures, strict=True)],
+        links=links,
         totals=totals,
+        preset=_with_derivable(preset, across, [c.n for c in flat], rules.threshold),
     )
     # a hidden cell's "rather not say" count is hidden with it, so it is unknown here too
     aside = hide_small(
@@ -380,12 +543,52 @@ def _plan(
         rules.threshold,
         also_small=[hidden is not None for hidden in status],
         totals=totals,
+        preset=_with_derivable(
+            preset_aside,
+            [(pieces, whole) for pieces, whole in across if status[whole] is None],
+            [c.not_counted for c in flat],
+            rules.threshold,
+        ),
     )
 
     def split(values: list[str | None]) -> list[list[str | None]]:
-        return [values[o : o + len(t.figures)] for o, t in zip(offsets, tables, strict=True)]
+        return [
+            values[o : o + len(t.figures)]
+            for o, t in zip(offsets[:own_tables], tables, strict=True)
+        ]
 
     return split(status), split(aside)
+
+
+def _with_derivable(
+    preset: Mapping[int, str | None],
+    sums: Sequence[tuple[Sequence[int], int]],
+    sizes: Sequence[int],
+    threshold: int,
+) -> dict[int, str | None]:
+    """The preset cells, and as shown: every cell of this period whose parts were all
+    shown, since it is their sum and anyone can add them up. Hiding it would protect
+    nothing, and the hidden cell it was meant to protect would be given away."""
+    fixed = dict(preset)
+    for pieces, whole in sums:
+        if all(preset.get(p) is None for p in pieces) and not 0 < sizes[whole] < threshold:
+            fixed[whole] = None
+    return fixed
+
+
+def settle(
+    tables: Sequence[KpiTable],
+    rules: Rules,
+    parts: Sequence[Settled] = (),
+    within: Sequence[Within] = (),
+) -> Settled:
+    """Plan one period's tables, with the shorter periods inside it already settled."""
+    status, aside = _plan(tables, rules, lambda f: f.current, parts=parts, within=within)
+    return Settled(
+        tuple(tables),
+        tuple(tuple(s) for s in status),
+        tuple(tuple(a) for a in aside),
+    )
 
 
 def _empty_sentence(figure: KpiFigure, wording: Wording, status: str | None, threshold: int) -> str:
@@ -487,6 +690,45 @@ def publish_kpis(tables: Sequence[KpiTable], rules: Rules, wording: Wording) -> 
     ]
 
 
+def publish_settled(
+    settled: Settled,
+    rules: Rules,
+    wording: Wording,
+    previous: Settled | None,
+) -> list[list[SafeKpi]]:
+    """The cells of a settled period; a change is shown only where last period's own
+    plan showed that cell too (no previous plan: no change shown)."""
+    before = previous.where() if previous is not None else {}
+
+    def previous_status(figure: KpiFigure) -> str | None:
+        if previous is None:
+            return HIDDEN
+        place = before.get(cell_key(figure))
+        if place is None:  # nobody in that group last period: nothing hidden
+            return None
+        return previous.status[place[0]][place[1]]
+
+    return [
+        [
+            _safe_kpi(figure, s, previous_status(figure), a, rules, wording)
+            for figure, s, a in zip(table.figures, st, at, strict=True)
+        ]
+        for table, st, at in zip(settled.tables, settled.status, settled.aside, strict=True)
+    ]
+
+
+def publish_cell(
+    figure: KpiFigure,
+    status: str | None,
+    previous_status: str | None,
+    aside: str | None,
+    rules: Rules,
+    wording: Wording,
+) -> SafeKpi:
+    """One cell whose status a settled period's plan already gave (a month in a chart)."""
+    return _safe_kpi(figure, status, previous_status, aside, rules, wording)
+
+
 # --------------------------------------------------------------------------- other figures
 
 
@@ -536,21 +778,58 @@ class SafeStat:
         }
 
 
-def publish_stats(
+@dataclass(frozen=True)
+class SettledStats:
+    """One period's non-KPI table and what its plan hid, fixed from then on (see `Settled`)."""
+
+    rows: tuple[RawStat, ...]
+    status: tuple[str | None, ...]
+
+
+def settle_stats(
     rows: Sequence[RawStat],
     threshold: int,
     groups: Sequence[Sequence[int]] = (),
     links: Sequence[Hashable | None] = (),
-) -> list[SafeStat]:
-    """Suppress one table of figures; `groups` and `links` as for `hide_small`
-    (no groups: primary suppression only, for cells that do not add up to a total)."""
+    parts: Sequence[SettledStats] = (),
+    within: Sequence[Within] = (),
+) -> SettledStats:
+    """Plan one period's table, with the shorter periods inside it already settled:
+    each row is the sum of the same row in its parts (counts of answers and comments
+    add up across periods)."""
+    flat: list[RawStat] = list(rows)
+    preset: dict[int, str | None] = {}
+    places: list[dict[tuple[tuple[str, str], ...], int]] = []
+    for settled in parts:
+        places.append({})
+        for row, fixed in zip(settled.rows, settled.status, strict=True):
+            places[-1].setdefault(row.dimensions, len(flat))
+            preset[len(flat)] = fixed
+            flat.append(row)
+    own = {row.dimensions: i for i, row in reversed(list(enumerate(rows)))}
+    all_groups = [list(g) for g in groups]
+    totals: list[int | None] = [None] * len(all_groups)
+    sums: list[tuple[list[int], int]] = []
+    for relation in within:
+        whole = own if relation.whole is None else places[relation.whole]
+        for key, index in whole.items():
+            all_groups.append([places[p][key] for p in relation.parts if key in places[p]])
+            totals.append(index)
+            if relation.whole is None:
+                sums.append((all_groups[-1], index))
     status = hide_small(
-        [r.n for r in rows],
-        groups,
+        [r.n for r in flat],
+        all_groups,
         threshold,
-        also_small=[r.people is not None and 0 < r.people < threshold for r in rows],
-        links=links,
+        also_small=[r.people is not None and 0 < r.people < threshold for r in flat],
+        links=[*links, *[None] * (len(flat) - len(links))] if links else (),
+        totals=totals,
+        preset=_with_derivable(preset, sums, [r.n for r in flat], threshold),
     )
+    return SettledStats(tuple(rows), tuple(status[: len(rows)]))
+
+
+def publish_settled_stats(settled: SettledStats, threshold: int) -> list[SafeStat]:
     return [
         SafeStat(
             dimensions=row.dimensions,
@@ -560,5 +839,33 @@ def publish_stats(
             suppressed=s,
             seal=_SEAL,
         )
-        for row, s in zip(rows, status, strict=True)
+        for row, s in zip(settled.rows, settled.status, strict=True)
     ]
+
+
+def publish_stats(
+    rows: Sequence[RawStat],
+    threshold: int,
+    groups: Sequence[Sequence[int]] = (),
+    links: Sequence[Hashable | None] = (),
+) -> list[SafeStat]:
+    """Suppress one table of figures; `groups` and `links` as for `hide_small`
+    (no groups: primary suppression only, for cells that do not add up to a total)."""
+    return publish_settled_stats(settle_stats(rows, threshold, groups, links), threshold)
+
+
+def nested_parts(period: Period, settled: Callable[[Period], T]) -> tuple[list[T], list[Within]]:
+    """The settled periods inside `period` (a quarter's months; a financial year's
+    quarters and their months) and which add up to which."""
+    pieces = parts_of(period)
+    if not pieces:
+        return [], []
+    parts = [settled(piece) for piece in pieces]
+    within = [Within(None, tuple(range(len(pieces))))]
+    for index, piece in enumerate(pieces):
+        inner = parts_of(piece)
+        if inner:
+            first = len(parts)
+            parts.extend(settled(month) for month in inner)
+            within.append(Within(index, tuple(range(first, first + len(inner)))))
+    return parts, within

@@ -216,10 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the satisfied-or-better report")
     report.add_argument(
         "--period",
-        help="a quarter (2026-Q3), month (2026-10), year (2026) or financial year (2026-27)",
+        help="a month (2026-10), quarter (2026-Q3) or financial year (2026-27)",
     )
-    report.add_argument("--from", dest="date_from", help="start date, YYYY-MM-DD")
-    report.add_argument("--to", dest="date_to", help="end date, YYYY-MM-DD")
     report.add_argument("--format", choices=("html", "json", "csv"), default="html")
     report.add_argument("--out", help="folder to write the report to")
     report.set_defaults(handler=_cmd_report)

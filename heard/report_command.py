@@ -14,7 +14,7 @@ from pathlib import Path
 
 from analysis.comparators import Comparator, load_comparators
 from analysis.indicators import CohortSizes, load_cohort_sizes
-from analysis.periods import Period, PeriodError, date_range, last_complete_month, parse_period
+from analysis.periods import Period, PeriodError, last_complete_month, parse_period, published
 from analysis.report import FORMATS, Report, ReportOptions, build_report, render
 from heard.errors import CommandError
 from heard.settings import Settings
@@ -60,20 +60,11 @@ def report_options(settings: Settings) -> ReportOptions:
 
 
 def period_from_args(args: argparse.Namespace, settings: Settings) -> Period:
-    """--period, or --from and --to, or by default the last complete month."""
+    """--period (a month, quarter or financial year), by default the last complete month."""
     period_text = getattr(args, "period", None)
-    first, last = getattr(args, "date_from", None), getattr(args, "date_to", None)
     try:
-        if period_text and (first or last):
-            raise CommandError("use either --period or --from/--to, not both")
         if period_text:
-            return parse_period(period_text)
-        if first or last:
-            if not (first and last):
-                raise CommandError(
-                    "give both --from and --to, e.g. --from 2026-07-01 --to 2026-09-30"
-                )
-            return date_range(first, last)
+            return published(parse_period(period_text))
     except PeriodError as exc:
         raise CommandError(str(exc)) from None
     return last_complete_month(datetime.now(settings.tz).date())

@@ -98,10 +98,22 @@ def test_ranges_and_nonsense_get_a_400_in_words(
     assert response.status_code == 400 and response.get_json()["error"]
 
 
-@pytest.mark.parametrize("period", ["2026-10", "2026-Q3", "2026", "2026-27", ""])
-def test_every_whole_period_is_served(app: Flask, database: Database, period: str) -> None:
+@pytest.mark.parametrize("period", ["2026-10", "2026-Q3", "2026-27", ""])
+def test_every_published_period_is_served(app: Flask, database: Database, period: str) -> None:
     response = _get(app, f"/api/v1/kpi?period={period}", _token(database))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("period", "why"),
+    [("2026", "try 2025-26 or 2026-27"), ("2026-07-01..2026-07-31", "not date ranges")],
+)
+def test_calendar_years_and_ranges_are_refused_and_say_why(
+    app: Flask, database: Database, period: str, why: str
+) -> None:
+    response = _get(app, f"/api/v1/kpi?period={period}", _token(database))
+    assert response.status_code == 400
+    assert why in response.get_json()["error"] and "subtracted" in response.get_json()["error"]
 
 
 def test_a_revoked_token_stops_at_once(app: Flask, database: Database) -> None:

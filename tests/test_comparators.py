@@ -218,9 +218,7 @@ def test_a_financial_year_report_counts_april_to_march_in_local_time(database: D
 
 
 def test_heard_report_takes_a_financial_year(settings: Settings, tmp_path: Path) -> None:
-    args = argparse.Namespace(
-        period="2026-27", date_from=None, date_to=None, format="html", out=str(tmp_path)
-    )
+    args = argparse.Namespace(period="2026-27", format="html", out=str(tmp_path))
     assert run_report(args, settings) == 0
     written = tmp_path / "heard-report-2026-27.html"
     assert written.is_file()

@@ -345,9 +345,7 @@ def test_heard_report_writes_a_file_and_stores_it(
     database: Database, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     seed(database, scenario())
-    args = argparse.Namespace(
-        period="2026-Q3", date_from=None, date_to=None, format="json", out=str(tmp_path / "out")
-    )
+    args = argparse.Namespace(period="2026-Q3", format="json", out=str(tmp_path / "out"))
     assert run_report(args, settings) == 0
     path = tmp_path / "out" / "heard-report-2026-Q3.json"
     assert json.loads(path.read_text())["overall"]["n"] == 20
@@ -364,17 +362,20 @@ def test_heard_report_writes_a_file_and_stores_it(
         assert len(session.scalars(select(GeneratedReport)).all()) == 1
 
 
-def test_heard_report_from_to_and_bad_periods(settings: Settings, tmp_path: Path):
+def test_heard_report_refuses_calendar_years_ranges_and_bad_periods(
+    settings: Settings, tmp_path: Path
+):
     from heard.cli import CommandError
 
-    base = {"period": None, "format": "csv", "out": str(tmp_path)}
-    args = argparse.Namespace(date_from="2026-07-01", date_to="2026-07-31", **base)
-    assert run_report(args, settings) == 0
-    assert (tmp_path / "heard-report-2026-07-01_to_2026-07-31.csv").is_file()
-    with pytest.raises(CommandError):
-        run_report(argparse.Namespace(date_from="2026-07-01", date_to=None, **base), settings)
-    with pytest.raises(CommandError):
-        run_report(
-            argparse.Namespace(**{**base, "period": "2026-13"}, date_from=None, date_to=None),
-            settings,
-        )
+    base = {"format": "csv", "out": str(tmp_path)}
+    assert run_report(argparse.Namespace(period="2026-07", **base), settings) == 0
+    assert (tmp_path / "heard-report-2026-07.csv").is_file()
+    refusals = {
+        "2026": "try 2025-26 or 2026-27",
+        "2026-07-01..2026-07-31": "not date ranges",
+        "2026-13": "'2026-13' is not a financial year",
+    }
+    for text, why in refusals.items():
+        with pytest.raises(CommandError, match=why):
+            run_report(argparse.Namespace(period=text, **base), settings)
+    assert list(tmp_path.glob("heard-report-*")) == [tmp_path / "heard-report-2026-07.csv"]

@@ -48,9 +48,7 @@ def test_reports_read_the_replica_and_are_stored_on_the_primary(tmp_path: Path) 
     settings = make_settings(
         tmp_path / "data", primary_url, HEARD_REPORT_DATABASE_URL=f"sqlite:///{replica_file}"
     )
-    args = argparse.Namespace(
-        period="2026-Q3", date_from=None, date_to=None, format="json", out=str(tmp_path / "out")
-    )
+    args = argparse.Namespace(period="2026-Q3", format="json", out=str(tmp_path / "out"))
     assert run_report(args, settings) == 0
     written = json.loads((tmp_path / "out" / "heard-report-2026-Q3.json").read_text())
     assert written["overall"]["n"] == 20  # the replica's figures

@@ -268,9 +268,7 @@ def test_heard_report_and_the_scheduled_job_write_every_format(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    args = argparse.Namespace(
-        period="2026-Q3", date_from=None, date_to=None, format="html", out=str(tmp_path / "cli")
-    )
+    args = argparse.Namespace(period="2026-Q3", format="html", out=str(tmp_path / "cli"))
     assert run_report(args, settings) == 0
     check_html((tmp_path / "cli" / "heard-report-2026-Q3.html").read_text(), scenario)
     with transaction(database.sessions) as session:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html
 import io
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -260,6 +261,7 @@ def test_downloads_are_suppressed_and_audited(
     assert report.status_code == 200 and "fewer than 5" in report.get_data(as_text=True)
     assert "<script>alert(" not in report.get_data(as_text=True)
     assert client.get("/staff/reports/now?period=nonsense&format=csv").status_code == 400
+
     assert client.get(f"/staff/reports/now?period={figures}&format=exe").status_code == 400
     with transaction(database.sessions) as session:
         exports = audit_entries(session, "report.export")
@@ -267,6 +269,29 @@ def test_downloads_are_suppressed_and_audited(
         (EMAILS["participation"], "csv"),
         (EMAILS["participation"], "html"),
     }
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("2026", "reports financial years rather than calendar years: try 2025-26 or 2026-27"),
+        ("2026-07-01..2026-08-15", "not date ranges"),
+        ("<b>soon</b>", "is not a period; use a month (2026-10)"),
+        ("", None),
+    ],
+)
+def test_a_period_heard_does_not_publish_gets_words_and_keeps_what_was_typed(
+    clients: dict[str, FlaskClient], typed: str, words: str | None
+) -> None:
+    client = clients["participation"]
+    response = client.get("/staff/reports/now", query_string={"period": typed, "format": "csv"})
+    if words is None:  # nothing typed: the default period
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        return
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "There is a problem" in page and html.escape(words, quote=False) in page
+    assert f'value="{html.escape(typed)}"' in page and "<b>soon</b>" not in page
 
 
 def test_stored_reports_list_and_download(

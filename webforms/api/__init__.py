@@ -1,9 +1,9 @@
 """A read-only JSON API for the council's BI tools: the report's suppressed figures.
 
 Each request needs `Authorization: Bearer <token>` (made with `heard api-token add`,
-kept hashed, revocable) and names a whole period: a month, quarter, year or
-financial year. Arbitrary date ranges are refused, because two overlapping ranges
-could be subtracted to reveal a number the report hides. Every cell is the report's
+kept hashed, revocable) and names a month, quarter or financial year. Calendar
+years and date ranges are refused, because overlapping spans could be subtracted
+to reveal a number the report hides (docs/privacy.md). Every cell is the report's
 own, already suppressed (analysis.report.to_dict); quotes are not served. The
 OpenAPI description is at /api/v1/openapi.json.
 """
@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from analysis.periods import Period, PeriodError, last_complete_month, parse_period
+from analysis.periods import Period, PeriodError, last_complete_month, parse_period, published
 from analysis.report import to_dict
 from storage.api_tokens import token_for
 from storage.audit import audit
@@ -25,7 +25,6 @@ from webforms.staff.blueprint import sessions
 from webforms.staff.figures import report_for, today
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
-WHOLE_PERIODS = ("month", "quarter", "year", "financial_year")
 PERIOD_MAX = 40
 
 
@@ -68,19 +67,11 @@ def _period() -> Period:
     if not text:
         return last_complete_month(today())
     if len(text) > PERIOD_MAX:
-        raise ApiProblem(400, "the period is too long; e.g. 2026-Q3, 2026-10, 2026 or 2026-27")
+        raise ApiProblem(400, "the period is too long; e.g. 2026-Q3, 2026-10 or 2026-27")
     try:
-        period = parse_period(text)
+        return published(parse_period(text))
     except PeriodError as error:
         raise ApiProblem(400, str(error)) from None
-    if period.kind not in WHOLE_PERIODS:
-        raise ApiProblem(
-            400,
-            "the API gives whole months, quarters, years and financial years only "
-            "(e.g. 2026-10, 2026-Q3, 2026, 2026-27), so that figures for overlapping "
-            "ranges cannot be subtracted to reveal small numbers",
-        )
-    return period
 
 
 def _figures() -> dict[str, Any]:

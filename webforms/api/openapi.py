@@ -9,8 +9,8 @@ PERIOD = {
     "in": "query",
     "required": False,
     "description": (
-        "A month (2026-10), quarter (2026-Q3), year (2026) or financial year (2026-27). "
-        "Default: the last complete month. Date ranges are refused."
+        "A month (2026-10), quarter (2026-Q3) or financial year (2026-27). "
+        "Default: the last complete month. Calendar years and date ranges are refused."
     ),
     "schema": {"type": "string", "maxLength": 40, "examples": ["2026-Q3", "2026-27"]},
 }

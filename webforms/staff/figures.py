@@ -14,7 +14,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request
 
-from analysis.periods import Period, PeriodError, financial_year_of, month_of, parse_period
+from analysis.periods import (
+    Period,
+    PeriodError,
+    financial_year_of,
+    month_of,
+    parse_period,
+    published,
+)
 from analysis.report import Report, ReportOptions, build_report
 from storage.db import transaction
 from storage.models import utcnow
@@ -45,15 +52,13 @@ def period_choices(day: date) -> list[PeriodChoice]:
         PeriodChoice("Last month", month_of(day).previous().label),
         PeriodChoice("This quarter so far", this_quarter.label),
         PeriodChoice("Last quarter", this_quarter.previous().label),
-        PeriodChoice("This year so far", str(day.year)),
-        PeriodChoice("Last year", str(day.year - 1)),
         PeriodChoice("This financial year so far", financial_year_of(day).label),
         PeriodChoice("Last financial year", financial_year_of(day).previous().label),
     ]
 
 
 def chosen_period() -> tuple[Period, str | None]:
-    """The period in ?period= (2026-Q3, 2026-10, 2026, 2026-27, a..b), or this quarter so far.
+    """The period in ?period= (2026-10, 2026-Q3, 2026-27), or this quarter so far.
 
     Returns the period and, when the text could not be read, why (for the page to say).
     """
@@ -61,7 +66,7 @@ def chosen_period() -> tuple[Period, str | None]:
     if not text:
         return _quarter(today()), None
     try:
-        return parse_period(text), None
+        return published(parse_period(text)), None
     except PeriodError as error:
         return _quarter(today()), str(error)
 

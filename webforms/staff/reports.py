@@ -49,6 +49,11 @@ def _download(content: str, filename: str, fmt: str) -> Response:
 @staff.get("/reports")
 @roles_required("participation")
 def reports() -> str:
+    return _reports_page()
+
+
+def _reports_page(problem: str | None = None, typed: str | None = None) -> str:
+    """The reports page; with `problem`, why the typed period was not made, kept in the box."""
     with transaction(sessions()) as db:
         rows = [
             {
@@ -67,6 +72,8 @@ def reports() -> str:
         choices=period_choices(today()),
         formats=DOWNLOAD_FORMATS,
         pct=pct,
+        problem=problem,
+        typed=typed,
     )
 
 
@@ -97,7 +104,8 @@ def report_now() -> Response:
         abort(400)
     period, problem = chosen_period()
     if problem:
-        abort(400)
+        typed = (request.args.get("period") or "").strip()[:40]
+        return Response(_reports_page(problem, typed), status=400)
     report = report_for(period)
     content = render(report, fmt)
     with transaction(sessions()) as db:
