@@ -133,6 +133,20 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     with page.expect_navigation():
         page.click("nav[aria-label='Staff pages'] a:has-text('Reports')")
     assert_sees(page, "Reports", "Make a report now")
+    # She first asks for the calendar year; Heard says why not and what to ask for,
+    # keeping what she typed.
+    page.fill("#report-period", "2026")
+    page.check("input[name='format'][value='csv']")
+    with page.expect_navigation():
+        page.click("button:has-text('Download')")
+    assert_sees(
+        page,
+        "There is a problem",
+        "Heard reports financial years rather than calendar years: try 2025-26 or 2026-27",
+        "could be subtracted from these to work out numbers that are hidden",
+    )
+    assert page.input_value("#report-period") == "2026"
+    snap(page, "officer-06b-calendar-year-refused", javascript=javascript)
     page.fill("#report-period", period)
     page.check("input[name='format'][value='html']")
     with page.expect_download() as download:

@@ -105,7 +105,8 @@ def report_now() -> Response:
     period, problem = chosen_period()
     if problem:
         typed = (request.args.get("period") or "").strip()[:40]
-        return Response(_reports_page(problem, typed), status=400)
+        # the form again, as after any mistake in a form, with what was typed kept
+        return Response(_reports_page(problem, typed))
     report = report_for(period)
     content = render(report, fmt)
     with transaction(sessions()) as db:
