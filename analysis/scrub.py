@@ -73,13 +73,17 @@ _GENERIC_SCHOOL_WORDS = frozenset(
      "sunday", "new", "old", "local", "sixth", "form", "i", "went", "go", "and", "but",
      "hate", "love", "like", "after", "before"}
 )  # fmt: skip
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['-])*")  # any letters: "się" is one word, not "si"
 _NAME_AFTER = re.compile(r"(?P<name>[A-Za-z][A-Za-z'-]*)(?P<surname>\s+[A-Z][a-z'-]+)?")
 _SURNAME = re.compile(r"\[name\](\s+)([A-Z][a-z'-]+)")
 _REPEATED = re.compile(r"(\[(?:name|address|phone|email|link|school)\])(?:[\s,]+\1)+")
 _SENTENCE_END = re.compile(r"(?:^\s*|[.!?\n]\s*|[\"'(]\s*)$")
 _POSSESSIVE = re.compile(r"(?P<base>.+?)(?P<tail>['’][sS])?$")
 _CURLY_POSSESSIVE = re.compile(r"’[sS]\b")
+_LISTED_NAME = re.compile(r"[A-Za-z][A-Za-z'-]*")
+# After these triggers a name that is also a word needs its capital: "I live with hope",
+# "thank you joy" stay; "me and holly", "my friend grace", "called summer" do not.
+_WEAK_TRIGGERS = frozenset({"with", "love you", "thanks to", "thank you"})
 
 
 @dataclass(frozen=True)
@@ -105,12 +109,17 @@ class Scrubber:
         alternation = "|".join(r"\s+".join(map(re.escape, t.split())) for t in triggers)
         self._trigger = re.compile(rf"\b(?:{alternation})\s+", re.IGNORECASE)
         self._schools = _school_pattern(data.school_names)
-        person, verbs = _phrases(data.person_words), _phrases(data.name_verbs)
+        person = _phrases(data.person_words)
         role = rf"(?:my|our)\s+(?:best\s+|foster\s+)?(?:{person})\b"
         # after "Will's": "mum", "my best friend"; after "Rose": "is my sister"; "said"
         self._owner = re.compile(rf"\s+(?:{role}|(?:{person})\b)", re.I) if person else None
         self._is_role = re.compile(rf"\s+(?:is|was)\s+{role}", re.I) if person else None
-        self._said = re.compile(rf"\s+(?:{verbs})\b", re.I) if verbs else None
+        # "grace said", "will told me" anywhere; "will and i" only at the start of a
+        # sentence ("went grey and I had to", "a favour and i can't" are words)
+        said = _phrases(v for v in data.name_verbs if not v.startswith("and "))
+        joined = _phrases(v for v in data.name_verbs if v.startswith("and "))
+        self._said = re.compile(rf"\s+(?:{said})\b(?!['’])", re.I) if said else None
+        self._and_i = re.compile(rf"\s+(?:{joined})\b(?!['’])", re.I) if joined else None
 
     def scrub(self, text: str, school_names: Iterable[str] = ()) -> str:
         """The quote with personal details replaced; ordinary words left alone."""
@@ -157,7 +166,8 @@ class Scrubber:
                 continue
             parts = _POSSESSIVE.match(found.group("name"))
             name = parts.group("base") if parts else found.group("name")
-            if not self._is_name(name, after_trigger=True):
+            weak = " ".join(trigger.group().lower().split()) in _WEAK_TRIGGERS
+            if not self._is_name(name, after_trigger=True, weak=weak):
                 continue
             end = found.start("name") + len(name)  # "my friend Jasmine's dog": 's stays
             surname = found.group("surname")
@@ -179,20 +189,43 @@ class Scrubber:
             return match.group()
         return "[name]"
 
-    def _is_name(self, word: str, *, after_trigger: bool) -> bool:
+    def _kind(self, lower: str) -> str | None:
+        """ "name" for a listed first name, "word" for one that is also a word, else None.
+
+        A hyphenated word whose parts are all names is a name ("Mary-Jane", "ellie-mae"),
+        or a word name if every part is one ("Rose-May")."""
+        data = self.data
+        if lower in data.not_names:
+            return None
+        if lower in data.first_names:
+            return "word" if lower in data.word_names else "name"
+        parts = lower.split("-")
+        if len(parts) < 2 or not all(p in data.first_names for p in parts):
+            return None  # "pro-ana", "x-ray"
+        if any(p in data.not_names for p in parts):
+            return None
+        return "name" if any(p not in data.word_names for p in parts) else "word"
+
+    def _is_name(self, word: str, *, after_trigger: bool, weak: bool = False) -> bool:
         lower = word.lower()
         if lower in self.data.not_names:
             return False
-        if lower in self.data.first_names:
+        kind = self._kind(lower)
+        if kind == "name":
             return True
+        if kind == "word":
+            # "with hope", "thank you joy": a word; "me and holly", "with Hope": a name
+            return not weak or (word[0].isupper() and not word.isupper())
         # Any other capitalised word straight after a trigger: "my carer Sioned".
         return after_trigger and word[0].isupper() and not word.isupper() and len(word) > 1
 
-    def _name_like(self, possessive: bool, after: str) -> bool:
+    def _name_like(self, possessive: bool, after: str, at_start: bool = False) -> bool:
         """Whether what follows a word makes it a person: "Jasmine's my best friend",
         "Will's mum", "Rose is my sister", "grace said"; not "Summer's my favourite"."""
         if possessive:
             return self._owner is not None and self._owner.match(after) is not None
+        if self._and_i is not None and at_start and self._and_i.match(after):
+            return True
         return any(p is not None and p.match(after) for p in (self._is_role, self._said))
 
     def _bare_name(self, text: str) -> Callable[[re.Match[str]], str]:
@@ -203,7 +236,6 @@ class Scrubber:
         what follows makes it a person ("Jasmine's my best friend", "will said").
         A possessive keeps its 's: "[name]'s".
         """
-        first, words, stop = self.data.first_names, self.data.word_names, self.data.not_names
 
         def replace(match: re.Match[str]) -> str:
             parts = _POSSESSIVE.match(match.group())
@@ -215,13 +247,13 @@ class Scrubber:
                 possessive = True
             else:
                 possessive = bool(tail)
-            lower = word.lower()
-            if lower not in first or lower in stop:
+            kind = self._kind(word.lower())
+            if kind is None:
                 return match.group()
-            if lower in words and not self._name_like(possessive, after):
+            at_start = _SENTENCE_END.search(text[: match.start()]) is not None
+            if kind == "word" and not self._name_like(possessive, after, at_start):
                 titled = word[0].isupper() and not word.isupper()
-                at_start = _SENTENCE_END.search(text[: match.start()])
-                if not titled or at_start or lower in self.data.capitalised_words:
+                if not titled or at_start or word.lower() in self.data.capitalised_words:
                     return match.group()
             return "[name]" + tail
 
@@ -265,6 +297,7 @@ def load_scrub_data(path: str | Path = SCRUB_FILE) -> ScrubData:
     allowed = (
         "school_names",
         "name_triggers",
+        "first_names_file",
         "first_names",
         "word_names",
         "not_names",
@@ -281,7 +314,8 @@ def load_scrub_data(path: str | Path = SCRUB_FILE) -> ScrubData:
                 item=str(key),
                 fix=f"use only: {', '.join(allowed)}",
             )
-    lists = {key: _strings(path, data, key) for key in allowed}
+    lists = {key: _strings(path, data, key) for key in allowed if key != "first_names_file"}
+    listed = _first_names_file(path, data)
     words = {w.lower() for w in lists["word_names"]}
     for word in lists["capitalised_words"]:
         if word.lower() not in words:
@@ -295,13 +329,57 @@ def load_scrub_data(path: str | Path = SCRUB_FILE) -> ScrubData:
     return ScrubData(
         school_names=tuple(lists["school_names"]),
         name_triggers=tuple(t.lower() for t in lists["name_triggers"]),
-        first_names=frozenset(n.lower() for n in lists["first_names"]),
+        first_names=frozenset(n.lower() for n in lists["first_names"]) | listed,
         word_names=frozenset(n.lower() for n in lists["word_names"]),
         not_names=frozenset(n.lower() for n in lists["not_names"]),
         capitalised_words=frozenset(w.lower() for w in lists["capitalised_words"]),
         person_words=tuple(w.lower() for w in lists["person_words"]),
         name_verbs=tuple(v.lower() for v in lists["name_verbs"]),
     )
+
+
+def _first_names_file(path: str | Path, data: Any) -> frozenset[str]:
+    """The names in ``first_names_file`` (one a line, ``#`` comments)."""
+    name = data.get("first_names_file")
+    if name is None:
+        return frozenset()
+    if not isinstance(name, str) or not name.strip():
+        raise DataFileError(
+            path,
+            f"{name!r} is not a file name",
+            line=line_of(data),
+            item="first_names_file",
+            fix="give the list's file name, e.g. first_names.txt, or remove the key",
+        )
+    # beside the YAML, else the shipped list (a council's own scrub.yaml elsewhere)
+    beside = Path(path).parent / name.strip()
+    shipped = SCRUB_FILE.parent / name.strip()
+    names_path = shipped if not beside.exists() and shipped.exists() else beside
+    try:
+        lines = names_path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise DataFileError(
+            path,
+            f"cannot read {names_path}: {error.strerror or error}",
+            line=line_of(data),
+            item=f"first_names_file: {name}",
+            fix="put the file beside scrub.yaml (python -m analysis.build_first_names builds it)",
+        ) from None
+    names: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        word = line.strip()
+        if not word or word.startswith("#"):
+            continue
+        if not _LISTED_NAME.fullmatch(word):
+            raise DataFileError(
+                names_path,
+                f"{word!r} is not one first name",
+                line=number,
+                item=word,
+                fix="one name a line, letters, hyphens and apostrophes only; comments start with #",
+            )
+        names.add(word.lower())
+    return frozenset(names)
 
 
 def _strings(path: str | Path, data: Any, key: str) -> list[str]:
