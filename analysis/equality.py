@@ -2,12 +2,12 @@
 
 The catalogue asks young people aged 11 and over these questions, always optional,
 always with "I'd rather not say" (`surveys.definition.EQUALITY_QUESTIONS`). Each
-person's latest answer, given before the end of the period reported on, becomes a
-column of their profile, like their cohort or type of home, so the measure can be
-broken down by it. Someone who skipped the question (or was never asked: carers,
-children under 11) is "Not answered", and "I'd rather not say" is its own category,
-so the categories always add up to the total, as suppression needs. The answers are
-never part of the measure and, being choices, never quoted.
+answer to the measure carries how its person described themselves by the end of
+that answer's month (`as_described`), so the measure can be broken down by it.
+Someone who skipped the question (or was never asked: carers, children under 11) is
+"Not answered", and "I'd rather not say" is its own category, so the categories
+always add up to the total, as suppression needs. The answers are never part of the
+measure and, being choices, never quoted.
 
 These words are what the tables and sentences say; the stored values are the
 catalogue's, the same in every survey.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from surveys.definition import EQUALITY_QUESTIONS
@@ -27,7 +28,7 @@ __all__ = [
     "NOT_ANSWERED",
     "ORDER",
     "equality_columns",
-    "fill_not_answered",
+    "as_described",
     "value_label",
     "who_words",
 ]
@@ -113,22 +114,48 @@ def who_words(dimension: str, value: str) -> str:
     return words or f"whose answer about {dimension.replace('_', ' ')} was {value}"
 
 
-def fill_not_answered(profiles: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
-    """`profiles` with one column per equality question from `answers` (storage's
-    `latest_answers`). Everyone without an answer is "Not answered", so categories add
-    up; but a question nobody has answered yet stays empty, so reports leave it out
-    (as they leave out a type of home a council never imported)."""
-    profiles = profiles.copy()
-    found = answers.reindex(profiles.index)
+def as_described(
+    respondents: pd.Series, month_ends: pd.Series, answers: pd.DataFrame
+) -> dict[str, pd.Categorical]:
+    """For each answer (its respondent and the end of its local month), how the person
+    described themselves by then: their latest answer to each equality question given
+    before the end of that month (the check-in's own included), else "Not answered".
+
+    Tied to the answer's month, not to the period being reported, so an answer falls in
+    the same category in a month, its quarter and its financial year, and an ended
+    month never moves. A question nobody in `answers` has answered stays empty, so
+    reports leave it out. `answers` is storage's `answers_to`, oldest first.
+    """
+    left = pd.DataFrame(
+        {
+            "row": np.arange(len(respondents)),
+            "respondent_id": respondents.to_numpy(dtype="int64"),
+            "month_end": month_ends.astype("datetime64[ns, UTC]").to_numpy(),
+        }
+    ).sort_values("month_end", kind="stable")
+    found: dict[str, pd.Categorical] = {}
     for name in EQUALITY_QUESTIONS:
-        column = found[name] if name in found.columns else pd.Series(index=profiles.index)
-        column = column.astype("object")
-        if column.notna().any():
-            column = column.fillna(NOT_ANSWERED)
-        known = [v for v in ORDER[name] if v in set(column.dropna())]
-        extra = sorted(set(column.dropna()) - set(known))
-        profiles[name] = pd.Categorical(column, categories=[*known, *extra])
-    return profiles
+        mine = answers[answers["question_id"] == name][["respondent_id", "answered_at", "value"]]
+        if mine.empty:
+            found[name] = pd.Categorical([None] * len(left), categories=list(ORDER[name]))
+            continue
+        matched = pd.merge_asof(
+            left,
+            mine.assign(
+                value=mine["value"].astype("object"),
+                answered_at=mine["answered_at"].astype("datetime64[ns, UTC]"),
+            ).sort_values(
+                "answered_at", kind="stable"
+            ),
+            left_on="month_end",
+            right_on="answered_at",
+            by="respondent_id",
+            allow_exact_matches=False,
+        ).sort_values("row")
+        values = matched["value"].fillna(NOT_ANSWERED).to_numpy()
+        extra = sorted(set(values) - set(ORDER[name]))
+        found[name] = pd.Categorical(values, categories=[*ORDER[name], *extra])
+    return found
 
 
 def equality_columns(key: Mapping[str, str]) -> list[tuple[str, str]]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from analysis.equality import EQUALITY_QUESTIONS, fill_not_answered
+from analysis.equality import EQUALITY_QUESTIONS, as_described
 from analysis.kpi import conditions, shown_answers
 from analysis.periods import Period
 from storage import analysis_queries as queries
@@ -67,14 +68,31 @@ def _by_question(
     return pd.Categorical.from_codes(codes, categories=values)
 
 
-def respondent_profiles(connection: Connection, *, until: datetime | None = None) -> pd.DataFrame:
-    """Who each respondent is, indexed by id: cohort, age band, type of home, locality, and
-    their latest answer given before `until` to each equality question (sex, disability,
-    ethnicity, came to the UK alone; "not_answered" if none). Reports pass the end of the
-    period, so a period's figures do not move when someone answers later."""
-    profiles = queries.respondent_profiles(connection)
-    answers = queries.latest_answers(connection, EQUALITY_QUESTIONS, until=until)
-    return fill_not_answered(profiles, answers)
+def respondent_profiles(connection: Connection) -> pd.DataFrame:
+    """Who each respondent is, indexed by id: cohort, age band, type of home, locality."""
+    return queries.respondent_profiles(connection)
+
+
+def _month_ends(months: pd.Series, tz: str) -> pd.Series:
+    """The instant (UTC) each local month yyyymm ends, for each row."""
+    zone = ZoneInfo(tz)
+    ends = {
+        code: datetime(code // 100 + code % 100 // 12, code % 100 % 12 + 1, 1, tzinfo=zone)
+        for code in {int(c) for c in months.unique()}
+    }
+    stamps = {code: pd.Timestamp(end).tz_convert("UTC") for code, end in ends.items()}
+    return months.map(stamps).astype("datetime64[ns, UTC]")
+
+
+def _with_equality(
+    connection: Connection, frame: pd.DataFrame, tz: str, until: datetime
+) -> pd.DataFrame:
+    """Each answer's person as they described themselves by the end of its month."""
+    answers = queries.answers_to(connection, EQUALITY_QUESTIONS, until=until)
+    ends = _month_ends(frame["month"], tz)
+    for name, column in as_described(frame["respondent_id"], ends, answers).items():
+        frame[name] = column
+    return frame
 
 
 def _with_profiles(frame: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
@@ -116,11 +134,11 @@ def kpi_answers(
     )
     frame = frame.drop(columns="session_id")
     if profiles is None:
-        profiles = respondent_profiles(connection, until=end)
+        profiles = respondent_profiles(connection)
     frame = _with_profiles(frame, profiles)
     frame["domain"] = _by_question(frame, catalogue, "domain")
     frame["month"] = _month_number(frame["answered_at"], tz)
-    return frame
+    return _with_equality(connection, frame, tz, end)
 
 
 # How a person came to a check-in: the channel, and for the web form whether the link
@@ -181,7 +199,7 @@ def scale_answers(
     start, end = period.utc_bounds(tz)
     raw = queries.scale_answers(connection, start, end, ids, kpi=False if kpi is not None else None)
     if profiles is None:
-        profiles = respondent_profiles(connection, until=end)
+        profiles = respondent_profiles(connection)
     raw = _with_profiles(raw, profiles)
     raw["type"] = _by_question(raw, catalogue, "type")
     raw = raw[raw["type"].isin(scale_types)].reset_index(drop=True)

@@ -415,6 +415,7 @@ def _filter_tables(
     before: pd.DataFrame | None,
     order: Mapping[tuple[str, str], int],
     made: set[tuple[tuple[str, ...], str]],
+    recorded_in: pd.DataFrame,
 ) -> tuple[list[KpiTable], dict[str, str]]:
     """The tables a dashboard filtered to a cohort and/or age band shows, not already `made`.
 
@@ -428,7 +429,7 @@ def _filter_tables(
     for fixed in FILTER_SETS:
         prefix = "_".join(fixed)
         for name, title, dims in _BREAKDOWNS:
-            optional_and_empty = dims[0] in _OPTIONAL and not _recorded(current, dims)
+            optional_and_empty = dims[0] in _OPTIONAL and not _recorded(recorded_in, dims)
             if name not in _WITHIN_FILTER or optional_and_empty:
                 continue
             combined = (*fixed, *dims)
@@ -478,7 +479,9 @@ class _Planner:
             KpiTable("people", (), people_figures(current, before)),
         ]
         for name, title, dims in _BREAKDOWNS:
-            if dims[0] in _OPTIONAL and not _recorded(current, dims):
+            # an optional table is in every period or none: a month without it would
+            # be missing from the sums its quarter's table makes
+            if dims[0] in _OPTIONAL and not _recorded(self.trusted, dims):
                 continue
             tables.append(_answer_table(name, dims, current, before, self.order))
             self.titles[name] = title
@@ -486,7 +489,7 @@ class _Planner:
             tables.append(_table(name, dims, people_figures(current, before, dims)))
             self.titles[name] = title
         made = {(t.dimensions, _measure(t.name)) for t in tables}
-        extra, titles = _filter_tables(current, before, self.order, made)
+        extra, titles = _filter_tables(current, before, self.order, made, self.trusted)
         self.within_titles.update(titles)
         tables.extend(extra)
         tables.append(_arrival_table(self.everyone, period, self.options, with_previous))
@@ -771,7 +774,7 @@ def build_report(
     tz = options.timezone
     labels = loading.labels(catalogue)
     months, window = _chart_window(period, options.chart_months)
-    profiles = loading.respondent_profiles(connection, until=window.utc_bounds(tz)[1])
+    profiles = loading.respondent_profiles(connection)
     frame = loading.kpi_answers(connection, window, tz, catalogue, profiles)
     kpis = _kpi_section(frame, period, months, options, labels)
     # this period and the last, for the other figures and last period's theme shares

@@ -206,41 +206,23 @@ def respondent_profiles(connection: Connection) -> pd.DataFrame:
     return frame.set_index("id")
 
 
-def latest_answers(
-    connection: Connection,
-    question_ids: Sequence[str],
-    *,
-    until: datetime | None = None,
+def answers_to(
+    connection: Connection, question_ids: Sequence[str], *, until: datetime
 ) -> pd.DataFrame:
-    """Each person's latest answer (given before `until`) to each of `question_ids`,
-    whichever survey asked it: indexed by respondent id, one categorical column per
-    question, NULL where the person has not answered it. A later check-in's answer
-    replaces an earlier one; "I'd rather not say" is an answer like any other."""
-    columns = list(question_ids)
-    latest = (
-        func.row_number()
-        .over(
-            partition_by=(Answer.respondent_id, Answer.question_id),
-            order_by=(Answer.answered_at.desc(), Answer.id.desc()),
+    """Every answer given before `until` to any of `question_ids`, whichever survey asked
+    it: respondent_id, question_id, value and answered_at (aware UTC), oldest first."""
+    query = (
+        select(
+            Answer.respondent_id,
+            Answer.question_id,
+            Answer.value,
+            _as_utc(Answer.answered_at, "answered_at"),
         )
-        .label("latest")
+        .where(Answer.question_id.in_(list(question_ids) or [""]))
+        .where(Answer.answered_at < until)
+        .order_by(Answer.answered_at, Answer.id)
     )
-    ranked = select(Answer.respondent_id, Answer.question_id, Answer.value, latest).where(
-        Answer.question_id.in_(columns or [""])
-    )
-    if until is not None:
-        ranked = ranked.where(Answer.answered_at < until)
-    inner = ranked.subquery()
-    query = select(inner.c.respondent_id, inner.c.question_id, inner.c.value).where(
-        inner.c.latest == 1
-    )
-    rows = read_frame(connection, query, dtypes={"respondent_id": "int64"})
-    wide = rows.pivot(index="respondent_id", columns="question_id", values="value")
-    frame = pd.DataFrame(index=pd.Index(wide.index, dtype="int64", name="id"))
-    for name in columns:
-        values = wide[name] if name in wide.columns else pd.Series(index=wide.index, dtype=object)
-        frame[name] = values.astype("category")
-    return frame
+    return read_frame(connection, query, dtypes={"respondent_id": "int64"}, times=("answered_at",))
 
 
 def scale_answers(
