@@ -18,6 +18,7 @@ def test_home_is_public_and_status_needs_a_staff_sign_in(database: Database) -> 
     assert client.get("/healthz").json["ok"] is True
     assert home.headers["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in home.headers["Content-Security-Policy"]
+    assert "worker-src 'self'" in home.headers["Content-Security-Policy"]
 
 
 def test_a_form_without_its_security_code_gets_a_kind_page(database: Database) -> None:

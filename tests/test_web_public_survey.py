@@ -72,7 +72,9 @@ def test_invite_link_completes_checkin_8_11_with_js_off(app: Flask, database: Da
     assert first.headers["Cache-Control"] == "no-store"
     cookie = first.headers["Set-Cookie"]
     assert "heard_device=" in cookie and "HttpOnly" in cookie and "Path=/s/" in cookie
-    assert "<script" not in text_of(first)  # nothing on the survey needs JavaScript
+    # Nothing on the survey needs JavaScript: the only script registers the app's worker.
+    scripts = re.findall(r"<script[^>]*>", text_of(first))
+    assert scripts == ['<script src="/static/install.js" data-worker="/sw.js" defer>']
     page = through_consent(client, token)
     total = len(CATALOGUE["checkin-8-11"].questions)  # every question it can ask: never shifts
     assert f"Question 1 of {total}" in page

@@ -194,6 +194,8 @@ def test_pages_carry_the_security_headers(clients: dict, seeded: Seeded) -> None
     assert response.status_code == 200
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "worker-src 'self'" in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     body = response.get_data(as_text=True)
     assert "<script" not in body and " style=" not in body
+    assert "manifest" not in body  # the installable app is the public pages' only

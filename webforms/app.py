@@ -19,7 +19,8 @@ from webforms.config import WebConfig
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+    "worker-src 'self'; manifest-src 'self'"
 )
 
 csrf = CSRFProtect()

@@ -11,6 +11,7 @@ from flask import Flask
 
 def register_public(app: Flask) -> None:
     from analysis.safeguarding import contact_wording
+    from webforms.public.app_shell import app_shell_blueprint
     from webforms.public.chat import chat_blueprint
     from webforms.public.contact import contact_blueprint, contact_offer
     from webforms.public.offer_pages import offer_blueprint
@@ -24,6 +25,7 @@ def register_public(app: Flask) -> None:
         offer_blueprint,
         you_said_blueprint,
         contact_blueprint,
+        app_shell_blueprint,
     ):
         app.register_blueprint(blueprint)
     app.add_template_filter(message_html, "public_message")
