@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from heard.demo.equality import Described, EqualityAnswers
 from heard.demo.population import Person
 from storage.datafiles import load_yaml
-from surveys.definition import Question, Survey
+from surveys.definition import EQUALITY_QUESTIONS, Question, Survey
 
 COMMENTS_FILE = Path(__file__).with_name("comments.yaml")
 LONDON = ZoneInfo("Europe/London")
@@ -105,6 +106,7 @@ class ActivityGenerator:
         self.ids = Ids()
         self.phrases = load_yaml(COMMENTS_FILE)
         self._invite_batches: dict[tuple[int, str], str] = {}
+        self.equality = EqualityAnswers(config.get("equality"), catalogue.values(), seed)
 
     def surveys_for(self, person: Person) -> tuple[list[Survey], Survey | None]:
         """The full check-ins and the monthly pulse this person is offered."""
@@ -133,6 +135,8 @@ class ActivityGenerator:
     def _person(self, person: Person, batch: Batch) -> None:
         rid = self.ids.next("respondent")
         full, pulse = self.surveys_for(person)
+        asked = self.equality.asks([*full, pulse])
+        described = self.equality.describe(person) if asked else {}
         joined = self.rng.randrange(0, max(1, self.period.months // 3))
         first_seen = self._moment(self.period.month(joined))
         batch.respondents.append(
@@ -176,9 +180,8 @@ class ActivityGenerator:
                 if invite_id is not None:
                     invite = batch.invites[-1]
                     invite["first_used_at"], invite["respondent_id"] = when, rid
-                last_active = max(
-                    last_active, self._session(batch, rid, person, survey, month_index, when)
-                )
+                session = self._session(batch, rid, person, survey, month_index, when, described)
+                last_active = max(last_active, session)
                 if invite_id is not None:
                     batch.sessions[-1]["invite_id"] = invite_id
         batch.respondents[-1]["last_active_at"] = last_active
@@ -228,6 +231,7 @@ class ActivityGenerator:
         survey: Survey,
         month_index: int,
         when: datetime,
+        described: Described,
     ) -> datetime:
         sid = self.ids.next("session")
         odds = self._satisfaction_odds(person, month_index) + self.rng.gauss(0, 0.3)
@@ -243,10 +247,17 @@ class ActivityGenerator:
                 break
             if question.show_if is not None and not _visible(survey, question, answers):
                 continue
-            value = self._value(question, odds)
+            # equality answers draw from their own stream, leaving the rest as it was
+            equality = question.id in EQUALITY_QUESTIONS
+            value: str | list[str] | None
+            if equality:
+                value = self.equality.answer(described, question.id)
+            else:
+                value = self._value(question, odds)
             if value is None:
                 continue
-            moment += timedelta(seconds=self.rng.randint(4, 40))
+            rng = self.equality.rng if equality else self.rng
+            moment += timedelta(seconds=rng.randint(4, 40))
             answers[question.id] = value
             sob = question.is_satisfied_or_better(value) if question.kpi else None
             if sob is not None:
