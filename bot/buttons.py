@@ -1,6 +1,7 @@
-"""Button presses: answers to a question, who they are, forgetting them, reminders and
-quiet hours, the menu, the offer of reminders after a first check-in, and whether they
-would like someone to get in touch after telling Heard they may not be safe.
+"""Button presses: answers to a question, who they are (16 and over only), forgetting
+them, reminders and quiet hours, the menu, the offer of reminders after a first check-in,
+and whether they would like someone to get in touch after telling Heard they may not be
+safe.
 
 Every button's data is signed for the person it was sent to (`bot.callbacks`); a forged
 one, or a well signed one with impossible contents, gets a polite answer and changes
@@ -19,6 +20,7 @@ from telegram.error import BadRequest
 
 from bot import callbacks as cb
 from bot.callbacks import ButtonData, step_tag
+from bot.enrolment import ASKS_AGE, BOT_BAND, UNDER_16_BANDS
 from bot.handler_host import Context, HandlerHost, log, update_key
 from bot.keyboards import (
     CONTACT_NO,
@@ -168,25 +170,37 @@ class ButtonHandlers(HandlerHost):
     async def _profile_button(
         self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
     ) -> None:
-        step, cohort_index, *rest = data.parts
-        cohort = COHORTS[int(cohort_index)]
-        bands = AGE_BANDS_FOR[cohort]
-        if step == "c" and len(bands) > 1:
+        """Who they are; then, for a young person in care, "16 or 17" or "Under 16". Only
+        people aged 16 and over are enrolled (bot.enrolment): under 16, the web instead."""
+        step, *rest = data.parts
+        if step == "u" and not rest:
+            await query.answer()
+            await self._mark_chosen(query, self.texts.age_question, self.texts.age_under_16)
+            await self._under_16(update, context, update_key(update))
+            return
+        if len(rest) not in (1, 2):
+            raise ValueError("unknown profile step")
+        cohort = COHORTS[int(rest[0])]
+        if step == "b" and len(rest) == 2:  # an age button sent before: younger is under 16
+            band = AGE_BANDS_FOR[cohort][int(rest[1])]
+            await query.answer()
+            if band in UNDER_16_BANDS:
+                await self._mark_chosen(query, self.texts.age_question, self.texts.age_labels[band])
+                await self._under_16(update, context, update_key(update))
+            else:  # "11 to 17" may be under 16: ask again, as it is asked now
+                await self._ask_who(update, context)
+            return
+        if step == "c" and len(rest) == 1 and cohort in ASKS_AGE:
             await query.answer()
             await self._mark_chosen(query, self.texts.who_are_you, self.texts.cohort_labels[cohort])
             await self._say(
-                update, context, self.texts.age_question, self._keyboards(update).age_bands(cohort)
+                update, context, self.texts.age_question, self._keyboards(update).enrol_age(cohort)
             )
             return
-        if step == "c":
-            band, shown, fallback = (
-                bands[0],
-                self.texts.cohort_labels[cohort],
-                self.texts.who_are_you,
-            )
-        elif step == "b" and len(rest) == 1:
-            band = bands[int(rest[0])]
-            shown, fallback = self.texts.age_labels[band], self.texts.age_question
+        if step == "c" and len(rest) == 1:
+            shown, fallback = self.texts.cohort_labels[cohort], self.texts.who_are_you
+        elif step == "a" and len(rest) == 1 and cohort in ASKS_AGE:
+            shown, fallback = self.texts.age_16_or_17, self.texts.age_question
         else:
             raise ValueError("unknown profile step")
         assert update.effective_chat is not None
@@ -195,7 +209,7 @@ class ButtonHandlers(HandlerHost):
             self._pseudonym(update),
             update.effective_chat.id,
             cohort,
-            band,
+            BOT_BAND[cohort],
             update_key(update),
         )
         await query.answer()

@@ -21,7 +21,9 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 # The kinds of button the bot makes.
 ANSWER = "a"  # a|session|step tag|option index, s (skip), m<mask> (toggle), d<mask> (done)
-PROFILE = "p"  # p|c|cohort index  or  p|b|cohort index|band index
+# p|c|cohort index (who they are), p|a|cohort index (16 or 17), p|u (under 16); p|b|cohort
+# index|band index is an age button sent before the bot took only people aged 16 and over.
+PROFILE = "p"
 FORGET = "f"  # f|y  or  f|n
 FREQUENCY = "r"  # r|frequency key
 QUIET = "q"  # q|preset index

@@ -77,6 +77,14 @@ class HandlerHost(Protocol):
 
     async def _what_next(self, update: Update, context: Context, cohort: str | None) -> None: ...
 
+    async def _under_16(
+        self,
+        update: Update,
+        context: Context,
+        key: tuple[str, str | int],
+        lead: str | None = None,
+    ) -> None: ...
+
     async def _show_prompt(
         self, update: Update, context: Context, prompt: Prompt, session_id: int
     ) -> None: ...

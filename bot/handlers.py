@@ -38,7 +38,7 @@ from bot.config import BotConfig
 from bot.handler_host import CARE_LEAVER, CARER, Context, T, update_key
 from bot.keyboards import Keyboards
 from bot.mydata import reminder_words
-from bot.services import CHANNEL, BotServices
+from bot.services import CHANNEL, BotServices, Duplicate, UpdateKey
 from bot.texts import COMMANDS, Texts
 from bot.typed_messages import TypedMessageHandlers
 from surveys.engine import ConversationEngine, EngineError, Prompt, Reply
@@ -217,6 +217,20 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
         else:
             text, markup = self.texts.checkin_offer, keyboards.checkin_offer()
         await self._say(update, context, text, markup)
+
+    async def _under_16(
+        self, update: Update, context: Context, key: UpdateKey, lead: str | None = None
+    ) -> None:
+        """Someone who says they are under 16: Telegram is not for them, so nothing about
+        them is kept (a /start's row and sealed address are erased, as /forgetme erases)
+        and they are told kindly that their check-in is on the web, and how to get a link.
+        Said once, even if Telegram delivers the update twice."""
+        erased = await self._db(self.services.erase, self._pseudonym(update), key)
+        if isinstance(erased, Duplicate):
+            return
+        if context.chat_data is not None:
+            context.chat_data.clear()
+        await self._say(update, context, "\n\n".join(filter(None, [lead, self.texts.under_16])))
 
     async def _show_prompt(
         self, update: Update, context: Context, prompt: Prompt, session_id: int

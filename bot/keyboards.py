@@ -15,7 +15,6 @@ from bot.callbacks import ButtonSigner, step_tag
 from bot.texts import FREQUENCIES, Texts
 from storage.models import COHORTS
 from surveys.engine import Choice, Prompt
-from surveys.people import AGE_BANDS_FOR
 
 NUMBER_ROW = 6  # 0-10 scales: two rows of numbers fit a phone
 QUIET_PRESETS = (("21:00", "08:00"), ("22:00", "09:00"), ("20:00", "07:00"))
@@ -82,16 +81,12 @@ class Keyboards:
             ]
         )
 
-    def age_bands(self, cohort: str) -> InlineKeyboardMarkup:
-        cohort_index = COHORTS.index(cohort)
+    def enrol_age(self, cohort: str) -> InlineKeyboardMarkup:
+        """'16 or 17' enrols them; 'Under 16' tells them kindly where their check-in is."""
         return InlineKeyboardMarkup(
             [
-                [
-                    self._button(
-                        self.texts.age_labels[band], cb.PROFILE, "b", cohort_index, band_index
-                    )
-                ]
-                for band_index, band in enumerate(AGE_BANDS_FOR[cohort])
+                [self._button(self.texts.age_16_or_17, cb.PROFILE, "a", COHORTS.index(cohort))],
+                [self._button(self.texts.age_under_16, cb.PROFILE, "u")],
             ]
         )
 

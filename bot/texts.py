@@ -45,6 +45,9 @@ class Texts:
     cohort_labels: dict[str, str]
     age_question: str
     age_labels: dict[str, str]
+    age_16_or_17: str
+    age_under_16: str
+    under_16: str
     you_chose: str
     profile_saved: str
     progress: str

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from telegram import Message, Update
 
+from bot.enrolment import says_under_16
 from bot.handler_host import CARE_LEAVER, CARER, Context, HandlerHost, update_key
 from bot.intent import asks_for_no_messages
 from bot.services import ALWAYS, IF_CONFIDENT, NEVER, Duplicate, FreeTextResult
@@ -146,9 +147,10 @@ class TypedMessageHandlers(HandlerHost):
         offer: str | None,
         lead: str | None = None,
     ) -> bool:
-        """Outside a check-in: safeguarding always; then a care leaver's message (or any
-        /offer question) goes to the offer, and anyone else's only if the offer is sure;
-        else a short menu. True if it was answered from the offer."""
+        """Outside a check-in: safeguarding always; then someone not yet enrolled who says
+        they are under 16 is told their check-in is on the web (nothing kept); then a care
+        leaver's message (or any /offer question) goes to the offer, and anyone else's only
+        if the offer is sure; else a short menu. True if it was answered from the offer."""
         pseudonym = self._pseudonym(update)
         profile = await self._db(self.services.profile, pseudonym)
         if offer is None:
@@ -165,9 +167,12 @@ class TypedMessageHandlers(HandlerHost):
         def said(words: str) -> str:
             return "\n\n".join(filter(None, [lead, words]))
 
+        enrolled = profile is not None and profile.complete
         if result.safeguarding_reply is not None:
             await self._say(update, context, said(result.safeguarding_reply))
             await self._ask_contact(update, context, result.alert_id)
+        elif not enrolled and says_under_16(text):  # "im 14": Telegram is 16+, the web instead
+            await self._under_16(update, context, update_key(update, "under-16"), lead)
         elif result.offer_reply is not None:
             await self._say(update, context, said(result.offer_reply))
             return True

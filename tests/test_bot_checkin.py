@@ -59,7 +59,7 @@ async def start_as_teenager(bot: RunningBot) -> dict[str, Any]:
     assert "which of these is you" in welcome[-1]["text"]
     await bot.press(USER, "A child or young person in care")
     assert "How old are you" in bot.fake.last(USER)["text"]
-    offered = await bot.press(USER, "11 to 17")
+    offered = await bot.press(USER, "16 or 17")
     assert "Would you like to do a check-in now?" in offered["text"]
     assert [label for label, _ in bot.fake.buttons(offered)] == ["Start a check-in", "Not now"]
     consent = await bot.press(USER, "Start a check-in")
@@ -171,7 +171,7 @@ def test_the_same_update_twice_changes_nothing(database: Database, fake: FakeTel
             data = dict(fake.buttons(who))["A child or young person in care"]
             await bot.press_data(USER, who, data)
             ages = fake.bot_messages(USER)[-1]
-            profile_update = await bot.press_data(USER, ages, dict(fake.buttons(ages))["11 to 17"])
+            profile_update = await bot.press_data(USER, ages, dict(fake.buttons(ages))["16 or 17"])
             offered = fake.last(USER)
             begin_update = await bot.press_data(
                 USER, offered, dict(fake.buttons(offered))["Start a check-in"]

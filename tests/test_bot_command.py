@@ -230,7 +230,7 @@ def test_heard_bot_polls_and_takes_a_new_user_to_a_completed_checkin(
         fake.type_text(USER, "/start")
         settled(0)
         press("A child or young person in care")
-        press("11 to 17")
+        press("16 or 17")
         press("Start a check-in")
         press("Yes, let's start")
         last = press("No thanks")

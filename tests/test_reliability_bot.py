@@ -136,7 +136,7 @@ def test_kill_9_mid_checkin_resumes_at_the_right_question_with_nothing_lost_or_d
     try:
         chat.type("/start")
         chat.press("A child or young person in care")
-        chat.press("11 to 17")
+        chat.press("16 or 17")
         chat.press("Start a check-in")
         chat.press("Yes, let's start")
         chat.press("No thanks")
@@ -233,7 +233,7 @@ def test_every_update_delivered_three_times_leaves_the_database_as_one_delivery(
             chat = Recorder(bot)
             await chat.type("/start")
             await chat.press("A child or young person in care")
-            await chat.press("11 to 17")
+            await chat.press("16 or 17")
             await chat.press("Start a check-in")
             await chat.press("Yes, let's start")
             await chat.type("no thanks")

@@ -145,7 +145,7 @@ class WebhookChat:
         route = [[0], [1], [0, 1]]
         self.type("/start", [0])
         self.press("A child or young person in care", [1])
-        self.press("11 to 17", [0, 1])
+        self.press("16 or 17", [0, 1])
         self.press("Start a check-in", [0, 1])
         self.press("Yes, let's start", [1])
         last = self.press("No thanks", [0, 1])

@@ -475,7 +475,7 @@ class RunningBot:
         self,
         user_id: int,
         who: str = "A child or young person in care",
-        age: str | None = "11 to 17",
+        age: str | None = "16 or 17",
     ) -> dict[str, Any]:
         """/start, who they are and their age band, then "Start a check-in" from what the
         bot offers next; the consent question follows."""

@@ -87,7 +87,7 @@ def test_a_teenager_types_everything_and_is_understood(
             assert "Hi, I'm Heard" in said[0]["text"]
             assert said[-1]["text"] == "First, which of these is you?"
             await bot.press(JAY, "A child or young person in care")
-            offered = await bot.tap(JAY, "11 to 17")
+            offered = await bot.tap(JAY, "16 or 17")
             assert offered[-1]["text"].startswith("Thanks! Would you like to do a check-in now?")
             assert len(offered[-1]["text"]) < 200
             assert [label for label, _ in fake.buttons(offered[-1])] == [
