@@ -144,9 +144,7 @@ def as_described(
             mine.assign(
                 value=mine["value"].astype("object"),
                 answered_at=mine["answered_at"].astype("datetime64[ns, UTC]"),
-            ).sort_values(
-                "answered_at", kind="stable"
-            ),
+            ).sort_values("answered_at", kind="stable"),
             left_on="month_end",
             right_on="answered_at",
             by="respondent_id",

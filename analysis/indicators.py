@@ -39,7 +39,6 @@ __all__ = [
     "question_positive",
     "response_rates",
     "sentiment_of",
-    "publish_themes",
     "theme_tables",
 ]
 
@@ -401,8 +400,8 @@ def _analysed_count(frame: pd.DataFrame) -> int:
 
 @dataclass(frozen=True)
 class ThemeTables:
-    """One period's theme tables before suppression. `previous_share` in the theme rows
-    is last period's share, to be shown only where last period's own figure was."""
+    """One period's theme tables before suppression. `previous_share` is left empty:
+    last period's share comes from last period's own plan (`analysis.report`)."""
 
     analysed: int
     themes: _Table
@@ -411,10 +410,8 @@ class ThemeTables:
     note: str | None
 
 
-def theme_tables(
-    current: pd.DataFrame, previous: pd.DataFrame | None = None, order: Sequence[str] = ()
-) -> ThemeTables:
-    """Theme counts this period (with last period's share), theme × sentiment, and by cohort."""
+def theme_tables(current: pd.DataFrame, order: Sequence[str] = ()) -> ThemeTables:
+    """Theme counts this period, theme × sentiment, and by cohort."""
     analysed = _analysed_count(current)
     if analysed == 0:
         note: str | None = (
@@ -424,23 +421,16 @@ def theme_tables(
         )
         return ThemeTables(0, _Table(), _Table(), _Table(), note)
     rows_now = _theme_rows(current)
-    before_total = _analysed_count(previous) if previous is not None and len(previous) else 0
-    rows_before = _theme_rows(previous) if previous is not None and before_total else None
     counts = rows_now.groupby("theme")["id"].nunique()
-    before = rows_before.groupby("theme")["id"].nunique() if rows_before is not None else {}
     rank = {theme: i for i, theme in enumerate(order)}
     themes = sorted(counts.index, key=lambda t: (-int(counts[t]), rank.get(t, len(rank)), t))
     theme_table = _Table()
     for theme in themes:
-        earlier = int(before.get(theme, 0))
         index = theme_table.add(
             RawStat(
                 (("theme", theme),),
                 int(counts[theme]),
-                {
-                    "share": int(counts[theme]) / analysed,
-                    "previous_share": earlier / before_total if earlier else None,
-                },
+                {"share": int(counts[theme]) / analysed, "previous_share": None},
             )
         )
         theme_table.links[index] = None
@@ -483,11 +473,3 @@ def theme_tables(
     if analysed < len(current):
         note = f"{len(current) - analysed} comments in this period are not tagged yet."
     return ThemeTables(analysed, theme_table, sentiment, by_cohort, note)
-
-
-def publish_themes(tables: ThemeTables, published: Sequence[list[SafeStat]]) -> ThemeSummary:
-    """The summary from the three tables' published cells (themes, feelings, cohorts)."""
-    if tables.analysed == 0:
-        return ThemeSummary(0, [], [], [], tables.note)
-    themes, sentiment, by_cohort = published
-    return ThemeSummary(tables.analysed, themes, sentiment, by_cohort, tables.note)

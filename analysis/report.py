@@ -35,7 +35,6 @@ from analysis.indicators import (
     domain_table,
     life_table,
     load_cohort_sizes,
-    publish_themes,
     question_table,
     response_rates,
     theme_tables,
@@ -55,6 +54,7 @@ from analysis.kpi import (
     percent_text,
 )
 from analysis.periods import Period, months_in, published, trailing_months
+from analysis.plan_cache import PlanCache, fingerprint
 from analysis.safeguarding import detect
 from analysis.scrub import scrub_quote
 from analysis.suppression import (
@@ -65,6 +65,7 @@ from analysis.suppression import (
     Settled,
     SettledStats,
     Wording,
+    cell_key,
     nested_parts,
     publish_cell,
     publish_settled,
@@ -468,6 +469,11 @@ class _Planner:
         self.titles: dict[str, str] = {}
         self.within_titles: dict[str, str] = {}
         self._settled: dict[str, Settled] = {}
+        optional = tuple(
+            dims for _, _, dims in _BREAKDOWNS if dims[0] in _OPTIONAL and _recorded(frame, dims)
+        )
+        rules = (options.threshold, options.trusted_arrivals, options.timezone)
+        self._inputs = (optional, rules, tuple(sorted(order.items())))
 
     def tables(self, period: Period, *, with_previous: bool = False) -> list[KpiTable]:
         """The period's own tables; `with_previous` adds last period's counts for changes."""
@@ -495,13 +501,28 @@ class _Planner:
         tables.append(_arrival_table(self.everyone, period, self.options, with_previous))
         return tables
 
-    def settled(self, period: Period, tables: list[KpiTable] | None = None) -> Settled:
-        if period.label in self._settled:
-            return self._settled[period.label]
+    def settled(self, period: Period) -> Settled:
+        """The period's plan: made here once, or found by the rows it is made from."""
+        if period.label not in self._settled:
+            rows = loading.within(self.everyone, period, self.options.timezone)
+            key = ("kpi", period.label, fingerprint(rows), self._inputs)
+            self._settled[period.label] = PLANS.get(key, lambda: self._make(period))
+        return self._settled[period.label]
+
+    def _make(self, period: Period) -> Settled:
         parts, within = nested_parts(period, self.settled)
-        plan = settle(tables or self.tables(period), self.options.rules, parts, within)
-        self._settled[period.label] = plan
-        return plan
+        return settle(self.tables(period), self.options.rules, parts, within)
+
+    def with_changes(self, period: Period) -> Settled:
+        """The period's plan over its tables with last period's counts, for publishing."""
+        plan = self.settled(period)
+        tables = self.tables(period, with_previous=True)
+        same = [(t.name, [cell_key(f) for f in t.figures]) for t in tables] == [
+            (t.name, [cell_key(f) for f in t.figures]) for t in plan.tables
+        ]
+        if not same:  # never expected: the tables are the same with or without last period
+            raise AssertionError(f"{period.label}: tables differ from its plan's")
+        return Settled(tuple(tables), plan.status, plan.aside)
 
     def monthly(
         self, months: Sequence[Period], by: tuple[str, ...], wording: Wording
@@ -528,6 +549,15 @@ class _Planner:
         return tuple(cells)
 
 
+@dataclass(frozen=True)
+class _StatPlan:
+    """One period's other figures as planned, and how many comments were tagged."""
+
+    tables: Mapping[str, SettledStats]
+    analysed: int
+    note: str | None
+
+
 class _StatPlanner:
     """The other figures (questions, domains, life satisfaction, themes) planned as the
     KPI's are (`_Planner`): each period once, with the periods inside it fixed, since
@@ -537,15 +567,26 @@ class _StatPlanner:
         self.scale = scale
         self.all_comments = comments
         self.options = options
-        self._settled: dict[str, dict[str, SettledStats]] = {}
+        self._settled: dict[str, _StatPlan] = {}
 
     def comments(self, period: Period) -> pd.DataFrame:
         return loading.within(self.all_comments, period, self.options.timezone, "created_at")
 
-    def _tables(self, period: Period) -> dict[str, Any]:
-        scale = loading.within(self.scale, period, self.options.timezone)
-        themes = theme_tables(self.comments(period), None, THEMES)
-        return {
+    def settled(self, period: Period) -> _StatPlan:
+        """The period's plan: made here once, or found by the rows it is made from."""
+        if period.label not in self._settled:
+            scale = loading.within(self.scale, period, self.options.timezone)
+            comments = self.comments(period)
+            rules = (self.options.threshold, self.options.timezone)
+            key = ("stats", period.label, fingerprint(scale), fingerprint(comments), rules)
+            self._settled[period.label] = PLANS.get(
+                key, lambda: self._make(period, scale, comments)
+            )
+        return self._settled[period.label]
+
+    def _make(self, period: Period, scale: pd.DataFrame, comments: pd.DataFrame) -> _StatPlan:
+        themes = theme_tables(comments, THEMES)
+        tables = {
             "questions": question_table(scale),
             "domains": domain_table(scale),
             "life": life_table(scale),
@@ -553,54 +594,47 @@ class _StatPlanner:
             "sentiment": themes.sentiment,
             "themes_by_cohort": themes.by_cohort,
         }
-
-    def settled(self, period: Period) -> dict[str, SettledStats]:
-        if period.label not in self._settled:
-            parts, within = nested_parts(period, self.settled)
-            threshold = self.options.threshold
-            self._settled[period.label] = {
-                name: table.settle(threshold, [part[name] for part in parts], within)
-                for name, table in self._tables(period).items()
-            }
-        return self._settled[period.label]
+        parts, within = nested_parts(period, self.settled)
+        threshold = self.options.threshold
+        settled = {
+            name: table.settle(threshold, [part.tables[name] for part in parts], within)
+            for name, table in tables.items()
+        }
+        return _StatPlan(settled, themes.analysed, themes.note)
 
     def themes(self, period: Period) -> ThemeSummary:
         """The period's themes; last period's share only where last period's plan showed it."""
-        tables = theme_tables(self.comments(period), self.comments(period.previous()), THEMES)
-        now, before = self.settled(period), self.settled(period.previous())["themes"]
-        shown_before = {
-            row.dimensions
-            for row, status in zip(before.rows, before.status, strict=True)
+        now, before = self.settled(period), self.settled(period.previous())
+        if now.analysed == 0:
+            return ThemeSummary(0, [], [], [], now.note)
+        earlier = before.tables["themes"]
+        shares = {
+            row.dimensions: row.n / before.analysed
+            for row, status in zip(earlier.rows, earlier.status, strict=True)
             if status is None and row.n
         }
+        ours = now.tables["themes"]
         rows = tuple(
             RawStat(
                 row.dimensions,
                 row.n,
-                {
-                    **row.values,
-                    "previous_share": row.values["previous_share"]
-                    if row.dimensions in shown_before
-                    else None,
-                },
+                {**row.values, "previous_share": shares.get(row.dimensions)},
                 row.people,
             )
-            for row in tables.themes.rows
-        )
-        status = dict(
-            zip((r.dimensions for r in now["themes"].rows), now["themes"].status, strict=True)
+            for row in ours.rows
         )
         threshold = self.options.threshold
-        return publish_themes(
-            tables,
-            [
-                publish_settled_stats(
-                    SettledStats(rows, tuple(status[r.dimensions] for r in rows)), threshold
-                ),
-                publish_settled_stats(now["sentiment"], threshold),
-                publish_settled_stats(now["themes_by_cohort"], threshold),
-            ],
+        return ThemeSummary(
+            now.analysed,
+            publish_settled_stats(SettledStats(rows, ours.status), threshold),
+            publish_settled_stats(now.tables["sentiment"], threshold),
+            publish_settled_stats(now.tables["themes_by_cohort"], threshold),
+            now.note,
         )
+
+
+# Plans already made in this process (by the dashboard, a report, the API).
+PLANS = PlanCache()
 
 
 def _kpi_section(
@@ -612,8 +646,8 @@ def _kpi_section(
 ) -> dict[str, Any]:
     """All KPI tables of the report, each cell as its period's plan has it (`_Planner`)."""
     planner = _Planner(frame, options, _question_order(labels))
-    tables = planner.tables(period, with_previous=True)
-    settled = planner.settled(period, tables)
+    settled = planner.with_changes(period)
+    tables = list(settled.tables)
     wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
     published = publish_settled(settled, options.rules, wording, planner.settled(period.previous()))
     cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
@@ -676,11 +710,9 @@ def _arrival_table(
     tz = options.timezone
     now = loading.within(everyone, period, tz)
     before = loading.within(everyone, period.previous(), tz) if with_previous else None
-    figures = [
-        f
-        for f in kpi_figures(now, before, ("arrived",))
-        if f.current.n or (f.previous is not None and f.previous.n)
-    ]
+    # the ways in used this period only: the table is the same with or without last
+    # period's counts, so this period's plan is the same in every view
+    figures = [f for f in kpi_figures(now, before, ("arrived",)) if f.current.n]
     trusted = [i for i, f in enumerate(figures) if f.key["arrived"] in options.trusted_arrivals]
     others = [i for i, f in enumerate(figures) if i not in trusted]
     groups = [group for group in (trusted, others) if group]
@@ -784,7 +816,7 @@ def build_report(
     scale = loading.scale_answers(connection, span, tz, catalogue, in_span, profiles)
     del in_span
     stats = _StatPlanner(scale, loading.comments(connection, span, tz), options)
-    settled = stats.settled(period)
+    settled = stats.settled(period).tables
     themes = stats.themes(period)
     quote_themes = [c.key["theme"] for c in themes.themes if c.suppressed is None]
     quotes, quotes_note = _pick_quotes(stats.comments(period), quote_themes, options.threshold)

@@ -12,8 +12,9 @@ knowledge of how Heard suppresses:
    few months either side, in many small cells (0 to 4 people a month per group);
 2. through the real app it downloads, for every month, quarter, calendar year and
    financial year, the BI API's report (and its /kpi, /breakdowns and /monthly for
-   the financial year's periods), the staff report download and the themes page;
-   a period the app refuses (400) is skipped: only what Heard offers counts;
+   the financial year's periods), the staff report download, the themes page, and
+   the dashboard filtered to every cohort, age band and pair (the cells its page
+   renders); a period the app refuses is skipped: only what Heard offers counts;
 3. `Attacker` writes every linear relation a statistician would try (a quarter is
    its three months, a year its quarters and its months, a table's cells add up to
    the table without one of its dimensions where the categories are exhaustive, a
@@ -48,7 +49,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from test_report import CATALOGUE, Given, seed
 
-from analysis.periods import parse_period
+from analysis.periods import PeriodError, parse_period, published
+from analysis.report import ReportOptions, build_report
 from heard.settings import Settings
 from heard.wiring import Database
 from storage.api_tokens import add_token
@@ -57,6 +59,7 @@ from storage.db import transaction
 from storage.staff import add_staff
 from webforms.app import create_app
 from webforms.config import WebConfig
+from webforms.staff.filters import AGE_BAND_CHOICES, COHORT_CHOICES, Filter, dashboard_figures
 from webforms.staff.passwords import hash_password
 
 fast_hashing = staff_support.fast_hashing  # a fixture: cheap argon2 for the sign-in
@@ -167,6 +170,13 @@ def synthetic_council() -> Council:
                     tables = [(), ("cohort",), ("cohort", "age_band"), ("age_band",)]
                     tables += [("domain",), ("cohort", "domain"), ("survey_id",)]
                     tables += [("survey_id", "question_id"), ("placement_type",), ("arrived",)]
+                    # the dashboard's views of one group: its split by domain, survey, question
+                    tables += [
+                        (*group, *split)
+                        for group in (("cohort",), ("age_band",), ("cohort", "age_band"))
+                        for split in (("domain",), ("survey_id",), ("survey_id", "question_id"))
+                    ]
+                    tables = list({frozenset(t): t for t in tables}.values())  # each once
                     council.count(
                         "answers",
                         month,
@@ -386,6 +396,30 @@ def download_everything(app: Flask, token: str, staff: FlaskClient) -> Downloads
         got.themes_pages[period] = page
         got.shown += themes_page_cells(f"themes page {period}", period, page)
     return got
+
+
+def dashboard_cells(database: Database) -> Iterator[Shown]:
+    """The dashboard filtered to each cohort, each age band and each pair, for every
+    period it shows: the very cells its page renders (`dashboard_figures`), read from
+    the report the dashboard builds, since its tables are not in any download."""
+
+    filters = [Filter(cohort=c) for c, _ in COHORT_CHOICES]
+    filters += [Filter(age_band=b) for b, _ in AGE_BAND_CHOICES]
+    filters += [Filter(c, b) for c, _ in COHORT_CHOICES for b, _ in AGE_BAND_CHOICES]
+    options = ReportOptions(threshold=THRESHOLD, timezone="Europe/London")
+    for period in PERIODS:
+        try:
+            published(parse_period(period))
+        except PeriodError:
+            continue  # the dashboard refuses it too
+        with database.engine.connect() as connection:
+            report = build_report(connection, parse_period(period), options)
+        for chosen in filters:
+            figures = dashboard_figures(report, chosen)
+            view = f"dashboard {period} {chosen.words()}"
+            for cell in figures.cells:
+                if cell.measure == "answers":
+                    yield _kpi_cell(view, period, cell.to_dict(), (d for d, _ in cell.dimensions))
 
 
 def themes_page_cells(view: str, period: str, page: str) -> Iterator[Shown]:
@@ -728,6 +762,7 @@ def test_downloading_every_view_and_subtracting_recovers_nothing(
     assert staff_support.login(staff, staff_support.EMAILS["participation"]).status_code == 302
 
     got = download_everything(app, token, staff)
+    got.shown += dashboard_cells(database)
     downloaded = time.monotonic()
     attacker = Attacker(got.shown, council)
 

@@ -16,7 +16,7 @@ import browser_support
 import journey_support
 import pytest
 from browser_support import LiveServer, axe_violations, describe_violations, screenshot
-from journey_support import overflow, snap
+from journey_support import overflow, seed_answers, snap
 from journey_support import sign_in as sign_in_as
 
 from heard.demo.build import build_demo
@@ -83,11 +83,20 @@ def test_a_new_response_is_counted_on_the_dashboard(
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
-    complete_by_buttons(page, live_server.invite("checkin-8-11"))
+    # Four children answer this month: too few for this month's figure, so this quarter's
+    # (this month plus the months before, which are shown) is hidden with it.
+    questions = ["home_happy", "feel_safe"]
+    with transaction(live_server.database.sessions) as session:
+        seed_answers(session, "checkin-8-11", "child_in_care", "8-11", 4, questions)
+    page.goto(f"{live_server.url}/staff/dashboard")
+    assert headline_n(page) == 0
+    assert "hidden so that a smaller group's figure cannot be worked out" in page.inner_text("main")
 
+    # A fifth answers through the web form: the month and the quarter show, with every answer.
+    complete_by_buttons(page, live_server.invite("checkin-8-11"))
     page.goto(f"{live_server.url}/staff/dashboard")
     after = headline_n(page)
-    assert after > before, (before, after)
+    assert after > before + 4 * len(questions), (before, after)
     for path in (
         "/staff/dashboard?cohort=child_in_care&age_band=8-11",
         "/staff/themes",
