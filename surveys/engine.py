@@ -607,6 +607,8 @@ class ConversationEngine:
                     else self.messages.skip_not_allowed_no_rather_not
                 )
                 return self._reply(session, respondent, survey_session, survey, (message,), False)
+            # skipping a question they had answered (after Back) takes that answer back
+            remove_answers(session, survey_session.id, [question.id])
             history.append({"q": question.id, "skipped": True})
             return self._advance(session, respondent, survey_session, survey, history, question)
         value = self._read(question, text, choice)

@@ -136,6 +136,31 @@ def test_required_question_cannot_be_skipped_optional_can(database: Database) ->
     assert reply.accepted
 
 
+def test_skipping_an_answered_question_after_back_takes_its_answer_back(
+    database: Database,
+) -> None:
+    engine = make_engine(database)
+    pseudonym = person(database, "checkin-11-17")
+    survey = CATALOGUE["checkin-11-17"]
+    reply = through_consent(engine, pseudonym, "checkin-11-17")
+    while reply.prompt is not None and not reply.prompt.optional:
+        reply = engine.handle(pseudonym, **answer_for(survey, reply))
+    assert reply.prompt is not None
+    optional = reply.prompt.step
+    reply = engine.handle(pseudonym, **answer_for(survey, reply))
+    assert reply.accepted and reply.prompt is not None and reply.prompt.step != optional
+
+    def stored() -> set[str]:
+        with transaction(database.sessions) as session:
+            return set(session.scalars(select(models.Answer.question_id)).all())
+
+    assert optional in stored()
+    reply = engine.handle(pseudonym, text="back")
+    assert reply.prompt is not None and reply.prompt.step == optional
+    reply = engine.handle(pseudonym, text="skip")
+    assert reply.accepted and optional not in stored()
+
+
 def test_stale_and_forged_buttons_change_nothing(database: Database) -> None:
     engine = make_engine(database)
     pseudonym = person(database, "pulse")
