@@ -224,8 +224,19 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
         """Someone who says they are under 16: Telegram is not for them, so nothing about
         them is kept (a /start's row and sealed address are erased, as /forgetme erases)
         and they are told kindly that their check-in is on the web, and how to get a link.
-        Said once, even if Telegram delivers the update twice."""
-        erased = await self._db(self.services.erase, self._pseudonym(update), key)
+        Said once, even if Telegram delivers the update twice. Someone who joined before
+        (and says so now, in /settings) is not erased on one press: reminders stop, and
+        they are asked whether to delete what they told us."""
+        pseudonym = self._pseudonym(update)
+        profile = await self._db(self.services.profile, pseudonym)
+        if profile is not None and profile.complete:
+            stopped = await self._db(self.services.choose_reminders, pseudonym, key, on=False)
+            if isinstance(stopped, Duplicate):
+                return
+            words = "\n\n".join(filter(None, [lead, self.texts.under_16_joined]))
+            await self._say(update, context, words, self._keyboards(update).forget())
+            return
+        erased = await self._db(self.services.erase, pseudonym, key)
         if isinstance(erased, Duplicate):
             return
         if context.chat_data is not None:

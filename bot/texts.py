@@ -48,6 +48,7 @@ class Texts:
     age_16_or_17: str
     age_under_16: str
     under_16: str
+    under_16_joined: str
     you_chose: str
     profile_saved: str
     progress: str

@@ -26,6 +26,7 @@ from storage.reminders import chat_addresses
 
 MIA, NOAH, LILY, ZARA, SAM = 5581301, 5581202, 5581403, 5581304, 5581705
 UNDER_16 = load_texts().under_16
+JOINED = load_texts().under_16_joined
 
 
 @pytest.fixture
@@ -147,5 +148,24 @@ def test_children_under_16_are_kindly_sent_to_the_web_and_nothing_is_kept(
                 (None, None),
             }  # Sam, Zara
             assert answers == 1
+
+            # 6. Sam then says, in /settings, that he is under 16 after all: one press
+            #    does not delete his answers. His reminders stop, and he is asked.
+            await bot.chat(SAM, "/stop")  # leaves the check-in he was in
+            await bot.chat(SAM, "/settings")
+            await bot.tap(SAM, "Change who I am or my age")
+            await bot.tap(SAM, "A child or young person in care")
+            said = await bot.tap(SAM, "Under 16")
+            assert said[-1]["text"] == JOINED
+            assert [label for label, _ in fake.buttons(said[-1])] == [
+                "Yes, delete it all",
+                "No, keep it",
+            ]
+            with transaction(database.sessions) as session:
+                sam = session.scalar(
+                    select(models.Respondent).where(models.Respondent.age_band == "11-17")
+                )
+                assert sam is not None and sam.reminders_enabled is False
+                assert session.scalar(select(func.count(models.Answer.id))) == 1
 
     asyncio.run(journey())
