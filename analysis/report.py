@@ -485,9 +485,12 @@ class _Planner:
             KpiTable("people", (), people_figures(current, before)),
         ]
         for name, title, dims in _BREAKDOWNS:
-            # an optional table is in every period or none: a month without it would
-            # be missing from the sums its quarter's table makes
+            # an optional table is in every period or none (a quarter's sums need its
+            # months'); equality groups are too small to show month by month, so they
+            # start at quarters, and a quarter's are then its own to protect
             if dims[0] in _OPTIONAL and not _recorded(self.trusted, dims):
+                continue
+            if dims[0] in EQUALITY_QUESTIONS and period.kind == "month":
                 continue
             tables.append(_answer_table(name, dims, current, before, self.order))
             self.titles[name] = title

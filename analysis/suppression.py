@@ -512,11 +512,22 @@ def _plan(
     own_tables = len(offsets)
     for settled in parts:
         places.append(add(settled.tables, settled, True))
+    # which splits each part publishes: a cell adds up from its parts only where every
+    # part has its table (a month without one shows nothing of it; it is not zero)
+    splits = [
+        {
+            (measure, frozenset(t.dimensions))
+            for t in s.tables
+            for measure in ({f.measure for f in t.figures} or {"answers", "people"})
+        }
+        for s in parts
+    ]
     across: list[tuple[list[int], int]] = []
     for relation in within:
         whole = own if relation.whole is None else places[relation.whole]
         for key, index in whole.items():
-            if key[0] != "answers":
+            split = (key[0], frozenset(d for d, _ in key[1]))
+            if key[0] != "answers" or any(split not in splits[p] for p in relation.parts):
                 continue
             pieces = [places[p][key] for p in relation.parts if key in places[p]]
             groups.append(pieces)

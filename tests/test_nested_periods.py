@@ -218,3 +218,18 @@ def test_exact_elimination_agrees_with_a_singular_value_decomposition(
     weight = (basis**2).sum(axis=0)
     expected = [cell for cell, w in zip(cells, weight, strict=True) if w > 1 - 1e-6]
     assert _pinned(rows) == expected
+
+
+def test_equality_groups_start_at_quarters_and_are_protected_there(database: Database) -> None:
+    """Too small to show month by month, so a month's report has no table by sex; the
+    quarter's is its own, with its small group and one more hidden beside it."""
+    from test_equality import _people
+
+    seed(database, _people())
+    month, quarter = _report(database, "2026-08"), _report(database, "2026-Q3")
+    assert month.table(("sex",)) is None and month.overall.n == 38
+    by_sex = quarter.table(("sex",))
+    assert by_sex is not None
+    hidden = {c.key["sex"]: c.suppressed for c in by_sex.cells if c.suppressed}
+    assert hidden.get("another_way") == "primary" and list(hidden.values()).count(SECONDARY) == 1
+    assert quarter.overall.n == 38 and quarter.overall.suppressed is None
