@@ -526,8 +526,8 @@ def _plan(
     for relation in within:
         whole = own if relation.whole is None else places[relation.whole]
         for key, index in whole.items():
-            split = (key[0], frozenset(d for d, _ in key[1]))
-            if key[0] != "answers" or any(split not in splits[p] for p in relation.parts):
+            table = (key[0], frozenset(d for d, _ in key[1]))
+            if key[0] != "answers" or any(table not in splits[p] for p in relation.parts):
                 continue
             pieces = [places[p][key] for p in relation.parts if key in places[p]]
             groups.append(pieces)
