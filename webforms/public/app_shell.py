@@ -1,7 +1,7 @@
 """The installable web app: a manifest, icons, and a service worker that keeps only the shell.
 
 The worker (static/sw.js, served at /sw.js so its scope is the whole site) keeps the
-stylesheet, chat.js, the icons and the offline page, nothing else: never a page with
+stylesheet, the scripts, the icons and the offline page, nothing else: never a page with
 answers, a survey or chat page, a staff or API page, a POST, or anything sent with
 Cache-Control: no-store. A page is always fetched from the network; only when there is
 no network does the worker show /offline. Registered by static/install.js from the public
@@ -26,7 +26,8 @@ ICONS = (
     ("icon-512.png", "512x512", "any"),
     ("icon-maskable-512.png", "512x512", "maskable"),
 )
-SHELL_STATIC = ("heard.css", "chat.js", "install.js", "favicon.svg") + tuple(i[0] for i in ICONS)
+SCRIPTS = ("chat.js", "read_aloud.js", "install.js")
+SHELL_STATIC = ("heard.css", *SCRIPTS, "favicon.svg") + tuple(i[0] for i in ICONS)
 OFFLINE_TEMPLATE = "public/offline.html"
 
 
