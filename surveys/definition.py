@@ -17,6 +17,8 @@ skipped)::
     audience: {cohorts: [child_in_care], age_bands: ["8-11"]}
     estimated_minutes: 8
     prefer_not_to_say: true           # optional; offer "I'd rather not say"
+    easy_wording_required: true       # optional; every question must have easy_text
+                                      # (set on the 4-7 and 8-11 check-ins)
     intro: ...
     consent: ...
     questions:
@@ -128,7 +130,7 @@ _OPTION_VALUE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SURVEY_REQUIRED = (
     "id", "title", "audience", "intro", "consent", "estimated_minutes", "questions",
 )
-_SURVEY_KEYS = (*_SURVEY_REQUIRED, "prefer_not_to_say")
+_SURVEY_KEYS = (*_SURVEY_REQUIRED, "prefer_not_to_say", "easy_wording_required")
 _AUDIENCE_KEYS = ("cohorts", "age_bands")
 _QUESTION_REQUIRED = ("id", "type", "text", "domain", "themes")
 _QUESTION_KEYS = (
@@ -267,6 +269,7 @@ class Survey:
     version: str
     content_hash: str
     source_file: str | None = None
+    easy_wording_required: bool = False
 
     @property
     def consent_version(self) -> str:
@@ -1053,8 +1056,11 @@ def _parse_survey(path: Path) -> tuple[Survey | None, list[DataFileError]]:
     minutes = _parse_minutes(checker, doc)
     audience = _parse_audience(checker, doc)
     survey_pnts = checker.flag(doc, "prefer_not_to_say", "survey")
+    easy_required = checker.flag(doc, "easy_wording_required", "survey")
 
     questions = _parse_questions(checker, doc, survey_pnts)
+    if easy_required:
+        _check_easy_wording(checker, doc, questions)
     if (
         checker.errors
         or not isinstance(survey_id, str)
@@ -1079,8 +1085,32 @@ def _parse_survey(path: Path) -> tuple[Survey | None, list[DataFileError]]:
         version=digest[:12],
         content_hash=digest,
         source_file=str(path),
+        easy_wording_required=easy_required,
     )
     return survey, []
+
+
+def _check_easy_wording(
+    checker: _Checker, doc: Mapping[str, Any], questions: Sequence[Question]
+) -> None:
+    """A survey for young children (`easy_wording_required: true`) gives every question
+    easy wording: the same question in short, simple words, shown under it and read aloud."""
+    raw = doc.get("questions")
+    entries = {q.get("id"): q for q in raw if isinstance(q, dict)} if isinstance(raw, list) else {}
+    for question in questions:
+        if question.easy_text is not None:
+            continue
+        entry = entries.get(question.id)
+        checker.error(
+            "has no easy wording, and this survey says every question needs it "
+            "('easy_wording_required: true')",
+            item=f"question '{question.id}'",
+            line=line_of(entry) if entry is not None else None,
+            fix=(
+                "add an 'easy_text:' line under 'text:' that asks the same question in short, "
+                "simple words a young child knows, for example 'easy_text: Your home. Which face?'"
+            ),
+        )
 
 
 def _parse_questions(

@@ -163,7 +163,8 @@ def test_no_answer_gives_a_friendly_message_tied_to_the_question(
     assert response.status_code == 200
     assert step_of(html) == step
     assert "<title>Error:" in html
-    assert 'aria-describedby="question-error"' in html
+    # the easy wording and then the error describe the question
+    assert 'aria-describedby="easy-text question-error"' in html
     assert 'id="question-error"' in html
     assert "Please choose an answer" in html  # words for a form, not for a typed chat
     assert "didn&#39;t quite get that" not in html
