@@ -14,7 +14,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -186,24 +187,47 @@ def serve(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
         database.close()
 
 
-@pytest.fixture
-def browser_page(live_server: LiveServer) -> Iterator[Any]:
-    """A phone-sized page in headless Chromium (bypass_csp so axe-core can be injected)."""
+@contextmanager
+def phone_page(
+    *,
+    javascript: bool = True,
+    viewport: Mapping[str, int] = PHONE,
+    bypass_csp: bool = True,
+) -> Iterator[Any]:
+    """A phone-sized page (touch, 2x) in headless Chromium, JavaScript on or off, with
+    its console errors in `page.console_errors` and its context as `page.context`.
+    `bypass_csp` lets axe-core be injected; pass False to run under the real CSP."""
     require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, bypass_csp=True
+            viewport=dict(viewport),  # type: ignore[arg-type]
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            java_script_enabled=javascript,
+            bypass_csp=bypass_csp,
         )
         page = context.new_page()
         page.set_default_timeout(15_000)
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.console_errors = errors  # type: ignore[attr-defined]
         try:
             yield page
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def browser_page(live_server: LiveServer) -> Iterator[Any]:
+    """A phone-sized page in headless Chromium (bypass_csp so axe-core can be injected)."""
+    with phone_page() as page:
+        yield page
 
 
 def screenshot(page: Any, name: str) -> Path:

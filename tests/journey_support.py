@@ -19,7 +19,7 @@ from typing import Any
 
 import browser_support
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, LiveServer, require_browser
+from browser_support import ARTIFACTS, LiveServer, phone_page
 
 live_server = browser_support.live_server
 JOURNEY_ARTIFACTS = ARTIFACTS / "journeys"
@@ -34,30 +34,8 @@ def javascript(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def journey_page(live_server: LiveServer, javascript: bool) -> Iterator[Any]:
     """A phone-sized page (390x844, touch) in headless Chromium, JavaScript on or off."""
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport=PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            java_script_enabled=javascript,
-            bypass_csp=True,
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.console_errors = errors  # type: ignore[attr-defined]
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    with phone_page(javascript=javascript) as page:
+        yield page
 
 
 def snap(page: Any, name: str, *, javascript: bool) -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 
 import browser_support
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_browser, screenshot
+from browser_support import LiveServer, phone_page, screenshot
 
 live_server = browser_support.live_server
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,29 +30,9 @@ OFFLINE_WORDS = (
 
 @contextmanager
 def phone(javascript: bool) -> Iterator[tuple[Any, Any]]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport=SMALL_PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            java_script_enabled=javascript,
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.console_errors = errors  # type: ignore[attr-defined]
-        try:
-            yield context, page
-        finally:
-            context.close()
-            browser.close()
+    """A phone under the real CSP (the worker's rules are part of what is tested)."""
+    with phone_page(javascript=javascript, viewport=SMALL_PHONE, bypass_csp=False) as page:
+        yield page.context, page
 
 
 def kept_in_caches(page: Any) -> dict[str, list[str]]:

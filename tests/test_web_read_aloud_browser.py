@@ -10,19 +10,16 @@ is no button, and the question is answered as before. Screenshots go to test-art
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 import browser_support
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LiveServer,
     axe_violations,
     describe_violations,
-    require_browser,
+    phone_page,
     screenshot,
 )
 
@@ -50,28 +47,8 @@ SPEECH_STUB = """
 """
 
 
-@contextmanager
-def phone(*, javascript: bool) -> Iterator[Any]:
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport=PHONE,
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            java_script_enabled=javascript,
-            bypass_csp=True,  # so axe-core can be injected
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+def phone(*, javascript: bool) -> AbstractContextManager[Any]:
+    return phone_page(javascript=javascript, viewport=PHONE)  # bypass_csp: axe-core
 
 
 def tap(page: Any, label: str) -> None:
