@@ -428,12 +428,9 @@ class Settled:
     status: tuple[tuple[str | None, ...], ...]
     aside: tuple[tuple[str | None, ...], ...]
 
+    @cached_property
     def where(self) -> dict[CellKey, tuple[int, int]]:
         """(measure, dimensions) -> (table, cell), the first table holding it."""
-        return self._where
-
-    @cached_property
-    def _where(self) -> dict[CellKey, tuple[int, int]]:
         found: dict[CellKey, tuple[int, int]] = {}
         for t, table in enumerate(self.tables):
             for c, figure in enumerate(table.figures):
@@ -442,7 +439,7 @@ class Settled:
 
     def status_of(self, key: CellKey) -> tuple[KpiCounts, str | None, str | None] | None:
         """The counts, status and "rather not say" status of one cell, if the period has it."""
-        place = self.where().get(key)
+        place = self.where.get(key)
         if place is None:
             return None
         t, c = place
@@ -624,7 +621,7 @@ def _empty_sentence(figure: KpiFigure, wording: Wording, status: str | None, thr
     return f"No {unit} from {subject} {when}."
 
 
-def _safe_kpi(
+def publish_cell(
     figure: KpiFigure,
     status: str | None,
     previous_status: str | None,
@@ -632,6 +629,7 @@ def _safe_kpi(
     rules: Rules,
     wording: Wording,
 ) -> SafeKpi:
+    """One publishable cell, its status (and last period's) already planned."""
     counts = figure.current
     shown = status is None and counts.n > 0
     interval = wilson_interval(counts.satisfied, counts.n) if shown else None
@@ -694,7 +692,7 @@ def publish_kpis(tables: Sequence[KpiTable], rules: Rules, wording: Wording) -> 
     before, _ = _plan(tables, rules, lambda f: f.previous, sums=False)
     return [
         [
-            _safe_kpi(figure, s, b, a, rules, wording)
+            publish_cell(figure, s, b, a, rules, wording)
             for figure, s, b, a in zip(table.figures, st, bt, at, strict=True)
         ]
         for table, st, bt, at in zip(tables, status, before, aside, strict=True)
@@ -709,7 +707,7 @@ def publish_settled(
 ) -> list[list[SafeKpi]]:
     """The cells of a settled period; a change is shown only where last period's own
     plan showed that cell too (no previous plan: no change shown)."""
-    before = previous.where() if previous is not None else {}
+    before = previous.where if previous is not None else {}
 
     def previous_status(figure: KpiFigure) -> str | None:
         if previous is None:
@@ -721,23 +719,11 @@ def publish_settled(
 
     return [
         [
-            _safe_kpi(figure, s, previous_status(figure), a, rules, wording)
+            publish_cell(figure, s, previous_status(figure), a, rules, wording)
             for figure, s, a in zip(table.figures, st, at, strict=True)
         ]
         for table, st, at in zip(settled.tables, settled.status, settled.aside, strict=True)
     ]
-
-
-def publish_cell(
-    figure: KpiFigure,
-    status: str | None,
-    previous_status: str | None,
-    aside: str | None,
-    rules: Rules,
-    wording: Wording,
-) -> SafeKpi:
-    """One cell whose status a settled period's plan already gave (a month in a chart)."""
-    return _safe_kpi(figure, status, previous_status, aside, rules, wording)
 
 
 # --------------------------------------------------------------------------- other figures

@@ -50,7 +50,7 @@ from flask.testing import FlaskClient
 from test_report import CATALOGUE, Given, seed
 
 from analysis.periods import PeriodError, parse_period, published
-from analysis.report import ReportOptions, build_report
+from analysis.report import CSV_DIMENSIONS, ReportOptions, build_report
 from heard.settings import Settings
 from heard.wiring import Database
 from storage.api_tokens import add_token
@@ -291,16 +291,7 @@ def cells_of_csv(view: str, period: str, text: str) -> Iterator[Shown]:
     import csv
     import io
 
-    dims = (
-        "cohort",
-        "age_band",
-        "domain",
-        "survey_id",
-        "question_id",
-        "placement_type",
-        "locality",
-    )
-    dims += ("month",)
+    dims = CSV_DIMENSIONS  # the download's own columns: what a reader of the file sees
     for row in csv.DictReader(io.StringIO(text)):
         if row["measure"] != "answers" or row["table"] == "by_arrival":
             continue
