@@ -34,6 +34,19 @@ def _answers(prefix: str, when: datetime, cohort: str, count: int) -> list[Given
     ]
 
 
+def _third_quarter() -> list[Given]:
+    """Care leavers: 3 in July (hidden on its own), 8 in August, 9 in September; children
+    in care: 12, 10 and 11."""
+    return (
+        _answers("lj", JUL, "care_leaver", 3)
+        + _answers("la", AUG, "care_leaver", 8)
+        + _answers("ls", SEP, "care_leaver", 9)
+        + _answers("cj", JUL, "child_in_care", 12)
+        + _answers("ca", AUG, "child_in_care", 10)
+        + _answers("cs", SEP, "child_in_care", 11)
+    )
+
+
 def _report(database: Database, label: str) -> Report:
     with database.engine.connect() as connection:
         return build_report(connection, parse_period(label), ReportOptions(), catalogue=CATALOGUE)
@@ -75,15 +88,7 @@ def test_a_quarter_hides_a_group_whose_one_hidden_month_it_would_give_away(
 ) -> None:
     """Care leavers: 3 in July (hidden), 8 in August, 9 in September. The quarter's 20
     minus August and September would be July's 3, so the quarter hides care leavers."""
-    seed(
-        database,
-        _answers("lj", JUL, "care_leaver", 3)
-        + _answers("la", AUG, "care_leaver", 8)
-        + _answers("ls", SEP, "care_leaver", 9)
-        + _answers("cj", JUL, "child_in_care", 12)
-        + _answers("ca", AUG, "child_in_care", 10)
-        + _answers("cs", SEP, "child_in_care", 11),
-    )
+    seed(database, _third_quarter())
     july, quarter = _report(database, "2026-07"), _report(database, "2026-Q3")
     assert _cohort(july, "care_leaver").suppressed == "primary"
     leavers = _cohort(quarter, "care_leaver")
@@ -145,13 +150,8 @@ def test_last_periods_rate_is_shown_only_where_last_periods_own_plan_showed_it(
 ) -> None:
     seed(
         database,
-        _answers("lj", JUL, "care_leaver", 3)
-        + _answers("la", AUG, "care_leaver", 8)
-        + _answers("ls", SEP, "care_leaver", 9)
+        _third_quarter()
         + _answers("lo", OCT, "care_leaver", 9)
-        + _answers("cj", JUL, "child_in_care", 12)
-        + _answers("ca", AUG, "child_in_care", 10)
-        + _answers("cs", SEP, "child_in_care", 11)
         + _answers("co", OCT, "child_in_care", 11)
         + [g for m in (JUL, AUG, SEP, OCT) for g in _answers(f"f{m.month}", m, "carer", 6)],
     )
