@@ -389,3 +389,56 @@ class ChatAddress(Base):
     channel: Mapped[str] = mapped_column(String(16))
     address: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime]
+
+
+class WebContact(Base):
+    """A mobile number or email for texts and emails through GOV.UK Notify, sealed (see
+    storage/sealing.py), kept only with consent (when and how), deleted with the person;
+    before the child first answers, it belongs to the invite a worker made for them."""
+
+    __tablename__ = "web_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("respondents.id", ondelete="CASCADE")
+    )
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # "sms" or "email"
+    contact_sealed: Mapped[str] = mapped_column(Text)
+    survey_id: Mapped[str] = mapped_column(String(64))
+    consent_at: Mapped[datetime]
+    consent_how: Mapped[str] = mapped_column(String(32))
+    consent_wording: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("respondent_id", name="uq_web_contacts_respondent"),
+        Index("ix_web_contacts_invite", "invite_id"),
+    )
+
+
+class WebContactDelivery(Base):
+    """One message to a web contact: its round (once per contact and round), the link it
+    carried, Notify's id and status. Never the number, the address or the words."""
+
+    __tablename__ = "web_contact_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("web_contacts.id", ondelete="CASCADE"))
+    round_key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    notify_id: Mapped[str | None] = mapped_column(String(64))
+    notify_status: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    status_checked_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("contact_id", "round_key", name="uq_web_contact_round"),
+        Index("ix_web_contact_deliveries_state", "state"),
+    )
