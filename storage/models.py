@@ -393,8 +393,8 @@ class ChatAddress(Base):
 
 class WebContact(Base):
     """A mobile number or email for texts and emails through GOV.UK Notify, sealed (see
-    storage/sealing.py), kept only with consent (when and how), deleted with the person;
-    before the child first answers, it belongs to the invite a worker made for them."""
+    storage/web_contacts.py), kept only with consent (when and how), deleted with the
+    person; one a worker added is bound to the child when they first answer its link."""
 
     __tablename__ = "web_contacts"
 
@@ -402,19 +402,17 @@ class WebContact(Base):
     respondent_id: Mapped[int | None] = mapped_column(
         ForeignKey("respondents.id", ondelete="CASCADE")
     )
-    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(8))  # "sms" or "email"
     contact_sealed: Mapped[str] = mapped_column(Text)
     survey_id: Mapped[str] = mapped_column(String(64))
+    cohort: Mapped[str] = mapped_column(String(16))
+    age_band: Mapped[str] = mapped_column(String(8))
     consent_at: Mapped[datetime]
     consent_how: Mapped[str] = mapped_column(String(32))
     consent_wording: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (
-        UniqueConstraint("respondent_id", name="uq_web_contacts_respondent"),
-        Index("ix_web_contacts_invite", "invite_id"),
-    )
+    __table_args__ = (UniqueConstraint("respondent_id", name="uq_web_contacts_respondent"),)
 
 
 class WebContactDelivery(Base):
@@ -432,6 +430,7 @@ class WebContactDelivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
+    reference: Mapped[str | None] = mapped_column(String(64))
     notify_id: Mapped[str | None] = mapped_column(String(64))
     notify_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,9 +2,10 @@
 
 `web_contacts` holds a mobile number or email address, only with consent (when and
 how it was given are recorded), encrypted with a key derived from
-HEARD_PSEUDONYM_KEY (storage.sealing), so a copy of the database alone cannot say
-how to reach anyone. A contact belongs to a person (deleted with them) or, before
-the child has opened their first link, to the invite a worker made for them.
+HEARD_PSEUDONYM_KEY (storage.web_contacts, as storage.sealing), so a copy of the
+database alone cannot say how to reach anyone. A contact belongs to a person (deleted
+with them); one a worker added is bound to the child when they first answer on the
+link it carried (until then it holds the survey, cohort and age band of the link).
 
 `web_contact_deliveries` records each message sent: which round it was for (one row
 per contact and round, so two schedulers cannot both send it), the link it carried,
@@ -32,20 +33,19 @@ def upgrade() -> None:
         "web_contacts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("respondent_id", sa.Integer(), nullable=True),
-        sa.Column("invite_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("contact_sealed", sa.Text(), nullable=False),
         sa.Column("survey_id", sa.String(length=64), nullable=False),
+        sa.Column("cohort", sa.String(length=16), nullable=False),
+        sa.Column("age_band", sa.String(length=8), nullable=False),
         sa.Column("consent_at", storage.models.UTCDateTime(), nullable=False),
         sa.Column("consent_how", sa.String(length=32), nullable=False),
         sa.Column("consent_wording", sa.String(length=32), nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["respondent_id"], ["respondents.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["invite_id"], ["invites.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("respondent_id", name="uq_web_contacts_respondent"),
     )
-    op.create_index("ix_web_contacts_invite", "web_contacts", ["invite_id"])
     op.create_table(
         "web_contact_deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", storage.models.UTCDateTime(), nullable=True),
         sa.Column("lease_until", storage.models.UTCDateTime(), nullable=True),
+        sa.Column("reference", sa.String(length=64), nullable=True),
         sa.Column("notify_id", sa.String(length=64), nullable=True),
         sa.Column("notify_status", sa.String(length=32), nullable=True),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
@@ -73,5 +74,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_web_contact_deliveries_state", table_name="web_contact_deliveries")
     op.drop_table("web_contact_deliveries")
-    op.drop_index("ix_web_contacts_invite", table_name="web_contacts")
     op.drop_table("web_contacts")
