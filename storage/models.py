@@ -146,6 +146,8 @@ class Answer(Base):
     satisfied_or_better: Mapped[bool | None] = mapped_column(Boolean)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     channel: Mapped[str] = mapped_column(String(16))
+    # The language the question was shown and answered in (surveys.languages code).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     session: Mapped[SurveySession] = relationship(back_populates="answers")
 

@@ -142,12 +142,14 @@ def save_answer(
     when: datetime | None = None,
     known_new: bool = False,
     flush: bool = True,
+    language: str = "en",
 ) -> Answer:
     """Store one answer, replacing an earlier answer to the same question (after `back`).
 
     `known_new`: the caller has just read the session's answers and this question has
     none, so there is no row to look for (a racing duplicate still hits the unique key).
     `flush=False` leaves the writes to the commit, so the session's row is updated once.
+    `language`: the surveys.languages code the answer was given in.
     """
     now = when or utcnow()
     row = (
@@ -172,6 +174,7 @@ def save_answer(
     row.value = value
     row.is_kpi = is_kpi
     row.satisfied_or_better = satisfied_or_better
+    row.language = language
     row.answered_at = now
     survey_session.updated_at = now
     if flush:

@@ -50,7 +50,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,7 @@ LABEL_MAX = 60
 LONG_TEXT_MAX = 3000
 MAX_MINUTES = 60
 
+_TRANSLATION_NAME = re.compile(r"^[a-z0-9-]+\.[a-z]{2,3}\.yaml$")
 _SURVEY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _OPTION_VALUE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -270,11 +271,24 @@ class Survey:
     content_hash: str
     source_file: str | None = None
     easy_wording_required: bool = False
+    # A survey shown in another language (surveys.translations.localise) keeps the same
+    # id, version and content hash, and `original` is the English survey it came from.
+    language: str = "en"
+    original: Survey | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def english(self) -> Survey:
+        """The survey as written in the catalogue (itself, unless this is a translation)."""
+        return self.original or self
 
     @property
     def consent_version(self) -> str:
-        """Short hash of the consent text, recorded with each respondent's consent."""
-        return hashlib.sha256(self.consent.encode("utf-8")).hexdigest()[:12]
+        """Short hash of the consent text, recorded with each respondent's consent.
+
+        Always the English text's hash: a translation says the same thing, so consent
+        given in Arabic counts when the person later switches to English and back."""
+        consent = self.english.consent
+        return hashlib.sha256(consent.encode("utf-8")).hexdigest()[:12]
 
     @property
     def kpi_questions(self) -> tuple[Question, ...]:
@@ -1162,7 +1176,12 @@ def _catalogue_files(directory: str | Path | None) -> list[Path]:
     folder = Path(directory) if directory is not None else catalogue_dir()
     if not folder.is_dir():
         raise DataFileError(folder, "survey folder not found", fix="check the path")
-    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))
+    # checkin-11-17.ar.yaml is a translation (surveys.translations), not a survey
+    return sorted(
+        p
+        for p in folder.glob("*.yaml")
+        if not p.name.startswith("_") and not _TRANSLATION_NAME.match(p.name)
+    )
 
 
 def check_survey(path: str | Path) -> list[DataFileError]:
@@ -1206,8 +1225,15 @@ def check_catalogue(directory: str | Path | None = None) -> list[DataFileError]:
     return errors
 
 
-def load_catalogue(directory: str | Path | None = None) -> dict[str, Survey]:
-    """All surveys in a folder by id; raises the first problem found."""
+def load_catalogue(directory: str | Path | None = None, language: str = "en") -> dict[str, Survey]:
+    """All surveys in a folder by id; raises the first problem found.
+
+    `language`: the surveys' words in that language (surveys.translations.localise),
+    English item by item where a translation is missing."""
+    if language != "en":
+        from surveys.translations import localise_catalogue
+
+        return localise_catalogue(load_catalogue(directory), language, directory)
     surveys: dict[str, Survey] = {}
     for path in _catalogue_files(directory):
         survey = load_survey(path)

@@ -8,6 +8,7 @@ in the database, so any process can carry on any conversation.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from storage.surveys import (
     survey_version_hash,
 )
 from storage.updates import first_delivery
+from surveys import languages
 from surveys.definition import Question, Survey
 from surveys.matching import match_answer
 from surveys.messages import Messages, load_messages
@@ -43,6 +45,7 @@ from surveys.safeguarding_seam import (
     check_closed_answer,
     check_free_text,
 )
+from surveys.translations import localise
 from surveys.versions import record_version
 
 CONSENT = "@consent"
@@ -119,7 +122,15 @@ def decode_value(question: Question, stored: str) -> str | list[str]:
 
 
 class ConversationEngine:
-    """Start, resume and advance check-ins, one committed step at a time."""
+    """Start, resume and advance check-ins, one committed step at a time.
+
+    Every public method takes `language` (a surveys.languages code, default "en"): the
+    questions, choices and messages come back in that language (English wherever a
+    translation is missing), typed answers are read in it, and each answer is stored
+    with it. The channel keeps the person's choice and passes it on every call.
+    """
+
+    language: str = languages.DEFAULT
 
     def __init__(
         self,
@@ -141,6 +152,24 @@ class ConversationEngine:
         self._version_ids: dict[str, int] = {}
         # Stored versions never change (content-addressed), so id -> hash is cached for good.
         self._hash_of_version: dict[int, str] = {}
+        self._by_language: dict[str, ConversationEngine] = {languages.DEFAULT: self}
+        self._messages_given = messages is not None
+
+    def speaking(self, language: str | None) -> ConversationEngine:
+        """This engine in another language: the same database, caches and clock, with the
+        catalogue and messages in `language` (an unknown code is English)."""
+        code = languages.resolve(language)
+        found = self._by_language.get(code)
+        if found is not None:
+            return found
+        other = copy.copy(self)
+        other.language = code
+        other.catalogue = {sid: localise(s, code) for sid, s in self.catalogue.items()}
+        other.by_hash = {h: localise(s, code) for h, s in self.by_hash.items()}
+        if not self._messages_given:
+            other.messages = load_messages(language=code)
+        self._by_language[code] = other
+        return other
 
     # ------------------------------------------------------------------ public
 
@@ -168,8 +197,18 @@ class ConversationEngine:
         survey_id: str | None = None,
         invite_id: int | None = None,
         update_key: tuple[str, str | int] | None = None,
+        language: str = languages.DEFAULT,
     ) -> Reply:
         """Resume the person's open check-in, or start the one that is due."""
+        if (speaker := self.speaking(language)) is not self:
+            return speaker.begin(
+                pseudonym,
+                channel=channel,
+                survey_id=survey_id,
+                invite_id=invite_id,
+                update_key=update_key,
+                language=language,
+            )
         return self._in_transaction(
             self._once(
                 update_key,
@@ -186,12 +225,23 @@ class ConversationEngine:
         step: str | None = None,
         session_id: int | None = None,
         update_key: tuple[str, str | int] | None = None,
+        language: str = languages.DEFAULT,
     ) -> Reply:
         """Take one typed message or button press and move the conversation on.
 
         `update_key` (channel, update id) makes a redelivered update change nothing:
         it is recorded in the same transaction as the answer it carries.
         """
+        if (speaker := self.speaking(language)) is not self:
+            return speaker.handle(
+                pseudonym,
+                text=text,
+                choice=choice,
+                step=step,
+                session_id=session_id,
+                update_key=update_key,
+                language=language,
+            )
         return self._in_transaction(
             self._once(
                 update_key,
@@ -200,12 +250,21 @@ class ConversationEngine:
         )
 
     def handle_if_active(
-        self, pseudonym: str, text: str, *, update_key: tuple[str, str | int] | None
+        self,
+        pseudonym: str,
+        text: str,
+        *,
+        update_key: tuple[str, str | int] | None,
+        language: str = languages.DEFAULT,
     ) -> Reply | None:
         """Typed text taken as an answer only if a check-in is active, or as "carry on" if
         one is paused and the words ask for that; else None, nothing recorded, so the
         channel treats it as free text. One transaction, not a `current` look first and a
         `handle` after."""
+        if (speaker := self.speaking(language)) is not self:
+            return speaker.handle_if_active(
+                pseudonym, text, update_key=update_key, language=language
+            )
 
         def work(session: Session) -> Reply | None:
             found = self._open_session(session, pseudonym, None)
@@ -239,6 +298,7 @@ class ConversationEngine:
         read: Callable[[Prompt], tuple[str | None, str | None]],
         *,
         update_key: tuple[str, str | int],
+        language: str = languages.DEFAULT,
     ) -> tuple[Prompt | None, Reply | None]:
         """A button press in one transaction: the question it was pressed on, what `read`
         makes of it there (text, choice; may raise ValueError for nonsense) and its answer.
@@ -246,6 +306,10 @@ class ConversationEngine:
         Prompt None: no open check-in for it. Reply None: `read` gave nothing to save, and
         nothing is recorded, as with a `current` look. The update key is recorded only with
         an answer, after the stale checks, as `handle` did after `current`."""
+        if (speaker := self.speaking(language)) is not self:
+            return speaker.press(
+                pseudonym, session_id, read, update_key=update_key, language=language
+            )
 
         def work(session: Session) -> tuple[Prompt | None, Reply | None]:
             found = self._open_session(session, pseudonym, session_id)
@@ -272,6 +336,7 @@ class ConversationEngine:
         text: str | None = None,
         choice: str | None = None,
         update_key: tuple[str, str | int] | None = None,
+        language: str = languages.DEFAULT,
     ) -> Reply:
         """A form's answer to the question `step`, in one transaction.
 
@@ -279,6 +344,11 @@ class ConversationEngine:
         gets the current question with a "that one has moved on" note, and nothing saved;
         a resubmitted page (same `update_key`) gets where the person is now. Saves the
         web form a `current` look before every `handle`."""
+        if (speaker := self.speaking(language)) is not self:
+            return speaker.answer_step(
+                pseudonym, step, text=text, choice=choice, update_key=update_key,
+                language=language,
+            )  # fmt: skip
 
         def work(session: Session) -> Reply:
             found = self._open_session(session, pseudonym, None)
@@ -308,8 +378,12 @@ class ConversationEngine:
 
         return self._in_transaction(work)
 
-    def current(self, pseudonym: str, session_id: int | None = None) -> Reply:
+    def current(
+        self, pseudonym: str, session_id: int | None = None, language: str = languages.DEFAULT
+    ) -> Reply:
         """Where the person is now, without changing anything."""
+        if (speaker := self.speaking(language)) is not self:
+            return speaker.current(pseudonym, session_id, language)
         return self._in_transaction(lambda session: self._look(session, pseudonym, session_id))
 
     def _look(self, session: Session, pseudonym: str, session_id: int | None) -> Reply:
@@ -407,9 +481,13 @@ class ConversationEngine:
         }
         return respondent.consent_version in current
 
-    def consent_prompt(self, survey: Survey, channel: str) -> Prompt:
+    def consent_prompt(self, survey: Survey, channel: str, language: str | None = None) -> Prompt:
         """The first question of a check-in, as the channel shows it. Pure: a web page can
-        show it to someone who has only opened a link, before anything is stored."""
+        show it to someone who has only opened a link, before anything is stored.
+        `language`: None means this engine's own (English unless called via `speaking`)."""
+        if language is not None and (speaker := self.speaking(language)) is not self:
+            return speaker.consent_prompt(survey, channel)
+        survey = localise(survey, self.language)
         m = self.messages
         consent = f"{survey.consent} {m.hints(channel).see_or_delete}".strip()
         return Prompt(
@@ -631,6 +709,7 @@ class ConversationEngine:
             value=stored,
             is_kpi=question.kpi,
             satisfied_or_better=question.is_satisfied_or_better(value) if question.kpi else None,
+            language=self.language,
             when=now,
             known_new=question.id not in answers,
             flush=question.type == "text",  # the comment needs the answer's id
@@ -654,10 +733,11 @@ class ConversationEngine:
         history.append({"q": question.id})
         signal = None
         if self.safeguarding is not None and question.signals_risk(value):
+            english = survey.english.question(question.id)  # staff read alerts in English
             signal = check_closed_answer(
                 session,
-                question,
-                self._answer_words(question, value),
+                english,
+                self._answer_words(english, value),
                 self._context(respondent, survey_session, survey, question.id),
             )
         reply = self._advance(
@@ -712,7 +792,7 @@ class ConversationEngine:
             return "\0" + (
                 self.messages.nothing_chosen_many if many else self.messages.nothing_chosen
             )
-        result = match_answer(question, text or "")
+        result = match_answer(question, text or "", self.language)
         if not result.ok or result.value is None:
             return "\0" + (result.reask or self.messages.not_an_option)
         return result.value

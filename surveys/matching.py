@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 from surveys.definition import TEXT_MAX_LENGTH, Question
 from surveys.scales import PREFER_NOT_TO_SAY
+from surveys.script import fold
 
 __all__ = [
     "AnswerWords",
@@ -48,7 +49,8 @@ _LABEL_FUZZY_CUTOFF = 88.0
 _FUZZY_MARGIN = 5.0
 _SCALE_MAX = {"satisfaction5": 5, "faces5": 5, "scale0_10": 10}
 _SCALE_MIN = {"satisfaction5": 1, "faces5": 1, "scale0_10": 0}
-_MULTI_SPLITS = (r"[,;\n+&/]", r"\b(?:and|plus|also|or)\b")
+# Arabic "و" / "أو" and Pashto "او" / "یا" (as folded by surveys.script) split choices too.
+_MULTI_SPLITS = (r"[,;\n+&/]", r"\b(?:and|plus|also|or|و|او|يا)\b")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,21 @@ _MESSAGES = (
     "empty_text",
     "too_long",
 )
+# Optional in every words file: how a list of choices is joined ("yes, sometimes or no").
+_LIST_WORDS = {"list_comma": ", ", "or_word": " or "}
+# Sections a language's answer_words.<code>.yaml may add to the English ones.
+_OVERLAY_LISTS = (
+    "prefer_not_to_say",
+    "unsure",
+    "negators",
+    "intensifiers",
+    "number_fillers",
+    "all_of_them",
+    "question_starts",
+    "question_helpers",
+    "question_subjects",
+)
+_OVERLAY_HEADER = ("language", "status", "reviewed_by", "reviewed_on")
 
 
 def answer_words_path() -> Path:
@@ -161,20 +178,77 @@ def _mapping(path: Path, doc: Mapping[str, Any], key: str) -> dict[str, dict[str
     }
 
 
-def load_answer_words(path: str | Path | None = None) -> AnswerWords:
-    """Read and check an answer words file (default: the one shipped with Heard)."""
+def load_answer_words(path: str | Path | None = None, language: str = "en") -> AnswerWords:
+    """Read and check an answer words file (default: the one shipped with Heard).
+
+    `language`: the English words plus answer_words.<code>.yaml beside the file, whose
+    words are added and whose messages replace the English ones."""
     if path is None:
-        return _default_words()
-    return _read_words(Path(path))
+        return _default_words(language)
+    return _read_words(Path(path), language)
 
 
-@lru_cache(maxsize=1)
-def _default_words() -> AnswerWords:
-    return _read_words(answer_words_path())
+def words_path(language: str, path: Path | None = None) -> Path:
+    base = path or answer_words_path()
+    return base if language == "en" else base.with_name(f"{base.stem}.{language}.yaml")
 
 
-def _read_words(path: Path) -> AnswerWords:
+@lru_cache(maxsize=8)
+def _default_words(language: str = "en") -> AnswerWords:
+    return _read_words(answer_words_path(), language)
+
+
+def _overlay(path: Path, english: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """English words with a language's added (and its messages instead of English's)."""
+    from surveys.translations import STATUSES  # here: translations imports the catalogue
+
     doc = require_mapping(path, load_yaml(path), "answer words")
+    allowed = (*_OVERLAY_HEADER, *_OVERLAY_LISTS, "scale5", "yes_sometimes_no", "number_words",
+               "messages")  # fmt: skip
+    for key in doc:
+        if key not in allowed:
+            raise DataFileError(
+                path,
+                f"unknown section '{key}'",
+                line=line_of(doc),
+                item=str(key),
+                fix=f"use only {', '.join(allowed)}",
+            )
+    if doc.get("language") != language or doc.get("status") not in STATUSES:
+        raise DataFileError(
+            path,
+            f"the file must start 'language: {language}' and 'status: draft' (or reviewed)",
+            line=line_of(doc),
+            item="language" if doc.get("language") != language else "status",
+            fix=f"write language: {language} and status: draft at the top",
+        )
+    merged = dict(english)
+    for key in _OVERLAY_LISTS:
+        if key in doc:
+            merged[key] = [*english[key], *_words(path, doc, key)]
+    for key in ("scale5", "yes_sometimes_no"):
+        if key in doc:
+            own = require_mapping(path, doc[key], key)
+            base = require_mapping(path, english[key], key)
+            merged[key] = {
+                **base,
+                **{k: [*base.get(k, []), *_words(path, own, k)] for k in own},
+            }
+    if "number_words" in doc:
+        numbers = require_mapping(path, doc["number_words"], "number_words")
+        merged["number_words"] = {**english["number_words"], **numbers}
+    if "messages" in doc:
+        merged["messages"] = {
+            **english["messages"],
+            **require_mapping(path, doc["messages"], "messages"),
+        }
+    return merged
+
+
+def _read_words(path: Path, language: str = "en") -> AnswerWords:
+    doc = require_mapping(path, load_yaml(path), "answer words")
+    if language != "en" and words_path(language, path).exists():
+        doc = _overlay(words_path(language, path), doc, language)  # type: ignore[assignment]
     messages = require_mapping(path, doc.get("messages"), "messages")
     for name in _MESSAGES:
         if not isinstance(messages.get(name), str):
@@ -209,7 +283,8 @@ def _read_words(path: Path) -> AnswerWords:
         question_starts=frozenset(_key(w) for w in _words(path, doc, "question_starts")),
         question_helpers=frozenset(_key(w) for w in _words(path, doc, "question_helpers")),
         question_subjects=frozenset(_key(w) for w in _words(path, doc, "question_subjects")),
-        messages={name: str(messages[name]).strip() for name in _MESSAGES},
+        messages={name: str(messages[name]).strip() for name in _MESSAGES}
+        | {name: str(messages.get(name, default)) for name, default in _LIST_WORDS.items()},
     )
 
 
@@ -222,7 +297,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 
 def _tidy(text: str) -> str:
     """NFKC, straight apostrophes, no emoji modifiers, lower case, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES)
+    text = fold(unicodedata.normalize("NFKC", text)).translate(_APOSTROPHES)
     text = "".join(ch for ch in text if ord(ch) not in _DROP)
     return " ".join(text.casefold().split())
 
@@ -584,34 +659,40 @@ def _lower_first(label: str) -> str:
     return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
-def _choices(question: Question) -> str:
+def _choices(question: Question, words: AnswerWords | None = None) -> str:
+    m = (words or load_answer_words()).messages
+    comma = m["list_comma"]
     counted = [o for o in question.options if o.counts]
     extra = [f'"{o.label}"' for o in question.options if not o.counts]
     if question.type in ("satisfaction5", "faces5"):
         shown = [" ".join(filter(None, (o.emoji, o.value, _lower_first(o.label)))) for o in counted]
     elif question.type == "yes_sometimes_no":
-        shown = [o.value for o in counted] + extra
-        return f"{', '.join(shown[:-1])} or {shown[-1]}"
+        # English shows the words to type (yes, sometimes or no); a translation its labels
+        english = all(o.label.lower() == o.value for o in counted)
+        shown = [o.value if english else o.label for o in counted] + extra
+        return f"{comma.join(shown[:-1])}{m['or_word']}{shown[-1]}"
     elif question.type in ("choice", "multi"):
         if not _numbered(question):
-            return ", ".join(o.label for o in question.options)
-        return ", ".join(f"{n} {o.label}" for n, o in enumerate(question.options, start=1))
+            return comma.join(o.label for o in question.options)
+        return comma.join(f"{n} {o.label}" for n, o in enumerate(question.options, start=1))
     else:
         shown = []
-    return ", ".join(shown + extra)
+    return comma.join(shown + extra)
 
 
-def reask_message(question: Question, reason: str = "unclear") -> str:
+def reask_message(question: Question, reason: str = "unclear", language: str = "en") -> str:
     """The kind message that shows the choices again ("unclear", "unsure", ...)."""
-    words = load_answer_words()
+    words = load_answer_words(language=language)
     m = words.messages
     tail = m["or_skip"] if question.optional else m["end"]
     if question.type == "text":
         return f"{m['empty_text']}{tail}"
     head = m.get(reason, m["unclear"])
-    choices = _choices(question)
+    choices = _choices(question, words)
     if question.type == "scale0_10":
-        body = m["scale0_10"] + (f", or {choices}" if choices else "")
+        body = m["scale0_10"] + (
+            f"{m['list_comma']}{m['or_word'].strip()} {choices}" if choices else ""
+        )
     elif question.type == "yes_sometimes_no":
         body = m["yes_no"].format(choices=choices)
     elif question.type == "multi":
@@ -632,13 +713,13 @@ def _clean_text(text: str) -> str:
     return text.strip()
 
 
-def _match_text(question: Question, text: str) -> MatchResult:
+def _match_text(question: Question, text: str, language: str = "en") -> MatchResult:
     cleaned = _clean_text(text)
     if not cleaned:
-        return MatchResult(None, False, reask_message(question))
+        return MatchResult(None, False, reask_message(question, language=language))
     limit = question.max_length or TEXT_MAX_LENGTH
     if len(cleaned) > limit:
-        message = load_answer_words().messages["too_long"]
+        message = load_answer_words(language=language).messages["too_long"]
         return MatchResult(
             None, False, message.format(length=f"{len(cleaned):,}", limit=f"{limit:,}")
         )
@@ -649,8 +730,13 @@ def _reason(marker: str) -> str:
     return {_UNSURE: "unsure", _RATHER_NOT_SAY: "rather_not_say"}.get(marker, "unclear")
 
 
-def match_answer(question: Question, text: str) -> MatchResult:
+def match_answer(question: Question, text: str, language: str = "en") -> MatchResult:
     """Read what someone typed (or the value of the button they pressed).
+
+    `language`: the person's language (surveys.languages code); its answer words
+    (answer_words.<code>.yaml) are read as well as the English ones, and a re-ask is
+    in that language. Pass the question as localised (surveys.translations.localise)
+    so its option labels in that language are understood too.
 
     Commands such as back, skip, stop and help are the engine's business and
     should be handled before this is called.
@@ -658,19 +744,19 @@ def match_answer(question: Question, text: str) -> MatchResult:
     if not isinstance(text, str):
         text = ""
     if question.type == "text":
-        return _match_text(question, text)
+        return _match_text(question, text, language)
     stripped = text.strip()
     if stripped in question.values:
         return MatchResult([stripped] if question.type == "multi" else stripped, True)
     if not stripped or len(stripped) > _LONGEST_ANSWER:
-        return MatchResult(None, False, reask_message(question))
-    words = load_answer_words()
+        return MatchResult(None, False, reask_message(question, language=language))
+    words = load_answer_words(language=language)
     if question.type == "multi":
         chosen = _read_multi(question, stripped, words)
         if chosen:
             return MatchResult(chosen, True)
-        return MatchResult(None, False, reask_message(question))
+        return MatchResult(None, False, reask_message(question, language=language))
     value = _read_single(question, stripped, words)
     if value in question.values:
         return MatchResult(value, True)
-    return MatchResult(None, False, reask_message(question, _reason(value)))
+    return MatchResult(None, False, reask_message(question, _reason(value), language))

@@ -10,6 +10,7 @@ from pathlib import Path
 from rapidfuzz.distance import DamerauLevenshtein
 
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+from surveys.script import fold
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 COMMANDS = ("back", "skip", "stop", "help")
@@ -19,7 +20,7 @@ _EDGE_PUNCTUATION = "!?.,;:'\"()[]{}~*_ "
 
 def normalise(text: str) -> str:
     """Lower case, single spaces, no edge punctuation or leading slash: 'Stop!!' -> 'stop'."""
-    cleaned = _SPACES.sub(" ", text.strip().lower()).strip(_EDGE_PUNCTUATION)
+    cleaned = _SPACES.sub(" ", fold(text).strip().lower()).strip(_EDGE_PUNCTUATION)
     return cleaned[1:] if cleaned.startswith("/") else cleaned
 
 
@@ -191,9 +192,80 @@ def _require_strings(path: Path, raw: object, item: str) -> None:
         )
 
 
-@lru_cache(maxsize=4)
-def load_messages(path: Path = MESSAGES_FILE) -> Messages:
+_OVERLAY_HEADER = ("language", "status", "reviewed_by", "reviewed_on")
+_WORD_LISTS = ("yes_words", "no_words", "filler_words", "resume_words")
+
+
+def messages_path(language: str, path: Path = MESSAGES_FILE) -> Path:
+    """messages.yaml for English, messages.<code>.yaml beside it for another language."""
+    return path if language == "en" else path.with_name(f"{path.stem}.{language}.yaml")
+
+
+def _overlay(path: Path, english: dict[str, object], language: str) -> dict[str, object]:
+    """The English messages with a language's own put over them: its sentences replace
+    the English ones, its words are added to the English words (so "yes" still works)."""
+    from surveys.translations import STATUSES  # here: translations imports the catalogue
+
+    doc = require_mapping(path, load_yaml(path), "messages")
+    names = {spec.name for spec in fields(Messages)}
+    for key in doc:
+        if key not in names and key not in _OVERLAY_HEADER:
+            raise DataFileError(
+                path,
+                f"unknown message '{key}'",
+                line=line_of(doc),
+                item=str(key),
+                fix=f"use the names in {MESSAGES_FILE.name}",
+            )
+    if doc.get("language") != language:
+        raise DataFileError(
+            path,
+            f"this file is for '{language}' but says language: {doc.get('language')}",
+            line=line_of(doc),
+            item="language",
+            fix=f"write 'language: {language}' at the top",
+        )
+    if doc.get("status") not in STATUSES:
+        raise DataFileError(
+            path,
+            f"status '{doc.get('status')}' is not draft or reviewed",
+            line=line_of(doc),
+            item="status",
+            fix="write 'status: draft' until a qualified translator has checked it",
+        )
+    merged = dict(english)
+    for key, value in doc.items():
+        if key in _OVERLAY_HEADER:
+            continue
+        if key in _WORD_LISTS:
+            _require_strings(path, value, str(key))
+            merged[key] = [*english[key], *value]  # type: ignore[misc]
+        elif key == "command_words":
+            words = require_mapping(path, value, "command_words")
+            base = dict(require_mapping(MESSAGES_FILE, english[key], "command_words"))
+            for command, listed in words.items():
+                _require_strings(path, listed, f"command_words.{command}")
+                base[command] = [*base.get(command, []), *listed]
+            merged[key] = base
+        elif key == "channel_hints":
+            hints = require_mapping(path, value, "channel_hints")
+            base_hints = require_mapping(MESSAGES_FILE, english[key], "channel_hints")
+            merged[key] = {
+                channel: {**base_hints.get(channel, {}), **(hints.get(channel) or {})}
+                for channel in {*base_hints, *hints}
+            }
+        else:
+            merged[key] = value
+    return merged
+
+
+@lru_cache(maxsize=8)
+def load_messages(path: Path = MESSAGES_FILE, language: str = "en") -> Messages:
+    """The engine's words in `language` (messages.<code>.yaml over messages.yaml); a
+    message not translated yet is in English."""
     data = require_mapping(path, load_yaml(path), "messages")
+    if language != "en" and messages_path(language, path).exists():
+        data = _overlay(messages_path(language, path), data, language)  # type: ignore[assignment]
     values: dict[str, object] = {}
     for spec in fields(Messages):
         name = spec.name

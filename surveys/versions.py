@@ -10,7 +10,10 @@ from surveys.definition import Survey, survey_to_json
 
 
 def record_version(session: Session, survey: Survey) -> SurveyVersion:
-    """The stored version for this exact definition, creating it the first time."""
+    """The stored version for this exact definition, creating it the first time.
+
+    Always the English words: a translated survey has the same content hash."""
+    survey = survey.english
     return ensure_survey_version(
         session,
         survey_id=survey.id,
