@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint format clean screenshots
+.PHONY: demo test lint format clean screenshots translations
 
 $(BIN)/heard: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Heard needs Python 3.11 or newer")'
@@ -45,3 +45,10 @@ screenshots: $(BIN)/heard
 	cp $(JOURNEY_SHOTS)/care-leaver-5-help-in-view-js.png docs/screenshots/disclosure-help.png
 	cp $(JOURNEY_SHOTS)/care-leaver-2-offer-answer-js.png docs/screenshots/chat.png
 	cp $(JOURNEY_SHOTS)/officer-02-headline-js.png docs/screenshots/dashboard.png
+
+# The public pages' words: extract to messages.pot, merge into each language's .po (a
+# translator fills the new ones in), and compile the .mo files that are committed with them.
+translations: $(BIN)/heard
+	$(BIN)/pybabel extract -F webforms/translations/babel.cfg -k N_ -k lazy_gettext --add-location=file --sort-output --project=Heard --copyright-holder="Heard contributors" -o webforms/translations/messages.pot .
+	$(BIN)/pybabel update -i webforms/translations/messages.pot -d webforms/translations --width=100 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d webforms/translations --statistics

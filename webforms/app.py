@@ -72,6 +72,10 @@ def create_app(
     for logger in (app.logger, logging.getLogger("heard.web")):
         hide_links(logger)
 
+    from webforms.public.language import install_language
+
+    install_language(app)  # Flask-Babel: the public pages in the person's language
+
     from webforms.blueprints import register_blueprints
 
     register_blueprints(app)

@@ -11,6 +11,7 @@ message is shown first, in view, and stays on screen for the rest of the visit.
 from __future__ import annotations
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from storage.db import retry_if_disconnected
@@ -30,6 +31,7 @@ from webforms.public.cookies import (
     remember,
 )
 from webforms.public.kept_help import KeptHelp, posted_help
+from webforms.public.language import current_language
 from webforms.public.offer_answers import OfferReply, ask_offer
 from webforms.public.views import prompt_view, reply_view
 
@@ -37,20 +39,28 @@ chat_blueprint = Blueprint("public_chat", __name__)
 COOKIE_PATH = "/chat"
 START_WORDS = frozenset({"start", "check in", "checkin", "check-in", "begin", "survey"})
 COMMANDS = ("back", "skip", "stop")
-COMMAND_WORDS = {"back": "Back", "skip": "Skip", "stop": "Stop for now"}
+COMMAND_WORDS = {
+    "back": lazy_gettext("Back"),
+    "skip": lazy_gettext("Skip"),
+    "stop": lazy_gettext("Stop for now"),
+}
 
 COHORT_LABELS = {
-    "child_in_care": "I'm in care",
-    "care_leaver": "I've left care, or I'm leaving soon",
-    "carer": "I'm a foster carer",
+    "child_in_care": lazy_gettext("I'm in care"),
+    "care_leaver": lazy_gettext("I've left care, or I'm leaving soon"),
+    "carer": lazy_gettext("I'm a foster carer"),
 }
-BAND_LABELS = {"4-7": "4 to 7", "8-11": "8 to 10", "11-17": "11 to 17"}
-GREETING = (
+BAND_LABELS = {
+    "4-7": lazy_gettext("4 to 7"),
+    "8-11": lazy_gettext("8 to 10"),
+    "11-17": lazy_gettext("11 to 17"),
+}
+GREETING = lazy_gettext(
     "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
     "or ask me anything about the help care leavers can get (the local offer)."
 )
 GREETINGS = {
-    "carer": (
+    "carer": lazy_gettext(
         "Hello, I'm Heard. You can do a check-in to tell the council how fostering is going "
         "and what support you need. You can also look up the help care leavers can get "
         "(the local offer)."
@@ -78,7 +88,9 @@ def _person() -> tuple[str, Profile] | None:
 
 
 def _start_page(device: DeviceId | None = None, cohort: str | None = None, error: str = ""):
-    bands = [(band, BAND_LABELS.get(band, band)) for band in AGE_BANDS_FOR.get(cohort or "", ())]
+    bands = [
+        (band, str(BAND_LABELS.get(band, band))) for band in AGE_BANDS_FOR.get(cohort or "", ())
+    ]
     return _page(
         "public/chat_start.html",
         400 if error else 200,
@@ -122,7 +134,7 @@ def _chat_page(
         new_help_alert_id=new_help_alert_id,
         kept_help=kept,
         help_field=shown_help.sealed() if shown_help else "",
-        greeting=GREETINGS.get(profile.cohort or "", GREETING) if greeting else None,
+        greeting=str(GREETINGS.get(profile.cohort or "", GREETING)) if greeting else None,
         audience=profile.cohort,
         offer_available=services.offer_search() is not None,
         nonce=new_nonce(),
@@ -135,7 +147,7 @@ def chat() -> Response:
     if person is None:
         return _start_page()
     pseudonym, profile = person
-    reply = services.engine().current(pseudonym)
+    reply = services.engine().current(pseudonym, language=current_language())
     return _chat_page(reply, profile, greeting=reply.state == "none")
 
 
@@ -149,7 +161,7 @@ def choose_profile() -> Response:
     device = read_device(CHAT_COOKIE)
     cohort = request.form.get("cohort", "")
     if cohort not in AGE_BANDS_FOR:
-        return _start_page(device, error="Please choose one of these.")
+        return _start_page(device, error=gettext("Please choose one of these."))
     bands = AGE_BANDS_FOR[cohort]
     band = request.form.get("age_band") or (bands[0] if len(bands) == 1 else "")
     if not band:
@@ -157,7 +169,7 @@ def choose_profile() -> Response:
     try:
         check_profile(cohort, band)
     except ProfileError:
-        return _start_page(device, cohort=cohort, error="Please choose one of these ages.")
+        return _start_page(device, cohort=cohort, error=gettext("Please choose one of these ages."))
     people = services.people()
     people.set_profile(
         people.pseudonym("webchat", device.value), "webchat", cohort=cohort, age_band=band
@@ -176,26 +188,31 @@ def send() -> Response:
         return redirect(url_for("public_chat.chat"), code=303)
     pseudonym, profile = person
     engine = services.engine()
+    language = current_language()
     update_key = ("webchat", form_nonce() or new_nonce())
     action = request.form.get("action", "")
     choice = ",".join(v for v in request.form.getlist("choice") if v)
     text = request.form.get("text", "")
     if action in ("begin", "resume"):
-        said = "Carry on my check-in" if action == "resume" else "Start a check-in"
+        said = (
+            gettext("Carry on my check-in") if action == "resume" else gettext("Start a check-in")
+        )
         return _begin(pseudonym, profile, said=said)
     if action in COMMANDS:
-        reply = engine.handle_if_active(pseudonym, action, update_key=update_key)
+        reply = engine.handle_if_active(pseudonym, action, update_key=update_key, language=language)
         if reply is None:
-            return _chat_page(engine.current(pseudonym), profile)
-        return _after(pseudonym, profile, reply, said=COMMAND_WORDS[action])
+            return _chat_page(engine.current(pseudonym, language=language), profile)
+        return _after(pseudonym, profile, reply, said=str(COMMAND_WORDS[action]))
     if choice:
         step = request.form.get("step", "")
-        reply = engine.handle(pseudonym, choice=choice, step=step, update_key=update_key)
+        reply = engine.handle(
+            pseudonym, choice=choice, step=step, update_key=update_key, language=language
+        )
         return _after(pseudonym, profile, reply, said=_choice_words(reply, step, choice))
     if not text.strip():
-        now = engine.current(pseudonym)
+        now = engine.current(pseudonym, language=language)
         return _chat_page(now, profile, greeting=now.state == "none")
-    reply = engine.handle_if_active(pseudonym, text, update_key=update_key)
+    reply = engine.handle_if_active(pseudonym, text, update_key=update_key, language=language)
     if reply is not None:
         return _after(pseudonym, profile, reply, said=text)
     return _outside_checkin(pseudonym, profile, text)
@@ -205,12 +222,14 @@ def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:
     """Typed words with no check-in under way (a paused one was not asked to carry on):
     start one, help, or a local-offer question."""
     engine = services.engine()
-    now = engine.current(pseudonym)
+    language = current_language()
+    now = engine.current(pseudonym, language=language)
     word = normalise(text)
-    if word in START_WORDS:
+    if word in START_WORDS or word == normalise(gettext("start")):
         return _begin(pseudonym, profile, said=text)
-    if engine.messages.command(text) == "help":
-        help_reply = Reply(state=now.state, messages=(engine.messages.help,))
+    words = engine.speaking(language).messages
+    if words.command(text) == "help" or engine.messages.command(text) == "help":
+        help_reply = Reply(state=now.state, messages=(words.help,))
         return _chat_page(help_reply, profile, said=text)
     offer = ask_offer(
         text,
@@ -226,13 +245,14 @@ def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:
 def _begin(pseudonym: str, profile: Profile, said: str) -> Response:
     """Start a check-in, or carry on the one open. Only a new one counts towards the
     limit on check-ins begun (webforms/limits.py)."""
-    starting = services.engine().current(pseudonym).state == "none"
+    language = current_language()
+    starting = services.engine().current(pseudonym, language=language).state == "none"
     if starting and not allowed(
         "checkin", per_device=CHECKINS_PER_DEVICE, per_address=CHECKINS_PER_ADDRESS
     ):
         return too_many_page()
     try:
-        reply = services.engine().begin(pseudonym, channel="webchat")
+        reply = services.engine().begin(pseudonym, channel="webchat", language=language)
     except EngineError as error:
         return _chat_page(Reply(state="none", messages=(str(error),)), profile, said=said)
     return _chat_page(reply, profile, said=said)
@@ -240,13 +260,13 @@ def _begin(pseudonym: str, profile: Profile, said: str) -> Response:
 
 def _after(pseudonym: str, profile: Profile, reply: Reply, said: str) -> Response:
     if reply.state == "duplicate":
-        reply = services.engine().current(pseudonym)
+        reply = services.engine().current(pseudonym, language=current_language())
     return _chat_page(reply, profile, said=said)
 
 
 def _choice_words(reply: Reply, step: str, choice: str) -> str:
     """What the person pressed, in the words on the button (not its value)."""
-    messages = services.engine().messages
+    messages = services.engine().speaking(current_language()).messages
     labels = {
         CONSENT: {"yes": messages.consent_yes, "no": messages.consent_no},
         QUOTE: {"yes": messages.quote_yes, "no": messages.quote_no},
@@ -258,7 +278,7 @@ def _choice_words(reply: Reply, step: str, choice: str) -> str:
 
 
 def _option_labels(survey_id: str | None, step: str) -> dict[str, str]:
-    survey = services.engine().catalogue.get(survey_id or "")
+    survey = services.engine().speaking(current_language()).catalogue.get(survey_id or "")
     if survey is None:
         return {}
     try:

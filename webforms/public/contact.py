@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
@@ -22,12 +23,13 @@ from analysis.safeguarding import contact_wording, standing_help
 from storage.db import retry_if_disconnected
 from surveys.contact import ContactDesk, check_contact
 from webforms.public.kept_help import KeptHelp
+from webforms.public.language import N_
 
 contact_blueprint = Blueprint("public_contact", __name__)
 FIELD = "offer"
 OFFERED_FOR = timedelta(hours=24)
 _SALT = "heard.get-in-touch"
-CHOOSE = "Please choose \u201cYes, please\u201d or \u201cNo, thank you\u201d."
+CHOOSE = N_("Please choose \u201cYes, please\u201d or \u201cNo, thank you\u201d.")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def get_in_touch() -> Response:
     wanted = request.form.get("wanted")
     values = {key: request.form.get(key, "")[:500] for key in ("first_name", "worker", "phone")}
     if wanted not in ("yes", "no"):
-        return _form_again(offer, values, {"": CHOOSE})
+        return _form_again(offer, values, {"": gettext(CHOOSE)})
     details = None
     if wanted == "yes":
         details, problems = check_contact(**values)

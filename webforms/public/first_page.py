@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from surveys.engine import Reply
 from webforms.public import services
+from webforms.public.language import current_language
 
 CHANNEL = "web"
 
 
 def consent_reply(survey_id: str) -> Reply | None:
-    """The consent question as the engine asks it on the web; None for no such survey."""
+    """The consent question as the engine asks it on the web, in the page's language;
+    None for no such survey."""
     engine = services.engine()
     survey = engine.catalogue.get(survey_id)
     if survey is None:
         return None
-    return Reply(state="active", prompt=engine.consent_prompt(survey, CHANNEL), survey_id=survey_id)
+    return Reply(
+        state="active",
+        prompt=engine.consent_prompt(survey, CHANNEL, language=current_language()),
+        survey_id=survey_id,
+    )

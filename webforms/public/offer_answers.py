@@ -18,21 +18,24 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
+
 from analysis.safeguarding import detect, safeguarding_reply
 from localoffer.desk import log_offer_answer
 from storage.db import transaction
 from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text
 from webforms.public import services
+from webforms.public.language import N_
 
 # The reference an alert from the anonymous search page carries: never a person's.
 ONE_OFF_PREFIX = "search:"
 SEARCH_CHANNEL = "offer_search"
-TOO_LONG = (
+TOO_LONG = N_(
     "Thank you for writing so much! I can take up to 2,000 characters in one go. "
     "Could you make it a bit shorter and ask again?"
 )
-NOT_AVAILABLE = (
+NOT_AVAILABLE = N_(
     "Sorry, I can't look things up in the local offer right now. Your PA or social worker "
     "can tell you what help there is."
 )
@@ -61,7 +64,7 @@ def ask_offer(
     reference."""
     text = text.strip()
     if len(text) > TEXT_MAX_LENGTH:
-        return OfferReply(TOO_LONG)
+        return OfferReply(gettext(TOO_LONG))
     raise_as, alert_channel = pseudonym, channel
     if raise_as is None and alert_anonymously:
         raise_as, alert_channel = ONE_OFF_PREFIX + secrets.token_hex(12), SEARCH_CHANNEL
@@ -72,7 +75,7 @@ def ask_offer(
         return OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
     search = services.offer_search()
     if search is None:
-        return OfferReply(NOT_AVAILABLE)
+        return OfferReply(gettext(NOT_AVAILABLE))
     answer = search.ask(text)
     asker = services.people().offer_asker(pseudonym) if pseudonym else None
     with transaction(services.sessions()) as session:

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, make_response, redirect, render_template, request
 from flask import url_for as flask_url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storage.db import retry_if_disconnected, transaction
@@ -29,6 +30,7 @@ from webforms.public.cookies import (
     remember,
 )
 from webforms.public.first_page import consent_reply
+from webforms.public.language import current_language
 from webforms.public.link_admission import USED, Refused, Visitor, join, look
 from webforms.public.views import prompt_view, reply_view
 from webforms.public.you_said import published_posts
@@ -78,12 +80,12 @@ def render_reply(
         return _page("public/survey_declined.html", device=device, **context)
     if reply.prompt is None:
         return _page("public/survey_unavailable.html", 410, device=device, **context)
-    survey = services.engine().catalogue.get(reply.survey_id or "")
+    survey = services.engine().speaking(current_language()).catalogue.get(reply.survey_id or "")
     return _page(
         "public/survey_question.html",
         device=device,
         prompt=prompt_view(reply.prompt),
-        survey_title=survey.title if survey else "Check-in",
+        survey_title=survey.title if survey else gettext("Check-in"),
         nonce=new_nonce(),
         **context,
     )
@@ -142,7 +144,10 @@ def answer(token: str) -> Response:
     step = request.form.get("step", "")
     update_key = ("web", nonce) if nonce else None
     engine = services.engine()
-    reply = engine.answer_step(visitor.pseudonym, step, update_key=update_key, **_engine_input())
+    language = current_language()
+    reply = engine.answer_step(
+        visitor.pseudonym, step, update_key=update_key, language=language, **_engine_input()
+    )
     if reply.state == "none" and _never_started(visitor):
         # Their first answer (or a retry after a failed first one): start, then take it.
         try:
@@ -150,7 +155,7 @@ def answer(token: str) -> Response:
         except EngineError:
             return _page("public/survey_unavailable.html", 410, token=token)
         reply = engine.answer_step(
-            visitor.pseudonym, step, update_key=update_key, **_engine_input()
+            visitor.pseudonym, step, update_key=update_key, language=language, **_engine_input()
         )
     if reply.state == "none":
         return redirect(flask_url_for("public_survey.open_link", token=token), code=303)
@@ -160,7 +165,11 @@ def answer(token: str) -> Response:
 
 def _begin(visitor: Visitor) -> Reply:
     return services.engine().begin(
-        visitor.pseudonym, channel="web", survey_id=visitor.survey_id, invite_id=visitor.invite_id
+        visitor.pseudonym,
+        channel="web",
+        survey_id=visitor.survey_id,
+        invite_id=visitor.invite_id,
+        language=current_language(),
     )
 
 

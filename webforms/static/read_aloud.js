@@ -26,8 +26,9 @@
   if (!synth || typeof synth.speak !== "function" || typeof Utterance !== "function" || !place) {
     return;
   }
-  var READ = "Read it to me";
-  var STOP = "Stop reading";
+  // The words on the button come from the page, in its language (the translation catalogues).
+  var READ = place.getAttribute("data-label-read") || "Read it to me";
+  var STOP = place.getAttribute("data-label-stop") || "Stop reading";
   var reading = false;
   var round = 0; // which press the voice belongs to: a cancelled round's last word is not ours
 
