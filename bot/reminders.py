@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot
@@ -25,36 +24,19 @@ from bot.keyboards import Keyboards
 from bot.texts import Texts, load_texts
 from storage.db import transaction
 from storage.models import utcnow
-from storage.reminders import (
+from storage.reminders import (  # the quiet-hours rule is shared with web reminders
     ReminderCandidate,
     claim_reminder,
     due_for_reminder,
+    in_quiet_hours,
+    is_quiet,
     mark_blocked,
+    parse_clock,
     release_reminder,
 )
 
 log = logging.getLogger(__name__)
-
-
-def parse_clock(value: str) -> time:
-    hours, _, minutes = value.partition(":")
-    return time(int(hours), int(minutes or 0))
-
-
-def in_quiet_hours(local: time, start: str, end: str) -> bool:
-    """Whether a local time falls in quiet hours that may run past midnight (21:00-08:00)."""
-    begin, finish = parse_clock(start), parse_clock(end)
-    moment = local.replace(second=0, microsecond=0, tzinfo=None)
-    if begin == finish:
-        return False
-    if begin < finish:
-        return begin <= moment < finish
-    return moment >= begin or moment < finish
-
-
-def is_quiet(now: datetime, timezone: str, start: str, end: str) -> bool:
-    local = now.astimezone(zoneinfo.ZoneInfo(timezone)).time()
-    return in_quiet_hours(local, start, end)
+__all__ = ["in_quiet_hours", "is_quiet", "parse_clock", "send_due_reminders"]
 
 
 @dataclass

@@ -120,6 +120,19 @@ def send_reminders(data_dir: str | None = None) -> object:
     return reminders_job(data_dir)
 
 
+def send_web_reminders(data_dir: str | None = None) -> object:
+    """Texts and emails through GOV.UK Notify: a fresh single-use link for each person on
+    the web who asked for one, outside quiet hours, once per round (notices.web_reminders)."""
+    from heard.notify_wiring import run_web_reminders
+
+    settings = job_settings(data_dir)
+    database = open_database(settings, upgrade_schema=False)
+    try:
+        return run_web_reminders(settings, database)
+    finally:
+        database.close()
+
+
 _FAILURES = FailureLog()  # one per process, so a failing relay is one line, not one a sweep
 
 

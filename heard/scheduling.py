@@ -100,6 +100,16 @@ def job_specs(settings: Settings) -> list[JobSpec]:
                 "Check-in reminders outside quiet hours (every 15 minutes)",
             )
         )
+    if settings.notify_enabled:
+        specs.append(
+            JobSpec(
+                "web-reminders",
+                "heard.jobs:send_web_reminders",
+                IntervalTrigger(minutes=15, timezone=tz),
+                "Texts and emails with a fresh check-in link through GOV.UK Notify, outside "
+                "quiet hours (every 15 minutes)",
+            )
+        )
     return specs
 
 

@@ -51,6 +51,11 @@ def web_services(settings: Settings, database: Database) -> dict[str, object]:
     services["report_sessions"] = session_factory(database.reports)
     services["report_options"] = report_options(settings)
     services.update(for_pages(settings))  # the alerts pages: route names, delivery warnings
+    from heard.notify_wiring import web_contact_desk
+
+    desk = web_contact_desk(settings, database)  # texts/emails through Notify, if set up
+    if desk is not None:
+        services["web_contacts"] = desk
     return services
 
 

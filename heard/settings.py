@@ -47,6 +47,10 @@ KNOWN_VARIABLES = (
     "HEARD_LOG_LEVEL",
     "HEARD_RATE_LIMIT_STORAGE",
     "HEARD_TRUSTED_CHANNELS",
+    "HEARD_NOTIFY_API_KEY",
+    "HEARD_NOTIFY_SMS_TEMPLATE_ID",
+    "HEARD_NOTIFY_EMAIL_TEMPLATE_ID",
+    "HEARD_NOTIFY_BASE_URL",
 )
 
 
@@ -89,6 +93,15 @@ class Settings:
     # The ways in whose answers count towards the headline; the rest are shown beside it.
     trusted_channels: tuple[str, ...] = ("telegram", "invite")
     log_level: str = "INFO"
+    # Texts and emails for people who use the web, through GOV.UK Notify (heard.notify_wiring).
+    notify_api_key: str | None = field(default=None, repr=False)
+    notify_sms_template_id: str | None = None
+    notify_email_template_id: str | None = None
+    notify_base_url: str = "https://api.notifications.service.gov.uk"
+
+    @property
+    def notify_enabled(self) -> bool:
+        return self.notify_api_key is not None
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -345,7 +358,52 @@ def load_settings(
         log_level=log_level,
         rate_limit_storage=_rate_limit_storage(values),
         trusted_channels=_trusted_channels(values),
+        **_notify(values),
     )
+
+
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+NOTIFY_KEY = re.compile(rf"^[A-Za-z0-9_.\- ]*-?{_UUID}-{_UUID}$")
+
+
+def _notify(values: Mapping[str, str]) -> dict[str, str | None]:
+    """HEARD_NOTIFY_*: the API key Notify gave (name, service id, secret), the template for
+    texts and/or emails, and (for tests) another address for Notify's API."""
+    key = values.get("HEARD_NOTIFY_API_KEY")
+    templates = {
+        "notify_sms_template_id": values.get("HEARD_NOTIFY_SMS_TEMPLATE_ID"),
+        "notify_email_template_id": values.get("HEARD_NOTIFY_EMAIL_TEMPLATE_ID"),
+    }
+    for name, value in templates.items():
+        variable = "HEARD_" + name.upper()
+        if value is not None and not re.fullmatch(_UUID, value):
+            raise SettingsError(
+                f"{variable} is not a Notify template ID; copy the ID from the template's "
+                "page in GOV.UK Notify, e.g. f33517ff-2a88-4f6e-b855-c550268ce08a"
+            )
+        if value is not None and key is None:
+            raise SettingsError(
+                f"{variable} is set but HEARD_NOTIFY_API_KEY is not; set the API key from "
+                "GOV.UK Notify's API integration page, or unset the template ID"
+            )
+    if key is not None:
+        if not NOTIFY_KEY.match(key):
+            raise SettingsError(
+                "HEARD_NOTIFY_API_KEY is not a GOV.UK Notify API key; copy the whole key "
+                "from Notify's API integration page (its name, then two long IDs)"
+            )
+        if not any(templates.values()):
+            raise SettingsError(
+                "HEARD_NOTIFY_API_KEY is set but no template is; set "
+                "HEARD_NOTIFY_SMS_TEMPLATE_ID and/or HEARD_NOTIFY_EMAIL_TEMPLATE_ID to the "
+                "ID of a Notify template with ((link)) and ((stop_link)) in it"
+            )
+    base = values.get("HEARD_NOTIFY_BASE_URL") or "https://api.notifications.service.gov.uk"
+    if not base.startswith(("http://", "https://")):
+        raise SettingsError(
+            "HEARD_NOTIFY_BASE_URL must start with https://; leave it unset to use GOV.UK Notify"
+        )
+    return {"notify_api_key": key, "notify_base_url": base.rstrip("/"), **templates}
 
 
 CHANNEL_CHOICES = ("telegram", "invite", "open_link", "webchat")

@@ -7,8 +7,9 @@ respondent, deleted with them (ON DELETE CASCADE), so erasure needs no change.
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import cast
 
 from sqlalchemy import Table, or_, select, tuple_, update
@@ -18,6 +19,27 @@ from storage.db import rows_changed
 from storage.models import ChatAddress, Respondent, utcnow
 
 chat_addresses = cast(Table, ChatAddress.__table__)
+
+
+def parse_clock(value: str) -> time:
+    hours, _, minutes = value.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def in_quiet_hours(local: time, start: str, end: str) -> bool:
+    """Whether a local time falls in quiet hours that may run past midnight (21:00-08:00)."""
+    begin, finish = parse_clock(start), parse_clock(end)
+    moment = local.replace(second=0, microsecond=0, tzinfo=None)
+    if begin == finish:
+        return False
+    if begin < finish:
+        return begin <= moment < finish
+    return moment >= begin or moment < finish
+
+
+def is_quiet(now: datetime, timezone: str, start: str, end: str) -> bool:
+    local = now.astimezone(zoneinfo.ZoneInfo(timezone)).time()
+    return in_quiet_hours(local, start, end)
 
 
 @dataclass(frozen=True)

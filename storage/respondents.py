@@ -20,6 +20,7 @@ from storage.models import (
     utcnow,
 )
 from storage.offer_queries import erase_offer_queries, offer_queries_by
+from storage.web_contacts import erase_web_contacts
 
 
 def find_respondent(session: Session, pseudonym: str) -> Respondent | None:
@@ -154,6 +155,7 @@ def erase_respondent(
     counts: dict[str, int] = {}
     if offer_asker:
         counts["offer_queries"] = erase_offer_queries(session, offer_asker)
+    counts["web_contacts"] = erase_web_contacts(session, rid)  # before invites are unbound
     counts["comments"] = rows_changed(session, delete(Comment).where(Comment.respondent_id == rid))
     counts["answers"] = rows_changed(session, delete(Answer).where(Answer.respondent_id == rid))
     counts["sessions"] = rows_changed(

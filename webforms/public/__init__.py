@@ -28,6 +28,9 @@ def register_public(app: Flask) -> None:
         app_shell_blueprint,
     ):
         app.register_blueprint(blueprint)
+    from webforms.public.notify_pages import register_notify_pages
+
+    register_notify_pages(app)  # texts and emails through GOV.UK Notify, if set up
     app.add_template_filter(message_html, "public_message")
     app.add_template_global(contact_offer, "contact_offer")
     app.add_template_global(contact_wording, "contact_wording")

@@ -24,6 +24,7 @@ from storage.invites import (
 )
 from storage.models import Invite
 from storage.respondents import find_respondent, get_or_create_respondent, set_profile
+from storage.web_contacts import bind_contact_to_person, pseudonym_for_link
 from webforms.limits import OPEN_LINK_PEOPLE_PER_ADDRESS, allowed
 from webforms.public import services
 from webforms.public.cookies import invite_device_hash
@@ -62,7 +63,7 @@ def look(token: str, device: str) -> Visitor:
     """Who this device is for this link, changing nothing (safe for GET and HEAD)."""
     with transaction(services.sessions()) as session:
         invite = _invite(session, token)
-        pseudonym = _pseudonym(invite, device)
+        pseudonym = _pseudonym(session, invite, device)
         if invite.open_link:
             joined = find_respondent(session, pseudonym) is not None
             if not joined and invite.closed_at is not None:
@@ -85,7 +86,7 @@ def join(token: str, device: str) -> Visitor:
     """
     with transaction(services.sessions()) as session:
         invite = _invite(session, token)
-        pseudonym = _pseudonym(invite, device)
+        pseudonym = _pseudonym(session, invite, device)
         if invite.open_link:
             if find_respondent(session, pseudonym) is None:
                 if invite.closed_at is not None:
@@ -106,8 +107,9 @@ def join(token: str, device: str) -> Visitor:
             if not _is_this_device(invite, device):
                 raise Refused(*USED)
         if invite.respondent_id is None:
-            _create_respondent(session, invite, pseudonym)
+            respondent_id = _create_respondent(session, invite, pseudonym)
             bind_respondent(session, invite.id, pseudonym)
+            bind_contact_to_person(session, invite.id, respondent_id)
         return _visitor(invite, pseudonym, True)
 
 
@@ -118,9 +120,14 @@ def _invite(session: Session, token: str) -> Invite:
     return invite
 
 
-def _pseudonym(invite: Invite, device: str) -> str:
-    """One respondent per single-use link; one per device on an open event link."""
+def _pseudonym(session: Session, invite: Invite, device: str) -> str:
+    """One respondent per single-use link; one per device on an open event link; and a
+    link texted or emailed as a reminder is the same person it was sent to."""
     people = services.people()
+    if not invite.open_link:
+        carried = pseudonym_for_link(session, invite.id)
+        if carried is not None:
+            return carried
     if invite.open_link:
         return people.pseudonym(CHANNEL, f"open:{invite.id}:{device}")
     return people.pseudonym(CHANNEL, invite.id)
@@ -133,9 +140,10 @@ def _is_this_device(invite: Invite, device: str) -> bool:
     return hmac.compare_digest(invite.device_hash, invite_device_hash(invite.id, device))
 
 
-def _create_respondent(session: Session, invite: Invite, pseudonym: str) -> None:
+def _create_respondent(session: Session, invite: Invite, pseudonym: str) -> int:
     respondent = get_or_create_respondent(session, pseudonym, CHANNEL)
     set_profile(session, respondent, cohort=invite.cohort, age_band=invite.age_band)
+    return respondent.id
 
 
 def _visitor(invite: Invite, pseudonym: str, joined: bool) -> Visitor:
