@@ -47,6 +47,8 @@ _WHOLE_FUZZY_CUTOFF = 85.0
 _WORD_FUZZY_CUTOFF = 88.0
 _LABEL_FUZZY_CUTOFF = 88.0
 _FUZZY_MARGIN = 5.0
+_OUT_OF = frozenset({"من"})  # "7 out of 10" in Arabic: ٧ من ١٠
+_OUT_OF_RE = "|".join(sorted(_OUT_OF))
 _SCALE_MAX = {"satisfaction5": 5, "faces5": 5, "scale0_10": 10}
 _SCALE_MIN = {"satisfaction5": 1, "faces5": 1, "scale0_10": 0}
 # Arabic "و" / "أو" and Pashto "او" / "یا" (as folded by surveys.script) split choices too.
@@ -456,6 +458,8 @@ def _number_expression(
         out_of = _as_int(tail[1], words)
     elif tail[:2] == ["out", "of"] and len(tail) == 3:
         out_of = _as_int(tail[2], words)
+    elif tail[0] in _OUT_OF and len(tail) == 2:  # Arabic "٧ من ١٠"
+        out_of = _as_int(tail[1], words)
     else:
         return None
     return (number, out_of) if out_of is not None else None
@@ -469,9 +473,9 @@ def _numbers_in_sentence(text: str, qtype: str) -> set[str]:
     def in_range(number: str) -> str:
         return number if len(number) <= 4 and low <= int(number) <= high else _UNCLEAR
 
-    for n, d in re.findall(r"(\d+)\s*(?:/|out of)\s*(\d+)", text):
+    for n, d in re.findall(rf"(\d+)\s*(?:/|out of|{_OUT_OF_RE})\s*(\d+)", text):
         found.add(in_range(n) if d == str(high) else _UNCLEAR)
-    text = re.sub(r"(\d+)\s*(?:/|out of)\s*(\d+)", " ", text)
+    text = re.sub(rf"(\d+)\s*(?:/|out of|{_OUT_OF_RE})\s*(\d+)", " ", text)
     if re.search(r"(?:^|\s)-\d|\d[.,]\d", text):
         found.add(_UNCLEAR)
     for n in re.findall(r"(?<![\w.,])\d+(?![\w])", text):
