@@ -7,11 +7,22 @@ import json
 import sys
 from pathlib import Path
 
+from storage.datafiles import DataFileError, load_yaml
+from surveys import languages
 from surveys.definition import (
     check_catalogue,
     load_catalogue,
     survey_summary_json,
     survey_to_json,
+)
+from surveys.matching import load_answer_words, words_path
+from surveys.messages import load_messages, messages_path, translation_status
+from surveys.translations import (
+    STATUS_MEANING,
+    check_translations,
+    load_scale_words,
+    load_translations,
+    missing_items,
 )
 
 
@@ -20,6 +31,8 @@ def run_surveys(args: argparse.Namespace) -> int:
     if action == "check":
         directory = Path(args.dir) if args.dir else None
         errors = check_catalogue(directory)
+        errors += check_translations(directory) if not errors else []
+        errors += _check_language_files()
         for error in errors:
             print(error, file=sys.stderr)
         if errors:
@@ -27,6 +40,7 @@ def run_surveys(args: argparse.Namespace) -> int:
             return 1
         count = len(load_catalogue(directory))
         print(f"All {count} surveys are valid.")
+        _print_translations(directory)
         return 0
     catalogue = load_catalogue()
     if action == "list":
@@ -58,6 +72,63 @@ def run_surveys(args: argparse.Namespace) -> int:
             flags.append("optional")
         print(f"{number:>3}. {question.text}  [{', '.join(flags)}]")
     return 0
+
+
+def _other_languages() -> list[languages.Language]:
+    return [lang for lang in languages.load_languages().values() if lang.code != languages.DEFAULT]
+
+
+def _check_language_files() -> list[DataFileError]:
+    """languages.yaml, and each language's engine messages and answer words."""
+    try:
+        others = _other_languages()
+    except DataFileError as exc:
+        return [exc]
+    errors: list[DataFileError] = []
+    for lang in others:
+        for load in (load_messages, load_answer_words):
+            try:
+                load(language=lang.code)
+            except DataFileError as exc:
+                errors.append(exc)
+    return errors
+
+
+def _file_status(path: Path) -> str:
+    if not path.exists():
+        return "no file: all in English"
+    doc = load_yaml(path)
+    if doc.get("status") == "reviewed":
+        return f"reviewed by {doc.get('reviewed_by')} on {doc.get('reviewed_on')}"
+    return f"{doc.get('status')} ({STATUS_MEANING.get(str(doc.get('status')), '')})"
+
+
+def _print_translations(directory: Path | None) -> None:
+    """Every translation of every survey: its status and what is still shown in English."""
+    catalogue = load_catalogue(directory)
+    translations = load_translations(directory)
+    print("\nTranslations (anything missing is shown in English):")
+    for lang in _other_languages():
+        offered = "offered" if lang.shipped else "not offered (shipped: false)"
+        print(
+            f"\n{lang.english_name} ({lang.code}, {lang.native_name}, {lang.direction}): {offered}"
+        )
+        for survey in catalogue.values():
+            found = translations.get((survey.id, lang.code))
+            if found is None and load_scale_words(lang.code) is None:
+                print(f"  {survey.id:<22} no translation: all in English")
+                continue
+            status = found.status_text if found else "no file: questions in English"
+            missing = missing_items(survey, lang.code, directory)
+            gaps = f"{len(missing)} missing: {', '.join(missing)}" if missing else "complete"
+            print(f"  {survey.id:<22} {status}; {gaps}")
+        scales = load_scale_words(lang.code)
+        shown = _file_status(Path(scales.path)) if scales else "no file: all in English"
+        print(f"  {'answer scales':<22} {shown}")
+        _, missing = translation_status(lang.code)
+        gaps = f"; {len(missing)} missing: {', '.join(missing)}" if missing else ""
+        print(f"  {'engine messages':<22} {_file_status(messages_path(lang.code))}{gaps}")
+        print(f"  {'answer words':<22} {_file_status(words_path(lang.code))}")
 
 
 def _audience_text(audience: object) -> str:

@@ -154,6 +154,10 @@ class ConversationEngine:
         self._hash_of_version: dict[int, str] = {}
         self._by_language: dict[str, ConversationEngine] = {languages.DEFAULT: self}
         self._messages_given = messages is not None
+        # Every shipped language up front: a broken translation file stops start-up with
+        # its file, item and fix, rather than a child's check-in half way through.
+        for code in languages.shipped_codes():
+            self.speaking(code)
 
     def speaking(self, language: str | None) -> ConversationEngine:
         """This engine in another language: the same database, caches and clock, with the

@@ -259,6 +259,28 @@ def _overlay(path: Path, english: dict[str, object], language: str) -> dict[str,
     return merged
 
 
+def translation_status(language: str, path: Path = MESSAGES_FILE) -> tuple[str, list[str]]:
+    """(status line, messages still in English) of messages.<code>.yaml, for
+    `heard surveys check`. Word lists are extras, never "missing"."""
+    own = messages_path(language, path)
+    if not own.exists():
+        return "no file: every message is in English", []
+    doc = require_mapping(own, load_yaml(own), "messages")
+    status = str(doc.get("status"))
+    if status == "reviewed":
+        status = f"reviewed by {doc.get('reviewed_by')} on {doc.get('reviewed_on')}"
+    skip = {*_WORD_LISTS, "command_words"}
+    missing = [f.name for f in fields(Messages) if f.name not in doc and f.name not in skip]
+    hints = doc.get("channel_hints") or {}
+    missing += [
+        f"channel_hints.{channel}.{key}"
+        for channel in CHANNELS
+        for key in ("how_to_answer", "see_or_delete")
+        if "channel_hints" in doc and key not in (hints.get(channel) or {})
+    ]
+    return status, missing
+
+
 @lru_cache(maxsize=8)
 def load_messages(path: Path = MESSAGES_FILE, language: str = "en") -> Messages:
     """The engine's words in `language` (messages.<code>.yaml over messages.yaml); a
