@@ -302,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BATCH",
         help="switch off the open event link of this batch after the event",
     )
+    from heard.invite_command import add_contact_arguments
+
+    add_contact_arguments(invite)  # --mobile / --email / --child-agreed (GOV.UK Notify)
     invite.set_defaults(handler=_cmd_invite)
     return parser
 

@@ -2,6 +2,11 @@
 
 A link is tied to a survey, a cohort and an age band, never to a name. Tokens
 are shown once, here, and only their hashes are kept, so print or save them now.
+
+With --mobile or --email (and --child-agreed: the child said yes to it), the one link
+is not printed: it is sent to the child by text or email through GOV.UK Notify, now
+or, in quiet hours, by the scheduler's next round; the number or address is kept
+sealed, with when and how the child agreed, and later check-in links go the same way.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from pathlib import Path
 from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import open_database
+from notices.notify import ContactProblem, check_contact, masked
 from storage.db import transaction
 from storage.invites import close_open_links, issue_invite
+from storage.web_contacts import Contact
 from surveys.definition import load_catalogue
 from surveys.people import ProfileError, check_profile
 
@@ -82,10 +89,95 @@ def close_event_link(batch: str, settings: Settings) -> int:
     return 0
 
 
+def add_contact_arguments(invite: argparse.ArgumentParser) -> None:
+    invite.add_argument(
+        "--mobile",
+        help="send the link to the child's UK mobile by text (needs --child-agreed)",
+    )
+    invite.add_argument(
+        "--email", help="send the link to the child's email address (needs --child-agreed)"
+    )
+    invite.add_argument(
+        "--child-agreed",
+        action="store_true",
+        help="the child said yes to Heard keeping their number or email to send check-in links",
+    )
+
+
+def _contact(args: argparse.Namespace) -> Contact | None:
+    """The child's mobile or email, checked; None when the link is to be printed."""
+    mobile, email = getattr(args, "mobile", None), getattr(args, "email", None)
+    if mobile is None and email is None:
+        return None
+    if mobile is not None and email is not None:
+        raise CommandError("give the child's --mobile or their --email, not both")
+    if not getattr(args, "child_agreed", False):
+        raise CommandError(
+            "ask the child first: Heard keeps their number or email only if they agree. "
+            "If they said yes, add --child-agreed"
+        )
+    if getattr(args, "open", False) or (args.count or 1) != 1 or args.csv or args.qr:
+        raise CommandError(
+            "a link sent by text or email is one single-use link for one child; leave out "
+            "--open, --count, --csv and --qr"
+        )
+    try:
+        if mobile is not None:
+            return check_contact("sms", mobile)
+        return check_contact("email", email)
+    except ContactProblem as problem:
+        raise CommandError(str(problem)) from None
+
+
+def send_first_link(
+    args: argparse.Namespace, settings: Settings, contact: Contact, survey_id: str
+) -> int:
+    """Keep the child's contact and send their first link through GOV.UK Notify."""
+    from heard.notify_wiring import web_contact_desk
+
+    database = open_database(settings)
+    try:
+        desk = web_contact_desk(settings, database)
+        if desk is None:
+            raise CommandError(
+                "sending links by text or email needs GOV.UK Notify: set HEARD_NOTIFY_API_KEY "
+                "and HEARD_NOTIFY_SMS_TEMPLATE_ID or HEARD_NOTIFY_EMAIL_TEMPLATE_ID (README)"
+            )
+        if contact.kind not in desk.reminders.sender.kinds:
+            kind = (
+                "HEARD_NOTIFY_SMS_TEMPLATE_ID"
+                if contact.kind == "sms"
+                else ("HEARD_NOTIFY_EMAIL_TEMPLATE_ID")
+            )
+            raise CommandError(f"there is no Notify template for this yet; set {kind}")
+        outcome = desk.first_link(
+            contact, survey_id=survey_id, cohort=args.cohort, age_band=args.age_band
+        )
+    finally:
+        database.close()
+    how = "text" if contact.kind == "sms" else "email"
+    if outcome.sent:
+        print(f"Sent a single-use {survey_id} link to {masked(contact)} by {how}.")
+    elif outcome.waiting:
+        print(
+            f"The {how} to {masked(contact)} will be sent by the scheduler soon "
+            "(it is quiet hours, or GOV.UK Notify asked us to wait)."
+        )
+    else:
+        raise CommandError(
+            f"GOV.UK Notify would not send a {how} to {masked(contact)}; check the number "
+            "or address with the child, and give them a printed link instead"
+        )
+    return 0
+
+
 def run_invite(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "close", None):
         return close_event_link(args.close, settings)
+    contact = _contact(args)
     survey_id, cohort, age_band, count, open_link, batch = _checked(args)
+    if contact is not None:
+        return send_first_link(args, settings, contact, survey_id)
     database = open_database(settings)
     try:
         with transaction(database.sessions) as session:

@@ -358,7 +358,7 @@ def load_settings(
         log_level=log_level,
         rate_limit_storage=_rate_limit_storage(values),
         trusted_channels=_trusted_channels(values),
-        **_notify(values),
+        **_notify(values),  # type: ignore[arg-type]  # keys and types checked in _notify
     )
 
 

@@ -161,9 +161,13 @@ class WebContactDesk:
                 delivery.state, delivery.next_attempt_at, delivery.lease_until = "retry", now, None
                 return FirstLink(sent=False, waiting=True, refused=False)
         result: RoundResult = self.reminders.send_now(delivery_id, now)
+        if result.failed:  # Notify will never take it: keep nothing
+            with transaction(self.sessions) as session:
+                unusable = session.get(WebContact, row.id)
+                if unusable is not None:
+                    session.delete(unusable)
         return FirstLink(
             sent=result.sent == 1,
             waiting=bool(result.rate_limited or result.retried),
             refused=result.failed == 1,
         )
-

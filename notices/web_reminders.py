@@ -115,10 +115,10 @@ class WebReminders:
                 result.quiet += 1
                 continue
             with transaction(self.sessions) as session:
-                delivery_id = claimer(session)
-            if delivery_id is None:
+                claimed = claimer(session)
+            if claimed is None:
                 continue  # another scheduler has it
-            if not self._send(delivery_id, now, result):
+            if not self._send(claimed, now, result):
                 break  # Notify asked us to slow down: the rest wait for a later round
         self._check_statuses(now, result)
         if result.sent or result.rate_limited or result.failed:

@@ -152,13 +152,20 @@ def bind_contact_to_person(session: Session, invite_id: int, respondent_id: int)
     contact_ids = select(WebContactDelivery.contact_id).where(
         WebContactDelivery.invite_id == invite_id
     )
-    return rows_changed(
+    bound = rows_changed(
         session,
         update(WebContact)
         .where(WebContact.id.in_(contact_ids))
         .where(WebContact.respondent_id.is_(None))
         .values(respondent_id=respondent_id),
     )
+    if bound:  # the child agreed to messages when the worker added them
+        session.execute(
+            update(Respondent)
+            .where(Respondent.id == respondent_id)
+            .values(reminders_enabled=True, opted_out=False)
+        )
+    return bound
 
 
 def erase_web_contacts(session: Session, respondent_id: int) -> int:
@@ -357,16 +364,12 @@ def prepare_link(
     contact = session.get(WebContact, delivery.contact_id)
     if contact is None:
         raise LookupError("the contact was removed")
-    respondent = (
-        session.get(Respondent, contact.respondent_id) if contact.respondent_id else None
-    )
+    respondent = session.get(Respondent, contact.respondent_id) if contact.respondent_id else None
     invite, token = issue_invite(
         session,
         survey_id=contact.survey_id,
         cohort=(respondent.cohort if respondent and respondent.cohort else contact.cohort),
-        age_band=(
-            respondent.age_band if respondent and respondent.age_band else contact.age_band
-        ),
+        age_band=(respondent.age_band if respondent and respondent.age_band else contact.age_band),
         batch=REMINDER_BATCH,
         when=now,
     )

@@ -45,7 +45,7 @@ from storage.models import (
     WebContactDelivery,
     utcnow,
 )
-from storage.web_contacts import ContactSealer, claim_new, prepare_link
+from storage.web_contacts import ContactSealer, Due, claim_new, due_contacts, prepare_link
 
 
 @pytest.fixture
@@ -202,8 +202,7 @@ def test_a_429_waits_and_is_sent_later_not_lost(
     notify: Settings, database: Database, fake: FakeNotify
 ) -> None:
     _signed_up(notify, database)
-    _monthly = _month_later(database)
-    del _monthly
+    _month_later(database)
     fake.rate_limit_next = 2
     scheduler = a_scheduler(notify, database)
     assert scheduler.run(NOON).rate_limited == 1
@@ -253,9 +252,7 @@ def test_a_send_cut_off_by_a_crash_is_found_by_its_reference_not_sent_twice(
         assert delivery.state == "sent" and delivery.notify_id == fake.notifications[0].id
 
 
-def _due(database: Database) -> list:  # type: ignore[type-arg]
-    from storage.web_contacts import due_contacts
-
+def _due(database: Database) -> list[Due]:
     with transaction(database.sessions) as session:
         return due_contacts(session, NOON)
 
