@@ -128,9 +128,10 @@ def render(
     batches: list[dict[str, Any]],
     seed: int,
     date: str,
+    header: str = HEADER,
 ) -> str:
     """The text of split.yaml (hand-rendered so the header comment survives rewrites)."""
-    lines = [HEADER.rstrip("\n"), f"seed: {seed}", f"date: {date}", "batches:"]
+    lines = [header.rstrip("\n"), f"seed: {seed}", f"date: {date}", "batches:"]
     for batch in batches:
         fields = [
             f"batch: {batch['batch']}",
@@ -159,16 +160,18 @@ def read_split(path: Path) -> dict[str, Any]:
     return document
 
 
-def create_split(items: Sequence[Item], today: str, seed: int = BASE_SEED) -> str:
+def create_split(
+    items: Sequence[Item], today: str, seed: int = BASE_SEED, header: str = HEADER
+) -> str:
     """The text of a brand-new split.yaml: every item in batch 1."""
     assignment = assign(items, seed)
     counts = _counts(assignment)
     batch = {"batch": 1, "seed": seed, "date": today, "items": len(assignment), **counts}
-    return render(assignment, [batch], seed, today)
+    return render(assignment, [batch], seed, today, header)
 
 
 def extend_split(
-    existing: dict[str, Any], items: Sequence[Item], today: str
+    existing: dict[str, Any], items: Sequence[Item], today: str, header: str = HEADER
 ) -> tuple[str | None, list[str]]:
     """Split.yaml text with ids not yet assigned added as a new batch.
 
@@ -195,7 +198,7 @@ def extend_split(
         }
     )
     assignment.update(new_assignment)
-    text = render(assignment, batches, int(existing["seed"]), str(existing["date"]))
+    text = render(assignment, batches, int(existing["seed"]), str(existing["date"]), header)
     return text, new_ids
 
 

@@ -1,0 +1,117 @@
+"""Split the theme evaluation corpus into dev and test, once.
+
+    .venv/bin/python benchmarks/split_theme_corpus.py
+    .venv/bin/python benchmarks/split_theme_corpus.py --new-items-only
+
+Reads the labelled comments in tests/data/themes/ (young_children.yaml, teens.yaml,
+care_leavers.yaml, foster_carers.yaml) and writes tests/data/themes/split.yaml, which
+gives every id `dev` (for tuning) or `test` (held out). The split is random with a
+fixed, recorded seed, 50/50 and stratified by (file, who), so every kind of writer has
+comments on both sides. It reuses the safeguarding corpus's split code
+(benchmarks/split_safeguarding_corpus.py): made once, never redone; --new-items-only
+adds ids not yet split as a new batch and leaves every existing assignment alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from split_safeguarding_corpus import (  # noqa: E402
+    Item,
+    SplitError,
+    assign,
+    create_split,
+    extend_split,
+    read_split,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "tests" / "data" / "themes"
+SOURCES = ("young_children.yaml", "teens.yaml", "care_leavers.yaml", "foster_carers.yaml")
+SPLIT_NAME = "split.yaml"
+BASE_SEED = 20261206
+
+HEADER = """\
+# The dev/test split of the theme evaluation corpus (the comment files in this
+# folder), written by benchmarks/split_theme_corpus.py. Do not edit by hand.
+#
+# dev  = may be read, tuned against and used for error analysis.
+# test = held out: report figures on it; do not tune the lexicon or tagger on it.
+#
+# Each batch was assigned once, at random with the recorded seed
+# (random.Random(seed)), 50/50 and stratified by (file, who). Batch 1 is every id
+# not listed under a later batch. Items are NEVER moved between dev and test after
+# results have been seen; new items are added as a new batch with
+# `--new-items-only`, which leaves every existing assignment as it is.
+"""
+
+
+def load_items(data_dir: Path = DATA_DIR) -> list[Item]:
+    """Every comment in the corpus files, in file order; category is `who`."""
+    items: list[Item] = []
+    seen: set[str] = set()
+    for name in SOURCES:
+        with (data_dir / name).open(encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+        comments = document.get("comments") if isinstance(document, dict) else None
+        if not isinstance(comments, list):
+            raise SplitError(f"{name}: expected a top-level `comments:` list")
+        for comment in comments:
+            item_id = str(comment["id"])
+            if item_id in seen:
+                raise SplitError(f"{name}: duplicate id {item_id}")
+            seen.add(item_id)
+            items.append(Item(source=name, id=item_id, category=str(comment["who"])))
+    return items
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--new-items-only", action="store_true")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    data_dir: Path = args.data_dir
+    split_path = data_dir / SPLIT_NAME
+    today = datetime.date.today().isoformat()
+    try:
+        items = load_items(data_dir)
+        if not args.new_items_only:
+            if split_path.exists():
+                print(
+                    f"{split_path} already exists: the split is made once and never redone. "
+                    "Use --new-items-only to split items added since.",
+                    file=sys.stderr,
+                )
+                return 2
+            split_path.write_text(create_split(items, today, BASE_SEED, HEADER), encoding="utf-8")
+            parts = list(assign(items, BASE_SEED).values())
+            print(
+                f"wrote {split_path}: {len(items)} items, dev {parts.count('dev')}, "
+                f"test {parts.count('test')}, seed {BASE_SEED}"
+            )
+            return 0
+        if not split_path.exists():
+            print(f"{split_path} does not exist yet: run without --new-items-only", file=sys.stderr)
+            return 2
+        new_text, new_ids = extend_split(read_split(split_path), items, today, HEADER)
+        if new_text is None:
+            print("no new items: split.yaml left as it is")
+            return 0
+        split_path.write_text(new_text, encoding="utf-8")
+        print(f"added {len(new_ids)} new items to {split_path} as a new batch")
+        return 0
+    except (SplitError, OSError, KeyError, yaml.YAMLError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
