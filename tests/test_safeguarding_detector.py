@@ -241,6 +241,21 @@ def test_fiction_and_hyperbole_are_not_disclosures():
         assert detect(text) is None, text
 
 
+def test_a_concern_the_writer_marks_as_a_joke_is_none_unless_it_worries_them():
+    """Grading rule 7: "lol" dismisses a concern only with the model agreeing, never a
+    word of worry, a "now" cue or an urgent match."""
+    joke = "my little sister bullies me into doing her makeup lol"
+    assert detect(joke) is None
+    plain = detect(joke.removesuffix(" lol"))
+    assert plain is not None and plain.level == "concern"  # the marker is what dismissed it
+    worried = detect(joke + " but honestly im scared of her")
+    assert worried is not None
+    assert detect(joke + " please help") is not None
+    urgent = detect("i want to kill myself lol")
+    assert urgent is not None and urgent.level == "urgent"
+    assert detect_with_lexicon(joke) is not None  # the lexicon alone has no model to agree
+
+
 def test_every_disclosure_records_what_fired():
     found = detect("my foster carer hits me")
     assert found is not None and found.source.startswith("lexicon")

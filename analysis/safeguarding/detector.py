@@ -350,6 +350,20 @@ class Detector:
             return None
         return ". ".join(" ".join(sentence.split()) for sentence in kept)
 
+    def marked_as_joke(self, text: str) -> bool:
+        """The writer says it is a joke ("lol", "jk") and nowhere says it worries them or
+        asks for help, and nothing in it is happening now."""
+        cues = self.lexicon.cues
+        joke, worry = cues.get("joke"), cues.get("worry")
+        if joke is None:
+            return False
+        sentences = [s.text for s in self.sentences(text)]
+        return (
+            any(joke.search(s) for s in sentences)
+            and not (worry is not None and any(worry.search(s) for s in sentences))
+            and not any(cues["now"].search(s) for s in sentences)
+        )
+
     def model_grade(self, text: str, opinion: Opinion) -> Level:
         """The level of a disclosure only the model found, by the same rules as the lexicon.
 
@@ -447,10 +461,14 @@ def _model_or_none() -> LinearModel | None:
 def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosure | None:
     """The lexicon and the model together; the model speaks where the lexicon is weak.
 
-    - a lexicon match always stands: the model never dismisses one. A model allowed to
-      dismissed "i wish i was dead" (urgent) and a foster carer's "I am worried the child
-      in my care is being groomed online" (concern). A false alarm costs a lead a minute;
-      a dismissed disclosure can cost a child. The model's score is recorded;
+    - a lexicon match stands: the model never dismisses one on its own. A model allowed
+      to dismissed "i wish i was dead" (urgent) and a foster carer's "I am worried the
+      child in my care is being groomed online" (concern). A false alarm costs a lead a
+      minute; a dismissed disclosure can cost a child. The model's score is recorded.
+      The one exception is a joke the writer marks as one (`Detector.marked_as_joke`):
+      a match graded only a concern, in a message with "lol" or "jk" and no word of
+      worry, which the model also reads as harmless (`Opinion.dismisses`), is none, as
+      the grading rules say of jokes ("my sister bullies me into doing her makeup lol");
     - a match graded a concern is raised to urgent when the model is confident it is
       urgent (`Opinion.raises`), unless the grading rules settled that level
       (`Disclosure.level_settled`);
@@ -476,6 +494,9 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
             return None  # what the model heard was a known look-alike ("hit me up")
         return _model_disclosure(lexicon, text, opinion)
     raised = found.level == "concern" and opinion.raises and not found.level_settled
+    if found.level == "concern" and not raised and opinion.dismisses:
+        if lexicon.marked_as_joke(text):
+            return None
     return replace(
         found,
         level="urgent" if raised else found.level,

@@ -37,8 +37,10 @@ CATEGORIES: tuple[str, ...] = (
 )
 LEVELS: tuple[Level, ...] = ("urgent", "concern")
 CUES = ("negation", "past", "current", "now")
-# A story, film, game or lesson: what follows it in the sentence is not about the child.
-OPTIONAL_CUES = ("frame",)
+# frame: a story, film, game or lesson: what follows it in the sentence is not about the
+# child. joke: the writer marks the message as a joke; worry: the writer says it worries
+# them, which no joke marker outweighs (detector.combine).
+OPTIONAL_CUES = ("frame", "joke", "worry")
 DEFAULT_GAP = 3
 
 _GROUP = re.compile(r"<([a-z_]+)>")
