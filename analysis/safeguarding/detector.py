@@ -494,9 +494,9 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
             return None  # what the model heard was a known look-alike ("hit me up")
         return _model_disclosure(lexicon, text, opinion)
     raised = found.level == "concern" and opinion.raises and not found.level_settled
-    if found.level == "concern" and not raised and opinion.dismisses:
-        if lexicon.marked_as_joke(text):
-            return None
+    joke = found.level == "concern" and not raised and opinion.dismisses
+    if joke and lexicon.marked_as_joke(text):
+        return None
     return replace(
         found,
         level="urgent" if raised else found.level,
