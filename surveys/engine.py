@@ -36,7 +36,7 @@ from storage.surveys import (
 from storage.updates import first_delivery
 from surveys import languages
 from surveys.definition import Question, Survey
-from surveys.matching import match_answer
+from surveys.matching import is_plain_answer, match_answer
 from surveys.messages import Messages, load_messages
 from surveys.safeguarding_seam import (
     FreeTextContext,
@@ -550,7 +550,12 @@ class ConversationEngine:
         if command == "stop":
             return self._pause(survey_session, survey)
         outcome = None
-        if text is not None and command is None and self.safeguarding is not None:
+        if (
+            text is not None
+            and command is None
+            and self.safeguarding is not None
+            and not self._plain_answer(survey, current, text)
+        ):
             outcome = self.safeguarding(
                 session, text, self._context(respondent, survey_session, survey, current)
             )
@@ -750,6 +755,20 @@ class ConversationEngine:
         if signal is None:
             return reply
         return self._with_help(reply, signal)
+
+    def _plain_answer(self, survey: Survey, step: str, text: str) -> bool:
+        """In another language, a message that is exactly an answer ("نعم", "مبسوط كتير")
+        is taken as one, not sent to a person to read: Heard reads disclosures in English
+        only, so anything more than an answer still goes to a person (`check_free_text`)."""
+        if self.language == languages.DEFAULT:
+            return False
+        if step in (CONSENT, QUOTE, CONTINUE):
+            return self.messages.yes_or_no(text) is not None
+        try:
+            question = survey.question(step)
+        except KeyError:
+            return False
+        return is_plain_answer(question, text, self.language)
 
     @staticmethod
     def _context(

@@ -20,6 +20,7 @@ __all__ = [
     "Language",
     "best_match",
     "direction",
+    "english_name",
     "is_shipped",
     "languages_path",
     "load_languages",

@@ -27,6 +27,7 @@ from surveys.script import fold
 __all__ = [
     "AnswerWords",
     "is_a_question",
+    "is_plain_answer",
     "MatchResult",
     "answer_words_path",
     "load_answer_words",
@@ -732,6 +733,24 @@ def _match_text(question: Question, text: str, language: str = "en") -> MatchRes
 
 def _reason(marker: str) -> str:
     return {_UNSURE: "unsure", _RATHER_NOT_SAY: "rather_not_say"}.get(marker, "unclear")
+
+
+def is_plain_answer(question: Question, text: str, language: str = "en") -> bool:
+    """Whether the whole message is one of the question's answers and nothing else: a
+    label, an answer word of `language` or a number ("مبسوط كتير", "٧", "هو").
+
+    The engine lets such a message in another language through without a "please read"
+    alert: it holds no words beyond the answer, so there is nothing for a person to read.
+    Anything longer still goes to a person, since Heard reads disclosures in English only.
+    """
+    if question.type == "text" or not isinstance(text, str):
+        return False
+    stripped = text.strip()
+    if not stripped or len(stripped) > _LONGEST_ANSWER:
+        return False
+    words = load_answer_words(language=language)
+    value = _read_single(question, stripped, words, exact_only=True)
+    return value in question.values or value == _ALL
 
 
 def match_answer(question: Question, text: str, language: str = "en") -> MatchResult:
