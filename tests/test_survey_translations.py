@@ -205,7 +205,8 @@ def test_heard_surveys_check_lists_every_translation_and_what_is_missing(
         folder,
         "pulse.ps.yaml",
         "language: ps\nsurvey: pulse\nstatus: reviewed\nreviewed_by: B. Reviewer\n"
-        "reviewed_on: 2026-11-30\nquestions:\n  home_happy:\n    text: په خپل کور څومره خوشحاله یې؟\n",
+        "reviewed_on: 2026-11-30\nquestions:\n  home_happy:\n"
+        "    text: په خپل کور څومره خوشحاله یې؟\n",
     )
     assert main(["surveys", "check", "--dir", str(folder)]) == 0
     shown = capsys.readouterr().out
