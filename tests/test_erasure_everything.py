@@ -2,7 +2,8 @@
 
 People answer over Telegram, by an invite link and in the web chat (answers, comments,
 local-offer questions, reminders, a sealed chat address, processed updates, an invite,
-a disclosure), then are erased by /forgetme, the "delete my answers" pages and
+a disclosure, a sealed mobile number for texts through GOV.UK Notify and the text sent
+to it with its fresh link), then are erased by /forgetme, the "delete my answers" pages and
 `heard erase`. Every table is then reflected from the database, so a table added later
 is searched too, and every column of every row is searched for anything of theirs.
 Only the tables in ALLOWED_SURVIVORS may still hold them; someone else is untouched.
@@ -24,7 +25,9 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from browser_support import issue_link, shared_offer_search
+from fakes.notify_api import FakeNotify
 from fakes.telegram_api import FakeTelegram, RunningBot, heard_bot
+from notify_support import MOBILE, NOON, a_scheduler, ask_for_texts, desk_for, with_notify
 from privacy_support import (
     finish_telegram_checkin,
     telegram_checkin,
@@ -35,7 +38,7 @@ from privacy_support import (
     web_checkin,
     web_delete_my_data,
 )
-from sqlalchemy import Engine, MetaData, select, text
+from sqlalchemy import Engine, MetaData, select, text, update
 
 from bot.reminders import send_due_reminders
 from heard.settings import Settings
@@ -260,6 +263,7 @@ def test_erasure_by_every_route_leaves_nothing_of_the_person(
     people = People(database.sessions, settings.pseudonym_key)
     child, leaver, web_person, chat_person, other = cast()
     fake = FakeTelegram().start()
+    notify = FakeNotify().start()
     try:
         on_telegram(
             database, settings, fake, lambda bot: _telegram(bot, database, child, leaver, other)
@@ -269,14 +273,18 @@ def test_erasure_by_every_route_leaves_nothing_of_the_person(
         gather(database, people, other, raw_id=str(TELEGRAM_OTHER))
 
         app = web_app(database, settings)
+        notify_settings = with_notify(settings, database, notify)
+        app.extensions["heard.services"]["web_contacts"] = desk_for(notify_settings, database)
         token, other_token = issue_link(database, "checkin-11-17"), issue_link(database, "pulse")
         web, chat, other_web = app.test_client(), app.test_client(), app.test_client()
-        web_checkin(
+        thanks = web_checkin(
             web,
             token,
             comment=web_person.words["comment"],
             disclosure=web_person.words["disclosure"],
         )
+        # They ask for a text when their next check-in is ready; a month on, one is sent.
+        assert "We'll let you know" in text_of(ask_for_texts(web, token, thanks, MOBILE, True))
         web_chat(
             chat,
             offer_question=chat_person.words["offer"],
@@ -294,7 +302,28 @@ def test_erasure_by_every_route_leaves_nothing_of_the_person(
             )
         web_person.channel_ref = f"web:{invite_id}"
         chat_person.channel_ref = f"webchat:{chat_device.value}"
-        gather(database, people, web_person, invite_token=token, device=web_device.value)
+        with transaction(database.sessions) as session:
+            session.execute(
+                update(models.Respondent)
+                .where(models.Respondent.pseudonym == people.pseudonym("web", str(invite_id)))
+                .values(last_active_at=NOON - timedelta(days=40))
+            )
+        assert a_scheduler(notify_settings, database).run(NOON).sent == 1
+        [text_message] = notify.to(MOBILE)
+        with transaction(database.sessions) as session:
+            sealed = session.scalars(select(models.WebContact.contact_sealed)).one()
+        texted = next(w for w in text_message.body.split() if "/s/" in w and "stop" not in w)
+        gather(
+            database,
+            people,
+            web_person,
+            invite_token=token,
+            device=web_device.value,
+            mobile=MOBILE.removeprefix("+44"),
+            sealed_mobile=sealed,
+            notify_id=text_message.id,
+            texted_link_hash=hash_token(texted.rsplit("/", 1)[1]),
+        )
         gather(database, people, chat_person, device=chat_device.value)
         other.needles["their web words"] = other_words
 
@@ -309,6 +338,7 @@ def test_erasure_by_every_route_leaves_nothing_of_the_person(
             "offer_queries" in before[leaver.name] and "offer_queries" in before[chat_person.name]
         )
         assert "invites" in before[web_person.name]
+        assert {"web_contacts", "web_contact_deliveries"} <= before[web_person.name]
         other_before = Counter(scan(database.engine, other))
 
         # ---------------------------------------------------------- erase, by every route
@@ -317,6 +347,7 @@ def test_erasure_by_every_route_leaves_nothing_of_the_person(
         )
     finally:
         fake.stop()
+        notify.stop()
     assert "keeps a record" in told_by_bot  # told that safeguarding records stay
     assert "keeps that record" in text_of(web.get(f"/s/{token}/my-data/delete"))
     for client, base in ((web, f"/s/{token}"), (chat, "/chat")):
