@@ -4,13 +4,18 @@ Shared by the benchmark and the tests so both measure the same thing, and so
 the team can run a held-back question file through exactly the same rules.
 
 Question file format (YAML): `questions:` list of items with
+  id      optional stable id (needed when a split file assigns questions to dev/test)
   q       the question as typed
   expect  entry ids a good answer gives, the first being the ideal top answer;
           an item may itself be a list meaning "any one of these";
-          [] means off-topic: the answer must not be confident
+          [] or `none` means off-topic: the answer must not be confident
   multi   true when several things are asked: every expect item must be in the top 3
   age     optional age of the asker
   status  optional status the top answer should have for that age
+  style   optional note of how it is written (typos, slang, off-topic, ...)
+
+A split file (tests/data/offer/split.yaml) maps ids to `dev` or `test`;
+`load_split` reads it and `select` keeps one part.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ class Question:
     age: int | None = None
     status: str | None = None
     line: int | None = None
+    id: str = ""
+    style: str = ""
 
     @property
     def off_topic(self) -> bool:
@@ -82,11 +89,21 @@ def load_questions(path: Path) -> list[Question]:
                 "each question needs 'q' and 'expect'",
                 line=line_of(raw),
                 item=f"question {number}",
-                fix="write '- q: ...' and 'expect: [ids]' (or [] for off-topic)",
+                fix="write '- q: ...' and 'expect: [ids]' (or none for off-topic)",
+            )
+        raw_expect = raw["expect"]
+        if raw_expect is None or raw_expect == "none":
+            raw_expect = []
+        if not isinstance(raw_expect, list):
+            raise DataFileError(
+                path,
+                f"'expect' must be a list of entry ids or none, not {raw_expect!r}",
+                line=line_of(raw),
+                item=str(raw.get("id") or f"question {number}"),
+                fix="write 'expect: [entry-id]' or 'expect: none' for off-topic",
             )
         expect = tuple(
-            frozenset(item) if isinstance(item, list) else frozenset([item])
-            for item in raw["expect"]
+            frozenset(item) if isinstance(item, list) else frozenset([item]) for item in raw_expect
         )
         questions.append(
             Question(
@@ -96,9 +113,37 @@ def load_questions(path: Path) -> list[Question]:
                 age=raw.get("age"),
                 status=raw.get("status"),
                 line=line_of(raw),
+                id=str(raw.get("id") or ""),
+                style=str(raw.get("style") or ""),
             )
         )
     return questions
+
+
+def load_split(path: Path) -> dict[str, str]:
+    """The id -> 'dev' | 'test' assignments of a split file."""
+    data = load_yaml(path)
+    assignments = data.get("assignments") if isinstance(data, dict) else None
+    if not isinstance(assignments, dict) or not all(
+        value in ("dev", "test") for value in assignments.values()
+    ):
+        raise DataFileError(
+            path,
+            "expected an 'assignments:' mapping of question id to dev or test",
+            fix="regenerate it with benchmarks/split_offer_questions.py --new-items-only",
+        )
+    return {str(key): str(value) for key, value in assignments.items()}
+
+
+def select(questions: list[Question], split: dict[str, str], part: str) -> list[Question]:
+    """The questions assigned to one part; a question missing from the split is an error."""
+    unassigned = [q.id or q.text for q in questions if q.id not in split]
+    if unassigned:
+        raise ValueError(
+            f"{len(unassigned)} questions are not in the split (first: {unassigned[0]!r}); "
+            "run benchmarks/split_offer_questions.py --new-items-only"
+        )
+    return [q for q in questions if split[q.id] == part]
 
 
 def judge(question: Question, answer: OfferAnswer) -> dict[str, Any]:

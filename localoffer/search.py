@@ -13,7 +13,10 @@ How a question is read:
 6. it is confident only when the top entry explains at least half of the
    question (rare words weigh more; words the offer never uses count against)
    and a word asked matches its title or also_known_as: an answer built on one
-   stray word is worse than saying "not sure" and pointing to the PA.
+   stray word is worse than saying "not sure" and pointing to the PA;
+7. and never when the question uses a word or phrase from off_topic.yaml
+   (games, the weather, maths homework...) that no entry's title or
+   also_known_as uses: "how do i get better at this game" gets "I'm not sure".
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from localoffer.catalogue import AREA_LABELS, AREAS, Offer, OfferEntry
 from localoffer.text import (
     ROLE_PHRASES,
     STOPWORDS,
+    OffTopicWords,
     SynonymTable,
     content_stems,
     is_content,
+    load_off_topic,
     load_synonyms,
     stem,
     words,
@@ -47,9 +52,13 @@ MIN_COVERAGE = 0.5  # share of the question's meaning the top entry must explain
 TOPIC_CREDIT = FIELD_CREDIT["title"]  # a word asked is in the title or also_known_as
 MIN_SCORE = 1.5  # and a floor on the raw score, against near-empty matches
 UNKNOWN_WORD_SHARE = 1.0  # weight of a word the offer never uses, as a share of max idf
+OFF_TOPIC_SHARE = 2.0  # weight of an off-topic word, as a share of max idf
 SHOWN = 3
 COVERAGE_FLOOR = 0.5  # re-ranking: score * (floor + coverage)
 RERANK = 12
+# A part of a question starts a clause of its own only with a word that is rare
+# enough to say what it is about; "im a care leaver and ..." is a preface.
+CLAUSE_IDF = 1.0
 
 NOT_SURE = "Sorry, I'm not sure I've understood that, and I don't want to give you a wrong answer."
 _CLAUSE_SPLIT = re.compile(r"[?!.;:\n]+|,|&|\band\b|\bn\b|\balso\b|\bplus\b|\baswell\b")
@@ -172,6 +181,7 @@ class _Unit:
     words: list[str]  # what it was read as, after spelling and slang
     terms: list[str]  # their stems, as indexed
     known: list[str]  # the terms the offer uses
+    off_topic: bool = False  # typed words listed in off_topic.yaml
 
     @property
     def is_role(self) -> bool:
@@ -190,11 +200,23 @@ class OfferSearch:
     """Built once per offer; `ask` is then cheap (a few milliseconds at most)."""
 
     def __init__(
-        self, offer: Offer, synonyms: SynonymTable | None = None, ask_pa: str | None = None
+        self,
+        offer: Offer,
+        synonyms: SynonymTable | None = None,
+        ask_pa: str | None = None,
+        off_topic: OffTopicWords | None = None,
     ) -> None:
         self.offer = offer
         self.entries: list[OfferEntry] = list(offer)
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        # An off-topic word the offer itself names an entry by ("football" once a
+        # council adds it to the gym entry) is the offer's word, not off-topic.
+        topics = [
+            tuple(words(text))
+            for entry in self.entries
+            for text in (entry.title, *entry.also_known_as)
+        ]
+        self.off_topic = (off_topic if off_topic is not None else load_off_topic()).without(topics)
         documents = [
             {
                 "title": [content_stems(entry.title)],
@@ -242,19 +264,25 @@ class OfferSearch:
         return word in STOPWORDS or word in self._surface or stem(word) in self.index.idf
 
     def _units(self, text: str) -> list[_Unit]:
+        typed_words = words(text)
+        marked = self.off_topic.mark(typed_words)
         tokens = []
-        for word in words(text):
-            if not self._known(word) and not word.isdigit():
+        for word, off_topic in zip(typed_words, marked, strict=True):
+            if not off_topic and not self._known(word) and not word.isdigit():
                 word = self.correct(word) or word
             tokens.append(word)
         units = []
+        position = 0
         for typed, replacement in self.synonyms.rewrite(tokens):
+            size = len(typed.split())
+            off_topic = any(marked[position : position + size])
+            position += size
             read_as = [word for word in replacement if is_content(word)]
             if not read_as:
                 continue
             terms = [stem(word) for word in read_as]
             known = [term for term in terms if term in self.index.idf]
-            units.append(_Unit(typed, read_as, terms, known))
+            units.append(_Unit(typed, read_as, terms, known, off_topic))
         return units
 
     def _clauses(self, text: str) -> list[list[_Unit]]:
@@ -262,7 +290,12 @@ class OfferSearch:
         pending: list[_Unit] = []
         for piece in _CLAUSE_SPLIT.split(text):
             units = self._units(piece)
-            if any(term for unit in units for term in unit.known if not term.isdigit()):
+            if any(
+                self.index.idf[term] >= CLAUSE_IDF
+                for unit in units
+                for term in unit.known
+                if not term.isdigit()
+            ):
                 clauses.append(pending + units)
                 pending = []
             elif clauses:
@@ -329,6 +362,9 @@ class OfferSearch:
         ]
         total = matched = 0.0
         for unit, role_weight in counted:
+            if unit.off_topic:
+                total += OFF_TOPIC_SHARE * self.max_idf
+                continue
             if not unit.known:
                 total += UNKNOWN_WORD_SHARE * self.max_idf
                 continue
@@ -342,6 +378,8 @@ class OfferSearch:
         if score < MIN_SCORE or self._coverage(units, number) < MIN_COVERAGE:
             return False
         credit = self.index.field_credit[number]
+        if any(unit.off_topic for unit in units):
+            return False
         return any(credit.get(term) == TOPIC_CREDIT for unit in units for term in unit.known)
 
     def ask(self, text: str, age: int | None = None) -> OfferAnswer:

@@ -13,6 +13,7 @@ from pathlib import Path
 from storage.datafiles import DataFileError, line_of, load_yaml
 
 SYNONYMS_FILE = Path(__file__).parent / "synonyms.yaml"
+OFF_TOPIC_FILE = Path(__file__).parent / "off_topic.yaml"
 
 # Contractions whose apostrophe-free form would collide with a real word.
 _CONTRACTIONS = {"i'd": "i would", "i'll": "i will", "we'll": "we will", "she'll": "she will"}
@@ -194,3 +195,69 @@ def load_synonyms(path: Path | None = None) -> SynonymTable:
         phrases[key] = value
         surface.update(words(str(raw_key)))
     return SynonymTable(phrases, surface)
+
+
+class OffTopicWords:
+    """Words and phrases that say a question is about something else (off_topic.yaml)."""
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]] = ()) -> None:
+        self.phrases = tuple(sorted(set(phrases), key=len, reverse=True))
+
+    def without(self, used: Iterable[tuple[str, ...]]) -> OffTopicWords:
+        """These words less any that appear inside the given phrases (the offer's own)."""
+        used = list(used)
+        return OffTopicWords(
+            phrase for phrase in self.phrases if not any(_inside(phrase, text) for text in used)
+        )
+
+    def mark(self, tokens: list[str]) -> list[bool]:
+        """For each token as typed, whether it is part of an off-topic word or phrase."""
+        marked = [False] * len(tokens)
+        for phrase in self.phrases:
+            size = len(phrase)
+            for start in range(len(tokens) - size + 1):
+                if tuple(tokens[start : start + size]) == phrase:
+                    marked[start : start + size] = [True] * size
+        return marked
+
+
+def _inside(phrase: tuple[str, ...], text: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(text[start : start + size] == phrase for start in range(len(text) - size + 1))
+
+
+def load_off_topic(path: Path | None = None) -> OffTopicWords:
+    """Read off_topic.yaml: `group:` headings, each a list of words or phrases."""
+    path = Path(path) if path is not None else OFF_TOPIC_FILE
+    data = load_yaml(path)
+    if data is None:
+        return OffTopicWords()
+    if not isinstance(data, dict):
+        raise DataFileError(
+            path,
+            "expected 'group:' headings, each with a list of words",
+            line=line_of(data),
+            fix="write e.g. 'games:' and under it '  - game' lines",
+        )
+    phrases: list[tuple[str, ...]] = []
+    for group, items in data.items():
+        if not isinstance(items, list):
+            raise DataFileError(
+                path,
+                f"the group {group!r} should be a list of words or phrases",
+                line=line_of(items) or line_of(data),
+                item=str(group),
+                fix="put each word on its own '  - word' line under the group",
+            )
+        for item in items:
+            phrase = tuple(words(str(item))) if isinstance(item, str | int) else ()
+            if not phrase:
+                raise DataFileError(
+                    path,
+                    f"{item!r} in {group!r} is not a word or phrase",
+                    line=line_of(items),
+                    item=str(group),
+                    fix="write a word or phrase, e.g. '  - video game'",
+                )
+            phrases.append(phrase)
+    return OffTopicWords(phrases)

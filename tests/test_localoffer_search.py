@@ -144,7 +144,8 @@ def test_confident_answers_suggest_no_areas(search: OfferSearch) -> None:
 
 
 def test_not_sure_suggests_the_closest_areas(search: OfferSearch) -> None:
-    answer = search.ask("how do i get to the shops with my bus pass")
+    # (it said "with my bus pass" until issue 17 gave the offer a bus pass entry)
+    answer = search.ask("how do i get to the shops")
     assert not answer.confident
     assert 1 <= len(answer.suggested_areas) <= len(AREAS)
 
