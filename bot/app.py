@@ -20,10 +20,10 @@ from bot.reminders import send_due_reminders
 from bot.services import BotServices, OfferLookup
 from bot.texts import COMMANDS, Texts, load_texts
 from storage.models import utcnow
+from surveys import languages
 from surveys.contact import ContactDesk
 from surveys.definition import Survey
 from surveys.engine import ConversationEngine
-from surveys.messages import load_messages
 from surveys.people import People
 from surveys.safeguarding_seam import SafeguardingHook, check_free_text
 
@@ -52,6 +52,13 @@ async def register_commands(application: HeardApplication) -> None:
     await application.bot.set_my_commands(
         [BotCommand(name, texts.commands[name]) for name in COMMANDS]
     )
+    # The menu in each other language Heard speaks, for apps set to that language.
+    for code in languages.shipped_codes():
+        if code != languages.DEFAULT:
+            words = load_texts(language=code)
+            await application.bot.set_my_commands(
+                [BotCommand(name, words.commands[name]) for name in COMMANDS], language_code=code
+            )
 
 
 def build_application(
@@ -66,15 +73,15 @@ def build_application(
 ) -> HeardApplication:
     protect_bot_logs()
     texts = texts or load_texts()
-    messages = load_messages()
+    # The engine loads its own messages, so `engine.speaking(code)` has them in each language.
     engine = ConversationEngine(
         sessions,
         catalogue,
         safeguarding=safeguarding,
-        messages=messages,
         idle_days=config.session_idle_days,
         clock=clock,
     )
+    messages = engine.messages
     services = BotServices(
         sessions,
         People(sessions, config.pseudonym_key),

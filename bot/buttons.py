@@ -33,6 +33,7 @@ from bot.keyboards import (
     chosen_labels,
     parse_mask,
 )
+from bot.language import speaking
 from bot.mydata import reminder_words
 from bot.services import DUPLICATE, Duplicate
 from bot.texts import FREQUENCIES
@@ -77,6 +78,7 @@ class ButtonHandlers(HandlerHost):
             cb.MENU: self._menu_button,
             cb.REMINDER_OFFER: self._reminder_offer_button,
             cb.CONTACT: self._contact_button,
+            cb.LANGUAGE: self._language_button,
         }.get(data.kind if data else "")
         if data is None or handler is None:
             await query.answer(self.texts.forged_button)
@@ -139,6 +141,7 @@ class ButtonHandlers(HandlerHost):
             session_id,
             read,
             update_key=update_key(update),
+            language=speaking(),
         )
         pressed = meant.get("press")
         if prompt is None or pressed is None or pressed.kind == "stale":
@@ -276,7 +279,7 @@ class ButtonHandlers(HandlerHost):
         if profile is None or not profile.complete:
             await self._ask_who(update, context, self.messages.needs_profile)
             return
-        current = await self._db(self.engine.current, pseudonym)
+        current = await self._db(self.engine.current, pseudonym, language=speaking())
         survey_id = None
         pulse = self.engine.catalogue.get(PULSE)
         if (

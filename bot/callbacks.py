@@ -32,6 +32,7 @@ CHECKIN = "c"  # c  (from a reminder)
 MENU = "m"  # m|c (check-in), m|o (ask the offer), m|l (not now), m|h (someone to talk to)
 REMINDER_OFFER = "n"  # n|frequency key  (asked once, after a first finished check-in)
 CONTACT = "g"  # g|alert id|y or n  (after help: would they like someone to get in touch?)
+LANGUAGE = "l"  # l|language code  (/language)
 
 
 def _b64(raw: bytes) -> str:

@@ -14,6 +14,7 @@ import json
 from telegram import ForceReply, Update
 
 from bot.handler_host import Context, HandlerHost, update_key
+from bot.language import speaking
 from bot.mydata import readable_my_data
 from bot.services import ALWAYS, Duplicate
 
@@ -32,7 +33,7 @@ class CommandHandlers(HandlerHost):
         if isinstance(profile, Duplicate):
             return  # handled before, when it was welcomed or its check-in begun
         if profile is not None and profile.complete:
-            current = await self._db(self.engine.current, profile.pseudonym)
+            current = await self._db(self.engine.current, profile.pseudonym, language=speaking())
             if current.state in ("active", "paused"):  # carry on where they were
                 await self._begin(update, context, update_key(update))
             else:
@@ -63,6 +64,7 @@ class CommandHandlers(HandlerHost):
             self._pseudonym(update),
             word,
             update_key=update_key(update),
+            language=speaking(),
         )
         if reply is None:
             if await self._first_time(update):
@@ -150,10 +152,14 @@ class CommandHandlers(HandlerHost):
         )
         if isinstance(stopped, Duplicate):
             return  # said before, when it was first delivered
-        current = await self._db(self.engine.current, pseudonym)
+        current = await self._db(self.engine.current, pseudonym, language=speaking())
         if current.state == "active":
             await self._db(
-                self.engine.handle, pseudonym, text="stop", update_key=update_key(update, "pause")
+                self.engine.handle,
+                pseudonym,
+                text="stop",
+                update_key=update_key(update, "pause"),
+                language=speaking(),
             )
         await self._say(update, context, "\n\n".join(filter(None, [lead, self.texts.stop])))
 

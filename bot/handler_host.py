@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import ButtonSigner
+from bot.callbacks import ButtonData, ButtonSigner
 from bot.config import BotConfig
 from bot.keyboards import Keyboards
 from bot.services import CHANNEL, BotServices
@@ -46,10 +46,17 @@ class HandlerHost(Protocol):
 
     config: BotConfig
     services: BotServices
-    engine: ConversationEngine
-    texts: Texts
-    messages: Messages
     signer: ButtonSigner
+
+    # In the language of the update being handled (bot.language).
+    @property
+    def engine(self) -> ConversationEngine: ...
+
+    @property
+    def texts(self) -> Texts: ...
+
+    @property
+    def messages(self) -> Messages: ...
 
     # Shared helpers (bot.handlers)
 
@@ -104,6 +111,10 @@ class HandlerHost(Protocol):
     def _settings_text(self, profile: Profile) -> str: ...
 
     # What one part calls in another
+
+    async def _language_button(
+        self, update: Update, context: Context, query: CallbackQuery, data: ButtonData
+    ) -> None: ...  # bot.language
 
     async def help(self, update: Update, context: Context) -> None: ...  # bot.commands
 

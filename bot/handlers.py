@@ -28,6 +28,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -37,9 +38,10 @@ from bot.commands import CommandHandlers
 from bot.config import BotConfig
 from bot.handler_host import CARE_LEAVER, CARER, Context, T, update_key
 from bot.keyboards import Keyboards
+from bot.language import LanguageHandlers, speaking
 from bot.mydata import reminder_words
 from bot.services import CHANNEL, BotServices, Duplicate, UpdateKey
-from bot.texts import COMMANDS, Texts
+from bot.texts import COMMANDS, Texts, load_texts
 from bot.typed_messages import TypedMessageHandlers
 from surveys.engine import ConversationEngine, EngineError, Prompt, Reply
 from surveys.messages import Messages
@@ -90,8 +92,11 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
-class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
-    """Every handler the bot registers: the parts' handlers and the helpers they share."""
+class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers, LanguageHandlers):
+    """Every handler the bot registers: the parts' handlers and the helpers they share.
+
+    `engine`, `texts` and `messages` are in the language of the update being handled
+    (bot.language works it out before any handler runs)."""
 
     def __init__(
         self,
@@ -103,10 +108,24 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
     ) -> None:
         self.config = config
         self.services = services
-        self.engine = engine
-        self.texts = texts
-        self.messages = messages
+        self._engine = engine
+        self._texts = texts
+        self._messages = messages
         self.signer = ButtonSigner(config.secret_key)
+
+    @property
+    def engine(self) -> ConversationEngine:
+        return self._engine.speaking(speaking())
+
+    @property
+    def texts(self) -> Texts:
+        language = speaking()
+        return self._texts if language == "en" else load_texts(language=language)
+
+    @property
+    def messages(self) -> Messages:
+        language = speaking()
+        return self._messages if language == "en" else self.engine.messages
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         # New messages in private chats only: groups (like the staff chat) and edits are ignored.
@@ -124,8 +143,11 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
             "forgetme": self.forget_me,
             "settings": self.settings,
             "stop": self.stop,
+            "language": self.language,
         }
         assert set(commands) == set(COMMANDS)
+        # First, for every update: which language to speak to this person (bot.language).
+        application.add_handler(TypeHandler(Update, self._work_out_language), group=-1)
         for name, callback in commands.items():
             application.add_handler(CommandHandler(name, callback, filters=private))
         application.add_handler(CallbackQueryHandler(self.button))
@@ -203,7 +225,7 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
 
     async def _show_current(self, update: Update, context: Context, lead: str | None) -> None:
         """The question on screen again, if a check-in is going, so they can carry on."""
-        current = await self._db(self.engine.current, self._pseudonym(update))
+        current = await self._db(self.engine.current, self._pseudonym(update), language=speaking())
         if current.state == "active" and current.prompt and current.session_id is not None:
             if lead:
                 await self._say(update, context, lead)
@@ -264,7 +286,12 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers):
         pseudonym = self._pseudonym(update)
         try:
             reply = await self._db(
-                self.engine.begin, pseudonym, channel=CHANNEL, survey_id=survey_id, update_key=key
+                self.engine.begin,
+                pseudonym,
+                channel=CHANNEL,
+                survey_id=survey_id,
+                update_key=key,
+                language=speaking(),
             )
         except EngineError:
             await self._ask_who(update, context, self.messages.needs_profile)

@@ -20,6 +20,7 @@ from localoffer.desk import log_offer_answer
 from storage.audit import audit
 from storage.db import transaction
 from storage.reminders import save_address, set_reminder_preferences
+from storage.respondent_language import choose_language, chosen_language
 from storage.respondents import (
     completed_check_ins,
     erase_respondent,
@@ -106,6 +107,17 @@ class BotServices:
 
     def profile(self, pseudonym: str) -> Profile | None:
         return self.people.profile(pseudonym)
+
+    def chosen_language(self, pseudonym: str) -> str | None:
+        """The language they chose with /language, or None."""
+        with transaction(self.sessions) as session:
+            return chosen_language(session, pseudonym)
+
+    def choose_language(self, pseudonym: str, language: str) -> bool:
+        """Keep their choice (a shipped code); False if they have not pressed /start yet.
+        Choosing the same again changes nothing, so a redelivered press is harmless."""
+        with transaction(self.sessions) as session:
+            return choose_language(session, pseudonym, language)
 
     def register(
         self, pseudonym: str, chat_id: int, key: UpdateKey | None = None

@@ -1,10 +1,19 @@
-"""The bot's own wording, loaded from texts.yaml and checked so nothing shown is blank."""
+"""The bot's own wording, loaded from texts.yaml and checked so nothing shown is blank.
+
+Other languages: texts.<code>.yaml beside it (texts.ar.yaml, texts.ps.yaml) gives the same
+keys in that language, and is checked on load the same way, plus: no key the English file
+lacks (a typo would otherwise be silently ignored), and the same {placeholders} as the
+English text. A text not translated yet is shown in English (one text at a time, so a
+council can ship a language before every line is done); the typed "stop" phrases of a
+language are added to the English ones."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 from storage.models import AGE_BANDS, COHORTS, SESSION_STATES
@@ -23,6 +32,7 @@ COMMANDS = (
     "forgetme",
     "settings",
     "stop",
+    "language",
 )
 FREQUENCIES = {"weekly": 7, "fortnightly": 14, "monthly": 30, "never": 0}
 # What each mapping must name, so a council editing the file cannot drop a button.
@@ -122,6 +132,8 @@ class Texts:
     reminder_offer_declined: str
     reminder: str
     reminder_button: str
+    language_question: str
+    language_saved: str
     commands: dict[str, str]
 
 
@@ -143,9 +155,75 @@ def _phrases(path: Path, raw: object, item: str) -> tuple[str, ...]:
     return tuple(" ".join(w.lower().split()) for w in raw if w.strip())
 
 
-@lru_cache(maxsize=4)
-def load_texts(path: Path = TEXTS_FILE) -> Texts:
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def texts_path(language: str, path: Path = TEXTS_FILE) -> Path:
+    """texts.yaml's file for `language`: texts.ar.yaml beside it."""
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
+
+
+def _check_same_placeholders(
+    path: Path, english: str, translated: object, item: str, line: int | None
+) -> None:
+    if not isinstance(translated, str):
+        return  # _text says what is wrong
+    want, got = set(_PLACEHOLDER.findall(english)), set(_PLACEHOLDER.findall(translated))
+    if want != got:
+        raise DataFileError(
+            path,
+            f"has placeholders {sorted(got)} but the English text has {sorted(want)}",
+            line=line,
+            item=item,
+            fix="keep every {name} in braces exactly as in texts.yaml, translating only the words",
+        )
+
+
+def _overlay(path: Path, english: dict[str, Any]) -> dict[str, Any]:
+    """The English texts with the language file's translations laid over them, checked."""
     data = require_mapping(path, load_yaml(path), "texts")
+    merged = dict(english)
+    for key, raw in data.items():
+        if key not in english:
+            raise DataFileError(
+                path,
+                "is not a text the bot has",
+                line=line_of(data),
+                item=str(key),
+                fix="check the name against texts.yaml, or remove the line",
+            )
+        if key in _PHRASE_LISTS:
+            merged[key] = list(english[key]) + list(_phrases(path, raw, key))
+        elif key in _REQUIRED_KEYS:
+            mapping = require_mapping(path, raw, key)
+            inner = dict(english[key])
+            for sub, text in mapping.items():
+                if sub not in inner:
+                    raise DataFileError(
+                        path,
+                        "is not in texts.yaml",
+                        line=line_of(mapping),
+                        item=f"{key}.{sub}",
+                        fix=f"use one of: {', '.join(map(str, inner))}",
+                    )
+                _check_same_placeholders(
+                    path, str(inner[sub]), text, f"{key}.{sub}", line_of(mapping)
+                )
+                inner[sub] = _text(path, text, f"{key}.{sub}", line_of(mapping))
+            merged[key] = inner
+        else:
+            _check_same_placeholders(path, str(english[key]), raw, str(key), line_of(data))
+            merged[key] = _text(path, raw, str(key), line_of(data))
+    return merged
+
+
+@lru_cache(maxsize=16)
+def load_texts(path: Path = TEXTS_FILE, language: str = "en") -> Texts:
+    """The bot's words in `language` (English wherever texts.<code>.yaml has no line)."""
+    data: dict[str, Any] = require_mapping(path, load_yaml(path), "texts")
+    other = texts_path(language, path)
+    if language != "en" and other.exists():
+        data = _overlay(other, data)
     values: dict[str, object] = {}
     for spec in fields(Texts):
         name = spec.name

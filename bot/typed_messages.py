@@ -19,6 +19,7 @@ from telegram import Message, Update
 from bot.enrolment import says_under_16
 from bot.handler_host import CARE_LEAVER, CARER, Context, HandlerHost, update_key
 from bot.intent import asks_for_no_messages
+from bot.language import speaking
 from bot.services import ALWAYS, IF_CONFIDENT, NEVER, Duplicate, FreeTextResult
 from surveys.engine import Reply
 from surveys.matching import is_a_question
@@ -67,7 +68,11 @@ class TypedMessageHandlers(HandlerHost):
             return
         pseudonym = self._pseudonym(update)
         reply = await self._db(
-            self.engine.handle_if_active, pseudonym, text, update_key=update_key(update)
+            self.engine.handle_if_active,
+            pseudonym,
+            text,
+            update_key=update_key(update),
+            language=speaking(),
         )
         if reply is None:  # no check-in going (or a paused one they didn't ask to resume)
             await self._outside_checkin(update, context, text, lead)

@@ -83,6 +83,8 @@ class Respondent(Base):
     last_reminded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_active_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The language they chose to talk in (surveys.languages code); None: not chosen (0013).
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     sessions: Mapped[list[SurveySession]] = relationship(back_populates="respondent")
 
