@@ -110,7 +110,8 @@ def _sqlite_path(url: str) -> Path:
 def _table_counts(connection: Connection) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in sorted(inspect(connection).get_table_names()):
-        counts[table] = int(connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one())
+        count = connection.execute(text(f'SELECT COUNT(*) FROM "{table}"')).scalar_one()
+        counts[table] = int(count)
     return counts
 
 
@@ -344,8 +345,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST
     if not path.is_file():
         raise CommandError(
-            f"{folder} is not a Heard backup (no {MANIFEST}); give the folder "
-            "`heard backup` wrote"
+            f"{folder} is not a Heard backup (no {MANIFEST}); give the folder `heard backup` wrote"
         )
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -447,11 +447,13 @@ def _restore_sqlite(settings: Settings, source: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
         write_private(target, b"")
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup:
-        with closing(sqlite3.connect(target, timeout=30)) as live:
-            live.execute("PRAGMA busy_timeout=30000")
-            backup.backup(live, pages=-1)
-            live.execute("PRAGMA journal_mode=WAL")
+    with (
+        closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as backup,
+        closing(sqlite3.connect(target, timeout=30)) as live,
+    ):
+        live.execute("PRAGMA busy_timeout=30000")
+        backup.backup(live, pages=-1)
+        live.execute("PRAGMA journal_mode=WAL")
     for suffix in ("", "-wal", "-shm"):
         extra = Path(f"{target}{suffix}")
         if extra.exists():
