@@ -306,6 +306,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_contact_arguments(invite)  # --mobile / --email / --child-agreed (GOV.UK Notify)
     invite.set_defaults(handler=_cmd_invite)
+
+    from heard.backup_command import configure_parsers as configure_backup_parsers
+
+    configure_backup_parsers(commands)  # backup DIR, restore DIR
     return parser
 
 
