@@ -73,6 +73,7 @@ from analysis.suppression import (
     settle,
 )
 from storage.datafiles import DataFileError
+from surveys import languages
 from surveys.definition import THEMES, Survey, load_catalogue
 
 __all__ = [
@@ -262,12 +263,16 @@ class Report:
     by_arrival: Breakdown | None = None
     """Every answer, trusted or not, by how the person came; the trusted ones add up to
     the headline."""
+    by_language: Breakdown | None = None
+    """The headline's answers by the language they were given in (surveys.languages):
+    answers in every language count together, and add up to the headline."""
     comparisons: tuple[ComparisonRow, ...] = ()
 
     def __post_init__(self) -> None:
         kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
         kpis += [self.year_on_year] if self.year_on_year is not None else []
         kpis += list(self.by_arrival.cells) if self.by_arrival is not None else []
+        kpis += list(self.by_language.cells) if self.by_language is not None else []
         tables = (*self.breakdowns, *self.people_breakdowns, *self.within)
         kpis += [c for b in tables for c in b.cells]
         stats = [*self.questions, *self.domains, *self.life, *self.coverage]
@@ -502,6 +507,7 @@ class _Planner:
         self.within_titles.update(titles)
         tables.extend(extra)
         tables.append(_arrival_table(self.everyone, period, self.options, with_previous))
+        tables.append(_language_table(self.trusted, period, self.options, with_previous))
         return tables
 
     def settled(self, period: Period) -> Settled:
@@ -682,6 +688,9 @@ def _kpi_section(
         "by_arrival": Breakdown(
             "by_arrival", "By how people came", ("arrived",), cells["by_arrival"]
         ),
+        "by_language": Breakdown(
+            "by_language", "Answers by language", ("language",), cells["by_language"]
+        ),
         "overall": cells["overall"][0],
         "people": cells["people"][0],
         "breakdowns": tuple(
@@ -723,6 +732,24 @@ def _arrival_table(
         () if group is trusted else None for group in groups
     ]
     return KpiTable("by_arrival", ("arrived",), figures, groups=groups, totals=totals)
+
+
+def _language_table(
+    trusted: pd.DataFrame, period: Period, options: ReportOptions, with_previous: bool = True
+) -> KpiTable:
+    """The headline's answers by the language they were given in. Planned and published
+    as the ways in are (`_arrival_table`): in the period's one plan, with the periods
+    inside it fixed, so a small language group is hidden in every view alike. Every
+    language counts towards the headline, so the cells add up to it."""
+    tz = options.timezone
+    now = loading.within(trusted, period, tz)
+    before = loading.within(trusted, period.previous(), tz) if with_previous else None
+    if "language" not in now.columns:  # a frame made before answers had a language
+        now = now.assign(language="en")
+        before = before.assign(language="en") if before is not None else None
+    # the languages used this period only, as for the ways in
+    figures = [f for f in kpi_figures(now, before, ("language",)) if f.current.n]
+    return KpiTable("by_language", ("language",), figures)
 
 
 def _measure(table_name: str) -> str:
@@ -1088,6 +1115,11 @@ def to_dict(report: Report) -> dict[str, Any]:
             {k: v for k, v in _kpi_json(cell).items() if k != "sentence"}
             for cell in (report.by_arrival.cells if report.by_arrival else ())
         ],
+        "by_language": [
+            {k: v for k, v in _kpi_json(cell).items() if k != "sentence"}
+            | {"language_name": languages.english_name(cell.key["language"])}
+            for cell in (report.by_language.cells if report.by_language else ())
+        ],
         "person_level": _kpi_json(report.people),
         "breakdowns": [
             {
@@ -1148,6 +1180,7 @@ CSV_DIMENSIONS = (
     "disability",
     "ethnicity",
     "came_to_uk_alone",
+    "language",
     "month",
 )
 CSV_COLUMNS = (
@@ -1182,6 +1215,8 @@ def _csv_rows(report: Report) -> Iterable[tuple[str, SafeKpi]]:
     yield "person_level", report.people
     for cell in report.by_arrival.cells if report.by_arrival else ():
         yield "by_arrival", cell
+    for cell in report.by_language.cells if report.by_language else ():
+        yield "by_language", cell
     for breakdown in (*report.breakdowns, *report.people_breakdowns):
         for cell in breakdown.cells:
             yield breakdown.name, cell
@@ -1282,6 +1317,7 @@ def _environment(target: float) -> Environment:
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
     env.globals["THEME_LABELS"] = THEME_LABELS
     env.globals["ARRIVAL_WORDS"] = ARRIVAL_WORDS
+    env.globals["language_name"] = languages.english_name
     return env
 
 

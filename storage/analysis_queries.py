@@ -108,6 +108,7 @@ def kpi_answers(
 ) -> pd.DataFrame:
     """Every KPI answer given in [start, end): when, by whom, to what, and the outcome.
 
+    `language` is the surveys.languages code the answer was given in.
     `outcome` is 1 for satisfied or better, 0 for a counted answer that is not,
     and -1 for one left out of the measure ("I'd rather not say"); `session_id` lets
     the caller look up the earlier answers a `show_if` depends on. Who the person
@@ -127,6 +128,7 @@ def kpi_answers(
             Answer.survey_id,
             Answer.question_id,
             outcome,
+            Answer.language,
         )
         .where(Answer.is_kpi == true())
         .where(_between(Answer.answered_at, start, end))
@@ -135,7 +137,7 @@ def kpi_answers(
         connection,
         query,
         dtypes={"respondent_id": "int64", "session_id": "int64", "outcome": "int8"},
-        categories=("survey_id", "question_id"),
+        categories=("survey_id", "question_id", "language"),
         times=("answered_at",),
         chunksize=chunksize,
     )

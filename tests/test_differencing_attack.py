@@ -166,10 +166,12 @@ def synthetic_council() -> Council:
                         "question_id": question_id,
                         "placement_type": home or NOT_RECORDED,
                         "arrived": "invite",  # the web, through a single-use link
+                        "language": "en",  # seeded answers are in English
                     }
                     tables = [(), ("cohort",), ("cohort", "age_band"), ("age_band",)]
                     tables += [("domain",), ("cohort", "domain"), ("survey_id",)]
                     tables += [("survey_id", "question_id"), ("placement_type",), ("arrived",)]
+                    tables += [("language",)]
                     # the dashboard's views of one group: its split by domain, survey, question
                     tables += [
                         (*group, *split)
@@ -267,6 +269,8 @@ def cells_of_report(view: str, period: str, data: Mapping[str, Any]) -> Iterator
         yield _kpi_cell(view + " (year on year)", period, cell, ())
     for cell in data.get("by_arrival", ()):
         yield _kpi_cell(view, period, cell, ("arrived",))
+    for cell in data.get("by_language", ()):
+        yield _kpi_cell(view, period, cell, ("language",))
     for table in data.get("breakdowns", ()):
         if table["measure"] == "answers":
             for cell in table["cells"]:
