@@ -124,7 +124,7 @@ def _contact(args: argparse.Namespace) -> Contact | None:
     try:
         if mobile is not None:
             return check_contact("sms", mobile)
-        return check_contact("email", email)
+        return check_contact("email", str(email))
     except ContactProblem as problem:
         raise CommandError(str(problem)) from None
 

@@ -223,3 +223,35 @@ def test_notify_settings_load(tmp_path: object) -> None:
     assert loaded.notify_enabled and loaded.notify_email_template_id is None
     assert loaded.notify_base_url == "https://api.notifications.service.gov.uk"
     assert API_KEY not in repr(loaded)
+
+
+def test_the_scheduler_runs_the_round_only_when_notify_is_set_up(
+    settings: Settings, notify: Settings
+) -> None:
+    from heard.scheduling import job_specs
+
+    assert "web-reminders" not in {spec.id for spec in job_specs(settings)}
+    [spec] = [spec for spec in job_specs(notify) if spec.id == "web-reminders"]
+    assert spec.func == "heard.jobs:send_web_reminders"
+
+
+def test_notify_refusing_a_number_says_why_without_it(
+    fake: FakeNotify, caplog: pytest.LogCaptureFixture
+) -> None:
+    from notices.notify import NotifySender, NotifyTemplates, Rejected
+    from storage.web_contacts import Contact
+
+    sender = NotifySender(API_KEY, NotifyTemplates(SMS_TEMPLATE, None), base_url=fake.base_url)
+    assert sender.kinds == ("sms",)
+    with pytest.raises(Rejected) as refused:
+        sender.send(Contact("sms", "+441632960001"), "http://x/s/t", "http://x/stop", "ref-1")
+    assert str(refused.value) == "400 ValidationError"
+    assert "1632960001" not in caplog.text
+    with pytest.raises(Rejected):  # no email template: never sent
+        sender.send(Contact("email", "a@example.org"), "l", "s", "ref-2")
+    wrong_key = API_KEY[:-4] + "0000"
+    with pytest.raises(Rejected, match="403 AuthError"):
+        NotifySender(wrong_key, NotifyTemplates(SMS_TEMPLATE, None), base_url=fake.base_url).send(
+            Contact("sms", MOBILE), "l", "s", "ref-3"
+        )
+    assert not fake.notifications
