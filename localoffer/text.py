@@ -82,8 +82,21 @@ def is_content(word: str) -> bool:
     return len(word) > 1 and word not in STOPWORDS and stem(word) not in STOPWORDS
 
 
+# Words the suffix stripper would wrongly merge with another word's family:
+# "care" strips to "car", "training" to "train" and "missing" to "miss".
+_STEM_EXCEPTIONS = {
+    "car": "motorcar",
+    "cars": "motorcar",
+    "train": "rail",
+    "trains": "rail",
+    "missing": "missing",
+}
+
+
 def stem(word: str) -> str:
     """A light suffix stripper so flats/flat, staying/stay and lodgings/lodge meet."""
+    if word in _STEM_EXCEPTIONS:
+        return _STEM_EXCEPTIONS[word]
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith("ies") and len(word) > 4:
