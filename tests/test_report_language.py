@@ -11,7 +11,7 @@ from test_comparators import _answers
 from test_report import CATALOGUE, seed
 
 from analysis.periods import month_of
-from analysis.report import ReportOptions, build_report, render
+from analysis.report import Report, ReportOptions, build_report, render
 from heard.wiring import Database
 from surveys.engine import ConversationEngine
 from surveys.people import People
@@ -34,7 +34,7 @@ def _answer_in(database: Database, language: str, words: str, people: range) -> 
         assert reply.accepted, reply.messages
 
 
-def _report(database: Database):  # type: ignore[no-untyped-def]
+def _report(database: Database) -> Report:
     period = month_of(datetime.now(UTC).date())
     with database.engine.connect() as connection:
         return build_report(connection, period, ReportOptions(), catalogue=CATALOGUE)
