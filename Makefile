@@ -50,5 +50,5 @@ screenshots: $(BIN)/heard
 # translator fills the new ones in), and compile the .mo files that are committed with them.
 translations: $(BIN)/heard
 	$(BIN)/pybabel extract -F webforms/translations/babel.cfg -k N_ -k lazy_gettext --add-location=file --sort-output --project=Heard --copyright-holder="Heard contributors" -o webforms/translations/messages.pot .
-	$(BIN)/pybabel update -i webforms/translations/messages.pot -d webforms/translations --width=100 --no-fuzzy-matching
+	$(BIN)/pybabel update -i webforms/translations/messages.pot -d webforms/translations --width=100 --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d webforms/translations --statistics

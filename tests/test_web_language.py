@@ -101,7 +101,7 @@ def english_left(html: str) -> list[str]:
             found.append(run)
     single = [
         w
-        for w in re.findall(r"[A-Za-z][A-Za-z'’-]{3,}", text)
+        for w in re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
         if w.lower() not in ALLOWED_LATIN and not any(w in run for run in found)
     ]
     return found + single
