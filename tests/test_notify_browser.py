@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import PSEUDONYM_KEY, LiveServer, phone_page, screenshot, serve
+from browser_support import (
+    PSEUDONYM_KEY,
+    LiveServer,
+    axe_violations,
+    describe_violations,
+    phone_page,
+    screenshot,
+    serve,
+)
 from fakes.notify_api import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, FakeNotify
 from notify_support import MOBILE, MOBILE_TYPED, NOON, OFFER_WORDS
 from sqlalchemy import func, select, update
@@ -67,6 +75,11 @@ def _finish_check_in(page: Any) -> list[str]:
     return answered
 
 
+def _accessible(page: Any, what: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{what}:\n{describe_violations(violations)}"
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_a_texted_link_opens_the_next_check_in_on_a_phone(
     texts: tuple[LiveServer, FakeNotify, WebContactDesk], javascript: bool
@@ -79,12 +92,16 @@ def test_a_texted_link_opens_the_next_check_in_on_a_phone(
         offer = page.get_by_text(OFFER_WORDS)
         offer.scroll_into_view_if_needed()
         assert offer.is_visible()
+        if javascript:  # axe-core needs JavaScript to run
+            _accessible(page, "the offer of texts")
         page.fill("#notify-contact", "07700 90012")  # one digit short
         page.check("#notify-consent")
         page.click("text=Send me a message next time")
         page.wait_for_load_state()
         assert page.get_by_text("but a UK mobile number has 11").first.is_visible()
         assert page.input_value("#notify-contact") == "07700 90012"  # kept as typed
+        if javascript:
+            _accessible(page, "the offer, asked again")
         page.fill("#notify-contact", MOBILE_TYPED)
         page.check("#notify-consent")
         page.click("text=Send me a message next time")
