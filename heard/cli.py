@@ -242,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
         "analyse-text", help="tag comments (one per line on stdin) with themes and sentiment"
     )
     analyse.add_argument("--json", action="store_true", help="one JSON object per line")
+    analyse.add_argument(
+        "--who",
+        choices=("young-person", "carer"),
+        default="young-person",
+        help="whose themes to tag with: young people's (default) or foster carers'",
+    )
     analyse.set_defaults(handler=_cmd_analyse_text)
 
     offer = commands.add_parser("offer", help="ask, list and check the care leavers' local offer")
@@ -310,7 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
     from heard.backup_command import configure_parsers as configure_backup_parsers
 
     configure_backup_parsers(commands)  # backup DIR, restore DIR
+    _data_dir_after_the_command(commands)
     return parser
+
+
+def _data_dir_after_the_command(commands: argparse._SubParsersAction) -> None:
+    """`heard demo --data-dir X` as well as `heard --data-dir X demo`: people put options
+    after the command. SUPPRESS leaves the value given before the command alone."""
+    for command in set(commands.choices.values()):
+        command.add_argument(
+            "--data-dir", default=argparse.SUPPRESS, help="where Heard keeps its data"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

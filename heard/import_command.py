@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.importer import FORMAT_HELP, UnreadableCsv, import_rows, read_rows
+from analysis.importer import (
+    FORMAT_HELP,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    UnreadableCsv,
+    import_rows,
+    read_rows,
+)
 from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import open_database
@@ -28,6 +35,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8'") from None
     except UnreadableCsv as exc:
         raise CommandError(f"{path}, {exc}") from None
+    _check_shape(path, header, rows)
     catalogue = load_catalogue()
     database = open_database(settings)
     try:
@@ -50,11 +58,6 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"... and {len(errors) - SHOW_AT_MOST} more problems.", file=sys.stderr)
     bad = len(result.validation.bad_rows)
     total = result.validation.total
-    if result.written is None and not bad:
-        print(
-            "Nothing was imported: the file's first row is not right (see above).", file=sys.stderr
-        )
-        return EXIT_INVALID
     if result.written is None:
         print(
             f"Nothing was imported: {bad} of {total} rows have problems (listed above). "
@@ -63,6 +66,11 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_INVALID
     written = result.written
+    if written.answers == 0:
+        raise CommandError(
+            f"nothing was imported from {path.name}: none of its {total} rows could be "
+            "read (listed above); fix them and import the file again"
+        )
     print(
         f"Imported {written.answers} answers in {written.sessions} check-ins "
         f"({written.respondents_created} new people, {written.comments} comments) from {path.name}."
@@ -70,3 +78,23 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     if bad:
         print(f"Skipped {bad} rows with problems (listed above).")
     return 0
+
+
+def _check_shape(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    """A file that is empty, has the wrong first row or no rows is refused in one line,
+    before anything is read against the catalogue: no row of it could be imported."""
+    if not any(header):
+        raise CommandError(
+            f"{path.name} is empty; its first row must name the columns ({FORMAT_HELP})"
+        )
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    unknown = [c for c in header if c and c not in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)]
+    if missing or unknown:
+        problems = [f"missing: {', '.join(missing)}"] if missing else []
+        problems += [f"not Heard's: {', '.join(unknown)}"] if unknown else []
+        raise CommandError(
+            f"{path.name}'s first row is not the results header ({'; '.join(problems)}). "
+            f"Expected {FORMAT_HELP}"
+        )
+    if not rows:
+        raise CommandError(f"{path.name} has its header but no rows below it: nothing to import")

@@ -20,6 +20,7 @@ from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import Database, open_database
 from storage.db import transaction
+from storage.private_files import write_private_text
 from storage.reports import store_report
 
 COHORT_SIZES_NAME = "cohort_sizes.yaml"
@@ -113,9 +114,7 @@ def write_reports(
             )
         path = None
         if out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            path = out_dir / f"heard-report-{period.slug}.{format}"
-            path.write_text(content, encoding="utf-8")
+            path = write_private_text(out_dir / f"heard-report-{period.slug}.{format}", content)
         written.append(WrittenReport(report, path, format))
     return written
 

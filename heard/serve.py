@@ -7,13 +7,16 @@ one listening socket, each with its own app, database pool and threads.
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable
 
 from flask import Flask
 
+from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import Database, configure_logging, open_database
 from storage.db import session_factory
@@ -33,6 +36,8 @@ def web_config(settings: Settings) -> WebConfig:
         timezone=settings.timezone,
         secure_cookies=settings.base_url.startswith("https://"),
         rate_limit_storage=settings.rate_limit_storage,
+        staff_idle_minutes=settings.staff_idle_minutes,
+        trusted_proxies=settings.trusted_proxies,
     )
 
 
@@ -70,20 +75,51 @@ def serve_web(
     configure_logging(settings.log_level)
     if workers > 1:
         return _serve_workers(settings, host=host, port=port, workers=workers)
-    from waitress import serve
+    from waitress import create_server
 
     database = database or open_database(settings)
     app = create_app(database.sessions, web_config(settings), web_services(settings, database))
+    try:  # bind first, then announce: a port in use is one line, not "answering" + traceback
+        server = create_server(app, host=host, port=port, threads=THREADS, ident="heard")
+    except OSError as exc:
+        raise CommandError(_cannot_listen(host, port, exc)) from None
     print(f"Heard is answering on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     if threading.current_thread() is threading.main_thread():
         # systemd and Docker stop with SIGTERM: waitress stops on SystemExit as on Ctrl+C,
         # letting the requests in hand finish, so nobody's answer is cut off mid-page.
         signal.signal(signal.SIGTERM, _exit)
-    serve(app, host=host, port=port, threads=THREADS, ident="heard")
+    try:
+        server.run()
+    finally:
+        server.close()
     return 0
 
 
+def _cannot_listen(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use (another Heard, or another program); "
+            f"stop it or choose another port with --port"
+        )
+    if error.errno == errno.EACCES:
+        return f"not allowed to listen on port {port}; use a port above 1023, behind a proxy"
+    return f"cannot listen on {host}:{port} ({error.strerror or error}); check --host and --port"
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """gunicorn binds inside its master after printing and retrying; try the address
+    first so a port in use is one line and exit 2."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(_cannot_listen(host, port, exc)) from None
+
+
 def _serve_workers(settings: Settings, *, host: str, port: int, workers: int) -> int:
+    _check_port_free(host, port)
     # Migrate once, in the master, before any worker starts; pools don't survive a fork.
     open_database(settings).close()
 

@@ -302,7 +302,8 @@ def load_settings(
         )
     directory = Path(data_dir or values.get("HEARD_DATA_DIR", "heard-data")).expanduser()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        # Keys and the database live here: only the owner may look inside a new folder.
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise SettingsError(
             f"HEARD_DATA_DIR={str(directory)!r} cannot be created ({exc.strerror}); "

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event, text
@@ -61,10 +63,8 @@ def make_engine(url: str, **options: Any) -> Engine:
     except ArgumentError as exc:
         raise DatabaseUnavailable(f"not a database URL: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            from pathlib import Path
-
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.query.get("mode"):
+            _private_sqlite_file(parsed.database)
         engine = create_engine(
             parsed,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -83,6 +83,28 @@ def make_engine(url: str, **options: Any) -> Engine:
         connect_args={"connect_timeout": 5},
         **options,
     )
+
+
+def _private_sqlite_file(database: str) -> None:
+    """The database holds children's words: create it readable by its owner only (SQLite
+    gives its -wal and -shm files the database file's permissions), and tighten one an
+    older Heard created 0644. Its folder must exist: a mistyped HEARD_DATABASE_URL is an
+    error, not a new folder somewhere unexpected."""
+    path = Path(database).expanduser()
+    if not path.parent.is_dir():
+        raise DatabaseUnavailable(
+            f"the folder {path.parent} for the SQLite database does not exist; create it, "
+            f"or check HEARD_DATABASE_URL (sqlite:////absolute/path/heard.sqlite3)"
+        )
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"cannot open the SQLite database {path} ({exc.strerror}); check the folder's "
+            f"owner and permissions"
+        ) from None
 
 
 def check_connection(engine: Engine) -> None:
