@@ -254,6 +254,14 @@ def _overlay(path: Path, english: dict[str, object], language: str) -> dict[str,
                 channel: {**base_hints.get(channel, {}), **(hints.get(channel) or {})}
                 for channel in {*base_hints, *hints}
             }
+        elif not isinstance(value, str) or not value.strip():
+            raise DataFileError(
+                path,
+                "must be some text",
+                line=line_of(doc),
+                item=str(key),
+                fix="write the message, or leave the line out to show the English",
+            )
         else:
             merged[key] = value
     return merged

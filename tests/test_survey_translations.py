@@ -18,7 +18,7 @@ from storage.db import transaction
 from surveys import languages
 from surveys.definition import catalogue_dir, load_catalogue
 from surveys.engine import CONSENT, QUOTE, ConversationEngine
-from surveys.messages import load_messages
+from surveys.messages import MESSAGES_FILE, load_messages
 from surveys.people import People
 from surveys.translations import (
     check_translations,
@@ -301,3 +301,20 @@ def test_more_than_an_answer_in_arabic_still_goes_to_a_person(database: Database
         assert session.scalars(select(models.Answer)).all() == []
         alert = session.get(models.SafeguardingAlert, reply.alert_id)
         assert alert is not None and alert.category == "please_read"
+
+
+def test_a_mistake_in_the_engine_words_of_a_language_names_the_file(tmp_path: Path) -> None:
+    shutil.copy(MESSAGES_FILE, tmp_path / "messages.yaml")
+    _write(tmp_path, "messages.ar.yaml", "language: ar\nstatus: draft\nthank_you: شكرا\n")
+    with pytest.raises(DataFileError) as caught:
+        load_messages(tmp_path / "messages.yaml", "ar")
+    assert str(tmp_path / "messages.ar.yaml") in str(caught.value)
+    assert "unknown message 'thank_you'" in str(caught.value)
+    _write(tmp_path, "messages.ar.yaml", "language: ar\nstatus: draft\nthanks: [شكرا]\n")
+    with pytest.raises(DataFileError) as caught:
+        load_messages(tmp_path / "messages.yaml", "ar")
+    assert caught.value.item == "thanks" and "messages.ar.yaml" in caught.value.file
+    # a message left out is shown in English
+    _write(tmp_path, "messages.ar.yaml", "language: ar\nstatus: draft\nthanks: شكرا لك!\n")
+    words = load_messages(tmp_path / "messages.yaml", "ar")
+    assert words.thanks == "شكرا لك!" and words.paused.startswith("No problem")
