@@ -101,13 +101,20 @@ def keep_contact(token: str) -> Response:
         contact = check_contact(_kind_of(typed, kinds), typed)
     except ContactProblem as problem:
         errors["contact"] = str(problem)
-    if request.form.get("consent") != "yes":
+    consented = request.form.get("consent") == "yes"
+    if not consented:
         errors["consent"] = (
             "Please tick the box to say it's OK for us to send you messages. "
             "If you'd rather not, that's fine: you can just close this page."
         )
     if errors or contact is None:
-        return _page("public/notify_offer.html", offer=offer, typed=typed, errors=errors)
+        return _page(
+            "public/notify_offer.html",
+            offer=offer,
+            typed=typed,
+            errors=errors,
+            consented=consented,
+        )
     if not desk.keep_from_checkin(visitor.pseudonym, visitor.survey_id, contact):
         return _page("public/answers_closed.html", 403, token=token)
     return _page("public/notify_kept.html", token=token, kept=desk.kept_for(visitor.pseudonym))
