@@ -54,6 +54,7 @@ CONTINUE = "@continue"
 PULSE = "pulse"
 FULL_CHECKIN_EVERY = timedelta(days=180)
 T = TypeVar("T")
+_Words = tuple[dict[str, Survey], dict[str, Survey], Messages]
 
 
 class EngineError(Exception):
@@ -152,27 +153,38 @@ class ConversationEngine:
         self._version_ids: dict[str, int] = {}
         # Stored versions never change (content-addressed), so id -> hash is cached for good.
         self._hash_of_version: dict[int, str] = {}
-        self._by_language: dict[str, ConversationEngine] = {languages.DEFAULT: self}
+        # Per language: the catalogue, the same by content hash, and the messages.
+        self._words: dict[str, _Words] = {
+            languages.DEFAULT: (self.catalogue, self.by_hash, self.messages)
+        }
         self._messages_given = messages is not None
         # Every shipped language up front: a broken translation file stops start-up with
         # its file, item and fix, rather than a child's check-in half way through.
         for code in languages.shipped_codes():
-            self.speaking(code)
+            self._words_in(code)
+
+    def _words_in(self, code: str) -> _Words:
+        found = self._words.get(code)
+        if found is None:
+            catalogue, by_hash, messages = self._words[languages.DEFAULT]
+            found = (
+                {sid: localise(s, code) for sid, s in catalogue.items()},
+                {h: localise(s, code) for h, s in by_hash.items()},
+                messages if self._messages_given else load_messages(language=code),
+            )
+            self._words[code] = found
+        return found
 
     def speaking(self, language: str | None) -> ConversationEngine:
-        """This engine in another language: the same database, caches and clock, with the
-        catalogue and messages in `language` (an unknown code is English)."""
+        """This engine in another language: the same database, caches, clock and
+        safeguarding (as they are now), with the catalogue and messages in `language`
+        (an unknown code is English). Cheap: a shallow copy over cached words."""
         code = languages.resolve(language)
-        found = self._by_language.get(code)
-        if found is not None:
-            return found
+        if code == self.language:
+            return self
         other = copy.copy(self)
         other.language = code
-        other.catalogue = {sid: localise(s, code) for sid, s in self.catalogue.items()}
-        other.by_hash = {h: localise(s, code) for h, s in self.by_hash.items()}
-        if not self._messages_given:
-            other.messages = load_messages(language=code)
-        self._by_language[code] = other
+        other.catalogue, other.by_hash, other.messages = self._words_in(code)
         return other
 
     # ------------------------------------------------------------------ public
