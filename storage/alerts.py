@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import ALERT_STATUSES, SafeguardingAlert, StaffUser, utcnow
+from storage.models import ALERT_STATUSES, Respondent, SafeguardingAlert, StaffUser, utcnow
 from storage.text import storable_text
 
 
@@ -125,3 +125,20 @@ def add_history(session: Session, alert: SafeguardingAlert, line: str) -> Safegu
     alert.note = line if not alert.note else f"{alert.note}\n{line}"
     session.flush()
     return alert
+
+
+def alerts_about(session: Session, pseudonym: str) -> list[SafeguardingAlert]:
+    """Every alert raised about one person, oldest first (kept after their erasure)."""
+    query = select(SafeguardingAlert).where(SafeguardingAlert.pseudonym == pseudonym)
+    return list(session.scalars(query.order_by(SafeguardingAlert.created_at)))
+
+
+def pseudonyms_starting(session: Session, prefix: str, limit: int = 3) -> list[str]:
+    """The people (with a record, or only alerts kept after erasure) whose pseudonym
+    starts with `prefix`: the alert page and the audit log show only the start of it."""
+    pattern = prefix.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    found: list[str] = []
+    for column in (Respondent.pseudonym, SafeguardingAlert.pseudonym):
+        query = select(column).where(column.like(pattern)).distinct().limit(limit)
+        found += [p for p in session.scalars(query) if p not in found]
+    return found[:limit]

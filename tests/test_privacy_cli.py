@@ -64,3 +64,55 @@ def test_export_then_erase_by_channel_reference(tmp_path: Path) -> None:
         assert len(audit_entries(session, "export")) == 1
         assert len(audit_entries(session, "erase")) == 1
     database.close()
+
+
+def test_the_alert_pages_reference_finds_the_person_and_their_kept_alert(tmp_path: Path) -> None:
+    """The data protection officer copies the 16 characters the alert page shows; after
+    erasure, export still lists the safeguarding record, why it is kept, and their words."""
+    from storage.alerts import raise_alert
+
+    settings = load_settings(environ={"HEARD_DATA_DIR": str(tmp_path)}, env_file=None)
+    database = open_database(settings)
+    people = People(database.sessions, settings.pseudonym_key)
+    pseudonym = people.pseudonym("web", "device-7")
+    other = people.pseudonym("web", "device-8")
+    for who in (pseudonym, other):
+        people.set_profile(who, "web", cohort="child_in_care", age_band="11-17")
+    with transaction(database.sessions) as session:
+        raise_alert(
+            session,
+            pseudonym=pseudonym,
+            text="my carer locks me in my room",
+            category="allegation_about_carer",
+            level="urgent",
+            channel="web",
+            cohort="child_in_care",
+            age_band="11-17",
+        )
+    shown = pseudonym[:16]  # as webforms/templates/staff/alert.html shows it
+
+    exported = _heard(["export", "--respondent", shown.upper()], tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    data = json.loads(exported.stdout)
+    assert data["reference"] == pseudonym and data["about_you"]["who"] == "child_in_care"
+    [record] = data["safeguarding_records"]
+    assert record["about"] == "allegation about carer" and record["status"] == "new"
+    assert record["your_words"] == "my carer locks me in my room"
+    assert "24 months after an alert is closed" in data["why_kept"]
+
+    assert _heard(["erase", "--respondent", shown, "--yes"], tmp_path).returncode == 0
+    after = _heard(["export", "--respondent", shown], tmp_path)
+    assert after.returncode == 0, after.stderr
+    kept = json.loads(after.stdout)
+    assert "erased" in kept and "answers" not in kept and "about_you" not in kept
+    assert [r["alert"] for r in kept["safeguarding_records"]] == [record["alert"]]
+    again = _heard(["erase", "--respondent", shown, "--yes"], tmp_path)
+    assert again.returncode == 2
+    assert "nothing left to erase" in again.stderr and "1 safeguarding record" in again.stderr
+    # The other person is untouched, and a reference that matches nobody says so.
+    assert json.loads(_heard(["export", "--respondent", other[:16]], tmp_path).stdout)
+    missing = _heard(["export", "--respondent", "0" * 16], tmp_path)
+    assert missing.returncode == 2 and "no person or safeguarding alert" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+    short = _heard(["export", "--respondent", pseudonym[:8]], tmp_path)
+    assert short.returncode == 2 and "channel:id" in short.stderr
