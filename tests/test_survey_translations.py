@@ -318,3 +318,21 @@ def test_a_mistake_in_the_engine_words_of_a_language_names_the_file(tmp_path: Pa
     _write(tmp_path, "messages.ar.yaml", "language: ar\nstatus: draft\nthanks: شكرا لك!\n")
     words = load_messages(tmp_path / "messages.yaml", "ar")
     assert words.thanks == "شكرا لك!" and words.paused.startswith("No problem")
+
+
+def test_the_youngest_check_in_reads_aloud_in_pashto(database: Database) -> None:
+    engine = ConversationEngine(database.sessions, CATALOGUE)
+    people = People(database.sessions, KEY)
+    pseudonym = people.pseudonym("test", 44)
+    people.set_profile(pseudonym, "test", cohort="child_in_care", age_band="4-7")
+    engine.begin(pseudonym, channel="test", survey_id="checkin-4-7", language="ps")
+    engine.handle(pseudonym, text="هو", language="ps")
+    reply = engine.handle(pseudonym, text="نه", language="ps")
+    prompt = reply.prompt
+    assert prompt is not None and prompt.step == "home_feel"
+    assert prompt.text == "د خپل کور په اړه څه احساس کوې؟"
+    assert prompt.easy_text == "ستا کور. کوم مخ؟"
+    assert [c.display for c in prompt.choices][-1] == "😀 ډېر خوشحاله"
+    reply = engine.handle(pseudonym, choice="4", step="home_feel", language="ps")
+    assert reply.accepted and reply.prompt is not None
+    assert reply.prompt.text == "په کور کې ځان خوندي احساسوې؟"
