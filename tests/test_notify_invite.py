@@ -255,3 +255,29 @@ def test_notify_refusing_a_number_says_why_without_it(
             Contact("sms", MOBILE), "l", "s", "ref-3"
         )
     assert not fake.notifications
+
+
+def test_the_scheduled_job_sends_from_the_environment_settings(
+    notify: Settings,
+    database: Database,
+    fake: FakeNotify,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from heard.jobs import send_web_reminders
+    from notices.web_reminders import RoundResult
+
+    app = notify_app(notify, database)
+    client = app.test_client()
+    from browser_support import issue_link
+
+    token = issue_link(database, "checkin-8-11")
+    ask_for_texts(client, token, plain_checkin(client, token), MOBILE_TYPED, consent=True)
+    with transaction(database.sessions) as session:
+        session.execute(update(Respondent).values(last_active_at=utcnow() - timedelta(days=40)))
+    _cli_env(monkeypatch, notify, fake)
+    result = send_web_reminders(str(notify.data_dir))
+    assert isinstance(result, RoundResult)
+    if is_quiet(utcnow(), notify.timezone, "21:00", "08:00"):
+        assert result.quiet == 1 and not fake.notifications
+    else:
+        assert result.sent == 1 and len(fake.to(MOBILE)) == 1
