@@ -444,7 +444,11 @@ def _restore_keys(settings: Settings, folder: Path, stamp: str, *, keep_old: boo
 
 def _restore_sqlite(settings: Settings, source: Path) -> None:
     target = _sqlite_path(settings.database_url)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        raise CommandError(
+            f"the folder {target.parent} for the SQLite database does not exist; create it, "
+            "or check HEARD_DATABASE_URL"
+        )
     if not target.exists():
         write_private(target, b"")
     with (
