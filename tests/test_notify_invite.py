@@ -281,3 +281,27 @@ def test_the_scheduled_job_sends_from_the_environment_settings(
         assert result.quiet == 1 and not fake.notifications
     else:
         assert result.sent == 1 and len(fake.to(MOBILE)) == 1
+
+
+def test_a_first_link_asked_for_late_at_night_waits_for_the_morning(
+    notify: Settings, database: Database, fake: FakeNotify
+) -> None:
+    from notify_support import desk_for
+
+    from storage.web_contacts import Contact
+
+    desk = desk_for(notify, database)
+    late = NOON.replace(hour=22, minute=15)  # 22:15 in London in February
+    outcome = desk.first_link(
+        Contact("sms", MOBILE),
+        survey_id="checkin-8-11",
+        cohort="child_in_care",
+        age_band="8-11",
+        now=late,
+    )
+    assert outcome.waiting and not outcome.sent and not fake.notifications
+    scheduler = a_scheduler(notify, database)
+    assert scheduler.run(late + timedelta(hours=2)).quiet == 1  # 00:15: still quiet
+    assert scheduler.run(late + timedelta(hours=9, minutes=50)).sent == 1  # 08:05
+    assert len(fake.to(MOBILE)) == 1
+    assert a_scheduler(notify, database).run(late + timedelta(hours=10)).sent == 0
