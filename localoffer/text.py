@@ -215,6 +215,9 @@ class OffTopicWords:
 
     def __init__(self, phrases: Iterable[tuple[str, ...]] = ()) -> None:
         self.phrases = tuple(sorted(set(phrases), key=len, reverse=True))
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self.phrases:
+            self._by_first.setdefault(phrase[0], []).append(phrase)
 
     def without(self, used: Iterable[tuple[str, ...]]) -> OffTopicWords:
         """These words less any that appear inside the given phrases (the offer's own)."""
@@ -226,11 +229,11 @@ class OffTopicWords:
     def mark(self, tokens: list[str]) -> list[bool]:
         """For each token as typed, whether it is part of an off-topic word or phrase."""
         marked = [False] * len(tokens)
-        for phrase in self.phrases:
-            size = len(phrase)
-            for start in range(len(tokens) - size + 1):
-                if tuple(tokens[start : start + size]) == phrase:
-                    marked[start : start + size] = [True] * size
+        for start, token in enumerate(tokens):
+            for phrase in self._by_first.get(token, ()):
+                end = start + len(phrase)
+                if tuple(tokens[start:end]) == phrase:
+                    marked[start:end] = [True] * len(phrase)
         return marked
 
 
