@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.config import BotConfig
 from heard.settings import Settings, load_settings
 from heard.wiring import configure_logging, open_database
@@ -76,6 +78,10 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     from bot.offer import load_offer_search
     from surveys.definition import load_catalogue
 
+    problem = telegram_problem(settings)
+    if problem is not None:
+        print(f"heard bot: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     configure_logging(settings.log_level)
     config = bot_config(settings)
     database = open_database(settings)
@@ -106,9 +112,48 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
                 allowed_updates=["message", "callback_query"],
                 bootstrap_retries=3,
             )
+    except (NetworkError, InvalidToken) as exc:  # Telegram went away while starting
+        print(f"heard bot: {_unreachable(settings, str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         database.close()
     return 0
+
+
+def telegram_problem(settings: Settings) -> str | None:
+    """One line saying why the bot cannot talk to Telegram, or None when it can.
+
+    Asked before the bot starts: python-telegram-bot would otherwise give up with two
+    tracebacks (its retry loop logs one, then raises), and councils' networks often
+    reach the internet only through a proxy."""
+    from notices.senders import SendFailed
+    from notices.telegram import TelegramSender
+
+    assert settings.telegram_token is not None
+    sender = TelegramSender(settings.telegram_token, settings.telegram_api_url, timeout=20)
+    try:
+        sender.who_am_i()
+    except SendFailed as exc:
+        return _unreachable(settings, str(exc))
+    return None
+
+
+def _unreachable(settings: Settings, reason: str) -> str:
+    for said in ("could not reach Telegram (", "Telegram refused the message ("):
+        if reason.startswith(said):
+            reason = reason.removeprefix(said).removesuffix(")")
+    where = urlparse(settings.telegram_api_url or "https://api.telegram.org/bot").netloc
+    if "401" in reason or "Unauthorized" in reason or "token" in reason.lower():
+        return (
+            f"Telegram refused the bot's token ({reason}); check HEARD_TELEGRAM_TOKEN "
+            f"against the token @BotFather gave (/token in BotFather shows it again)"
+        )
+    return (
+        f"cannot reach Telegram at {where} ({reason}). If this server reaches the "
+        f"internet through a proxy, set HTTPS_PROXY (e.g. http://proxy.example.gov.uk:8080) "
+        f"for Heard; check the firewall allows HTTPS to {where}, or set "
+        f"HEARD_TELEGRAM_API_URL for a self-hosted Bot API server"
+    )
 
 
 async def _reminders(data_dir: str | None) -> int:

@@ -52,6 +52,12 @@ class TelegramSender:
             {"chat_id": chat, "text": text, "link_preview_options": {"is_disabled": True}},
         )
 
+    def who_am_i(self) -> str:
+        """The bot's @username (Bot API `getMe`), proving Telegram is reachable and takes
+        the token; SendFailed in one line if not."""
+        found = self._call("getMe", {})
+        return str((found or {}).get("username") or "")
+
     def _call(self, method: str, params: dict[str, Any]) -> Any:
         request = urllib.request.Request(
             f"{self.api_url}{self._token}/{method}",

@@ -51,6 +51,41 @@ def test_without_a_token_it_explains_botfather_and_exits_2(
     assert "@BotFather" in error and "HEARD_TELEGRAM_TOKEN" in error
 
 
+def test_telegram_out_of_reach_is_one_line_naming_the_proxy_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as closed:  # a port nothing answers on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings = make_settings(
+        tmp_path / "data",
+        f"sqlite:///{tmp_path / 'h.sqlite3'}",
+        HEARD_TELEGRAM_TOKEN="123:abcdefghijklmnop",
+        HEARD_TELEGRAM_API_URL=f"http://127.0.0.1:{port}/bot",
+    )
+    assert run_bot(argparse.Namespace(webhook=None), settings) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "Traceback" not in error
+    assert f"cannot reach Telegram at 127.0.0.1:{port}" in error
+    assert "HTTPS_PROXY" in error and "123:abcdefghijklmnop" not in error
+
+
+def test_a_token_telegram_refuses_is_one_line(
+    tmp_path: Path, fake: FakeTelegram, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = make_settings(
+        tmp_path / "data",
+        f"sqlite:///{tmp_path / 'h.sqlite3'}",
+        HEARD_TELEGRAM_TOKEN="999:not-the-fakes-token",
+        HEARD_TELEGRAM_API_URL=fake.api_url,
+    )
+    assert run_bot(argparse.Namespace(webhook=None), settings) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "Telegram refused the bot's token" in error and "@BotFather" in error
+    assert "not-the-fakes-token" not in error
+
+
 def test_a_bad_webhook_secret_is_refused_before_starting(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
