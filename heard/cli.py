@@ -316,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     from heard.backup_command import configure_parsers as configure_backup_parsers
 
     configure_backup_parsers(commands)  # backup DIR, restore DIR
+    from heard.doctor_command import configure_parser as configure_doctor_parser
+
+    configure_doctor_parser(commands)  # doctor
     _data_dir_after_the_command(commands)
     return parser
 
