@@ -9,6 +9,7 @@ in the database, so any process can carry on any conversation.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -55,6 +56,7 @@ PULSE = "pulse"
 FULL_CHECKIN_EVERY = timedelta(days=180)
 T = TypeVar("T")
 _Words = tuple[dict[str, Survey], dict[str, Survey], Messages]
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 class EngineError(Exception):
@@ -771,8 +773,9 @@ class ConversationEngine:
     def _plain_answer(self, survey: Survey, step: str, text: str) -> bool:
         """In another language, a message that is exactly an answer ("نعم", "مبسوط كتير")
         is taken as one, not sent to a person to read: Heard reads disclosures in English
-        only, so anything more than an answer still goes to a person (`check_free_text`)."""
-        if self.language == languages.DEFAULT:
+        only, so anything more than an answer still goes to a person (`check_free_text`).
+        Words in Latin letters always go through the English checks, as in English."""
+        if self.language == languages.DEFAULT or _LATIN.search(text):
             return False
         if step in (CONSENT, QUOTE, CONTINUE):
             return self.messages.yes_or_no(text) is not None

@@ -336,3 +336,23 @@ def test_the_youngest_check_in_reads_aloud_in_pashto(database: Database) -> None
     reply = engine.handle(pseudonym, choice="4", step="home_feel", language="ps")
     assert reply.accepted and reply.prompt is not None
     assert reply.prompt.text == "په کور کې ځان خوندي احساسوې؟"
+
+
+def test_english_words_in_another_language_are_checked_as_in_english(
+    database: Database,
+) -> None:
+    """Choosing Arabic never lets English words past the English safeguarding checks."""
+    calls: list[str] = []
+
+    def hook(session, text, context):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return None
+
+    engine = ConversationEngine(database.sessions, CATALOGUE, safeguarding=hook)
+    pseudonym = _person(database)
+    engine.begin(pseudonym, channel="test", survey_id="checkin-11-17", language="ar")
+    engine.handle(pseudonym, text="نعم", language="ar")
+    engine.handle(pseudonym, text="لا", language="ar")
+    engine.handle(pseudonym, text="i hate it here", language="ar")
+    engine.handle(pseudonym, text="أيوة", language="ar")
+    assert calls == ["i hate it here"]  # the Arabic answers alone were let through
