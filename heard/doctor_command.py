@@ -434,8 +434,9 @@ def diagnose(args: argparse.Namespace) -> list[Finding]:
         return [Finding(PROBLEM, "settings", f"{exc}")]
     findings = [Finding(OK, "settings", f"loaded (data folder {settings.data_dir.resolve()})")]
     checks: list[Callable[[], Iterator[Finding]]] = [
-        lambda: check_database(settings),
+        # Before the database is opened: opening tightens a loose SQLite file.
         lambda: check_permissions(settings),
+        lambda: check_database(settings),
         lambda: check_keys(settings, existed),
         lambda: check_telegram(settings),
         lambda: check_smtp(settings),
