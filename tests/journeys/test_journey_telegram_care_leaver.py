@@ -111,7 +111,9 @@ def test_a_care_leaver_asks_about_the_offer_before_and_during_a_check_in(
 
             # 6. A question the offer isn't sure of: it says so plainly and who to ask,
             #    then question 2 again, with nothing stored as its answer.
-            said = await bot.chat(RILEY, "how do i get a bus pass")
+            #    (It was "how do i get a bus pass" until issue 17 gave the offer a travel entry;
+            #    "pass" still must not be read as "I'd rather not say".)
+            said = await bot.chat(RILEY, "how do i get a pass for the festival")
             assert said[0]["text"].startswith("Sorry, I'm not sure I've understood that")
             assert "ask your PA (personal adviser)" in said[0]["text"]
             assert said[1]["text"] == "Now, back to your check-in:"
@@ -149,7 +151,8 @@ def test_a_care_leaver_asks_about_the_offer_before_and_during_a_check_in(
         "can i stay with my foster carers after 18?",
         "im skint",
         "can i stay with my foster carers after 18?",
-        "how do i get a bus pass",  # in the team's list of questions Heard wasn't sure of
+        # in the team's list of questions Heard wasn't sure of
+        "how do i get a pass for the festival",
         "help with money for college",
     ]
     assert all(tag for _, tag in asked)  # so /forgetme can find and remove them
