@@ -9,14 +9,13 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.sentiment import score_sentiment
-from analysis.themes import default_tagger
+from analysis.themes import tagger_for_cohort
 from storage.comments import annotate_comment, unanalysed_comments
 from storage.db import transaction
 
 
 def annotate_pending(sessions: sessionmaker[Session], batch: int = 2000) -> int:
     """Annotate every comment not yet analysed, a batch per transaction; returns how many."""
-    tagger = default_tagger()
     done = 0
     while True:
         with transaction(sessions) as session:
@@ -27,7 +26,8 @@ def annotate_pending(sessions: sessionmaker[Session], batch: int = 2000) -> int:
                 annotate_comment(
                     session,
                     comment,
-                    themes=tagger.tag(text),
+                    # Foster carers' comments get the carers' themes (issue 17).
+                    themes=tagger_for_cohort(comment.cohort).tag(text),
                     polarity=round(sentiment.polarity, 4),
                     subjectivity=round(sentiment.subjectivity, 4),
                 )

@@ -8,7 +8,7 @@ import sys
 
 from analysis.safeguarding import detect
 from analysis.sentiment import score_sentiment
-from analysis.themes import default_tagger
+from analysis.themes import Audience, default_tagger
 
 
 def safeguarding_summary(text: str) -> dict[str, object]:
@@ -29,11 +29,16 @@ def safeguarding_summary(text: str) -> dict[str, object]:
     }
 
 
-def analyse_line(text: str) -> dict[str, object]:
+#: `--who` on the command line -> whose theme set tags the comment.
+WHO_AUDIENCE: dict[str, Audience] = {"young-person": "young_people", "carer": "carers"}
+
+
+def analyse_line(text: str, who: str = "young-person") -> dict[str, object]:
     sentiment = score_sentiment(text)
     return {
         "text": text,
-        "themes": default_tagger().tag(text),
+        "who": who,
+        "themes": default_tagger(WHO_AUDIENCE[who]).tag(text),
         "polarity": round(sentiment.polarity, 3),
         "subjectivity": round(sentiment.subjectivity, 3),
         "safeguarding": safeguarding_summary(text),
@@ -45,7 +50,7 @@ def run_analyse_text(args: argparse.Namespace) -> int:
         text = raw.rstrip("\n")
         if not text.strip():
             continue
-        result = analyse_line(text)
+        result = analyse_line(text, getattr(args, "who", "young-person"))
         if args.json:
             print(json.dumps(result, ensure_ascii=False), flush=True)
         else:

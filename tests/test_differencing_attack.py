@@ -420,9 +420,10 @@ def dashboard_cells(database: Database) -> Iterator[Shown]:
 def themes_page_cells(view: str, period: str, page: str) -> Iterator[Shown]:
     """The themes page read as a person would: a theme's comments, and each feeling's
     share of them (a count only where the theme's own count is shown)."""
-    from analysis.report import THEME_LABELS
+    from analysis.themes import THEME_IDS
+    from webforms.staff.themes import theme_label
 
-    ids = {label: theme for theme, label in THEME_LABELS.items()}
+    ids = {theme_label(theme): theme for theme in THEME_IDS}
     for label, comments, feelings in theme_rows(page):
         theme = ids[label]
         total = _count(comments)

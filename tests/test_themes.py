@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from analysis.themes import THEME_IDS, ThemeTagger, default_tagger, load_lexicon
+from analysis.themes import (
+    AUDIENCE_THEMES,
+    CARER_THEME_IDS,
+    THEME_IDS,
+    YOUNG_PEOPLE_THEME_IDS,
+    ThemeTagger,
+    default_tagger,
+    load_lexicon,
+)
 from analysis.themes.quality import evaluate, load_labelled
 from analysis.themes.text import SPELLINGS_FILE, load_spellings, stem
 from storage.datafiles import DataFileError
@@ -22,7 +30,7 @@ def tags(text: str) -> list[str]:
 
 
 def test_taxonomy_ids_and_order_match_the_brief() -> None:
-    assert THEME_IDS == (
+    assert YOUNG_PEOPLE_THEME_IDS[:14] == (
         "friendship",
         "stability",
         "trusted_adults",
@@ -38,14 +46,33 @@ def test_taxonomy_ids_and_order_match_the_brief() -> None:
         "housing",
         "health",
     )
+    # issue 17: three themes people raise often, then carers' own set
+    assert YOUNG_PEOPLE_THEME_IDS[14:] == (
+        "support_from_council",
+        "identity_and_culture",
+        "activities_and_hobbies",
+    )
+    assert CARER_THEME_IDS[:8] == (
+        "support_from_council",
+        "payments_and_allowances",
+        "carer_training",
+        "respite_and_breaks",
+        "delegated_authority",
+        "being_informed_and_included",
+        "carer_wellbeing",
+        "peer_support",
+    )
+    assert set(THEME_IDS) == set(YOUNG_PEOPLE_THEME_IDS) | set(CARER_THEME_IDS)
+    assert len(THEME_IDS) == len(set(THEME_IDS))
 
 
-def test_shipped_lexicon_loads_and_covers_every_theme() -> None:
-    lexicon = load_lexicon()
+@pytest.mark.parametrize("audience", ["young_people", "carers"])
+def test_shipped_lexicon_loads_and_covers_every_theme(audience: str) -> None:
+    lexicon = load_lexicon(audience=audience)  # type: ignore[arg-type]
     themes = {entry.theme for entry in lexicon.entries}
-    assert themes == set(THEME_IDS)
+    assert themes == set(AUDIENCE_THEMES[audience])  # type: ignore[index]
     assert all(entry.line for entry in lexicon.entries)
-    assert {e.kind for e in lexicon.entries} == {"word", "phrase", "pattern"}
+    assert {e.kind for e in lexicon.entries} >= {"word", "phrase"}
 
 
 def test_shipped_spellings_load() -> None:
@@ -61,7 +88,7 @@ def write_lexicon(tmp_path: Path, override: dict[str, str] | None = None) -> Pat
     """A minimal valid lexicon, one word per theme, with some theme blocks replaced."""
     override = override or {}
     lines = ["version: 1", "themes:"]
-    for theme in THEME_IDS:
+    for theme in YOUNG_PEOPLE_THEME_IDS:
         block = override.get(theme, f"    words: [x{theme.replace('_', '')}]")
         lines += [f"  {theme}:", block]
     lines += override.get("__extra__", "").splitlines()
@@ -182,24 +209,42 @@ def test_broken_spellings_file(tmp_path: Path) -> None:
     [
         ("i miss my m8s", ["friendship"]),
         ("MATES!!! 😍", ["friendship"]),
-        ("im so lonelyyyy", ["friendship"]),
+        ("im so lonelyyyy", ["friendship", "emotional_wellbeing"]),
         ("my sw never turns up", ["trusted_adults"]),
         ("moved AGAIN", ["stability", "moves_and_transitions"]),
         ("skl is boring", ["education_and_work"]),
         ("skooool", ["education_and_work"]),
-        ("pa never answers", ["trusted_adults"]),
+        ("pa never answers", ["support_from_council"]),
         ("stuck in a b&b", ["housing"]),
         ("uc got sanctioned", ["money"]),
-        ("camhs waiting list", ["emotional_wellbeing"]),
+        ("camhs waiting list", ["health"]),  # issue 17: a service's wait is health
         ("my foster mum is lovely", ["trusted_adults"]),
         ("i want to see my mum", ["family_time"]),
-        ("my old foster carers", ["family_time"]),
+        ("my old foster carers", []),  # a mention, not birth family or a relationship
         ("how long can i stay here", ["stability"]),
         ("turning 18 next month", ["moves_and_transitions"]),
         ("nobody asked me", ["being_heard"]),
         ("i want my own flat", ["housing"]),
         ("dentist appointment", ["health"]),
-        ("my carer is kind of strict", ["trusted_adults", "boundaries_and_care"]),
+        ("my carer is kind of strict", ["boundaries_and_care"]),
+        # issue 17: a carer or PA mentioned is not "trusted adults" when the comment is
+        # about money or rules
+        ("my carer keeps my pocket money", ["money"]),
+        ("my pa said the grant wont cover a bed", ["money"]),
+        ("carer says bedtime is 8", ["boundaries_and_care"]),
+        ("my carer always listens to me", ["trusted_adults", "being_heard"]),
+        # issue 17: said indirectly
+        ("dont no how long im staying here", ["stability"]),
+        ("they feel like my real family now", ["home_and_belonging"]),
+        ("been on the camhs waitin list 8 months", ["health"]),
+        # issue 17: the new themes, typos and no punctuation
+        ("my sw changed again thats 4 this yr", ["stability", "support_from_council"]),
+        ("no1 from the council rang me back", ["support_from_council"]),
+        ("i want to go to the mosque on fridays", ["identity_and_culture"]),
+        ("nobody here can do my hair", ["identity_and_culture"]),
+        ("i dont know why i was taken into care", ["identity_and_culture"]),
+        ("got picked 4 the football team", ["activities_and_hobbies"]),
+        ("can i join the gym pls", ["activities_and_hobbies"]),
         ("no worries, all good", []),
         ("", []),
         ("😂😂😂", []),
@@ -212,7 +257,7 @@ def test_tagging(text: str, expected: list[str]) -> None:
 
 def test_negation_keeps_the_topic_and_is_reported() -> None:
     # Topic tagging is about what they talk about; sentiment handles the "not".
-    assert tags("not lonely anymore") == ["friendship"]
+    assert tags("not lonely anymore") == ["friendship", "emotional_wellbeing"]
     assert tags("I don't feel safe") == ["feeling_safe"]
     assert tags("i dont feel safe") == ["feeling_safe"]
     [match] = default_tagger().explain("I don't feel safe")
@@ -226,12 +271,12 @@ def test_negation_keeps_the_topic_and_is_reported() -> None:
 def test_affirmed_only_entries_need_no_negation() -> None:
     assert tags("my mind is all over the place") == ["emotional_wellbeing"]
     assert tags("never mind") == []
-    assert tags("i don't mind my carer") == ["trusted_adults"]
+    assert tags("i don't mind my carer") == []
 
 
 def test_negation_does_not_cross_a_clause() -> None:
-    [match] = [m for m in default_tagger().explain("not bad, lonely though") if m.text == "lonely"]
-    assert not match.negated
+    matches = [m for m in default_tagger().explain("not bad, lonely though") if m.text == "lonely"]
+    assert matches and not any(m.negated for m in matches)
 
 
 def test_themes_come_in_taxonomy_order() -> None:
@@ -244,10 +289,10 @@ def test_explain_points_at_the_original_text() -> None:
     text = "My SW is the best, I miss my m8s 😢"
     matches = default_tagger().explain(text)
     assert [(m.theme, text[m.start : m.end]) for m in matches] == [
-        ("trusted_adults", "SW"),
+        ("trusted_adults", "My SW is the best"),
         ("friendship", "m8s"),
     ]
-    assert matches[0].term == "social worker" and matches[0].kind == "phrase"
+    assert matches[0].kind == "pattern" and matches[1].term == "mate"
 
 
 def test_stemmer_is_symmetric_for_common_forms() -> None:
@@ -276,12 +321,19 @@ def test_council_lexicon_from_files(tmp_path: Path) -> None:
 def test_labelled_set_is_big_and_varied() -> None:
     comments = load_labelled(DATA)
     assert len(comments) >= 170
-    assert {t for c in comments for t in c.themes} == set(THEME_IDS)
+    assert {t for c in comments for t in c.themes} == set(YOUNG_PEOPLE_THEME_IDS[:14])
     assert sum(1 for c in comments if not c.themes) >= 10
     assert sum(1 for c in comments if len(c.themes) >= 2) >= 40
 
 
-def test_quality_bar() -> None:
-    quality = evaluate(default_tagger(), load_labelled(DATA))
-    assert quality.overall.precision >= 0.85, quality.overall
+def test_old_set_does_not_fall_back() -> None:
+    """The team's own set the earlier lexicon was tuned on, scored on its 14 themes.
+
+    Its labels follow the old rules (any carer or worker mentioned is "trusted adults",
+    previous carers are "family time"), which issue 17 changed on purpose, so precision
+    on it is lower than before (0.875); the bars that count are on the held-out test
+    split of tests/data/themes (tests/test_themes_corpus.py).
+    """
+    quality = evaluate(default_tagger(), load_labelled(DATA), only=YOUNG_PEOPLE_THEME_IDS[:14])
+    assert quality.overall.precision >= 0.80, quality.overall
     assert quality.overall.recall >= 0.85, quality.overall

@@ -18,9 +18,14 @@ from analysis.themes.text import SPELLINGS_FILE, Tokeniser, find_line, load_spel
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+CARERS_LEXICON_FILE = Path(__file__).with_name("carers_lexicon.yaml")
 
-#: The taxonomy in the Ambassadors' order (shared brief, G25 §12.4); reports keep it.
-THEME_IDS: tuple[str, ...] = (
+Audience = Literal["young_people", "carers"]
+AUDIENCES: tuple[Audience, ...] = ("young_people", "carers")
+
+#: Young people's themes (children in care and care leavers): the Ambassadors' 14
+#: (shared brief, G25 §12.4), then the three issue 17 found people raise often.
+YOUNG_PEOPLE_THEME_IDS: tuple[str, ...] = (
     "friendship",
     "stability",
     "trusted_adults",
@@ -35,7 +40,48 @@ THEME_IDS: tuple[str, ...] = (
     "money",
     "housing",
     "health",
+    "support_from_council",
+    "identity_and_culture",
+    "activities_and_hobbies",
 )
+
+#: Foster carers' themes: what carers raise about the support they get, then the
+#: young people's themes carers raise about the child they look after.
+CARER_THEME_IDS: tuple[str, ...] = (
+    "support_from_council",
+    "payments_and_allowances",
+    "carer_training",
+    "respite_and_breaks",
+    "delegated_authority",
+    "being_informed_and_included",
+    "carer_wellbeing",
+    "peer_support",
+    "health",
+    "education_and_work",
+    "family_time",
+    "moves_and_transitions",
+    "stability",
+    "home_and_belonging",
+    "identity_and_culture",
+    "activities_and_hobbies",
+    "feeling_safe",
+    "emotional_wellbeing",
+)
+
+#: Every theme id, in report order: young people's, then carers' own.
+THEME_IDS: tuple[str, ...] = YOUNG_PEOPLE_THEME_IDS + tuple(
+    t for t in CARER_THEME_IDS if t not in YOUNG_PEOPLE_THEME_IDS
+)
+
+#: Which themes each audience's comments are tagged with.
+AUDIENCE_THEMES: dict[Audience, tuple[str, ...]] = {
+    "young_people": YOUNG_PEOPLE_THEME_IDS,
+    "carers": CARER_THEME_IDS,
+}
+AUDIENCE_FILES: dict[Audience, Path] = {
+    "young_people": LEXICON_FILE,
+    "carers": CARERS_LEXICON_FILE,
+}
 
 THEME_TITLES: dict[str, str] = {
     "friendship": "Friendship",
@@ -52,10 +98,27 @@ THEME_TITLES: dict[str, str] = {
     "money": "Money",
     "housing": "Housing",
     "health": "Health",
+    "support_from_council": "Support from the council",
+    "identity_and_culture": "Identity and culture",
+    "activities_and_hobbies": "Activities and hobbies",
+    "payments_and_allowances": "Payments and allowances",
+    "carer_training": "Training for carers",
+    "respite_and_breaks": "Respite and breaks",
+    "delegated_authority": "Delegated authority: everyday decisions",
+    "being_informed_and_included": "Being told and included",
+    "carer_wellbeing": "Carers' own wellbeing",
+    "peer_support": "Support from other carers",
 }
+
+
+def audience_for_cohort(cohort: str | None) -> Audience:
+    """Foster carers' comments get carers' themes; everyone else's get young people's."""
+    return "carers" if cohort == "carer" else "young_people"
+
 
 Kind = Literal["word", "phrase", "pattern"]
 _LIST_KEYS = ("words", "phrases", "patterns", "affirmed_only", "except_in")
+_TEXT_KEYS = ("reason",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +142,25 @@ class Lexicon:
     entries: tuple[Entry, ...]
     exceptions: Mapping[str, tuple[tuple[str, ...], ...]]
     spellings: Mapping[str, str] = field(default_factory=dict)
+    audience: Audience = "young_people"
 
 
 def load_lexicon(
-    path: str | Path = LEXICON_FILE, spellings_path: str | Path = SPELLINGS_FILE
+    path: str | Path | None = None,
+    spellings_path: str | Path = SPELLINGS_FILE,
+    audience: Audience = "young_people",
 ) -> Lexicon:
-    """Read and validate a lexicon file; raises DataFileError naming line, item and fix."""
-    path = Path(path)
+    """Read and validate a lexicon file; raises DataFileError naming line, item and fix.
+
+    `audience` says whose comments it tags: each audience has its own theme set
+    (AUDIENCE_THEMES) and its own file (lexicon.yaml, carers_lexicon.yaml), and the
+    file must have a block for every theme of that set and no other.
+    """
+    if audience not in AUDIENCE_THEMES:
+        raise ValueError(f"unknown audience {audience!r}: use one of {', '.join(AUDIENCES)}")
+    path = Path(path) if path is not None else AUDIENCE_FILES[audience]
+    theme_ids = AUDIENCE_THEMES[audience]
+    whose = "young people's" if audience == "young_people" else "foster carers'"
     spellings = load_spellings(spellings_path)
     reader = _Reader(path, Tokeniser(spellings, known=lambda word: True))
     data = require_mapping(path, load_yaml(path), "the file")
@@ -108,17 +183,17 @@ def load_lexicon(
         )
     themes = require_mapping(path, data["themes"], "themes")
     for theme in themes:
-        if theme not in THEME_IDS:
-            close = difflib.get_close_matches(str(theme), THEME_IDS, n=1)
+        if theme not in theme_ids:
+            close = difflib.get_close_matches(str(theme), theme_ids, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             raise DataFileError(
                 path,
-                "this is not a theme id in the taxonomy",
+                f"this is not one of the {whose} theme ids",
                 line=find_line(path, line_of(themes), f"{theme}:"),
                 item=f"themes.{theme}",
-                fix=f"{hint}use one of: {', '.join(THEME_IDS)}",
+                fix=f"{hint}use one of: {', '.join(theme_ids)}",
             )
-    for theme in THEME_IDS:
+    for theme in theme_ids:
         if theme not in themes:
             raise DataFileError(
                 path,
@@ -127,13 +202,14 @@ def load_lexicon(
                 item=f"themes.{theme}",
                 fix=f"add a '{theme}:' block with at least one word, phrase or pattern",
             )
-    for theme in THEME_IDS:
+    for theme in theme_ids:
         reader.read_theme(theme, themes[theme])
     return Lexicon(
         path=path,
         entries=tuple(reader.entries),
         exceptions={t: tuple(p) for t, p in reader.exceptions.items() if p},
         spellings=spellings,
+        audience=audience,
     )
 
 
@@ -150,13 +226,23 @@ class _Reader:
     def read_theme(self, theme: str, block: Any) -> None:
         block = require_mapping(self.path, block, f"themes.{theme}")
         for key in block:
+            if key in _TEXT_KEYS:
+                if not isinstance(block[key], str) or not block[key].strip():
+                    raise DataFileError(
+                        self.path,
+                        f"'{key}' must be a sentence of text",
+                        line=find_line(self.path, line_of(block), f"{key}:"),
+                        item=f"themes.{theme}.{key}",
+                        fix="write why the theme is here in plain words, or remove the key",
+                    )
+                continue
             if key not in _LIST_KEYS:
                 raise DataFileError(
                     self.path,
                     "unknown key in a theme block",
                     line=find_line(self.path, line_of(block), f"{key}:"),
                     item=f"themes.{theme}.{key}",
-                    fix=f"use only: {', '.join(_LIST_KEYS)}",
+                    fix=f"use only: {', '.join(_LIST_KEYS + _TEXT_KEYS)}",
                 )
         if not any(block.get(key) for key in ("words", "phrases", "patterns", "affirmed_only")):
             raise DataFileError(

@@ -2,17 +2,30 @@
 
 Shared by ``benchmarks/theme_quality.py`` and the test suite so that the figure
 the team quotes and the bar the tests enforce are computed the same way.
+
+Two formats are read. The labelled corpus in ``tests/data/themes/`` (issue 17) gives
+every comment an ``id``, ``who`` (child-4-7, child-8-11, child-11-17, care-leaver,
+foster-carer), ``feeling`` and ``themes``; foster carers' comments carry carers'
+themes and are tagged with the carers' lexicon. The older set
+(``tests/data/theme_comments.yaml``) has ``who`` and ``themes`` only, all from the
+young people's taxonomy, so it is always tagged with the young people's lexicon.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.themes.lexicon import THEME_IDS
-from analysis.themes.tagger import ThemeTagger
+from analysis.themes.lexicon import AUDIENCE_THEMES, THEME_IDS, Audience
+from analysis.themes.tagger import ThemeTagger, default_tagger
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+
+WHO = ("child-4-7", "child-8-11", "child-11-17", "care-leaver", "foster-carer")
+FEELINGS = ("positive", "negative", "mixed", "neutral")
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "data" / "themes"
+CORPUS_FILES = ("young_children.yaml", "teens.yaml", "care_leavers.yaml", "foster_carers.yaml")
+SPLIT_FILE = "split.yaml"
 
 
 @dataclass(frozen=True)
@@ -22,6 +35,10 @@ class Labelled:
     text: str
     themes: frozenset[str]
     line: int | None = None
+    id: str | None = None
+    who: str | None = None
+    feeling: str | None = None
+    audience: Audience = "young_people"
 
 
 @dataclass
@@ -49,11 +66,16 @@ class Quality:
     per_theme: dict[str, Counts] = field(
         default_factory=lambda: {theme: Counts() for theme in THEME_IDS}
     )
+    per_audience: dict[str, Counts] = field(default_factory=dict)
     misses: list[tuple[Labelled, frozenset[str]]] = field(default_factory=list)
 
 
+def _audience_of(who: str) -> Audience:
+    return "carers" if who == "foster-carer" else "young_people"
+
+
 def load_labelled(path: str | Path) -> list[Labelled]:
-    """Read a labelled set (``comments: [{text, themes}, ...]``); bad theme ids are errors."""
+    """Read a labelled set (``comments: [{text, themes, ...}, ...]``); bad ids are errors."""
     data = require_mapping(path, load_yaml(path), "the file")
     comments = data.get("comments")
     if not isinstance(comments, list) or not comments:
@@ -73,32 +95,115 @@ def load_labelled(path: str | Path) -> list[Labelled]:
                 item=where,
                 fix='write {text: "...", themes: [friendship]} (themes: [] for none)',
             )
-        for theme in themes:
-            if theme not in THEME_IDS:
+        new_format = "id" in item
+        who = item.get("who")
+        feeling = item.get("feeling")
+        if new_format:
+            where = f"comments[{number}] ({item['id']})"
+            if who not in WHO:
                 raise DataFileError(
                     path,
-                    f"'{theme}' is not a theme id",
+                    f"'who: {who}' is not one of the writers",
                     line=line_of(item),
                     item=where,
-                    fix=f"use one of: {', '.join(THEME_IDS)}",
+                    fix=f"use one of: {', '.join(WHO)}",
                 )
-        out.append(Labelled(text, frozenset(themes), line_of(item)))
+            if feeling not in FEELINGS:
+                raise DataFileError(
+                    path,
+                    f"'feeling: {feeling}' is not a feeling",
+                    line=line_of(item),
+                    item=where,
+                    fix=f"use one of: {', '.join(FEELINGS)}",
+                )
+        audience = _audience_of(str(who)) if new_format else "young_people"
+        allowed = AUDIENCE_THEMES[audience]
+        for theme in themes:
+            if theme not in allowed:
+                whose = "foster carers'" if audience == "carers" else "young people's"
+                raise DataFileError(
+                    path,
+                    f"'{theme}' is not one of the {whose} theme ids",
+                    line=line_of(item),
+                    item=where,
+                    fix=f"use one of: {', '.join(allowed)}",
+                )
+        out.append(
+            Labelled(
+                text,
+                frozenset(themes),
+                line_of(item),
+                id=str(item["id"]) if new_format else None,
+                who=str(who) if who is not None else None,
+                feeling=str(feeling) if feeling is not None else None,
+                audience=audience,
+            )
+        )
     return out
 
 
-def evaluate(tagger: ThemeTagger, comments: Iterable[Labelled]) -> Quality:
-    """Compare the tagger with the labels, theme by theme and overall."""
+def load_corpus(data_dir: Path = CORPUS_DIR) -> dict[str, list[Labelled]]:
+    """The labelled corpus split into ``dev`` and ``test`` by ``split.yaml``.
+
+    Every comment must have been split (run benchmarks/split_theme_corpus.py
+    --new-items-only after adding comments); an unsplit id is an error, never a guess.
+    """
+    split_path = data_dir / SPLIT_FILE
+    split = require_mapping(split_path, load_yaml(split_path), "the file")
+    assignments = require_mapping(split_path, split.get("assignments"), "assignments")
+    parts: dict[str, list[Labelled]] = {"dev": [], "test": []}
+    for name in CORPUS_FILES:
+        for comment in load_labelled(data_dir / name):
+            part = assignments.get(comment.id)
+            if part not in parts:
+                raise DataFileError(
+                    split_path,
+                    f"comment {comment.id} from {name} is not in the split",
+                    item=str(comment.id),
+                    fix="run .venv/bin/python benchmarks/split_theme_corpus.py --new-items-only",
+                )
+            parts[str(part)].append(comment)
+    return parts
+
+
+TaggerFor = Callable[[Labelled], ThemeTagger]
+
+
+def shipped_taggers(comment: Labelled) -> ThemeTagger:
+    """The shipped tagger for the comment's audience."""
+    return default_tagger(comment.audience)
+
+
+def evaluate(
+    tagger: ThemeTagger | TaggerFor,
+    comments: Iterable[Labelled],
+    only: Iterable[str] | None = None,
+) -> Quality:
+    """Compare the tagger with the labels, theme by theme, by audience and overall.
+
+    `tagger` is one tagger for every comment, or a function choosing one per comment
+    (``shipped_taggers`` picks the carers' lexicon for foster carers' comments).
+    `only` scores just those themes (a set labelled before later themes existed).
+    """
     quality = Quality()
+    kept = frozenset(only) if only is not None else None
     for comment in comments:
-        predicted = frozenset(tagger.tag(comment.text))
+        chosen = tagger if isinstance(tagger, ThemeTagger) else tagger(comment)
+        predicted = frozenset(chosen.tag(comment.text))
+        if kept is not None:
+            predicted &= kept
+        audience = quality.per_audience.setdefault(comment.audience, Counts())
         for theme in THEME_IDS:
             counts = quality.per_theme[theme]
             if theme in predicted and theme in comment.themes:
                 counts.tp += 1
+                audience.tp += 1
             elif theme in predicted:
                 counts.fp += 1
+                audience.fp += 1
             elif theme in comment.themes:
                 counts.fn += 1
+                audience.fn += 1
         if predicted != comment.themes:
             quality.misses.append((comment, predicted))
     for counts in quality.per_theme.values():

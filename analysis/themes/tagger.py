@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.themes.lexicon import LEXICON_FILE, THEME_IDS, Entry, Lexicon, load_lexicon
+from analysis.themes.lexicon import (
+    THEME_IDS,
+    Audience,
+    Entry,
+    Lexicon,
+    audience_for_cohort,
+    load_lexicon,
+)
 from analysis.themes.text import SPELLINGS_FILE, Token, Tokeniser, negated, stem
 
 _ORDER = {theme: n for n, theme in enumerate(THEME_IDS)}
@@ -64,10 +71,18 @@ class ThemeTagger:
 
     @classmethod
     def from_files(
-        cls, lexicon: str | Path = LEXICON_FILE, spellings: str | Path = SPELLINGS_FILE
+        cls,
+        lexicon: str | Path | None = None,
+        spellings: str | Path = SPELLINGS_FILE,
+        audience: Audience = "young_people",
     ) -> ThemeTagger:
-        """A tagger for a council's own lexicon file."""
-        return cls(load_lexicon(lexicon, spellings))
+        """A tagger for a council's own lexicon file (by default the shipped one for
+        the audience: lexicon.yaml for young people, carers_lexicon.yaml for carers)."""
+        return cls(load_lexicon(lexicon, spellings, audience))
+
+    @property
+    def audience(self) -> Audience:
+        return self.lexicon.audience
 
     def tag(self, text: str) -> list[str]:
         """Theme ids the comment talks about, in taxonomy order."""
@@ -124,15 +139,20 @@ class ThemeTagger:
         return matches
 
 
-@lru_cache(maxsize=1)
-def default_tagger() -> ThemeTagger:
-    """The tagger for the shipped lexicon, built once per process."""
-    return ThemeTagger.from_files()
+@lru_cache(maxsize=2)
+def default_tagger(audience: Audience = "young_people") -> ThemeTagger:
+    """The tagger for the shipped lexicon of an audience, built once per process."""
+    return ThemeTagger.from_files(audience=audience)
 
 
-def tag(text: str) -> list[str]:
-    """Theme ids for one comment using the shipped lexicon."""
-    return default_tagger().tag(text)
+def tagger_for_cohort(cohort: str | None) -> ThemeTagger:
+    """Foster carers' comments get the carers' themes; everyone else's the young people's."""
+    return default_tagger(audience_for_cohort(cohort))
+
+
+def tag(text: str, audience: Audience = "young_people") -> list[str]:
+    """Theme ids for one comment using the shipped lexicon for the audience."""
+    return default_tagger(audience).tag(text)
 
 
 def _prefilter(group: list[Entry]) -> re.Pattern[str] | None:

@@ -240,15 +240,21 @@ def themes() -> str:
     sentiment: dict[str, list[SafeStat]] = {}
     for cell in report.themes.sentiment:
         sentiment.setdefault(cell.key["theme"], []).append(cell)
-    by_cohort: dict[str, list[SafeStat]] = {}
+    # Carers' themes apart from young people's (issue 17): foster carers' comments are
+    # tagged with carers' own themes. Every cell here is one the report's planner has
+    # already published or suppressed (analysis.report._StatPlanner): nothing is recounted.
+    young: dict[str, list[SafeStat]] = {}
+    carers: dict[str, list[SafeStat]] = {}
     for cell in report.themes.by_cohort:
-        by_cohort.setdefault(cell.key["theme"], []).append(cell)
+        side = carers if cell.key["cohort"] == "carer" else young
+        side.setdefault(cell.key["theme"], []).append(cell)
     return render_template(
         "staff/themes.html",
         report=report,
         period=period,
         choices=period_choices(today()),
         sentiment=sentiment,
-        by_cohort=by_cohort,
+        young_by_cohort=young,
+        carers_by_theme=carers,
         **_page_helpers(report),
     )
