@@ -47,6 +47,8 @@ KNOWN_VARIABLES = (
     "HEARD_LOG_LEVEL",
     "HEARD_RATE_LIMIT_STORAGE",
     "HEARD_TRUSTED_CHANNELS",
+    "HEARD_STAFF_IDLE_MINUTES",
+    "HEARD_TRUSTED_PROXIES",
     "HEARD_NOTIFY_API_KEY",
     "HEARD_NOTIFY_SMS_TEMPLATE_ID",
     "HEARD_NOTIFY_EMAIL_TEMPLATE_ID",
@@ -90,6 +92,11 @@ class Settings:
     retention_months: int = 24
     base_url: str = "http://127.0.0.1:5000"
     rate_limit_storage: str = "memory://"
+    # Staff are signed out after this long without a page (12 hours at most whatever).
+    staff_idle_minutes: int = 30
+    # Reverse proxies in front of the web app (0: none), for werkzeug's ProxyFix: the
+    # sign-in limits then see each person's own address, not the proxy's.
+    trusted_proxies: int = 0
     # The ways in whose answers count towards the headline; the rest are shown beside it.
     trusted_channels: tuple[str, ...] = ("telegram", "invite")
     log_level: str = "INFO"
@@ -358,6 +365,8 @@ def load_settings(
         base_url=base_url,
         log_level=log_level,
         rate_limit_storage=_rate_limit_storage(values),
+        staff_idle_minutes=_whole(values, "HEARD_STAFF_IDLE_MINUTES", 30, 1, 720),
+        trusted_proxies=_whole(values, "HEARD_TRUSTED_PROXIES", 0, 0, 5),
         trusted_channels=_trusted_channels(values),
         **_notify(values),  # type: ignore[arg-type]  # keys and types checked in _notify
     )

@@ -1,9 +1,12 @@
-"""`heard staff add|list|unlock|deactivate|reactivate`: staff accounts from the command line.
+"""`heard staff add|password|list|unlock|deactivate|reactivate`: staff accounts from the
+command line.
 
-`add` asks for the password twice without echoing it (getpass). When stdin is
-not a terminal (scripts, tests, the demo) it reads the password from the first
-line of stdin instead, and a second line, if given, must match. Passwords never
-appear in arguments, so they never reach shell history or `ps`.
+`add` and `password` ask for the password twice without echoing it (getpass). When
+stdin is not a terminal (scripts, tests, the demo) they read the password from the
+first line of stdin instead, and a second line, if given, must match. Passwords never
+appear in arguments, so they never reach shell history or `ps`. A new password meets
+the same rules as on the web (webforms/staff/passwords.py: length, not one character,
+not the email, not a common one) and ends every session the person has open.
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from storage.audit import audit
 from storage.db import transaction
 from storage.models import STAFF_ROLES, StaffUser, utcnow
 from storage.staff import add_staff, find_staff, staff_users
-from storage.staff_accounts import is_locked, set_staff_active, unlock_staff
+from storage.staff_accounts import (
+    is_locked,
+    set_password_hash,
+    set_staff_active,
+    unlock_staff,
+)
 from webforms.staff.passwords import MIN_PASSWORD_LENGTH, hash_password, password_problem
 
 EXIT_USAGE = 2
@@ -40,6 +48,10 @@ def configure_parser(staff_commands: argparse._SubParsersAction) -> None:
     add = staff_commands.add_parser("add", help="add a staff account (asks for a password)")
     add.add_argument("email")
     add.add_argument("--role", choices=STAFF_ROLES, required=True)
+    password = staff_commands.add_parser(
+        "password", help="give an account a new password (ends its sessions; asks for it)"
+    )
+    password.add_argument("email")
     staff_commands.add_parser("list", help="list staff accounts")
     for action, words in (
         ("unlock", "unlock an account locked after wrong passwords"),
@@ -118,6 +130,26 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace, settings: Settings) -> int:
+    email = str(args.email).strip().lower()
+    database = open_database(settings)
+    try:
+        with transaction(database.sessions) as session:
+            if find_staff(session, email) is None:
+                raise StaffCommandError(f"there is no account for {email}")
+        password = read_new_password(email)
+        with transaction(database.sessions) as session:
+            user = find_staff(session, email)
+            if user is None:
+                raise StaffCommandError(f"there is no account for {email}")
+            set_password_hash(session, user, hash_password(password))
+            audit(session, CLI_ACTOR, "staff.password", f"staff:{user.id}", email=email)
+    finally:
+        database.close()
+    print(f"New password set for {email}; any session they had open is ended.")
+    return 0
+
+
 def _list(settings: Settings) -> int:
     database = open_database(settings)
     try:
@@ -130,7 +162,7 @@ def _list(settings: Settings) -> int:
                 state = (
                     "deactivated"
                     if not user.active
-                    else "locked"
+                    else "locked from one connection"
                     if is_locked(user, now)
                     else "active"
                 )
@@ -164,11 +196,15 @@ def run_staff(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if action == "add":
             return _add(args, settings)
+        if action == "password":
+            return _password(args, settings)
         if action == "list":
             return _list(settings)
         if action in ("unlock", "deactivate", "reactivate"):
             return _change(args, settings, action)
-        raise StaffCommandError(f"unknown action {action!r}; use add, list, unlock or deactivate")
+        raise StaffCommandError(
+            f"unknown action {action!r}; use add, password, list, unlock or deactivate"
+        )
     except StaffCommandError as error:
         print(f"heard staff {action}: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -277,6 +277,9 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by sign-out and a password change: every session signed with an older
+    # number stops working at its next request (0014).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ApiToken(Base):

@@ -14,6 +14,7 @@ from werkzeug.exceptions import (
     NotFound,
     RequestEntityTooLarge,
 )
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webforms.config import WebConfig
 
@@ -55,6 +56,10 @@ def create_app(
 ) -> Flask:
     """`services` carries what the wiring built once (engine, people, offer search...)."""
     app = Flask(__name__)
+    if config.trusted_proxies:  # the client's own address and scheme, from N proxies' headers
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies
+        )
     app.config.update(
         SECRET_KEY=config.secret_key,
         MAX_CONTENT_LENGTH=64 * 1024,

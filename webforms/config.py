@@ -16,3 +16,6 @@ class WebConfig:
     # Where the public pages' rate-limit counts live: memory:// for one process, or
     # redis://host:6379/0 to hold across workers and machines (webforms/limits.py).
     rate_limit_storage: str = "memory://"
+    # Staff idle timeout (webforms/staff/roles.py) and proxy hops to trust (ProxyFix).
+    staff_idle_minutes: int = 30
+    trusted_proxies: int = 0

@@ -15,14 +15,14 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from analysis.periods import Period, PeriodError, last_complete_month, parse_period, published
+from analysis.periods import Period, PeriodError, last_complete_month
 from analysis.report import to_dict
 from storage.api_tokens import token_for
 from storage.audit import audit
 from storage.db import transaction
 from webforms.api.openapi import openapi_document
 from webforms.staff.blueprint import sessions
-from webforms.staff.figures import report_for, today
+from webforms.staff.figures import PeriodOutOfRange, read_period, report_for, today
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 PERIOD_MAX = 40
@@ -69,9 +69,11 @@ def _period() -> Period:
     if len(text) > PERIOD_MAX:
         raise ApiProblem(400, "the period is too long; e.g. 2026-Q3, 2026-10 or 2026-27")
     try:
-        return published(parse_period(text))
+        return read_period(text)
     except PeriodError as error:
         raise ApiProblem(400, str(error)) from None
+    except PeriodOutOfRange:
+        raise ApiProblem(404, "there are no figures for that period; e.g. 2026-Q3") from None
 
 
 def _figures() -> dict[str, Any]:

@@ -41,7 +41,7 @@ from storage.db import transaction
 from storage.models import SafeguardingAlert, StaffUser, utcnow
 from storage.notifications import channels_of, unsent_count
 from surveys.contact import ContactView
-from webforms.staff.blueprint import actor, services, sessions, staff, web_config
+from webforms.staff.blueprint import MAX_ID, actor, services, sessions, staff, web_config
 from webforms.staff.forms import AlertMessageForm, AlertStatusForm, choices
 from webforms.staff.roles import roles_required
 
@@ -139,7 +139,7 @@ def _queue_filter(db: Session, names: dict[str, str]) -> tuple[QueueFilter, dict
         assignee = int(current_user.id)
     elif raw == NOBODY:
         assignee = NOBODY
-    elif raw.isdigit():
+    elif raw.isdecimal() and raw.isascii() and int(raw) <= MAX_ID:
         assignee = int(raw)
     shown = {"route": route or "", "assignee": raw if assignee is not None else ""}
     return QueueFilter(route=route, assignee=assignee), shown

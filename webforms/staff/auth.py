@@ -1,10 +1,20 @@
-"""Signing staff in and out: argon2 passwords, lockout, a per-address limit, all audited.
+"""Signing staff in and out: argon2 passwords, locks per account and address, all audited.
 
-After 5 wrong passwords an account is locked for 15 minutes (kept in the
-database, so it holds across restarts and processes); 10 failures from one
-address in 10 minutes stop that address for a while whatever the account. Every
-attempt, good or bad, is written to the audit log with the reason, never the
+After 5 wrong passwords for one account from one address, that account is locked
+*from that address* for 15 minutes: a stranger who knows the safeguarding lead's
+email locks out only themselves. 50 failures from one address in 10 minutes, for
+any accounts, stop that address for a while (high, because an office shares one
+address). The counts live with the other rate limits (webforms/limits.py); the
+account row records that a lock is in force, for the admin page, whose unlock lifts
+it everywhere. Behind a proxy, HEARD_TRUSTED_PROXIES makes the address the person's own.
+
+Every attempt, good or bad, is written to the audit log with the reason, never the
 password. Every refusal reads the same, so the page never says which accounts exist.
+
+Signing out ends every session of that person on the server, not just the cookie in
+this browser: the account's session version goes up and Flask-Login's user_loader
+refuses any session made with an older one, so a copied cookie stops working. A new
+password does the same (the fingerprint below covers the hash and the version).
 """
 
 from __future__ import annotations
@@ -37,23 +47,23 @@ from storage.db import transaction
 from storage.models import StaffUser, utcnow
 from storage.staff import find_staff
 from storage.staff_accounts import (
+    end_sessions,
     get_staff,
     is_locked,
     record_failed_login,
     record_successful_login,
 )
+from webforms.limits import sign_in_blocked, sign_in_failed, sign_in_forget, sign_in_retry_after
 from webforms.staff.blueprint import client_address, sessions, staff
 from webforms.staff.forms import LoginForm
 from webforms.staff.passwords import hash_password, needs_rehash, verify_password
-from webforms.staff.ratelimit import FailureLimiter
-from webforms.staff.roles import SIGNED_IN_AT, open_to_all, signed_in
+from webforms.staff.roles import IDLE_NOTICE, LAST_SEEN, SIGNED_IN_AT, open_to_all, signed_in
 
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # for one account from one address (webforms/limits.py counts them)
 LOCK_FOR = timedelta(minutes=15)
-LIMITER_KEY = "heard.staff.login_limiter"
 REFUSED = (
     "That email and password did not work. After 5 wrong tries an account is locked "
-    "for 15 minutes; an administrator can unlock it sooner."
+    "on this connection for 15 minutes; an administrator can unlock it sooner."
 )
 _EMAIL_LIKE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}$")
 
@@ -75,9 +85,10 @@ class StaffPrincipal(UserMixin):
 
 
 def _fingerprint(user: StaffUser) -> str:
-    """Changes when the password or role changes, which ends that person's other sessions."""
+    """Changes when the password, role or session version changes, which ends that
+    person's sessions."""
     key = str(current_app.config["SECRET_KEY"]).encode()
-    message = f"{user.password_hash}|{user.role}".encode()
+    message = f"{user.password_hash}|{user.role}|{user.session_version or 0}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
 
 
@@ -106,11 +117,6 @@ def init_login(app: Flask) -> None:
     manager.session_protection = "strong"
     manager.user_loader(load_principal)
     manager.init_app(app)
-    app.extensions[LIMITER_KEY] = FailureLimiter(limit=10, window=600.0)
-
-
-def _limiter() -> FailureLimiter:
-    return current_app.extensions[LIMITER_KEY]
 
 
 @dataclass(frozen=True)
@@ -120,22 +126,27 @@ class Attempt:
 
 
 def authenticate(db: Session, email: str, password: str) -> Attempt:
-    """Check one sign-in and record its effect on the account (failures, lock, last login)."""
+    """Check one sign-in from this address and record its effect (failures, lock, last
+    login). A lock holds for this account from this address only."""
     now = utcnow()
     user = find_staff(db, email)
+    if sign_in_blocked(email) == "account":
+        if user is not None and not is_locked(user, now):
+            sign_in_forget(email)  # an administrator unlocked the account since
+        else:
+            verify_password(user.password_hash if user else None, password)  # same cost
+            return Attempt(None, "locked")
     if user is None:
         verify_password(None, password)  # same cost as a real check
+        sign_in_failed(email)  # an unknown account is counted alike: nothing tells them apart
         return Attempt(None, "unknown_account")
     if not user.active:
         verify_password(user.password_hash, password)
+        sign_in_failed(email)
         return Attempt(None, "inactive")
-    if is_locked(user, now):
-        verify_password(user.password_hash, password)
-        return Attempt(None, "locked")
     if not verify_password(user.password_hash, password):
-        locked = record_failed_login(
-            db, user, now=now, max_failures=MAX_FAILURES, lock_for=LOCK_FOR
-        )
+        locked = sign_in_failed(email)
+        record_failed_login(db, user, now=now, lock_for=LOCK_FOR if locked else None)
         return Attempt(None, "locked_now" if locked else "bad_password")
     fresh = hash_password(password) if needs_rehash(user.password_hash) else None
     record_successful_login(db, user, now=now, new_password_hash=fresh)
@@ -153,9 +164,25 @@ def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/staff") or "\\" in target:
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/staff/")
+        or "\\" in target
+        or any(ord(c) < 32 for c in target)
+    ):
         return None
     return target
+
+
+def _idle_words(minutes: object) -> str | None:
+    if not isinstance(minutes, int) or minutes <= 0:
+        return None
+    span = "an hour" if minutes == 60 else f"{minutes} minutes"
+    return (
+        f"You were signed out after {span} without activity, to keep children's words "
+        "safe on an unattended screen. Sign in again to carry on where you were."
+    )
 
 
 def home_url() -> str:
@@ -168,10 +195,10 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(home_url())
     form = LoginForm()
+    idle = _idle_words(session.get(IDLE_NOTICE))
     if request.method == "POST":
         address = client_address()
-        limiter = _limiter()
-        if limiter.blocked(address):
+        if sign_in_blocked(form.email.data or "") == "address":
             with transaction(sessions()) as db:
                 audit(
                     db,
@@ -180,12 +207,13 @@ def login() -> Any:
                     reason="rate_limited",
                     address=address,
                 )
-            minutes = max(1, limiter.retry_after(address) // 60)
+            minutes = max(1, sign_in_retry_after() // 60)
             message = (
                 f"Too many sign-in attempts from this connection. "
                 f"Please wait {minutes} minute(s) and try again."
             )
-            return render_template("staff/login.html", form=form, refused=message), 429
+            page = render_template("staff/login.html", form=form, refused=message, idle=None)
+            return page, 429
         if form.validate_on_submit():
             email, password = form.email.data or "", form.password.data or ""
             with transaction(sessions()) as db:
@@ -193,19 +221,23 @@ def login() -> Any:
                 action = "login.success" if attempt.principal else "login.failure"
                 audit(db, _audit_name(email), action, reason=attempt.reason, address=address)
             if attempt.principal is None:
-                limiter.fail(address)
-                return render_template("staff/login.html", form=form, refused=REFUSED), 200
+                page = render_template("staff/login.html", form=form, refused=REFUSED, idle=idle)
+                return page, 200
             session.clear()  # a new session id for the signed-in person
             login_user(attempt.principal)
-            session[SIGNED_IN_AT] = time.time()
+            session[SIGNED_IN_AT] = session[LAST_SEEN] = time.time()
             return redirect(_safe_next(request.args.get("next")) or home_url())
-    return render_template("staff/login.html", form=form, refused=None)
+    return render_template("staff/login.html", form=form, refused=None, idle=idle)
 
 
 @staff.post("/logout")
 @signed_in
 def logout() -> Response:
+    """Sign out everywhere: this session and any other of this person's ends on the server."""
     with transaction(sessions()) as db:
+        user = get_staff(db, int(current_user.id))
+        if user is not None:
+            end_sessions(db, user)
         audit(db, str(current_user.email), "logout", address=client_address())
     logout_user()
     session.clear()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,8 +16,31 @@ from storage.db import transaction
 from webforms.config import WebConfig
 from webforms.staff.roles import guard
 
+# Ids are 32-bit in PostgreSQL's integer columns: anything larger names nothing, so the
+# page is "not found" rather than a database overflow (a 500).
+MAX_ID = 2**31 - 1
+
 staff = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@staff.url_value_preprocessor
+def ids_in_range(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404)
+
+
 staff.before_request(guard)
+
+
+@staff.after_request
+def never_stored(response: Response) -> Response:
+    """Staff pages hold children's words: no browser or proxy cache may keep a copy
+    (so the back button after signing out shows nothing, and a shared PC keeps nothing)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
 
 # What each role's menu shows: (endpoint, words).
 NAV: dict[str, tuple[tuple[str, str], ...]] = {

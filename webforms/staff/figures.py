@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import abort, current_app, request
 
 from analysis.periods import (
     Period,
@@ -29,6 +29,27 @@ from surveys.definition import Survey, load_catalogue
 from webforms.staff.blueprint import services, sessions, web_config
 
 PERIOD_TEXT_MAX = 40
+# Years a period may fall in: anything else (year 1, 9999) holds no answers, and its
+# comparisons (the period before, a year before) would step outside the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+class PeriodOutOfRange(Exception):
+    """A well-formed period in years Heard cannot hold (a 404, not a 500)."""
+
+
+def read_period(text: str) -> Period:
+    """A published period from what was typed: PeriodError says what to type instead;
+    PeriodOutOfRange for a period in a year no answer can be from."""
+    try:
+        period = parse_period(text)
+    except PeriodError:
+        raise
+    except (ValueError, OverflowError):  # year 0 or 10000: date() refuses
+        raise PeriodOutOfRange(text) from None
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise PeriodOutOfRange(text)
+    return published(period)
 
 
 @dataclass(frozen=True)
@@ -66,9 +87,11 @@ def chosen_period() -> tuple[Period, str | None]:
     if not text:
         return _quarter(today()), None
     try:
-        return published(parse_period(text)), None
+        return read_period(text), None
     except PeriodError as error:
         return _quarter(today()), str(error)
+    except PeriodOutOfRange:
+        abort(404)
 
 
 def catalogue() -> dict[str, Survey]:

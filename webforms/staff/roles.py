@@ -6,6 +6,10 @@ new page that forgets is closed, not open. Roles do not nest: an admin manages
 accounts, the local offer and surveys, but is not let into the alerts queue
 (a child's exact words) or the dashboard unless given that role's account, on
 the principle that each person sees only what their job needs.
+
+A session ends after 12 hours whatever happens, and sooner after
+`WebConfig.staff_idle_minutes` (HEARD_STAFF_IDLE_MINUTES, 30 by default) without a
+page: the sign-in page then says why, and signing in goes back to the page they were on.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from storage.models import STAFF_ROLES
@@ -24,7 +28,10 @@ ROLES_ATTR = "_heard_staff_roles"
 OPEN_ATTR = "_heard_staff_open"
 ANY_ROLE: frozenset[str] = frozenset(STAFF_ROLES)
 SIGNED_IN_AT = "heard_staff_signed_in_at"
+LAST_SEEN = "heard_staff_last_seen"
+IDLE_NOTICE = "heard_staff_idle_minutes"  # set when a session ended for being idle
 MAX_SESSION_SECONDS = 12 * 60 * 60  # one working day, then sign in again
+SEEN_EVERY_SECONDS = 30  # how often the last-seen time is written back into the cookie
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -39,16 +46,35 @@ def _refusal() -> Any:
         abort(403)  # a staff view that never said who may use it
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    now = time.time()
     signed_in_at = session.get(SIGNED_IN_AT)
-    if not isinstance(signed_in_at, int | float) or (
-        time.time() - signed_in_at > MAX_SESSION_SECONDS
-    ):
+    if not isinstance(signed_in_at, int | float) or now - signed_in_at > MAX_SESSION_SECONDS:
         logout_user()
         session.clear()
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    last_seen = session.get(LAST_SEEN, signed_in_at)
+    idle_minutes = _idle_minutes()
+    if not isinstance(last_seen, int | float) or now - last_seen > idle_minutes * 60:
+        return _signed_out_for_idling(idle_minutes)
+    if now - last_seen >= SEEN_EVERY_SECONDS:
+        session[LAST_SEEN] = now
     if current_user.role not in roles:
         abort(403)
     return None
+
+
+def _idle_minutes() -> int:
+    config = current_app.extensions.get("heard.config")
+    return int(getattr(config, "staff_idle_minutes", 30))
+
+
+def _signed_out_for_idling(minutes: int) -> Any:
+    """Sign out, then the sign-in page says why and comes back here afterwards."""
+    logout_user()
+    session.clear()
+    session[IDLE_NOTICE] = minutes
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("staff.login", next=back) if back else url_for("staff.login"))
 
 
 def guard() -> Any:
