@@ -82,7 +82,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     if problem is not None:
         print(f"heard bot: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     config = bot_config(settings)
     database = open_database(settings)
     try:

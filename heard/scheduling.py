@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
@@ -28,6 +29,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from heard.settings import Settings
 from heard.wiring import Database, open_database
+from storage.db import transaction
+from storage.job_runs import record_job_run
 from storage.leader import LeaderLock
 
 log = logging.getLogger("heard.scheduler")
@@ -169,6 +172,7 @@ class SchedulerRunner:
         leading = self.lock.try_acquire()
         if leading and self.scheduler is None:
             scheduler = build_scheduler(self.settings, self.database)
+            scheduler.add_listener(self._record_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
             scheduler.start(paused=True)
             install_jobs(scheduler, self.settings)
             scheduler.resume()
@@ -179,6 +183,16 @@ class SchedulerRunner:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
         return leading
+
+    def _record_run(self, event: JobExecutionEvent) -> None:
+        """Each run counted in `job_runs` (for /metrics and `heard doctor`); a failure to
+        count it is logged, never allowed to stop the scheduler."""
+        error = type(event.exception).__name__ if event.exception is not None else None
+        try:
+            with transaction(self.database.sessions) as session:
+                record_job_run(session, event.job_id, error=error)
+        except Exception:  # noqa: BLE001 - monitoring must not take the jobs down
+            log.exception("could not record a run of %s", event.job_id)
 
     def run(self, on_tick: Callable[[bool], None] | None = None) -> None:
         try:
@@ -201,7 +215,7 @@ def run_scheduler(settings: Settings) -> int:
     from heard.notice_wiring import check_at_start
     from heard.wiring import configure_logging
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     check_at_start(settings)  # a broken routes file stops here; nobody to tell is logged
     database = open_database(settings)
     runner = SchedulerRunner(settings, database)

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
+import shutil
 import signal
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask
 
@@ -38,6 +41,7 @@ def web_config(settings: Settings) -> WebConfig:
         rate_limit_storage=settings.rate_limit_storage,
         staff_idle_minutes=settings.staff_idle_minutes,
         trusted_proxies=settings.trusted_proxies,
+        metrics_token=settings.metrics_token,
     )
 
 
@@ -72,7 +76,7 @@ def serve_web(
     database: Database | None = None,
     workers: int = 1,
 ) -> int:
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if workers > 1:
         return _serve_workers(settings, host=host, port=port, workers=workers)
     from waitress import create_server
@@ -122,6 +126,7 @@ def _serve_workers(settings: Settings, *, host: str, port: int, workers: int) ->
     _check_port_free(host, port)
     # Migrate once, in the master, before any worker starts; pools don't survive a fork.
     open_database(settings).close()
+    _share_request_counts(settings.data_dir / "metrics")
 
     def make_app() -> Flask:
         hide_links(logging.getLogger("gunicorn.error"))
@@ -135,6 +140,21 @@ def _serve_workers(settings: Settings, *, host: str, port: int, workers: int) ->
     return serve_processes(
         make_app, host=host, port=port, workers=workers, log_level=settings.log_level
     )
+
+
+def _share_request_counts(folder: Path) -> None:
+    """Workers count requests into files here, so /metrics (answered by any one worker)
+    shows them all: prometheus_client's multiprocess mode, set before any worker starts.
+    Emptied at each start, as the mode requires."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700, parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+def _worker_gone(_server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(getattr(worker, "pid", 0))
 
 
 def serve_processes(
@@ -158,6 +178,7 @@ def serve_processes(
         "loglevel": log_level.lower(),
         "control_socket_disable": True,
         "graceful_timeout": 30,
+        "child_exit": _worker_gone,
     }
 
     class Workers(BaseApplication):

@@ -45,6 +45,8 @@ KNOWN_VARIABLES = (
     "HEARD_RETENTION_MONTHS",
     "HEARD_BASE_URL",
     "HEARD_LOG_LEVEL",
+    "HEARD_LOG_FORMAT",
+    "HEARD_METRICS_TOKEN",
     "HEARD_RATE_LIMIT_STORAGE",
     "HEARD_TRUSTED_CHANNELS",
     "HEARD_STAFF_IDLE_MINUTES",
@@ -100,6 +102,10 @@ class Settings:
     # The ways in whose answers count towards the headline; the rest are shown beside it.
     trusted_channels: tuple[str, ...] = ("telegram", "invite")
     log_level: str = "INFO"
+    # "text" (lines) or "json" (one object a line, for a log collector).
+    log_format: str = "text"
+    # A bearer token for /metrics from another machine (the machine itself needs none).
+    metrics_token: str | None = None
     # Texts and emails for people who use the web, through GOV.UK Notify (heard.notify_wiring).
     notify_api_key: str | None = field(default=None, repr=False)
     notify_sms_template_id: str | None = None
@@ -335,6 +341,14 @@ def load_settings(
     log_level = values.get("HEARD_LOG_LEVEL", "INFO").upper()
     if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise SettingsError("HEARD_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR")
+    log_format = values.get("HEARD_LOG_FORMAT", "text").lower()
+    if log_format not in ("text", "json"):
+        raise SettingsError("HEARD_LOG_FORMAT must be text or json")
+    metrics_token = values.get("HEARD_METRICS_TOKEN") or None
+    if metrics_token is not None and len(metrics_token) < 16:
+        raise SettingsError(
+            "HEARD_METRICS_TOKEN is too short to be safe; use at least 16 random characters"
+        )
     database_url = _database_url(values, directory)
     safeguarding_emails = _emails(values, "HEARD_SAFEGUARDING_EMAIL")
     escalation_emails = _emails(values, "HEARD_ESCALATION_EMAIL")
@@ -364,6 +378,8 @@ def load_settings(
         retention_months=_whole(values, "HEARD_RETENTION_MONTHS", 24, 1, 240),
         base_url=base_url,
         log_level=log_level,
+        log_format=log_format,
+        metrics_token=metrics_token,
         rate_limit_storage=_rate_limit_storage(values),
         staff_idle_minutes=_whole(values, "HEARD_STAFF_IDLE_MINUTES", 30, 1, 720),
         trusted_proxies=_whole(values, "HEARD_TRUSTED_PROXIES", 0, 0, 5),

@@ -44,11 +44,27 @@ def open_database(settings: Settings, *, upgrade_schema: bool = True) -> Databas
     return Database(engine=engine, sessions=session_factory(engine), report_engine=replica)
 
 
-def configure_logging(level: str) -> None:
-    """Plain logs on stderr. Child text and secrets are never passed to a logger."""
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Logs on stderr, as lines of text or (HEARD_LOG_FORMAT=json) one JSON object per
+    line for a log collector: time, level, logger, message and any traceback. Child text
+    and secrets are never passed to a logger; the filters that hide links and tokens
+    work on the message before either format sees it."""
+    handler = logging.StreamHandler()
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter(
+                "%(levelname)s %(name)s %(message)s",
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp="time",  # ISO 8601, UTC
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter(PLAIN_FORMAT))
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler])
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)

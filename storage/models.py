@@ -448,3 +448,17 @@ class WebContactDelivery(Base):
         UniqueConstraint("contact_id", "round_key", name="uq_web_contact_round"),
         Index("ix_web_contact_deliveries_state", "state"),
     )
+
+
+class JobRun(Base):
+    """How a scheduled job last ran (0015): for /metrics and `heard doctor`. No personal
+    data: the job's id, counts, times and the type of its last error."""
+
+    __tablename__ = "job_runs"
+
+    job_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_run_at: Mapped[datetime | None]
+    last_ok_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(120))

@@ -21,3 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from webforms.api import register_api
 
     register_api(app)
+
+    from webforms.metrics import metrics_blueprint
+
+    app.register_blueprint(metrics_blueprint)

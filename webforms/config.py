@@ -19,3 +19,5 @@ class WebConfig:
     # Staff idle timeout (webforms/staff/roles.py) and proxy hops to trust (ProxyFix).
     staff_idle_minutes: int = 30
     trusted_proxies: int = 0
+    # /metrics from another machine needs `Authorization: Bearer <this>` (webforms/metrics.py).
+    metrics_token: str | None = None
