@@ -13,6 +13,7 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -34,8 +35,8 @@ def accepted(argv: list[str]) -> None:
         raise AssertionError(f"`heard {' '.join(argv)}` is refused by heard's parser") from exc
 
 
-def heard_variables(names: object) -> list[str]:
-    return [str(name) for name in names if str(name).startswith("HEARD_")]  # type: ignore[attr-defined]
+def heard_variables(names: dict[str, Any]) -> list[str]:
+    return [str(name) for name in names if str(name).startswith("HEARD_")]
 
 
 def option(argv: list[str], name: str) -> str | None:
@@ -46,13 +47,13 @@ def option(argv: list[str], name: str) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def compose() -> dict:  # type: ignore[type-arg]
+def compose() -> dict[str, Any]:
     loaded = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     assert isinstance(loaded, dict)
     return loaded
 
 
-def test_compose_runs_web_bot_scheduler_postgres_and_a_tls_proxy(compose: dict) -> None:  # type: ignore[type-arg]
+def test_compose_runs_web_bot_scheduler_postgres_and_a_tls_proxy(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert set(services) >= {*HEARD_PROCESSES, "db", "caddy"}
     assert services["db"]["image"].startswith("postgres:15")
@@ -64,7 +65,7 @@ def test_compose_runs_web_bot_scheduler_postgres_and_a_tls_proxy(compose: dict) 
         assert "ports" not in services[name], name
 
 
-def test_compose_commands_exist_in_heard(compose: dict) -> None:  # type: ignore[type-arg]
+def test_compose_commands_exist_in_heard(compose: dict[str, Any]) -> None:
     services = compose["services"]
     for name in HEARD_PROCESSES:
         command = services[name]["command"]
@@ -76,7 +77,7 @@ def test_compose_commands_exist_in_heard(compose: dict) -> None:  # type: ignore
         assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
 
 
-def test_compose_sets_only_heard_variables_that_exist(compose: dict) -> None:  # type: ignore[type-arg]
+def test_compose_sets_only_heard_variables_that_exist(compose: dict[str, Any]) -> None:
     for name in HEARD_PROCESSES:
         environment = compose["services"][name]["environment"]
         names = heard_variables(environment)
@@ -89,7 +90,7 @@ def test_compose_sets_only_heard_variables_that_exist(compose: dict) -> None:  #
     assert web["HEARD_TRUSTED_PROXIES"] == "1"  # exactly one proxy: Caddy
 
 
-def test_the_web_port_is_the_same_everywhere(compose: dict) -> None:  # type: ignore[type-arg]
+def test_the_web_port_is_the_same_everywhere(compose: dict[str, Any]) -> None:
     web = compose["services"]["web"]
     assert option(web["command"], "--port") == str(WEB_PORT)
     assert option(web["command"], "--host") == "0.0.0.0"  # reachable by Caddy's container
