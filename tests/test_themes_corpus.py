@@ -1,0 +1,87 @@
+"""The issue 17 theme corpus (tests/data/themes): its size and spread, its dev/test split
+made once and never moved, carers' comments tagged with carers' themes, the benchmark's
+refusal to list test disagreements, and the bars on the held-out test split."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.themes import CARER_THEME_IDS, YOUNG_PEOPLE_THEME_IDS
+from analysis.themes.quality import WHO, Labelled, evaluate, load_corpus, shipped_taggers
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import split_theme_corpus  # noqa: E402
+import theme_quality  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, list[Labelled]]:
+    return load_corpus()
+
+
+def everyone(corpus: dict[str, list[Labelled]]) -> list[Labelled]:
+    return corpus["dev"] + corpus["test"]
+
+
+def test_corpus_is_big_and_spread_over_every_writer(corpus: dict[str, list[Labelled]]) -> None:
+    comments = everyone(corpus)
+    assert len(comments) >= 450
+    who = Counter(c.who for c in comments)
+    assert set(who) == set(WHO)
+    assert who["foster-carer"] >= 120
+    assert all(who[w] >= 40 for w in WHO)
+    assert sum(1 for c in comments if not c.themes) >= 10
+    assert sum(1 for c in comments if len(c.themes) >= 2) >= 60
+    assert {c.feeling for c in comments} == {"positive", "negative", "mixed", "neutral"}
+
+
+def test_every_theme_is_labelled_on_both_sides(corpus: dict[str, list[Labelled]]) -> None:
+    for part in ("dev", "test"):
+        young = {t for c in corpus[part] if c.audience == "young_people" for t in c.themes}
+        carers = {t for c in corpus[part] if c.audience == "carers" for t in c.themes}
+        assert young == set(YOUNG_PEOPLE_THEME_IDS), (part, set(YOUNG_PEOPLE_THEME_IDS) - young)
+        own = set(CARER_THEME_IDS[:8])
+        assert own <= carers, (part, own - carers)
+
+
+def test_split_is_the_recorded_random_one_and_nothing_moved(
+    corpus: dict[str, list[Labelled]],
+) -> None:
+    split = yaml.safe_load((split_theme_corpus.DATA_DIR / "split.yaml").read_text("utf-8"))
+    assert split["seed"] == split_theme_corpus.BASE_SEED
+    assert len(split["batches"]) == 1  # one split, never redone
+    again = split_theme_corpus.assign(split_theme_corpus.load_items(), split["seed"])
+    assert again == {str(k): v for k, v in split["assignments"].items()}
+    n_dev, n_test = len(corpus["dev"]), len(corpus["test"])
+    assert abs(n_dev - n_test) <= 4
+    assert {c.id for c in corpus["dev"]}.isdisjoint({c.id for c in corpus["test"]})
+
+
+def test_the_split_script_refuses_to_split_again(capsys: pytest.CaptureFixture[str]) -> None:
+    assert split_theme_corpus.main([]) == 2
+    assert "made once and never redone" in capsys.readouterr().err
+    assert split_theme_corpus.main(["--new-items-only"]) == 0
+    assert "no new items" in capsys.readouterr().out
+
+
+def test_benchmark_refuses_to_list_test_disagreements(capsys: pytest.CaptureFixture[str]) -> None:
+    assert theme_quality.main(["--misses", "test"]) == 2
+    captured = capsys.readouterr()
+    assert "refused: test is held out" in captured.err
+    assert captured.out == ""
+
+
+def test_carers_get_carers_themes_and_young_people_theirs(
+    corpus: dict[str, list[Labelled]],
+) -> None:
+    for comment in everyone(corpus):
+        tagged = set(shipped_taggers(comment).tag(comment.text))
+        allowed = CARER_THEME_IDS if comment.audience == "carers" else YOUNG_PEOPLE_THEME_IDS
+        assert tagged <= set(allowed), (comment.id, tagged - set(allowed))
