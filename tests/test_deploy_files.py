@@ -266,3 +266,25 @@ def test_the_settings_example_names_only_real_settings_and_loads(tmp_path: Path)
     assert active["HEARD_BASE_URL"].startswith("https://")
     settings = load_settings(environ={**active, "HEARD_DATA_DIR": str(tmp_path)}, env_file=None)
     assert settings.base_url == active["HEARD_BASE_URL"]
+
+
+# ------------------------------------------------------------------ docs/operations.md
+
+
+def test_the_botfather_command_list_in_the_docs_is_the_bots() -> None:
+    from bot.texts import COMMANDS, load_texts
+
+    text = (DEPLOY.parent / "docs" / "operations.md").read_text()
+    block = text.split("then choose the\n   bot), paste:", 1)[1].split("```")[1]
+    pasted = [line.strip() for line in block.strip().splitlines()]
+    texts = load_texts()
+    assert pasted == [f"{name} - {texts.commands[name]}" for name in COMMANDS]
+
+
+def test_the_docs_name_real_commands_and_settings() -> None:
+    text = (DEPLOY.parent / "docs" / "operations.md").read_text()
+    for variable in set(re.findall(r"\b(HEARD_[A-Z_]+)\b", text)) - {"HEARD_DOMAIN"}:
+        assert variable in KNOWN_VARIABLES, f"docs/operations.md names {variable}"
+    commands = set(build_parser()._subparsers._group_actions[0].choices or ())  # type: ignore[union-attr]
+    for command in set(re.findall(r"`heard ([a-z-]+)", text)):
+        assert command in commands, f"docs/operations.md names `heard {command}`"
