@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,35 @@ def test_demo_no_serve_builds_thousands_of_answers_deterministically(tmp_path: P
     assert counts[0] == counts[1], "the same seed must give the same data"
     again = run(["--data-dir", str(tmp_path / "one"), "demo", "--no-serve"], tmp_path)
     assert again.returncode == 0 and "already" in again.stdout
+    _the_demo_fills_every_screen(tmp_path, tmp_path / "one")
+
+
+def _the_demo_fills_every_screen(tmp_path: Path, data: Path) -> None:
+    """Issue 18: alerts in each state, posts, offer questions (some unanswered), stored
+    reports, and a period that ends last month, so `heard report` alone shows answers."""
+    today = datetime.now(UTC).date()
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    with sqlite3.connect(data / "heard.sqlite3") as connection:
+        statuses = {row[0] for row in connection.execute("SELECT status FROM safeguarding_alerts")}
+        posts = dict(
+            connection.execute("SELECT published, count(*) FROM you_said_posts GROUP BY 1")
+        )
+        unsure = connection.execute(
+            "SELECT count(*) FROM offer_queries WHERE confident = 0"
+        ).fetchone()[0]
+        answered = connection.execute(
+            "SELECT count(*) FROM offer_queries WHERE confident = 1"
+        ).fetchone()[0]
+        reports = {row[0] for row in connection.execute("SELECT period_label FROM reports")}
+        newest = connection.execute("SELECT max(answered_at) FROM answers").fetchone()[0]
+    assert statuses == {"new", "acknowledged", "actioned", "closed"}
+    assert posts.get(1, 0) >= 3 and posts.get(0, 0) >= 1  # published, and a draft
+    assert unsure >= 1 and answered >= 1
+    assert last_month in reports and any("-Q" in label for label in reports)
+    assert str(newest).startswith(last_month)
+    report = run(["--data-dir", str(data), "report"], tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert f"({last_month})" in report.stdout and "No answers" not in report.stdout
 
 
 def test_analyse_text_json_says_what_fired(tmp_path: Path) -> None:

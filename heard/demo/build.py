@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from analysis.annotate import annotate_pending
 from heard.catalogue_sync import sync_catalogue
@@ -18,6 +18,17 @@ from storage.surveys import survey_versions
 from surveys.definition import Survey, load_catalogue
 
 DEFAULT_PERIOD = Period(first_month=date(2025, 5, 1), months=18)
+DEMO_MONTHS = 18
+
+
+def period_ending_last_month(today: date, months: int = DEMO_MONTHS) -> Period:
+    """The `months` months up to the last whole one, so `heard demo` looks current and
+    `heard report` with no period (last month) has answers to show. Tests and benchmarks
+    pass a fixed period instead, so their figures never depend on the day they run."""
+    first = date(today.year, today.month, 1)
+    for _ in range(months):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return Period(first_month=first, months=months)
 
 
 @dataclass(frozen=True)

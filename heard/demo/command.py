@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 
-from heard.demo.build import build_demo, estimate_answers_per_scale
+from heard.demo.build import build_demo, estimate_answers_per_scale, period_ending_last_month
+from heard.demo.extras import add_demo_extras
 from heard.demo.logins import demo_password, ensure_demo_logins
 from heard.settings import Settings, describe_database
 from heard.wiring import Database, open_database
@@ -32,8 +34,10 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
             per_scale = estimate_answers_per_scale(args.seed)
             scale = max(0.01, args.answers / max(1, per_scale))
         print(f"Building a synthetic council (seed {args.seed}) ...", flush=True)
-        summary = build_demo(database, settings.pseudonym_key, seed=args.seed, scale=scale)
-        period = summary.period
+        period = period_ending_last_month(datetime.now(settings.tz).date())
+        summary = build_demo(
+            database, settings.pseudonym_key, seed=args.seed, scale=scale, period=period
+        )
         last = period.month(period.months - 1)
         print(
             f"Built {summary.counts['answers']:,} answers from {summary.counts['respondents']:,} "
@@ -43,6 +47,17 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         )
     _print_summary(database, settings)
     logins = ensure_demo_logins(database, settings.data_dir)
+    if not existing:
+        last = summary.period.month(summary.period.months - 1)
+        added = add_demo_extras(
+            database, settings, last_month=last, seed=args.seed, staff_emails=logins
+        )
+        if added is not None:
+            print(
+                f"Added {added.alerts} safeguarding alerts (new, acknowledged, actioned, "
+                f"closed), {added.posts} 'you said, we did' posts, {added.questions} "
+                f"questions to the local offer and the reports for {', '.join(added.reports)}."
+            )
     print(f"\nStaff sign-in: {settings.base_url}/staff/login")
     for role, email in logins.items():
         print(f"  {role:<14} {email}")
