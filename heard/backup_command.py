@@ -480,8 +480,11 @@ def _restore_postgres(settings: Settings, source: Path, replace: bool) -> None:
     _run_tool([*command, str(source)], env, "pg_restore")
 
 
-def restore_backup(settings: Settings, folder: Path, *, force: bool = False) -> dict[str, int]:
-    """Restore `folder` into the configured database and data folder; rows per table."""
+def restore_backup(
+    settings: Settings, folder: Path, *, force: bool = False
+) -> tuple[dict[str, int], list[str]]:
+    """Restore `folder` into the configured database and data folder: rows per table, and
+    the key files written (a key set in the environment is checked, not written)."""
     from storage.migrate import head_revision, upgrade
 
     manifest = read_manifest(folder)
@@ -507,7 +510,7 @@ def restore_backup(settings: Settings, folder: Path, *, force: bool = False) -> 
         )
     stamp = _now().strftime("%Y%m%dT%H%M%SZ")
     # Keys first: a mismatch with a key set in the environment stops before any data moves.
-    _restore_keys(settings, folder, stamp, keep_old=held > 0)
+    written = _restore_keys(settings, folder, stamp, keep_old=held > 0)
     source = folder / str(manifest["database_file"])
     if kind == "sqlite":
         _restore_sqlite(settings, source)
@@ -527,7 +530,7 @@ def restore_backup(settings: Settings, folder: Path, *, force: bool = False) -> 
         if manifest.get("schema_revision") != head_revision():
             upgrade(engine)
         with engine.connect() as connection:
-            return _table_counts(connection)
+            return _table_counts(connection), written
     finally:
         engine.dispose()
 
@@ -535,7 +538,7 @@ def restore_backup(settings: Settings, folder: Path, *, force: bool = False) -> 
 def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     folder = Path(args.dir).expanduser()
     manifest = read_manifest(folder)
-    counts = restore_backup(settings, folder, force=args.force)
+    counts, written = restore_backup(settings, folder, force=args.force)
     from storage.migrate import head_revision
 
     print(
@@ -547,7 +550,11 @@ def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     for table, count in counts.items():
         if table != "alembic_version":
             print(f"  {table:<{width}}  {count}")
-    print(f"Keys restored into {settings.data_dir} (0600). Start Heard again.")
+    if written:
+        print(f"Keys restored into {settings.data_dir} (0600): {', '.join(written)}.")
+    if len(written) < len(KEYS):
+        print("The keys set in the environment match the backup's.")
+    print("Start Heard again, then run `heard doctor`.")
     return 0
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import smtplib
 import socket
 import ssl
@@ -165,6 +166,14 @@ def check_keys(settings: Settings, existed: dict[str, bool]) -> Iterator[Finding
             "keys",
             "the pseudonym key (which also seals contact details) and the secret key are there",
         )
+    if not settings.is_sqlite and shutil.which("pg_dump") is None:
+        yield Finding(
+            PROBLEM,
+            "backup",
+            "pg_dump is not on the PATH, so `heard backup` cannot copy PostgreSQL; install "
+            "the PostgreSQL client tools of the server's version (apt install postgresql-client)",
+        )
+        return
     record = last_backup(settings)
     if record is None:
         yield Finding(

@@ -315,3 +315,16 @@ def test_plain_http_base_url_is_a_problem(
     code, found = doctor(home, capsys)
     assert code == 1
     assert found["base URL"][0] == "problem" and "TLS" in found["base URL"][1]
+
+
+def test_postgresql_without_pg_dump_cannot_be_backed_up(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("HEARD_DATABASE_URL", "postgresql+psycopg://heard@127.0.0.1:1/heard")
+    code, found = doctor(home, capsys)
+    assert code == 1
+    assert found["backup"][0] == "problem"
+    assert "pg_dump is not on the PATH" in found["backup"][1]
