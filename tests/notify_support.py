@@ -4,7 +4,6 @@ plain web check-in (no disclosure) that ends on the thank-you page."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from browser_support import choice_values, csrf_token, hidden_fields
@@ -34,12 +33,6 @@ def notify_environment(fake: FakeNotify) -> dict[str, str]:
         "HEARD_NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
         "HEARD_NOTIFY_BASE_URL": fake.base_url,
     }
-
-
-def notify_settings(tmp_path: Path, database_url: str, fake: FakeNotify) -> Settings:
-    from conftest import make_settings
-
-    return make_settings(tmp_path / "data", database_url, **notify_environment(fake))
 
 
 def with_notify(settings: Settings, database: Database, fake: FakeNotify) -> Settings:
