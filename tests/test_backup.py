@@ -12,14 +12,17 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import _in_ci, make_settings, require_postgres
 from sqlalchemy import Engine, create_engine, inspect, select, text
@@ -195,6 +198,40 @@ def mode_of(path: Path) -> int:
 # ------------------------------------------------------------------ the round trip
 
 
+def start_web(data_dir: Path, database_url: str) -> tuple[subprocess.Popen[str], str]:
+    """A real `heard web` on a free port, answering /healthz."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HEARD_") or k.startswith("HEARD_TEST")
+    }
+    environment.update({"HEARD_DATA_DIR": str(data_dir), "HEARD_DATABASE_URL": database_url})
+    process = subprocess.Popen(
+        [*HEARD, "web", "--port", str(port)],
+        env=environment,
+        cwd=data_dir.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError("heard web did not start")
+
+
 def test_backup_of_a_running_instance_restores_every_row(pair: Pair, tmp_path: Path) -> None:
     source_dir, target_dir = tmp_path / "source", tmp_path / "target"
     source = make_settings(source_dir, pair.source)
@@ -205,15 +242,32 @@ def test_backup_of_a_running_instance_restores_every_row(pair: Pair, tmp_path: P
     database.close()
     before = writer.written
 
+    # Heard running: `heard web` serving from the database, and the storage writing
+    # (people, alerts with sealed contacts, web contacts) as the bot and the web app do.
+    web, base = start_web(source_dir, pair.source)
+    answers: list[int] = []
+    polling = threading.Event()
+
+    def poll() -> None:
+        while not polling.is_set():
+            answers.append(httpx.get(f"{base}/healthz", timeout=30).status_code)
+
     thread = threading.Thread(target=writer.run, daemon=True)
+    poller = threading.Thread(target=poll, daemon=True)
     thread.start()
+    poller.start()
     try:
         done = heard(["backup", str(tmp_path / "backup")], source_dir, pair.source)
         after_backup = writer.written
     finally:
         writer.stop.set()
+        polling.set()
         thread.join(timeout=60)
+        poller.join(timeout=60)
+        web.terminate()
+        web.wait(timeout=30)
     assert writer.error is None, writer.error
+    assert answers and set(answers) == {200}, "the web app kept answering during the backup"
     assert done.returncode == 0, done.stderr
     assert "contains Heard's keys" in done.stdout
     assert after_backup > before, "the writer must have been writing during the backup"
