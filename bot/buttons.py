@@ -382,6 +382,6 @@ class ButtonHandlers(HandlerHost):
             await query.answer(self.texts.forged_button)
             return
         await query.answer()
-        wording = await self._db(self.services.contact_wording, pseudonym)
+        wording = await self._db(self.services.contact_wording, pseudonym, speaking())
         await self._mark_chosen(query, wording.ask, wording.yes if wanted else wording.no)
         await self._say(update, context, wording.thanks_chat if wanted else wording.declined)

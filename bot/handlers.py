@@ -219,7 +219,7 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers, Languag
         council to get in touch? Two buttons signed for this person and this alert."""
         if alert_id is None or self.services.contact is None:
             return
-        wording = await self._db(self.services.contact_wording, self._pseudonym(update))
+        wording = await self._db(self.services.contact_wording, self._pseudonym(update), speaking())
         markup = self._keyboards(update).contact(alert_id, wording.yes, wording.no)
         await self._say(update, context, wording.ask, markup)
 

@@ -202,7 +202,7 @@ class BotServices:
     # ------------------------------------------------------------------ free text
 
     def free_text(
-        self, pseudonym: str, text: str, key: UpdateKey, *, offer: str
+        self, pseudonym: str, text: str, key: UpdateKey, *, offer: str, language: str = "en"
     ) -> FreeTextResult | Duplicate:
         """A message outside a check-in: safeguarding first, then the local offer: ALWAYS
         (a care leaver, or /offer), IF_CONFIDENT (anyone else: only an answer Heard is sure
@@ -219,6 +219,7 @@ class BotServices:
                         channel=CHANNEL,
                         cohort=respondent.cohort if respondent else None,
                         age_band=respondent.age_band if respondent else None,
+                        language=language,  # the help in their /language
                     ),
                 )
                 if outcome is not None:
@@ -271,10 +272,11 @@ class BotServices:
 
     # ------------------------------------------------------------------ getting in touch
 
-    def contact_wording(self, pseudonym: str) -> ContactWording:
-        """The question and its answers in the words for who they are (a carer is an adult)."""
+    def contact_wording(self, pseudonym: str, language: str = "en") -> ContactWording:
+        """The question and its answers in the words for who they are (a carer is an
+        adult), in their language."""
         profile = self.people.profile(pseudonym)
-        return contact_wording(profile.cohort if profile is not None else None)
+        return contact_wording(profile.cohort if profile is not None else None, language=language)
 
     def answer_contact(
         self, pseudonym: str, alert_id: int, *, wanted: bool, chat_id: int, key: UpdateKey

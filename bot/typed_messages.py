@@ -164,7 +164,12 @@ class TypedMessageHandlers(HandlerHost):
             else:
                 offer = ALWAYS if profile.cohort == CARE_LEAVER else IF_CONFIDENT
         result: FreeTextResult | Duplicate = await self._db(
-            self.services.free_text, pseudonym, text, update_key(update), offer=offer
+            self.services.free_text,
+            pseudonym,
+            text,
+            update_key(update),
+            offer=offer,
+            language=speaking(),
         )
         if isinstance(result, Duplicate):
             return False

@@ -17,11 +17,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from analysis.safeguarding.replies import CONTACT_PROBLEM_DEFAULTS, contact_wording
 from storage.alerts import record_contact
 from storage.db import transaction
 from storage.models import SafeguardingAlert
 from storage.sealing import ContactDetails, ContactSeal, SealError
 from storage.text import storable_text
+from surveys import languages
+from surveys.messages import load_messages, normalise
 
 NAME_MAX = 60
 WORKER_MAX = 80
@@ -31,12 +34,10 @@ PHONE_MAX = 25
 PHONE_DIGITS = range(7, 16)
 _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
 
-NEED_ONE = (
-    "Please tell us at least one way to reach you: your first name and your worker's name, "
-    "or a phone number. Or choose \u201cNo, thank you\u201d."
-)
-BAD_PHONE = "That doesn't look like a phone number. Please check it, or leave it empty."
-TOO_LONG = "That is a bit long. Please make it shorter."
+# In English; in another language from analysis/safeguarding/replies.<code>.yaml.
+NEED_ONE = CONTACT_PROBLEM_DEFAULTS["contact_need_one"]
+BAD_PHONE = CONTACT_PROBLEM_DEFAULTS["contact_bad_phone"]
+TOO_LONG = CONTACT_PROBLEM_DEFAULTS["contact_too_long"]
 # What ContactDesk.record did.
 RECORDED, REFUSED, ANSWERED_BEFORE = "recorded", "refused", "answered before"
 
@@ -59,17 +60,24 @@ def _clean(text: str | None) -> str:
 
 
 def check_contact(
-    first_name: str | None, worker: str | None, phone: str | None
+    first_name: str | None,
+    worker: str | None,
+    phone: str | None,
+    *,
+    language: str = languages.DEFAULT,
 ) -> tuple[ContactDetails, ContactProblems]:
-    """The details as they will be stored, and anything to put right first."""
+    """The details as they will be stored, and anything to put right first (said in
+    `language` where Heard has the words)."""
+    wording = contact_wording(language=languages.resolve(language))
+    too_long, bad_phone, need_one = wording.too_long, wording.bad_phone, wording.need_one
     details = ContactDetails(
         first_name=_clean(first_name), worker=_clean(worker), phone=_clean(phone)
     )
     errors: dict[str, str] = {}
     if len(details.first_name) > NAME_MAX:
-        errors["first_name"] = TOO_LONG
+        errors["first_name"] = too_long
     if len(details.worker) > WORKER_MAX:
-        errors["worker"] = TOO_LONG
+        errors["worker"] = too_long
     if details.phone:
         digits = sum(ch.isdigit() for ch in details.phone)
         if (
@@ -77,10 +85,32 @@ def check_contact(
             or not _PHONE_CHARS.match(details.phone)
             or digits not in PHONE_DIGITS
         ):
-            errors["phone"] = BAD_PHONE
+            errors["phone"] = bad_phone
     if details.empty and not errors:
-        errors[""] = NEED_ONE
+        errors[""] = need_one
     return details, ContactProblems(errors)
+
+
+def read_contact_answer(text: str | None, language: str = languages.DEFAULT) -> bool | None:
+    """A typed answer to "would you like someone to get in touch?": True (yes), False
+    (no) or None (not clearly either, so ask again with the buttons). Read in the
+    person's language and in English: the buttons' own words ("نعم، من فضلك"), or any
+    yes or no the check-in understands in that language ("نعم", "هو", "no thanks")."""
+    if text is None or not text.strip():
+        return None
+    code = languages.resolve(language)
+    said = normalise(text)
+    for in_language in dict.fromkeys((code, languages.DEFAULT)):
+        wording = contact_wording(language=in_language)
+        if said == normalise(wording.yes):
+            return True
+        if said == normalise(wording.no):
+            return False
+    for in_language in dict.fromkeys((code, languages.DEFAULT)):
+        decision = load_messages(language=in_language).yes_or_no(text)
+        if decision is not None:
+            return decision
+    return None
 
 
 @dataclass(frozen=True)

@@ -785,11 +785,11 @@ class ConversationEngine:
             return False
         return is_plain_answer(question, text, self.language)
 
-    @staticmethod
     def _context(
-        respondent: Respondent, survey_session: SurveySession, survey: Survey, step: str
+        self, respondent: Respondent, survey_session: SurveySession, survey: Survey, step: str
     ) -> FreeTextContext:
-        """Who said it and where, for the safeguarding seam (typed words and answers)."""
+        """Who said it, where and in which language (the help is shown in it), for the
+        safeguarding seam (typed words and answers)."""
         return FreeTextContext(
             pseudonym=respondent.pseudonym,
             channel=survey_session.channel,
@@ -797,6 +797,7 @@ class ConversationEngine:
             age_band=respondent.age_band,
             survey_id=survey.id,
             question_id=step,
+            language=self.language,
         )
 
     @staticmethod

@@ -2,6 +2,10 @@
 
 If the words suggest a child may not be safe, an alert is raised in the same
 transaction as the answer and the person gets a calm reply with help at once.
+
+The help is in the person's language where Heard has it (`reply_language`): the one they
+chose (the page's language, the bot's /language), else the language the message is
+written in, else English. The alert itself is always for staff, in English.
 """
 
 from __future__ import annotations
@@ -19,8 +23,11 @@ from analysis.safeguarding import (
     safeguarding_reply,
 )
 from analysis.safeguarding.detector import Disclosure, lexicon_version
+from analysis.safeguarding.language import Language
+from analysis.safeguarding.replies import has_replies
 from storage.alerts import raise_alert
 from storage.models import SafeguardingAlert
+from surveys import languages
 from surveys.definition import Question
 
 
@@ -32,6 +39,8 @@ class FreeTextContext:
     age_band: str | None
     survey_id: str | None = None
     question_id: str | None = None
+    # The language the person chose (surveys.languages code): the help is shown in it.
+    language: str = languages.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,21 @@ class SafeguardingOutcome:
     alert_id: int | None
     urgent: bool
     category: str
+    language: str = languages.DEFAULT  # the language `reply` is in
+
+
+def reply_language(chosen: str | None, written_in: Language | None = None) -> str:
+    """The language to help someone in: the one they chose, if Heard ships it and has
+    the help in it; else the language their message is written in, on the same terms;
+    else English. Choosing English and writing in Arabic gets the help in Arabic."""
+    code = languages.resolve(chosen)
+    if code != languages.DEFAULT and languages.is_shipped(code) and has_replies(code):
+        return code
+    if written_in is not None:
+        code = languages.resolve(written_in.code)
+        if languages.is_shipped(code) and has_replies(code):
+            return code
+    return languages.DEFAULT
 
 
 class SafeguardingHook(Protocol):
@@ -55,6 +79,7 @@ def check_free_text(
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
         return _please_read(session, text, context)
+    language = reply_language(context.language, _written_in(text, context.language))
     alert = _raise(
         session,
         context,
@@ -65,11 +90,21 @@ def check_free_text(
         lexicon_version=disclosure.lexicon_version,
     )
     return SafeguardingOutcome(
-        reply=safeguarding_reply(disclosure, context.cohort),
+        reply=safeguarding_reply(disclosure, context.cohort, language=language),
         alert_id=alert.id,
         urgent=disclosure.level == "urgent",
         category=alert.category,
+        language=language,
     )
+
+
+def _written_in(text: str, chosen: str) -> Language | None:
+    """The message's language, looked for only when the chosen one will not do (the
+    detector costs a little, and English words detected by the English lexicon are
+    usually just English)."""
+    if reply_language(chosen) != languages.DEFAULT:
+        return None
+    return other_language(text)
 
 
 def check_closed_answer(
@@ -97,11 +132,13 @@ def check_closed_answer(
         "concern",
         f"survey answer: {context.survey_id or '?'} {question.id}",
     )
+    language = reply_language(context.language)
     return SafeguardingOutcome(
-        reply=safeguarding_reply(disclosure, context.cohort),
+        reply=safeguarding_reply(disclosure, context.cohort, language=language),
         alert_id=alert.id,
         urgent=False,
         category=alert.category,
+        language=language,
     )
 
 
@@ -113,11 +150,13 @@ def _please_read(
     if language is None:
         return None
     alert = _raise(session, context, text, PLEASE_READ, "concern", language.detected_by)
+    said_in = reply_language(context.language, language)
     return SafeguardingOutcome(
-        reply=please_read_reply(context.cohort),
+        reply=please_read_reply(context.cohort, language=said_in),
         alert_id=alert.id,
         urgent=False,
         category=PLEASE_READ,
+        language=said_in,
     )
 
 

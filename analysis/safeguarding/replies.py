@@ -2,6 +2,15 @@
 
 Wording lives in replies.yaml so a council can put in its own out-of-hours and
 housing numbers and the role its consent text names, without touching code.
+
+The same help in another language lives beside it, in replies.<code>.yaml (replies.ar.yaml,
+replies.ps.yaml): the same keys, each optional (a missing one is said in English), checked
+on load like the English file, plus one rule of their own: a translated line names exactly
+the numbers its English line names, in the digits on a UK phone's keypad (999, 0800 1111),
+so a translation can never change where a child is sent for help. The council's own
+numbers (out of hours, housing) always come from the English file. Each translation says
+its `status`: `draft` ("to be checked by a qualified translator") until a council marks it
+`reviewed`; `heard surveys check` lists them.
 """
 
 from __future__ import annotations
@@ -45,6 +54,23 @@ LINE_KEYS = (
     "carer_concern",
     *CONTACT_KEYS,
 )
+# Said when what was typed into the "how can they reach you?" form needs putting right.
+# Optional in replies.yaml (these are the English words when it has none).
+CONTACT_PROBLEM_DEFAULTS = {
+    "contact_need_one": (
+        "Please tell us at least one way to reach you: your first name and your worker's "
+        "name, or a phone number. Or choose \u201cNo, thank you\u201d."
+    ),
+    "contact_bad_phone": (
+        "That doesn't look like a phone number. Please check it, or leave it empty."
+    ),
+    "contact_too_long": "That is a bit long. Please make it shorter.",
+}
+TRANSLATION_STATUSES = ("draft", "reviewed")
+DRAFT = "draft: to be checked by a qualified translator"
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+# A phone number or short code as written in a line: digits, maybe spaced ("0800 1111").
+_NUMBER = re.compile(r"\d(?:[\d ]*\d)?")
 _BLAMING = re.compile(
     r"plac\w* (?:themselves|yourself) at risk|put\w* (?:themselves|yourself) at risk|"
     r"risky behaviou?r|your (?:own )?fault|should have known",
@@ -64,10 +90,27 @@ class Replies:
     adult_cohorts: frozenset[str]
     carer_cohorts: frozenset[str]
     lines: dict[str, tuple[str, ...]]
+    # How Childline is named ({childline}): for young people, and for adults (under 19s).
+    childline: str = "Childline"
+    childline_adult: str = "Childline (for under 19s)"
+    # The language these words are in; a translation's review status; and the keys a
+    # translation leaves to English (said in English, listed by `heard surveys check`).
+    language: str = "en"
+    status: str = "reviewed"
+    in_english: tuple[str, ...] = ()
+    path: str = ""
+    # The council's own numbers as replies.yaml gives them (out of hours, housing).
+    phones: tuple[str, str] = ("", "")
 
 
 def _contact(raw: Any, key: str, path: Path) -> str:
     """'the team' or 'the team on 01234 567890'."""
+    name, phone = _contact_parts(raw, key, path)
+    return f"{name} on {phone}" if phone else name
+
+
+def _contact_parts(raw: Any, key: str, path: Path) -> tuple[str, str]:
+    """The team's name and its number ("" for none)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
         raise DataFileError(
             path,
@@ -85,8 +128,7 @@ def _contact(raw: Any, key: str, path: Path) -> str:
             item=f"{key}.phone",
             fix='write it in quotes, e.g. "01234 567890"',
         )
-    phone = str(phone).strip()
-    return f"{raw['name'].strip()} on {phone}" if phone else raw["name"].strip()
+    return raw["name"].strip(), str(phone).strip()
 
 
 def _check_text(text: Any, item: str, path: Path, line: int | None) -> str:
@@ -160,8 +202,11 @@ def compile_replies(path: str | Path) -> Replies:
             path, "the lines block is missing", line=line_of(raw), item="lines", fix="add 'lines:'"
         )
     lines: dict[str, tuple[str, ...]] = {}
-    for key in LINE_KEYS:
+    for key in (*LINE_KEYS, *CONTACT_PROBLEM_DEFAULTS):
         value = lines_raw.get(key)
+        if value is None and key in CONTACT_PROBLEM_DEFAULTS:
+            lines[key] = (CONTACT_PROBLEM_DEFAULTS[key],)
+            continue
         at = line_of(value) or line_of(lines_raw)
         texts = value if isinstance(value, list) else [value]
         lines[key] = tuple(_check_text(t, f"lines.{key}", path, at) for t in texts)
@@ -174,18 +219,237 @@ def compile_replies(path: str | Path) -> Replies:
         adult_cohorts=frozenset(raw.get("adult_cohorts") or ()),
         carer_cohorts=frozenset(raw.get("carer_cohorts") or ()),
         lines=lines,
+        path=str(path),
+        phones=(
+            _contact_parts(raw.get("out_of_hours"), "out_of_hours", path)[1],
+            _contact_parts(raw.get("housing"), "housing", path)[1],
+        ),
     )
 
 
-@lru_cache(maxsize=8)
-def load_replies(path: str | Path = REPLIES_PATH) -> Replies:
-    """The checked reply wording, cached."""
-    return compile_replies(path)
+def translation_path(code: str, english: str | Path = REPLIES_PATH) -> Path:
+    """replies.ar.yaml beside replies.yaml."""
+    english = Path(english)
+    return english.with_name(f"{english.stem}.{code}{english.suffix}")
 
 
-def please_read_reply(cohort: str | None = None, *, replies: Replies | None = None) -> str:
+def _placeholders(texts: tuple[str, ...]) -> set[str]:
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _numbers(texts: tuple[str, ...]) -> list[str]:
+    return sorted("".join(found.split()) for text in texts for found in _NUMBER.findall(text))
+
+
+def _name(raw: Any, key: str, path: Path) -> str | None:
+    """A translated team's name ('name:' only: its number is the English file's)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise DataFileError(
+            path,
+            "needs a name",
+            line=line_of(raw),
+            item=key,
+            fix=f"write '{key}:' with an indented 'name: ...', or leave it out to use English",
+        )
+    if raw.get("phone"):
+        raise DataFileError(
+            path,
+            "a translation does not hold phone numbers",
+            line=line_of(raw),
+            item=f"{key}.phone",
+            fix="put the number in replies.yaml; every language uses it from there",
+        )
+    return raw["name"].strip()
+
+
+def _optional_text(raw: Any, key: str, path: Path, line: int | None) -> str | None:
+    return None if raw is None else _check_text(raw, key, path, line)
+
+
+def compile_translation(path: str | Path, english: Replies, code: str) -> Replies:
+    """Read and check replies.<code>.yaml over the English replies: every key optional
+    (English where missing), a line keeps its English line's placeholders and numbers."""
+    path = Path(path)
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise DataFileError(
+            path, "expected 'key: value' lines", fix="start from the shipped replies.ar.yaml"
+        )
+    said = raw.get("language")
+    if said != code:
+        raise DataFileError(
+            path,
+            f"the file says language {said!r}, but its name says {code!r}",
+            line=line_of(raw),
+            item="language",
+            fix=f"write 'language: {code}' (or rename the file)",
+        )
+    status = raw.get("status")
+    if status not in TRANSLATION_STATUSES:
+        raise DataFileError(
+            path,
+            "the status is missing or unknown",
+            line=line_of(raw),
+            item="status",
+            fix="write 'status: draft' until a qualified translator has checked it, "
+            "then 'status: reviewed'",
+        )
+    known = {
+        "version", "language", "status", "safeguarding_role", "out_of_hours", "housing",
+        "workers", "childline", "childline_adult", "lines",
+    }  # fmt: skip
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise DataFileError(
+            path,
+            f"unknown key {unknown[0]!r}",
+            line=line_of(raw),
+            item=unknown[0],
+            fix=f"use only {', '.join(sorted(known))}",
+        )
+    role = _optional_text(raw.get("safeguarding_role"), "safeguarding_role", path, line_of(raw))
+    workers_raw = raw.get("workers") or {}
+    if not isinstance(workers_raw, dict):
+        raise DataFileError(
+            path,
+            "workers must be 'cohort: words' lines",
+            line=line_of(raw),
+            item="workers",
+            fix="indent one line per cohort under workers:, as in replies.yaml",
+        )
+    workers = dict(english.workers)
+    for cohort, words in workers_raw.items():
+        if str(cohort) not in english.workers:
+            raise DataFileError(
+                path,
+                f"unknown cohort {cohort!r}",
+                line=line_of(workers_raw),
+                item=f"workers.{cohort}",
+                fix=f"use the cohorts replies.yaml names: {', '.join(english.workers)}",
+            )
+        workers[str(cohort)] = _check_text(words, f"workers.{cohort}", path, line_of(workers_raw))
+    lines_raw = raw.get("lines") or {}
+    if not isinstance(lines_raw, dict):
+        raise DataFileError(
+            path, "lines must be 'key: text' lines", line=line_of(raw), item="lines",
+            fix="indent one line per key under lines:, as in replies.yaml",
+        )  # fmt: skip
+    unknown = sorted(set(lines_raw) - set(english.lines))
+    if unknown:
+        raise DataFileError(
+            path,
+            f"unknown line {unknown[0]!r}",
+            line=line_of(lines_raw),
+            item=f"lines.{unknown[0]}",
+            fix="use the keys replies.yaml has (a spelling mistake?)",
+        )
+    lines = dict(english.lines)
+    in_english: list[str] = []
+    for key, english_texts in english.lines.items():
+        value = lines_raw.get(key)
+        if value is None:
+            in_english.append(key)
+            continue
+        at = line_of(value) or line_of(lines_raw)
+        texts = value if isinstance(value, list) else [value]
+        checked = tuple(_check_text(t, f"lines.{key}", path, at) for t in texts)
+        if any(not ch.isascii() for text in checked for ch in text if ch.isdigit()):
+            raise DataFileError(
+                path,
+                "a number is not written in the digits on a UK phone",
+                line=at,
+                item=f"lines.{key}",
+                fix="write numbers as 0123456789 (999, 0800 1111): they are what to dial",
+            )
+        numbers = ", ".join(_numbers(english_texts)) or "none"
+        if _numbers(checked) != _numbers(english_texts):
+            raise DataFileError(
+                path,
+                f"the numbers are not the English line's ({numbers})",
+                line=at,
+                item=f"lines.{key}",
+                fix="keep every number of the English line exactly, and add none",
+            )
+        if _placeholders(checked) != _placeholders(english_texts):
+            wanted = ", ".join("{" + p + "}" for p in sorted(_placeholders(english_texts)))
+            raise DataFileError(
+                path,
+                "the {placeholders} are not the English line's",
+                line=at,
+                item=f"lines.{key}",
+                fix=f"use exactly {wanted or 'no placeholders'}, or delete the line to use English",
+            )
+        lines[key] = checked
+    out_of_hours = _name(raw.get("out_of_hours"), "out_of_hours", path)
+    housing = _name(raw.get("housing"), "housing", path)
+    return Replies(
+        version=str(raw.get("version", english.version)),
+        role=role or english.role,
+        out_of_hours=_with_phone(out_of_hours, english.out_of_hours, english.phones[0]),
+        housing=_with_phone(housing, english.housing, english.phones[1]),
+        phones=english.phones,
+        workers=workers,
+        adult_cohorts=english.adult_cohorts,
+        carer_cohorts=english.carer_cohorts,
+        lines=lines,
+        childline=_optional_text(raw.get("childline"), "childline", path, line_of(raw))
+        or english.childline,
+        childline_adult=_optional_text(
+            raw.get("childline_adult"), "childline_adult", path, line_of(raw)
+        )
+        or english.childline_adult,
+        language=code,
+        status=str(status),
+        in_english=tuple(in_english),
+        path=str(path),
+    )
+
+
+def _with_phone(name: str | None, english: str, phone: str) -> str:
+    """The translated team's name with the English file's number ('X: 01234 567890')."""
+    if name is None:
+        return english
+    return f"{name}: {phone}" if phone else name
+
+
+@lru_cache(maxsize=16)
+def load_replies(path: str | Path = REPLIES_PATH, language: str = "en") -> Replies:
+    """The checked reply wording in `language` (a translation over English, English
+    where it has no file or no line), cached."""
+    english = compile_replies(path) if language == "en" else load_replies(path)
+    if language == "en" or not _LANGUAGE_CODE.match(language):
+        return english
+    translated = translation_path(language, path)
+    if not translated.is_file():
+        return english
+    return compile_translation(translated, english, language)
+
+
+def translations(path: str | Path = REPLIES_PATH) -> tuple[Replies, ...]:
+    """Every replies.<code>.yaml beside `path`, checked, in code order."""
+    path = Path(path)
+    found = []
+    for file in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
+        code = file.name[len(path.stem) + 1 : -len(path.suffix)]
+        if _LANGUAGE_CODE.match(code):
+            found.append(load_replies(path, code))
+    return tuple(found)
+
+
+def has_replies(language: str, path: str | Path = REPLIES_PATH) -> bool:
+    """Heard has the safeguarding help in this language (English always)."""
+    return language == "en" or (
+        bool(_LANGUAGE_CODE.match(language)) and translation_path(language, path).is_file()
+    )
+
+
+def please_read_reply(
+    cohort: str | None = None, *, replies: Replies | None = None, language: str = "en"
+) -> str:
     """For a message in another language: a person will read it; help meanwhile."""
-    replies = replies or load_replies()
+    replies = replies or load_replies(language=language)
     values = _values(replies, cohort)
     return "\n".join(line.format(**values) for line in replies.lines["please_read"])
 
@@ -196,14 +460,18 @@ def _values(replies: Replies, cohort: str | None) -> dict[str, str]:
         "worker": replies.workers.get(cohort or "", replies.workers["default"]),
         "out_of_hours": replies.out_of_hours,
         "housing": replies.housing,
-        "childline": "Childline (for under 19s)"
+        "childline": replies.childline_adult
         if cohort in replies.adult_cohorts
-        else "Childline",
+        else replies.childline,
     }
 
 
 def safeguarding_reply(
-    disclosure: Disclosure, cohort: str | None = None, *, replies: Replies | None = None
+    disclosure: Disclosure,
+    cohort: str | None = None,
+    *,
+    replies: Replies | None = None,
+    language: str = "en",
 ) -> str:
     """The reply to show at once: thanks, who will be told, and the help that fits.
 
@@ -211,9 +479,9 @@ def safeguarding_reply(
     trouble the council's housing help is added. A foster carer gets the lines for an
     adult worried about a child (carer_...), not Childline. What happens next (carry on
     with a check-in or not) is the channel's to say, so it is not here. The person's
-    words are never echoed.
+    words are never echoed. `language`: in that language where Heard has it.
     """
-    replies = replies or load_replies()
+    replies = replies or load_replies(language=language)
     values = _values(replies, cohort)
     lines = replies.lines
     prefix = "carer_" if cohort in replies.carer_cohorts else ""
@@ -246,22 +514,30 @@ class ContactWording:
     thanks: str
     thanks_chat: str
     declined: str
+    need_one: str = CONTACT_PROBLEM_DEFAULTS["contact_need_one"]
+    bad_phone: str = CONTACT_PROBLEM_DEFAULTS["contact_bad_phone"]
+    too_long: str = CONTACT_PROBLEM_DEFAULTS["contact_too_long"]
+    language: str = "en"
 
 
-def contact_wording(cohort: str | None = None, *, replies: Replies | None = None) -> ContactWording:
-    replies = replies or load_replies()
+def contact_wording(
+    cohort: str | None = None, *, replies: Replies | None = None, language: str = "en"
+) -> ContactWording:
+    replies = replies or load_replies(language=language)
     values = _values(replies, cohort)
     filled = {
         key.removeprefix("contact_"): " ".join(replies.lines[key]).format(**values)
-        for key in CONTACT_KEYS
+        for key in (*CONTACT_KEYS, *CONTACT_PROBLEM_DEFAULTS)
     }
-    return ContactWording(**filled)
+    return ContactWording(**filled, language=replies.language)
 
 
-def standing_help(cohort: str | None = None, *, replies: Replies | None = None) -> str:
+def standing_help(
+    cohort: str | None = None, *, replies: Replies | None = None, language: str = "en"
+) -> str:
     """The first help there always is (999, and Childline or the NSPCC), for a page that
     has no reply of its own to show, such as a closed form."""
-    replies = replies or load_replies()
+    replies = replies or load_replies(language=language)
     prefix = "carer_" if cohort in replies.carer_cohorts else ""
     values = _values(replies, cohort)
     return "\n".join(line.format(**values) for line in replies.lines[f"{prefix}urgent_first"])

@@ -10,10 +10,11 @@ from flask import Flask
 
 
 def register_public(app: Flask) -> None:
-    from analysis.safeguarding import contact_wording
+    from analysis.safeguarding import ContactWording, contact_wording
     from webforms.public.app_shell import app_shell_blueprint
     from webforms.public.chat import chat_blueprint
     from webforms.public.contact import contact_blueprint, contact_offer
+    from webforms.public.language import current_language
     from webforms.public.offer_pages import offer_blueprint
     from webforms.public.survey_form import survey_blueprint
     from webforms.public.views import message_html
@@ -33,4 +34,9 @@ def register_public(app: Flask) -> None:
     register_notify_pages(app)  # texts and emails through GOV.UK Notify, if set up
     app.add_template_filter(message_html, "public_message")
     app.add_template_global(contact_offer, "contact_offer")
-    app.add_template_global(contact_wording, "contact_wording")
+
+    def contact_wording_here(audience: str | None = None) -> ContactWording:
+        """The question in the page's language, as the help above it is."""
+        return contact_wording(audience, language=current_language())
+
+    app.add_template_global(contact_wording_here, "contact_wording")

@@ -23,7 +23,7 @@ from analysis.safeguarding import contact_wording, standing_help
 from storage.db import retry_if_disconnected
 from surveys.contact import ContactDesk, check_contact
 from webforms.public.kept_help import KeptHelp
-from webforms.public.language import N_
+from webforms.public.language import N_, current_language
 
 contact_blueprint = Blueprint("public_contact", __name__)
 FIELD = "offer"
@@ -90,19 +90,27 @@ def _desk() -> ContactDesk:
 def get_in_touch() -> Response:
     offer = _opened(request.form.get(FIELD, ""))
     if offer is None:
-        return _page("public/contact_expired.html", 400, help=standing_help(None))
-    wording = contact_wording(offer.audience)
+        return _page(
+            "public/contact_expired.html",
+            400,
+            help=standing_help(None, language=current_language()),
+        )
+    wording = contact_wording(offer.audience, language=current_language())
     wanted = request.form.get("wanted")
     values = {key: request.form.get(key, "")[:500] for key in ("first_name", "worker", "phone")}
     if wanted not in ("yes", "no"):
         return _form_again(offer, values, {"": gettext(CHOOSE)})
     details = None
     if wanted == "yes":
-        details, problems = check_contact(**values)
+        details, problems = check_contact(**values, language=current_language())
         if problems:
             return _form_again(offer, values, problems.errors)
     if not _desk().answer(offer.alert_id, pseudonym=None, wanted=wanted == "yes", details=details):
-        return _page("public/contact_expired.html", 400, help=standing_help(offer.audience))
+        return _page(
+            "public/contact_expired.html",
+            400,
+            help=standing_help(offer.audience, language=current_language()),
+        )
     return _page(
         "public/contact_done.html",
         offer=offer,
@@ -121,6 +129,6 @@ def _form_again(offer: ContactOffer, values: dict[str, str], errors: dict[str, s
         token=request.form.get(FIELD, ""),
         values=values,
         errors=errors,
-        wording=contact_wording(offer.audience),
+        wording=contact_wording(offer.audience, language=current_language()),
         audience=offer.audience,
     )

@@ -20,13 +20,13 @@ from typing import Any
 
 from flask_babel import gettext
 
-from analysis.safeguarding import detect, safeguarding_reply
+from analysis.safeguarding import detect, other_language, safeguarding_reply
 from localoffer.desk import log_offer_answer
 from storage.db import transaction
 from surveys.definition import TEXT_MAX_LENGTH
-from surveys.safeguarding_seam import FreeTextContext, check_free_text
+from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
 from webforms.public import services
-from webforms.public.language import N_
+from webforms.public.language import N_, current_language
 
 # The reference an alert from the anonymous search page carries: never a person's.
 ONE_OFF_PREFIX = "search:"
@@ -94,11 +94,17 @@ def _safeguarding(
                 session,
                 text,
                 FreeTextContext(
-                    pseudonym=pseudonym, channel=channel, cohort=cohort, age_band=age_band
+                    pseudonym=pseudonym,
+                    channel=channel,
+                    cohort=cohort,
+                    age_band=age_band,
+                    language=current_language(),  # the help in the page's language
                 ),
             )
         return (outcome.reply, outcome.urgent, outcome.alert_id) if outcome else (None, False, None)
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
         return None, False, None
-    return safeguarding_reply(disclosure, cohort), disclosure.level == "urgent", None
+    language = reply_language(current_language(), other_language(text))
+    reply = safeguarding_reply(disclosure, cohort, language=language)
+    return reply, disclosure.level == "urgent", None
