@@ -337,3 +337,56 @@ def test_old_set_does_not_fall_back() -> None:
     quality = evaluate(default_tagger(), load_labelled(DATA), only=YOUNG_PEOPLE_THEME_IDS[:14])
     assert quality.overall.precision >= 0.80, quality.overall
     assert quality.overall.recall >= 0.85, quality.overall
+
+
+# --- issue 17: the carers' lexicon and reasons -------------------------------------
+
+
+def write_carers_lexicon(tmp_path: Path, extra: str = "") -> Path:
+    lines = ["version: 1", "themes:"]
+    for theme in CARER_THEME_IDS:
+        lines += [f"  {theme}:", f"    words: [x{theme.replace('_', '')}]"]
+    path = tmp_path / "carers_lexicon.yaml"
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def test_carers_lexicon_refuses_a_young_peoples_theme(tmp_path: Path) -> None:
+    path = write_carers_lexicon(tmp_path, "  friendship:\n    words: [pal]\n")
+    with pytest.raises(DataFileError) as caught:
+        load_lexicon(path, audience="carers")
+    error = caught.value
+    assert error.line == line_containing(path, "friendship:")
+    assert "foster carers' theme ids" in error.problem
+    assert "payments_and_allowances" in (error.fix or "")
+
+
+def test_carers_lexicon_needs_every_carers_theme(tmp_path: Path) -> None:
+    path = write_carers_lexicon(tmp_path)
+    text = path.read_text(encoding="utf-8").replace(
+        "  peer_support:\n    words: [xpeersupport]\n", ""
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_lexicon(path, audience="carers")
+    assert caught.value.item == "themes.peer_support" and caught.value.fix
+
+
+def test_a_reason_must_be_words(tmp_path: Path) -> None:
+    path = write_lexicon(tmp_path, {"money": "    words: [cash]\n    reason: [1, 2]"})
+    error = error_for(path)
+    assert error.item == "themes.money.reason" and "sentence" in error.problem
+    ok = write_lexicon(tmp_path, {"money": "    words: [cash]\n    reason: people ask often"})
+    assert ThemeTagger(load_lexicon(ok)).tag("no cash") == ["money"]
+
+
+def test_carers_tagger_uses_carers_words() -> None:
+    carers = default_tagger("carers")
+    assert carers.audience == "carers"
+    assert carers.tag("training on attachment would help") == ["carer_training"]
+    # the same words from a young person are about school or work, not carers' training
+    assert "carer_training" not in tags("training on attachment would help")
+    assert set(carers.tag("no respite and the fee was paid late")) == {
+        "payments_and_allowances",
+        "respite_and_breaks",
+    }
