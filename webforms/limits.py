@@ -12,6 +12,9 @@ tighter limit of its own, checked where a check-in begins.
 The limits are generous for a person (a teenager types a few messages a minute; a
 children's home or an event shares one address) and far below a script's pace.
 Going over gives a kind page that says nothing was lost, never an error.
+
+The staff sign-in page counts its failures in the same store (`sign_in_*` below): per
+account and address, and per address with a cap an office cannot reach by mistake.
 """
 
 from __future__ import annotations
