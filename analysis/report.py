@@ -507,7 +507,10 @@ class _Planner:
         self.within_titles.update(titles)
         tables.extend(extra)
         tables.append(_arrival_table(self.everyone, period, self.options, with_previous))
-        tables.append(_language_table(self.trusted, period, self.options, with_previous))
+        # a language can hint at ethnic origin: like the equality groups, answers by
+        # language start at quarters, and a quarter's are then its own to protect
+        if period.kind != "month":
+            tables.append(_language_table(self.trusted, period, self.options, with_previous))
         return tables
 
     def settled(self, period: Period) -> Settled:
@@ -690,7 +693,9 @@ def _kpi_section(
         ),
         "by_language": Breakdown(
             "by_language", "Answers by language", ("language",), cells["by_language"]
-        ),
+        )
+        if "by_language" in cells
+        else None,  # quarters and financial years only
         "overall": cells["overall"][0],
         "people": cells["people"][0],
         "breakdowns": tuple(

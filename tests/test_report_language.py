@@ -1,4 +1,7 @@
-"""Reports say which language answers were given in, and count every language together."""
+"""Reports say which language answers were given in, and count every language together.
+
+A language can hint at ethnic origin, so the "Answers by language" table is published for
+quarters and financial years only, as the equality breakdowns are (docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import UTC, datetime
 from test_comparators import _answers
 from test_report import CATALOGUE, seed
 
-from analysis.periods import month_of
+from analysis.periods import Period, financial_year_of, month_of, parse_period
 from analysis.report import Report, ReportOptions, build_report, render
 from heard.wiring import Database
 from surveys.engine import ConversationEngine
@@ -34,8 +37,13 @@ def _answer_in(database: Database, language: str, words: str, people: range) -> 
         assert reply.accepted, reply.messages
 
 
-def _report(database: Database) -> Report:
-    period = month_of(datetime.now(UTC).date())
+def _quarter() -> Period:
+    today = datetime.now(UTC).date()
+    return parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+
+
+def _report(database: Database, period: Period | None = None) -> Report:
+    period = period or _quarter()
     with database.engine.connect() as connection:
         return build_report(connection, period, ReportOptions(), catalogue=CATALOGUE)
 
@@ -81,3 +89,22 @@ def test_the_language_table_shows_each_language_once_there_are_enough(
     assert by_language == {"en": "10", "ar": "5", "ps": "6"}
     served = json.loads(render(report, "json"))["by_language"]
     assert {c["language_name"] for c in served} == {"English", "Arabic", "Pashto"}
+
+
+def test_a_month_has_no_language_table_but_its_quarter_and_year_do(database: Database) -> None:
+    seed(database, _answers("en", datetime.now(UTC), 8, 10))
+    _answer_in(database, "ar", "مبسوط كتير", range(1, 6))
+    today = datetime.now(UTC).date()
+    month = _report(database, month_of(today))
+    assert month.overall.n == 15  # the Arabic answers count in the month's figure
+    assert month.by_language is None
+    assert "Answers by language" not in render(month, "html")
+    assert json.loads(render(month, "json"))["by_language"] == []
+    rows = csv.DictReader(io.StringIO(render(month, "csv")))
+    assert not [r for r in rows if r["table"] == "by_language"]
+    for period in (_quarter(), financial_year_of(today)):
+        report = _report(database, period)
+        assert report.by_language is not None, period
+        cells = {cell.key["language"]: cell.n for cell in report.by_language.cells}
+        assert cells == {"en": 10, "ar": 5}, period
+        assert "Answers by language" in render(report, "html")
