@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from analysis.safeguarding.replies import load_replies, translation_path
 from storage.datafiles import DataFileError, load_yaml
 from surveys import languages
 from surveys.definition import (
@@ -86,7 +87,7 @@ def _check_language_files() -> list[DataFileError]:
         return [exc]
     errors: list[DataFileError] = []
     for lang in others:
-        for load in (load_messages, load_answer_words):
+        for load in (load_messages, load_answer_words, load_replies):
             try:
                 load(language=lang.code)
             except DataFileError as exc:
@@ -129,6 +130,11 @@ def _print_translations(directory: Path | None) -> None:
         gaps = f"; {len(missing)} missing: {', '.join(missing)}" if missing else ""
         print(f"  {'engine messages':<22} {_file_status(messages_path(lang.code))}{gaps}")
         print(f"  {'answer words':<22} {_file_status(words_path(lang.code))}")
+        replies = load_replies(language=lang.code)
+        gaps = f"; {len(replies.in_english)} in English: {', '.join(replies.in_english)}"
+        gaps = gaps if replies.language == lang.code and replies.in_english else ""
+        shown = _file_status(translation_path(lang.code))
+        print(f"  {'safeguarding help':<22} {shown}{gaps}")
 
 
 def _audience_text(audience: object) -> str:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from analysis.safeguarding.replies import load_replies
 from storage.comments import add_comment
 from storage.db import transaction
 from storage.models import Respondent, SurveySession, utcnow
@@ -164,6 +165,7 @@ class ConversationEngine:
         # its file, item and fix, rather than a child's check-in half way through.
         for code in languages.shipped_codes():
             self._words_in(code)
+            load_replies(language=code)  # and the safeguarding help in it
 
     def _words_in(self, code: str) -> _Words:
         found = self._words.get(code)

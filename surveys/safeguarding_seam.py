@@ -10,6 +10,8 @@ written in, else English. The alert itself is always for staff, in English.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +28,7 @@ from analysis.safeguarding.detector import Disclosure, lexicon_version
 from analysis.safeguarding.language import Language
 from analysis.safeguarding.replies import has_replies
 from storage.alerts import raise_alert
+from storage.datafiles import DataFileError
 from storage.models import SafeguardingAlert
 from surveys import languages
 from surveys.definition import Question
@@ -50,6 +53,20 @@ class SafeguardingOutcome:
     urgent: bool
     category: str
     language: str = languages.DEFAULT  # the language `reply` is in
+
+
+log = logging.getLogger(__name__)
+
+
+def _said(language: str, words: Callable[[str], str]) -> tuple[str, str]:
+    """The help in `language`, or in English if its file cannot be read: the alert is
+    already raised in this transaction and must never be lost to a translation."""
+    if language != languages.DEFAULT:
+        try:
+            return words(language), language
+        except DataFileError as exc:
+            log.error("safeguarding help in %s unreadable, English shown: %s", language, exc)
+    return words(languages.DEFAULT), languages.DEFAULT
 
 
 def reply_language(chosen: str | None, written_in: Language | None = None) -> str:
@@ -89,8 +106,11 @@ def check_free_text(
         disclosure.detected_by,
         lexicon_version=disclosure.lexicon_version,
     )
+    reply, language = _said(
+        language, lambda code: safeguarding_reply(disclosure, context.cohort, language=code)
+    )
     return SafeguardingOutcome(
-        reply=safeguarding_reply(disclosure, context.cohort, language=language),
+        reply=reply,
         alert_id=alert.id,
         urgent=disclosure.level == "urgent",
         category=alert.category,
@@ -132,9 +152,12 @@ def check_closed_answer(
         "concern",
         f"survey answer: {context.survey_id or '?'} {question.id}",
     )
-    language = reply_language(context.language)
+    reply, language = _said(
+        reply_language(context.language),
+        lambda code: safeguarding_reply(disclosure, context.cohort, language=code),
+    )
     return SafeguardingOutcome(
-        reply=safeguarding_reply(disclosure, context.cohort, language=language),
+        reply=reply,
         alert_id=alert.id,
         urgent=False,
         category=alert.category,
@@ -150,9 +173,12 @@ def _please_read(
     if language is None:
         return None
     alert = _raise(session, context, text, PLEASE_READ, "concern", language.detected_by)
-    said_in = reply_language(context.language, language)
+    reply, said_in = _said(
+        reply_language(context.language, language),
+        lambda code: please_read_reply(context.cohort, language=code),
+    )
     return SafeguardingOutcome(
-        reply=please_read_reply(context.cohort, language=said_in),
+        reply=reply,
         alert_id=alert.id,
         urgent=False,
         category=PLEASE_READ,

@@ -298,7 +298,7 @@ def compile_translation(path: str | Path, english: Replies, code: str) -> Replie
         )
     known = {
         "version", "language", "status", "safeguarding_role", "out_of_hours", "housing",
-        "workers", "childline", "childline_adult", "lines",
+        "workers", "childline", "childline_adult", "lines", "reviewed_by", "reviewed_on",
     }  # fmt: skip
     unknown = sorted(set(raw) - known)
     if unknown:
