@@ -200,6 +200,19 @@ def _public_pages(app: Flask, database: Database, code: str) -> dict[str, str]:
     pages["survey first page"] = first
     page = post(client, token, first, choice="no")
     pages["survey declined"] = page
+    token = issue_link(database, "checkin-8-11")
+    page = post(client, token, client.get(f"/s/{token}").get_data(as_text=True), choice="yes")
+    page = post(client, token, page, choice="no")
+    pages["survey question"] = page
+    values = [v for v in choice_values(page) if v != "prefer_not_to_say"]
+    page = post(client, token, page, action="answer", choice=values[-1])
+    pages["survey paused"] = post(client, token, page, action="stop")
+    pages["survey my answers"] = client.get(f"/s/{token}/my-data").get_data(as_text=True)
+    assert 'class="my-answers"' in pages["survey my answers"]  # their answer, in words
+    assert 'class="question-text"' in pages["survey question"]
+    pages["survey delete answers?"] = client.get(f"/s/{token}/my-data/delete").get_data(
+        as_text=True
+    )
     return pages
 
 

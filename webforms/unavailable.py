@@ -17,6 +17,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from surveys.messages import load_messages
+from webforms.public.language import current_language
 
 log = logging.getLogger("heard.web")
 
@@ -43,7 +44,7 @@ def database_unavailable(error: Exception) -> Response:
     response = make_response(
         render_template(
             "public/unavailable.html",
-            message=load_messages().save_failed,
+            message=load_messages(language=current_language()).save_failed,
             retry_url=request.path if keep else None,
             kept={name: request.form.get(name, "") for name in KEPT_FIELDS} if keep else {},
             choices=[value for value in request.form.getlist("choice") if value] if keep else [],

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from surveys.readable import readable_answers
 from webforms.public import services
+from webforms.public.language import current_language
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ def _no_store(response: Response) -> Response:
 def summary_page(pseudonym: str, base: Urls, audience: str | None = None) -> Response:
     """`audience`: the person's cohort, so the page's help speaks to them (a carer too)."""
     data = services.people().export(pseudonym)
-    rows = readable_answers(data["answers"], services.engine().catalogue) if data else []
+    catalogue = services.engine().speaking(current_language()).catalogue
+    rows = readable_answers(data["answers"], catalogue) if data else []
     page = render_template(
         "public/my_data.html", data=data, rows=rows, urls=base, audience=audience
     )
