@@ -151,7 +151,7 @@ def _idle_for(client: FlaskClient, seconds: float) -> None:
 
 
 def test_idle_for_thirty_minutes_signs_out_kindly_and_comes_back(
-    staff_app: Flask, seeded: Seeded
+    staff_app: Flask, database: Database, seeded: Seeded
 ) -> None:
     client = signed_in(staff_app, "safeguarding")
     alert = f"/staff/alerts/{seeded.alert_id}"
@@ -173,6 +173,9 @@ def test_idle_for_thirty_minutes_signs_out_kindly_and_comes_back(
     )
     assert back.status_code == 302 and back.headers["Location"] == alert + "?show=all"
     assert "signed out after" not in client.get("/staff/login").get_data(as_text=True)
+    with transaction(database.sessions) as session:
+        [idle] = [e for e in audit_entries(session, "logout") if e.detail.get("reason") == "idle"]
+    assert idle.actor == EMAILS["safeguarding"] and idle.detail["minutes"] == 30
 
 
 def test_activity_keeps_a_session_alive_until_the_working_day_ends(

@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from storage.audit import audit
+from storage.db import transaction
 from storage.models import STAFF_ROLES
 
 ROLES_ATTR = "_heard_staff_roles"
@@ -70,6 +72,8 @@ def _idle_minutes() -> int:
 
 def _signed_out_for_idling(minutes: int) -> Any:
     """Sign out, then the sign-in page says why and comes back here afterwards."""
+    with transaction(current_app.extensions["heard.sessions"]) as db:
+        audit(db, str(current_user.email), "logout", reason="idle", minutes=minutes)
     logout_user()
     session.clear()
     session[IDLE_NOTICE] = minutes
