@@ -460,3 +460,22 @@ def test_postgresql_without_pg_dump_says_so_in_one_line(tmp_path: Path) -> None:
     line = one_line(result)
     assert "pg_dump is not on the PATH" in line
     assert not (tmp_path / "b").exists()
+
+
+def test_keys_kept_in_the_environment_are_checked_not_written(tmp_path: Path) -> None:
+    keys = {
+        "HEARD_PSEUDONYM_KEY": "pseudonym-key-from-the-vault-0001",
+        "HEARD_SECRET_KEY": "secret-key-from-the-vault-000002",
+    }
+    source = f"sqlite:///{tmp_path / 'source' / 'heard.sqlite3'}"
+    assert heard(["init"], tmp_path / "source", source, **keys).returncode == 0
+    done = heard(["backup", str(tmp_path / "b")], tmp_path / "source", source, **keys)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "b" / "keys" / "pseudonym_key").read_text().strip() == keys[
+        "HEARD_PSEUDONYM_KEY"
+    ]
+    target = f"sqlite:///{tmp_path / 'target' / 'heard.sqlite3'}"
+    restored = heard(["restore", str(tmp_path / "b")], tmp_path / "target", target, **keys)
+    assert restored.returncode == 0, restored.stderr
+    assert "The keys set in the environment match the backup's." in restored.stdout
+    assert not (tmp_path / "target" / "pseudonym_key").exists()
