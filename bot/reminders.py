@@ -34,6 +34,7 @@ from storage.reminders import (  # the quiet-hours rule is shared with web remin
     parse_clock,
     release_reminder,
 )
+from storage.respondent_language import chosen_language
 
 log = logging.getLogger(__name__)
 __all__ = ["in_quiet_hours", "is_quiet", "parse_clock", "send_due_reminders"]
@@ -60,6 +61,12 @@ def _claim(sessions: sessionmaker[Session], person: ReminderCandidate, now: date
 def _release(sessions: sessionmaker[Session], person: ReminderCandidate, now: datetime) -> None:
     with transaction(sessions) as session:
         release_reminder(session, person.respondent_id, person.last_reminded_at, now)
+
+
+def _language(sessions: sessionmaker[Session], person: ReminderCandidate) -> str | None:
+    """The language they chose with /language (None: not chosen, so English)."""
+    with transaction(sessions) as session:
+        return chosen_language(session, person.pseudonym)
 
 
 def _block(sessions: sessionmaker[Session], person: ReminderCandidate) -> None:
@@ -93,11 +100,13 @@ async def send_due_reminders(
             continue
         if not await asyncio.to_thread(_claim, sessions, person, now):
             continue  # another sweep sent it
+        language = await asyncio.to_thread(_language, sessions, person)
+        words = load_texts(language=language) if language and language != "en" else texts
         try:
             await bot.send_message(
                 chat_id,
-                texts.reminder,
-                reply_markup=Keyboards(signer, texts, chat_id).start_checkin(),
+                words.reminder,
+                reply_markup=Keyboards(signer, words, chat_id).start_checkin(),
             )
         except Forbidden:
             await asyncio.to_thread(_block, sessions, person)

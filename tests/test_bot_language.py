@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fakes.telegram_api import FakeTelegram, heard_bot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.reminders import send_due_reminders
 from bot.texts import TEXTS_FILE, load_texts, texts_path
 from heard.wiring import Database
 from storage import models
@@ -126,6 +128,33 @@ def test_forget_me_takes_the_language_with_the_person(
     asyncio.run(scenario())
     with transaction(database.sessions) as session:
         assert session.scalars(select(models.Respondent.language)).all() == [None]
+
+
+def test_reminders_come_in_the_chosen_language(database: Database, fake: FakeTelegram) -> None:
+    day = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+
+    async def scenario() -> None:
+        async with heard_bot(database, fake) as bot:
+            await bot.join(USER)
+            settings = await bot.type(USER, "/settings")
+            assert settings is not None
+            await bot.press(USER, EN.frequencies["weekly"], message=settings)
+            shown = await bot.type(USER, "/language")
+            assert shown is not None
+            await bot.tap(USER, ARABIC, message=shown)
+            with transaction(database.sessions) as session:
+                session.execute(
+                    update(models.Respondent).values(last_active_at=day - timedelta(days=20))
+                )
+            run = await send_due_reminders(
+                bot.app.bot, database.sessions, bot.app.bot_data["config"], day
+            )
+            assert run.sent == 1
+            reminder = fake.last(USER)
+            assert reminder["text"] == AR.reminder
+            assert [label for label, _ in fake.buttons(reminder)] == [AR.reminder_button]
+
+    asyncio.run(scenario())
 
 
 def test_the_command_menu_is_set_in_each_language(database: Database, fake: FakeTelegram) -> None:
