@@ -5,13 +5,13 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint format clean screenshots translations
+.PHONY: demo test lint format clean screenshots lock audit translations
 
-$(BIN)/heard: pyproject.toml
+$(BIN)/heard: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Heard needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --constraint requirements.lock -e '.[dev]'
 	@touch $(BIN)/heard
 
 demo: $(BIN)/heard
@@ -52,3 +52,15 @@ translations: $(BIN)/heard
 	$(BIN)/pybabel extract -F webforms/translations/babel.cfg -k N_ -k lazy_gettext --add-location=file --sort-output --project=Heard --copyright-holder="Heard contributors" -o webforms/translations/messages.pot .
 	$(BIN)/pybabel update -i webforms/translations/messages.pot -d webforms/translations --width=100 --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d webforms/translations --statistics
+
+# The locked set, after a change to pyproject.toml (pip-tools, in its own venv).
+lock:
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --no-header --output-file requirements.lock.new pyproject.toml
+	(sed -n '1,2p' requirements.lock; cat requirements.lock.new) > requirements.lock.tmp
+	mv requirements.lock.tmp requirements.lock && rm -rf requirements.lock.new .lock-venv
+
+# Known vulnerabilities in what is installed (.ci/run runs it after the tests).
+audit: $(BIN)/heard
+	$(BIN)/python .ci/audit.py
