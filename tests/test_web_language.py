@@ -26,6 +26,7 @@ from storage import models
 from storage.db import transaction
 from surveys import languages
 from surveys.definition import load_catalogue
+from surveys.messages import load_messages
 from surveys.translations import localise
 from webforms.public.language import LANGUAGE_COOKIE
 
@@ -318,3 +319,34 @@ def test_the_template_lists_every_word_the_public_pages_use() -> None:
     with (TRANSLATIONS / "messages.pot").open("rb") as handle:
         listed = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     assert found - listed == set(), f"run `make translations`: {sorted(found - listed)}"
+
+
+def test_the_web_chat_asks_in_arabic_and_records_it(app: Flask, database: Database) -> None:
+    client = app.test_client()
+    in_language(client, "ar")
+    start = client.get("/chat/start").get_data(as_text=True)
+    client.post(
+        "/chat/start",
+        data={"csrf_token": csrf_token(start), "cohort": "child_in_care", "age_band": "11-17"},
+    )
+    page = client.get("/chat").get_data(as_text=True)
+    # typing the Arabic word for "start" starts a check-in, as "start" does
+    page = client.post(
+        "/chat", data={**hidden_fields(page), "text": "ابدأ"}, follow_redirects=True
+    ).get_data(as_text=True)
+    words = load_messages(language="ar")
+    assert words.consent_yes in page
+    for choice in ("yes", "no"):  # consent, then no quotes
+        form = re.search(r'<form[^>]*class="chat-choices.*?</form>', page, re.S)
+        assert form, page
+        page = client.post(
+            "/chat", data={**hidden_fields(form.group(0)), "choice": choice}
+        ).get_data(as_text=True)
+    survey = localise(CATALOGUE["checkin-11-17"], "ar")
+    assert survey.questions[0].text in page and 'dir="rtl"' in page
+    form = re.search(r'<form[^>]*class="chat-choices.*?</form>', page, re.S)
+    assert form
+    client.post("/chat", data={**hidden_fields(form.group(0)), "choice": "4"})
+    with transaction(database.sessions) as session:
+        stored = session.execute(select(models.Answer.question_id, models.Answer.language)).all()
+    assert [tuple(row) for row in stored] == [(survey.questions[0].id, "ar")]
