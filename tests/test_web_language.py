@@ -280,8 +280,9 @@ def test_each_catalogue_is_complete_marked_draft_and_compiled(code: str) -> None
     for message in po:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = [str(i) for i in (message.id if isinstance(message.id, tuple) else [message.id])]
+        raw = message.string
+        strings = [str(t) for t in (raw if isinstance(raw, tuple | list) else [raw])]
         wanted_tags = sorted(re.findall(r"<[^>]+>", ids[0]))
         for string in strings:
             assert sorted(re.findall(r"<[^>]+>", string)) == wanted_tags, (po_path, message.id)
