@@ -17,10 +17,11 @@ from storage.models import (
     Respondent,
     SafeguardingAlert,
     SurveySession,
+    WebContactDelivery,
     utcnow,
 )
 from storage.offer_queries import erase_offer_queries, offer_queries_by
-from storage.web_contacts import erase_web_contacts
+from storage.web_contacts import contact_of, erase_web_contacts
 
 
 def find_respondent(session: Session, pseudonym: str) -> Respondent | None:
@@ -141,7 +142,28 @@ def export_respondent(
             if c.text is not None
         ],
         "offer_questions": [{"text": q.text, "when": _iso(q.created_at)} for q in questions],
+        "texts_and_emails": _contact_held(session, respondent.id),
         "safeguarding_records_kept": alerts is not None,
+    }
+
+
+def _contact_held(session: Session, respondent_id: int) -> dict[str, Any] | None:
+    """The contact kept for texts or emails: what kind, when and how they agreed, and how
+    many messages went. The number or address stays sealed: the my-data page shows it
+    masked, and `heard export` is read by staff."""
+    contact = contact_of(session, respondent_id)
+    if contact is None:
+        return None
+    sent = session.scalar(
+        select(func.count(WebContactDelivery.id)).where(
+            WebContactDelivery.contact_id == contact.id, WebContactDelivery.state == "sent"
+        )
+    )
+    return {
+        "kind": "text messages" if contact.kind == "sms" else "emails",
+        "agreed": _iso(contact.consent_at),
+        "how": contact.consent_how.replace("_", " "),
+        "messages_sent": int(sent or 0),
     }
 
 

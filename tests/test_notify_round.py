@@ -46,6 +46,7 @@ from storage.models import (
     utcnow,
 )
 from storage.web_contacts import ContactSealer, Due, claim_new, due_contacts, prepare_link
+from surveys.people import People
 
 
 @pytest.fixture
@@ -174,6 +175,13 @@ def test_a_fresh_single_use_link_by_text_once_and_its_answers_count(
     assert scheduler.run((utcnow() + timedelta(days=1)).replace(hour=12)).sent == 0
     assert scheduler.run((utcnow() + timedelta(days=31)).replace(hour=12)).sent == 1
     assert len(fake.to(MOBILE)) == 2
+    # Their data, as they or a subject access request see it: the contact, never its number.
+    exported = People(database.sessions, notify.pseudonym_key).export(pseudonym)
+    assert exported is not None
+    held = exported["texts_and_emails"]
+    assert held["kind"] == "text messages" and held["how"] == "end of checkin"
+    assert held["messages_sent"] == 2 and held["agreed"]
+    assert "7700" not in str(exported) and "900123" not in str(exported)
 
 
 def test_two_schedulers_at_once_send_one_text(
