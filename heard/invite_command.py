@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import re
 import secrets
 import sys
@@ -27,6 +26,7 @@ from heard.wiring import open_database
 from notices.notify import ContactProblem, check_contact, masked
 from storage.db import transaction
 from storage.invites import close_open_links, issue_invite
+from storage.private_files import private_folder, write_private_bytes, write_private_text
 from storage.web_contacts import Contact
 from surveys.definition import load_catalogue
 from surveys.people import ProfileError, check_profile
@@ -234,20 +234,20 @@ def _csv_text(rows: list[dict[str, str]]) -> str:
 
 def _write_private(path: Path, text: str) -> None:
     """Links are keys to a child's answers: only the owner of the file may read it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    write_private_text(path, text)
 
 
 def _write_qr_codes(folder: Path, batch: str, links: list[str]) -> list[str]:
     import qrcode
 
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     names = []
     for number, link in enumerate(links, start=1):
         name = f"{batch}-{number:03d}.png"
         image = qrcode.make(link, error_correction=qrcode.constants.ERROR_CORRECT_M)
-        image.save(str(folder / name))
+        png = io.BytesIO()
+        image.save(png)
+        # A QR code is a link to a child's answers: owner-only, like the link list.
+        write_private_bytes(folder / name, png.getvalue())
         names.append(str(folder / name))
     return names

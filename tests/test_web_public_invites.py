@@ -80,6 +80,9 @@ def test_writes_a_private_csv_and_qr_codes(settings: Settings, tmp_path: Path) -
     assert [p.name for p in pngs] == ["school-visit-1-001.png", "school-visit-1-002.png"]
     assert pngs[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert {row["qr_file"] for row in rows} == {str(p) for p in pngs}
+    # A QR code is a link to a child's answers: owner-only, in an owner-only folder.
+    assert {stat.S_IMODE(p.stat().st_mode) for p in pngs} == {0o600}
+    assert stat.S_IMODE(qr.stat().st_mode) == 0o700
 
 
 def test_open_event_link(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
