@@ -152,7 +152,7 @@ def install_language(app: Flask) -> None:
 
     @app.after_request
     def vary_on_language(response: Response) -> Response:
-        if not is_staff_path(request.path):
+        if response.mimetype == "text/html" and not is_staff_path(request.path):
             response.vary.add("Cookie")
             response.vary.add("Accept-Language")
         return response
