@@ -73,10 +73,11 @@ def test_language_then_the_next_question_in_arabic_and_a_typed_arabic_answer(
             assert first.text in question["text"]
             buttons = [label for label, _ in fake.buttons(question)]
             assert buttons == [option.display for option in first.options]
-            # a typed Arabic answer is understood: "happy", typed in Arabic
-            happy = next(option for option in first.options if option.value == "4")
-            assert len(happy.label.split()) == 1
-            await bot.type(USER, happy.label)
+            # a typed Arabic answer is understood ("very happy", two words: an answer, not a
+            # message for a person to read)
+            very_happy = next(option for option in first.options if option.value == "5")
+            assert len(very_happy.label.split()) == 2
+            await bot.type(USER, very_happy.label)
             assert second.text in fake.last(USER)["text"]
             # the bot's own words are Arabic too
             helped = await bot.chat(USER, "/privacy")
@@ -84,7 +85,7 @@ def test_language_then_the_next_question_in_arabic_and_a_typed_arabic_answer(
 
     asyncio.run(scenario())
     answers, chosen = stored(database)
-    assert answers[-1] == (first.id, "4", "ar")
+    assert answers[-1] == (first.id, "5", "ar")
     assert chosen == ["ar"]
 
 
