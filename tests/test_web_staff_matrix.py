@@ -124,6 +124,8 @@ ROUTES: list[Route] = [
     ),
     ("staff.offer_entries", "GET", lambda s: "/staff/offer", A, {}),
     ("staff.surveys", "GET", lambda s: "/staff/surveys", A, {}),
+    ("staff.change_password", "GET", lambda s: "/staff/password", ANY, {}),
+    ("staff.change_password", "POST", lambda s: "/staff/password", ANY, {}),  # refused: empty
     ("staff.logout", "POST", lambda s: "/staff/logout", ANY, {}),  # last: it signs them out
 ]
 

@@ -411,3 +411,64 @@ def test_heard_staff_add_refuses_a_common_password(
     args = _staff_args("add", "x@council.example", "--role", "participation")
     assert run_staff(args, settings) == 2
     assert "common ones people use" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- own password
+
+
+def _change(client: FlaskClient, current: str, new: str, confirm: str | None = None):  # type: ignore[no-untyped-def]
+    data = {"current": current, "password": new, "confirm": confirm or new}
+    return client.post("/staff/password", data={**data, "csrf_token": csrf_token(client)})
+
+
+def test_staff_change_their_own_password_and_other_sessions_end(
+    staff_app: Flask, database: Database, seeded: Seeded
+) -> None:
+    desk, phone = signed_in(staff_app, "safeguarding"), signed_in(staff_app, "safeguarding")
+    page = desk.get("/staff/password")
+    assert page.status_code == 200 and "Change your password" in page.get_data(as_text=True)
+    assert 'href="/staff/password"' in desk.get("/staff/alerts").get_data(as_text=True)
+    refusals = {
+        "That is not your current password": _change(
+            desk, WRONG, "a fresh sentence about our river"
+        ),
+        "common ones people use": _change(desk, PASSWORD, "password1234"),
+        "one character over and over": _change(desk, PASSWORD, "zzzzzzzzzzzzzz"),
+        "the password you have now": _change(desk, PASSWORD, PASSWORD),
+        "two new passwords are not the same": _change(
+            desk, PASSWORD, "a fresh sentence about our river", "a fresh sentence about a river"
+        ),
+    }
+    for words, response in refusals.items():
+        assert response.status_code == 400 and words in response.get_data(as_text=True), words
+    assert phone.get("/staff/alerts").status_code == 200  # nothing changed yet
+    done = _change(desk, PASSWORD, "a fresh sentence about our river")
+    assert done.status_code == 302 and done.headers["Location"] == "/staff/alerts"
+    after = desk.get("/staff/alerts")
+    assert after.status_code == 200  # this session carries on...
+    assert "Anywhere else you were signed in" in after.get_data(as_text=True)
+    assert phone.get("/staff/alerts").status_code == 302  # ...every other one has ended
+    assert login(staff_app.test_client(), EMAILS["safeguarding"]).status_code == 200
+    fresh = login(
+        staff_app.test_client(), EMAILS["safeguarding"], "a fresh sentence about our river"
+    )
+    assert fresh.status_code == 302
+    with transaction(database.sessions) as session:
+        assert [e.actor for e in audit_entries(session, "staff.password")] == [
+            EMAILS["safeguarding"]
+        ]
+        assert len(audit_entries(session, "staff.password.refused")) == 1
+
+
+def test_the_password_page_is_no_way_round_the_sign_in_limits(
+    staff_app: Flask, seeded: Seeded
+) -> None:
+    client = signed_in(staff_app, "admin")
+    for _ in range(MAX_FAILURES):
+        assert _change(client, WRONG, "a fresh sentence about our river").status_code == 400
+    blocked = _change(client, PASSWORD, "a fresh sentence about our river")
+    assert blocked.status_code == 400
+    assert "Too many wrong passwords" in blocked.get_data(as_text=True)
+    assert (
+        login(staff_app.test_client(), EMAILS["admin"], environ_base=LEAD_DESK).status_code == 302
+    )

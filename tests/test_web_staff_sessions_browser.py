@@ -14,7 +14,7 @@ from typing import Any
 import browser_support
 import journey_support
 import pytest
-from browser_support import PHONE, LiveServer
+from browser_support import PHONE, LiveServer, axe_violations, describe_violations
 from journey_support import add_staff_account, sign_in, snap, words_in_view
 
 from storage.alerts import raise_alert
@@ -117,3 +117,32 @@ def test_after_thirty_idle_minutes_the_lead_is_told_and_brought_back(
     sign_in(page, live_server.url, EMAIL, PASSWORD)
     assert page.url == alert
     assert "CANARY-BROWSER-4471" in page.inner_text("main")
+
+
+def test_the_lead_changes_their_own_password_on_a_phone(
+    live_server: LiveServer, journey_page: Any, javascript: bool
+) -> None:
+    page = journey_page
+    _alert(live_server)
+    sign_in(page, live_server.url, EMAIL, PASSWORD)
+    with page.expect_navigation():
+        page.click("a:has-text('Change password')")
+    assert page.inner_text("h1") == "Change your password"
+    if javascript:  # axe-core is itself a script
+        violations = axe_violations(page)
+        assert not violations, describe_violations(violations)
+    page.fill("#current", PASSWORD)
+    page.fill("#password", "password1234")
+    page.fill("#confirm", "password1234")
+    with page.expect_navigation():
+        page.click("main button:has-text('Change password')")
+    assert "common ones people use" in words_in_view(page)
+    snap(page, "staff-password-refused", javascript=javascript)
+    page.fill("#current", PASSWORD)
+    page.fill("#password", "tea at four on a rainy friday")
+    page.fill("#confirm", "tea at four on a rainy friday")
+    with page.expect_navigation():
+        page.click("main button:has-text('Change password')")
+    assert "Your password is changed" in words_in_view(page)
+    assert page.url.endswith("/staff/alerts")
+    snap(page, "staff-password-changed", javascript=javascript)

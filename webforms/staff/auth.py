@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
+    abort,
     current_app,
     flash,
     redirect,
@@ -52,11 +53,17 @@ from storage.staff_accounts import (
     is_locked,
     record_failed_login,
     record_successful_login,
+    set_password_hash,
 )
 from webforms.limits import sign_in_blocked, sign_in_failed, sign_in_forget, sign_in_retry_after
 from webforms.staff.blueprint import client_address, sessions, staff
-from webforms.staff.forms import LoginForm
-from webforms.staff.passwords import hash_password, needs_rehash, verify_password
+from webforms.staff.forms import LoginForm, PasswordChangeForm
+from webforms.staff.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from webforms.staff.roles import IDLE_NOTICE, LAST_SEEN, SIGNED_IN_AT, open_to_all, signed_in
 
 MAX_FAILURES = 5  # for one account from one address (webforms/limits.py counts them)
@@ -223,9 +230,7 @@ def login() -> Any:
             if attempt.principal is None:
                 page = render_template("staff/login.html", form=form, refused=REFUSED, idle=idle)
                 return page, 200
-            session.clear()  # a new session id for the signed-in person
-            login_user(attempt.principal)
-            session[SIGNED_IN_AT] = session[LAST_SEEN] = time.time()
+            _start_session(attempt.principal)
             return redirect(_safe_next(request.args.get("next")) or home_url())
     return render_template("staff/login.html", form=form, refused=None, idle=idle)
 
@@ -243,6 +248,59 @@ def logout() -> Response:
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("staff.login"))
+
+
+def _start_session(principal: StaffPrincipal) -> None:
+    session.clear()  # a new session id for the signed-in person
+    login_user(principal)
+    session[SIGNED_IN_AT] = session[LAST_SEEN] = time.time()
+
+
+@staff.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password() -> Any:
+    """Their own new password: every other session of theirs ends, this one carries on.
+
+    A wrong current password counts as a wrong sign-in (so this page is no way round
+    the sign-in limits); the new one meets the same rules as everywhere else."""
+    form = PasswordChangeForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("staff/password.html", form=form), status
+    email = str(current_user.email)
+    current, new = str(form.current.data), str(form.password.data)
+    with transaction(sessions()) as db:
+        user = get_staff(db, int(current_user.id))
+        if user is None:  # pragma: no cover - the guard has just loaded them
+            abort(404)
+        refusal = None
+        if sign_in_blocked(email) is not None:
+            refusal = (
+                "Too many wrong passwords from this connection. Please wait 15 minutes "
+                "and try again."
+            )
+        elif not verify_password(user.password_hash, current):
+            sign_in_failed(email)
+            refusal = "That is not your current password. Type the one you signed in with."
+        if refusal:
+            audit(db, email, "staff.password.refused", f"staff:{user.id}", address=client_address())
+            form.current.errors = [refusal]
+            return render_template("staff/password.html", form=form), 400
+        problem = password_problem(new, email)
+        if problem is None and new == current:
+            problem = "That is the password you have now; choose a different one."
+        if problem:
+            form.password.errors = [problem]
+            return render_template("staff/password.html", form=form), 400
+        set_password_hash(db, user, hash_password(new))
+        audit(db, email, "staff.password", f"staff:{user.id}", address=client_address())
+        principal = _principal(user)
+    _start_session(principal)
+    flash(
+        "Your password is changed. Anywhere else you were signed in, you are now signed out.",
+        "info",
+    )
+    return redirect(home_url())
 
 
 @staff.get("/")

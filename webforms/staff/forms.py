@@ -53,6 +53,23 @@ class LoginForm(FlaskForm):
     )
 
 
+class PasswordChangeForm(FlaskForm):
+    """A signed-in person's own new password; the current one proves it is them."""
+
+    current = PasswordField(
+        "Your current password",
+        validators=[DataRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a new password."), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[EqualTo("password", message="The two new passwords are not the same.")],
+    )
+
+
 class AlertStatusForm(FlaskForm):
     status = SelectField("New status", choices=[])
     note = TextAreaField(
