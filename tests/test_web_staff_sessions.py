@@ -324,6 +324,7 @@ def test_behind_a_trusted_proxy_each_person_has_their_own_address(
     blocked = login(app.test_client(), EMAILS["admin"], **_via_proxy("203.0.113.5"))
     assert blocked.status_code == 429
     assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
+    assert 60 <= int(blocked.headers["Retry-After"]) <= 601
     # ...and only they are stopped, not everyone who comes through the same proxy.
     fine = login(app.test_client(), EMAILS["admin"], **_via_proxy("192.0.2.44"))
     assert fine.status_code == 302

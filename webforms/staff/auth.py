@@ -214,13 +214,14 @@ def login() -> Any:
                     reason="rate_limited",
                     address=address,
                 )
-            minutes = max(1, sign_in_retry_after() // 60)
+            wait = sign_in_retry_after()
+            minutes = max(1, wait // 60)
             message = (
                 f"Too many sign-in attempts from this connection. "
-                f"Please wait {minutes} minute(s) and try again."
+                f"Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
             )
             page = render_template("staff/login.html", form=form, refused=message, idle=None)
-            return page, 429
+            return page, 429, {"Retry-After": str(wait)}
         if form.validate_on_submit():
             email, password = form.email.data or "", form.password.data or ""
             with transaction(sessions()) as db:
