@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from browser_support import csrf_token, hidden_fields, issue_link, make_app
@@ -59,7 +60,7 @@ EN = load_replies()
 SURVEY = "checkin-11-17"
 
 
-def disclosure(level: str, category: str = "self_harm_suicide") -> Disclosure:
+def disclosure(level: Literal["urgent", "concern"], category: str = "self_harm_suicide") -> Disclosure:
     return Disclosure(
         category=category,
         level=level,
