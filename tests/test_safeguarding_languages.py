@@ -60,7 +60,9 @@ EN = load_replies()
 SURVEY = "checkin-11-17"
 
 
-def disclosure(level: Literal["urgent", "concern"], category: str = "self_harm_suicide") -> Disclosure:
+def disclosure(
+    level: Literal["urgent", "concern"], category: str = "self_harm_suicide"
+) -> Disclosure:
     return Disclosure(
         category=category,
         level=level,
