@@ -147,3 +147,25 @@ def test_a_child_chooses_arabic_and_answers_in_it(
         ).all()
     # it counts like any other answer, and says which language it was given in
     assert [tuple(a) for a in answers] == [(first.id, "5", "ar", True, True)]
+
+
+def test_offline_the_page_says_so_in_the_language_chosen(live_server: LiveServer) -> None:
+    """The service worker keeps the offline page; choosing a language keeps it in that one."""
+    with phone_page(javascript=True, viewport={"width": 360, "height": 740}) as page:
+        page.goto(live_server.url + "/")
+        assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+        page.goto(live_server.url + "/you-said")  # the worker is in charge of this page
+        assert page.evaluate("!!navigator.serviceWorker.controller")
+        link = page.locator("footer .language-links").get_by_role("link", name=ARABIC_NAME)
+        go(page, link.tap)
+        assert page.get_attribute("html", "dir") == "rtl"
+        page.wait_for_function(
+            """() => caches.match('/offline').then(r => r && r.text())
+                   .then(t => !!t && t.includes('dir="rtl"'))""",
+            timeout=10_000,
+        )
+        page.context.set_offline(True)
+        page.goto(live_server.url + "/offline-test-any-page")
+        assert page.get_attribute("html", "dir") == "rtl"
+        assert_sees(page, "أنت غير متصل بالإنترنت")
+        page.context.set_offline(False)

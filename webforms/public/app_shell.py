@@ -73,6 +73,8 @@ def _version(static_folder: str, template_folder: str) -> str:
         Path(template_folder, OFFLINE_TEMPLATE),
         Path(template_folder, "public/base_public.html"),
         Path(template_folder, "base.html"),
+        # the offline page's words in each language: a new translation is a new shell
+        *sorted(Path(template_folder).parent.glob("translations/*/LC_MESSAGES/messages.mo")),
     ]:
         digest.update(path.read_bytes())
     digest.update(json.dumps(SHELL_STATIC).encode())

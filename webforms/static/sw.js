@@ -32,6 +32,20 @@ function mayKeep(request, response) {
     !/no-store/i.test(response.headers.get("Cache-Control") || "");
 }
 
+var LANGUAGE = /^\/language\/[a-z]{2,3}$/;
+
+// The offline page is kept in the language it was fetched in (the heard_lang cookie).
+function keepOfflinePage() {
+  var request = new Request(OFFLINE, { cache: "reload", credentials: "same-origin" });
+  return fetch(request).then(function (response) {
+    if (mayKeep(request, response)) {
+      return caches.open(CACHE).then(function (cache) {
+        return cache.put(request, response);
+      });
+    }
+  }, function () {});
+}
+
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
     return Promise.all(SHELL.map(function (url) {
@@ -67,11 +81,16 @@ self.addEventListener("fetch", function (event) {
     if (STAFF.test(url.pathname)) {
       return; // staff pages: the worker stays out of the way entirely
     }
-    event.respondWith(fetch(request).catch(function () {
+    var fetched = fetch(request);
+    event.respondWith(fetched.catch(function () {
       return caches.match(OFFLINE).then(function (page) {
         return page || Response.error();
       });
     }));
+    if (LANGUAGE.test(url.pathname)) {
+      // A new language was chosen: keep the offline page in it from now on.
+      event.waitUntil(fetched.then(keepOfflinePage, function () {}));
+    }
     return;
   }
   if (SHELL.indexOf(url.pathname) !== -1 && !url.search) {
