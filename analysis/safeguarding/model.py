@@ -35,12 +35,8 @@ stricter bar).
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import re
-import unicodedata
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,16 +44,25 @@ from typing import Any
 
 import numpy as np
 
+# The n-grams and the encoder live in analysis/text_vectors.py (shared with the theme
+# model); imported here under their old names, which callers and tests use.
+from analysis.text_vectors import (  # noqa: F401
+    ENCODER,
+    EncoderUnavailable,
+    StaticEncoder,
+    bucket,
+    encode,
+    encoder,
+    features,
+)
+
 MODEL_DIR = Path(__file__).with_name("model")
 MODEL_GLOB = "sg-model-*.json"
 FORMAT = "heard-safeguarding-linear/2"
 # Format 3 adds the encoder's weights ("dense") beside the n-grams'.
 FORMAT_DENSE = "heard-safeguarding-linear/3"
 FORMATS = (FORMAT, FORMAT_DENSE)
-ENCODER = "wordllama-l2-supercat-256"
 
-_APOSTROPHES = re.compile(r"['’‘`´ʼʹ′＇]")
-_TOKEN = re.compile(r"[^\W_]+")
 _WORD = re.compile(r"[^\W\d_]{2,}|\b[ai]\b", re.IGNORECASE)
 # The model speaks (raises, dismisses or grades) only on a message of at least this
 # many words. A survey answer ("2 and 3", "i dont know tbh") has fewer, and so does
@@ -70,115 +75,6 @@ MIN_WORDS = 5
 def word_count(text: str) -> int:
     """Words of letters (two or more, or "a"/"i"): digits and emoji do not count."""
     return len(_WORD.findall(text))
-
-
-def features(text: str) -> list[str]:
-    """The n-grams the model sees: words, word pairs and 3-5 letter pieces of words.
-
-    Shared by training and scoring, so both read a message the same way. Letter
-    pieces make the model forgiving of typos and text-speak ("kil", "wnat").
-    """
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
-    words = _TOKEN.findall(text)
-    found = [f"w {w}" for w in words]
-    found += [f"b {a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    for word in words:
-        padded = f"<{word}>"
-        for size in (3, 4, 5):
-            found += [f"c {padded[i : i + size]}" for i in range(len(padded) - size + 1)]
-    return found
-
-
-def bucket(feature: str, buckets: int) -> int:
-    """Where an n-gram's weight lives: CRC-32 is the same on every machine and Python."""
-    return zlib.crc32(feature.encode("utf-8", "surrogatepass")) % buckets
-
-
-def encode(text: str, buckets: int) -> tuple[np.ndarray, float]:
-    """The buckets of a message's distinct n-grams and the scale that makes it unit length.
-
-    A message is a binary vector of its distinct n-grams scaled to length 1; training
-    (train.py) builds exactly the same vector.
-    """
-    present = sorted(set(features(text)))
-    if not present:
-        return np.zeros(0, dtype=np.intp), 0.0
-    index = np.fromiter((bucket(f, buckets) for f in present), dtype=np.intp, count=len(present))
-    return index, 1.0 / np.sqrt(len(present))
-
-
-class EncoderUnavailable(ValueError):
-    """The encoder a model file names is not installed, or not the one it was trained with."""
-
-
-@dataclass(frozen=True)
-class StaticEncoder:
-    """A sentence as the mean of its word pieces' vectors, scaled to length 1.
-
-    Static (no network of layers to run), so a message costs a tokenizer call and a
-    mean: a few hundred microseconds. `sha256` names the exact weights, so a model is
-    never scored with vectors other than those it learned from.
-    """
-
-    name: str
-    vectors: np.ndarray = field(repr=False)  # word pieces x dims, float32
-    tokenizer: Any = field(repr=False)
-    sha256: str = ""
-
-    @property
-    def dims(self) -> int:
-        return int(self.vectors.shape[1])
-
-    def embed(self, text: str) -> np.ndarray:
-        # The tokenizer takes only valid UTF-8: a lone surrogate becomes "?".
-        text = text.encode("utf-8", "replace").decode("utf-8")
-        ids = self.tokenizer.encode(text, add_special_tokens=False).ids
-        if not ids:
-            return np.zeros(self.dims, dtype=np.float32)
-        index = np.clip(np.asarray(ids, dtype=np.intp), 0, len(self.vectors) - 1)
-        total = self.vectors[index].sum(axis=0)  # the mean's direction; its length is dropped
-        norm = float(np.linalg.norm(total))
-        return total / norm if norm > 0 else total
-
-    def embed_many(self, texts: list[str]) -> np.ndarray:
-        return np.stack([self.embed(t) for t in texts]) if texts else np.zeros((0, self.dims))
-
-
-def _wordllama_files() -> tuple[Path, Path]:
-    """The weights and tokenizer inside the installed wordllama package.
-
-    Found without importing wordllama (its import configures the root logger and its
-    loader would try the Hugging Face hub first): only its files are used.
-    """
-    spec = importlib.util.find_spec("wordllama")
-    if spec is None or not spec.submodule_search_locations:
-        raise EncoderUnavailable("the wordllama package is not installed")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    weights = root / "weights" / "l2_supercat_256.safetensors"
-    tokenizer = root / "tokenizers" / "l2_supercat_tokenizer_config.json"
-    if not (weights.is_file() and tokenizer.is_file()):
-        raise EncoderUnavailable(f"wordllama at {root} lacks its l2_supercat_256 files")
-    return weights, tokenizer
-
-
-@lru_cache(maxsize=1)
-def encoder(name: str = ENCODER) -> StaticEncoder:
-    """The named encoder, loaded once (16 MB of vectors); EncoderUnavailable if it cannot be."""
-    if name != ENCODER:
-        raise EncoderUnavailable(f"unknown encoder {name!r}")
-    try:
-        from safetensors import safe_open
-        from tokenizers import Tokenizer
-    except ImportError as error:
-        raise EncoderUnavailable(f"the encoder needs {error.name}") from error
-    weights, tokenizer_file = _wordllama_files()
-    digest = hashlib.sha256(weights.read_bytes()).hexdigest()
-    with safe_open(str(weights), framework="np") as tensors:
-        vectors = np.ascontiguousarray(tensors.get_tensor("embedding.weight"), dtype=np.float32)
-    tokenizer = Tokenizer.from_file(str(tokenizer_file))
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    return StaticEncoder(name, vectors, tokenizer, digest)
 
 
 def _sigmoid(value: float) -> float:
