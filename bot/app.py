@@ -73,6 +73,8 @@ def build_application(
 ) -> HeardApplication:
     protect_bot_logs()
     texts = texts or load_texts()
+    for code in languages.shipped_codes():  # a broken texts.<code>.yaml stops the start
+        load_texts(language=code)
     # The engine loads its own messages, so `engine.speaking(code)` has them in each language.
     engine = ConversationEngine(
         sessions,
