@@ -78,6 +78,9 @@ class LanguageHandlers(HandlerHost):
         (code,) = data.parts
         if not languages.is_shipped(code):
             raise ValueError("not a language Heard speaks")
+        if not await self._first_time(update):  # Telegram delivered the press twice
+            await query.answer()
+            return
         pseudonym = self._pseudonym(update)
         kept = await self._db(self.services.choose_language, pseudonym, code)
         if not kept and context.user_data is not None:

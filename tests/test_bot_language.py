@@ -89,6 +89,24 @@ def test_language_then_the_next_question_in_arabic_and_a_typed_arabic_answer(
     assert chosen == ["ar"]
 
 
+def test_a_language_press_delivered_twice_says_it_once(
+    database: Database, fake: FakeTelegram
+) -> None:
+    async def scenario() -> None:
+        async with heard_bot(database, fake) as bot:
+            await bot.type(USER, "/start")
+            shown = await bot.type(USER, "/language")
+            assert shown is not None
+            data = dict(fake.buttons(shown))[ARABIC]
+            pressed = await bot.press_data(USER, shown, data)
+            sent = len(fake.bot_messages(USER))
+            await bot.redeliver(pressed)
+            assert len(fake.bot_messages(USER)) == sent
+            assert fake.last(USER)["text"] == AR.language_saved
+
+    asyncio.run(scenario())
+
+
 def test_a_choice_made_before_start_is_kept_and_the_welcome_is_in_it(
     database: Database, fake: FakeTelegram
 ) -> None:
