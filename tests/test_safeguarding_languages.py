@@ -32,6 +32,7 @@ from analysis.safeguarding.replies import (
     REPLIES_PATH,
     contact_wording,
     load_replies,
+    numbers_read_left_to_right,
     please_read_reply,
     safeguarding_reply,
     standing_help,
@@ -71,6 +72,11 @@ def disclosure(
         lexicon_version="test",
         source="test",
     )
+
+
+def shown(line: str) -> str:
+    """A line as the person gets it: numbers kept left to right in right-to-left text."""
+    return numbers_read_left_to_right(line)
 
 
 def text_of(html: str) -> str:
@@ -120,7 +126,16 @@ def test_a_foster_carer_is_pointed_to_help_for_adults_not_childline(code: str) -
     assert "Childline" not in carer and "0800 1111" not in carer
     # a care leaver hears Childline is for under 19s, in their language
     leaver = please_read_reply("care_leaver", language=code)
-    assert load_replies(language=code).childline_adult in leaver
+    assert shown(load_replies(language=code).childline_adult) in leaver
+
+
+@pytest.mark.parametrize("code", ["ar", "ps"])
+def test_numbers_read_left_to_right_in_right_to_left_help(code: str) -> None:
+    """Without an isolate "0800 1111" shows as "1111 0800" among Arabic letters."""
+    said = safeguarding_reply(disclosure("urgent"), "child_in_care", language=code)
+    for number in ("999", "0800 1111", "116 123", "85258"):
+        assert f"\u2066{number}\u2069" in said, number
+    assert "\u2066" not in safeguarding_reply(disclosure("urgent"), "child_in_care")
 
 
 def test_english_is_unchanged_and_an_unknown_language_is_english() -> None:
@@ -264,7 +279,7 @@ def test_the_seam_helps_in_the_language_and_alerts_staff_in_english(database: Da
     reply, language, fired = told(PASHTO_WISH, "ps")
     assert language == "ps" and PS.lines["please_read"][0] in reply
     reply, language, fired = told("I want to kill myself tonight", "ar")  # English, chosen Arabic
-    assert language == "ar" and AR.lines["urgent_first"][0] in reply
+    assert language == "ar" and shown(AR.lines["urgent_first"][0]) in reply
     reply, language, _ = told("I want to kill myself tonight", "en")
     assert language == "en" and reply.startswith(EN.lines["thanks"][0])
     with transaction(database.sessions) as session:
@@ -379,7 +394,7 @@ def test_the_web_form_helps_in_the_page_s_language(
     box = help_box(html)
     words = text_of(box)
     for line in replies.lines["please_read"]:
-        assert line.format(childline=replies.childline) in words
+        assert shown(line.format(childline=replies.childline)) in words
     assert "999" in words and "0800 1111" in words and 'href="tel:08001111"' in box
     assert "Thank you" not in words and "danger" not in words  # no English left
     # "would you like someone to get in touch?" in the same language
@@ -416,7 +431,7 @@ def test_an_english_disclosure_on_an_arabic_page_gets_arabic_help(
     page = post(client, token, post(client, token, page, choice="yes"), choice="no")
     html = post(client, token, page, action="answer", text="i want to die")
     words = text_of(help_box(html))
-    assert AR.lines["urgent_first"][0] in words and "0800 1111" in words
+    assert shown(AR.lines["urgent_first"][0]) in words and "0800 1111" in words
     assert [a[1:3] for a in alerts(database)] == [("self_harm_suicide", "urgent")]
 
 
@@ -492,7 +507,7 @@ def test_the_web_chat_helps_in_the_language_outside_and_inside_a_check_in(
     page = say(client, page, choice="no", step="@quote")
     html = say(client, page, text="i want to kill myself")
     words = text_of(help_box(html))
-    assert replies.lines["urgent_first"][0] in words and "0800 1111" in words
+    assert shown(replies.lines["urgent_first"][0]) in words and "0800 1111" in words
     assert [a[1:3] for a in alerts(database)][-1] == ("self_harm_suicide", "urgent")
 
 
@@ -522,9 +537,9 @@ def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
             await bot.type(USER, "/start")
             await bot.press(USER, TEXTS.cohort_labels["child_in_care"])
             await bot.press(USER, TEXTS.age_16_or_17)
-            shown = await bot.type(USER, "/language")
-            assert shown is not None
-            await bot.tap(USER, languages.native_name("ar"), message=shown)
+            chooser = await bot.type(USER, "/language")
+            assert chooser is not None
+            await bot.tap(USER, languages.native_name("ar"), message=chooser)
             # outside a check-in: words in Arabic
             said = await bot.chat(USER, ARABIC_WISH)
             help_text, asked = said[-2]["text"], said[-1]["text"]
@@ -538,7 +553,7 @@ def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
             # English words from someone who chose Arabic: the help in Arabic all the same
             said = await bot.chat(USER, "i want to die tonight")
             assert said[-2]["text"].startswith(AR.lines["thanks"][0])
-            assert AR.lines["urgent_first"][0] in said[-2]["text"]
+            assert shown(AR.lines["urgent_first"][0]) in said[-2]["text"]
             assert said[-1]["text"] == AR.lines["contact_ask"][0]
             # in a check-in, "No" to feeling safe pressed on an Arabic button
             menu = await bot.chat(USER, "/checkin")

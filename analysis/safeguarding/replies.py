@@ -66,6 +66,12 @@ CONTACT_PROBLEM_DEFAULTS = {
     ),
     "contact_too_long": "That is a bit long. Please make it shorter.",
 }
+# Right-to-left writing: a number such as 0800 1111 must still read left to right (the
+# bidirectional algorithm would show "1111 0800"), so each is wrapped in a left-to-right
+# isolate (U+2066 ... U+2069) when the words around it are in Arabic script. Web pages and
+# Telegram both honour these; nothing is added to English.
+_RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+LRI, PDI = "\u2066", "\u2069"
 TRANSLATION_STATUSES = ("draft", "reviewed")
 DRAFT = "draft: to be checked by a qualified translator"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -225,6 +231,13 @@ def compile_replies(path: str | Path) -> Replies:
             _contact_parts(raw.get("housing"), "housing", path)[1],
         ),
     )
+
+
+def numbers_read_left_to_right(text: str) -> str:
+    """`text` with each phone number isolated left to right, if it is right-to-left text."""
+    if not _RTL_LETTERS.search(text):
+        return text
+    return _NUMBER.sub(lambda found: f"{LRI}{found.group(0)}{PDI}", text)
 
 
 def translation_path(code: str, english: str | Path = REPLIES_PATH) -> Path:
@@ -451,7 +464,9 @@ def please_read_reply(
     """For a message in another language: a person will read it; help meanwhile."""
     replies = replies or load_replies(language=language)
     values = _values(replies, cohort)
-    return "\n".join(line.format(**values) for line in replies.lines["please_read"])
+    return numbers_read_left_to_right(
+        "\n".join(line.format(**values) for line in replies.lines["please_read"])
+    )
 
 
 def _values(replies: Replies, cohort: str | None) -> dict[str, str]:
@@ -497,7 +512,7 @@ def safeguarding_reply(
         parts += [*lines[f"{prefix}told"], *lines[f"{prefix}concern"]]
     if "homelessness" in disclosure.categories:
         parts += lines["homelessness"]
-    return "\n".join(part.format(**values) for part in parts)
+    return numbers_read_left_to_right("\n".join(part.format(**values) for part in parts))
 
 
 @dataclass(frozen=True)
@@ -526,7 +541,9 @@ def contact_wording(
     replies = replies or load_replies(language=language)
     values = _values(replies, cohort)
     filled = {
-        key.removeprefix("contact_"): " ".join(replies.lines[key]).format(**values)
+        key.removeprefix("contact_"): numbers_read_left_to_right(
+            " ".join(replies.lines[key]).format(**values)
+        )
         for key in (*CONTACT_KEYS, *CONTACT_PROBLEM_DEFAULTS)
     }
     return ContactWording(**filled, language=replies.language)
@@ -540,4 +557,6 @@ def standing_help(
     replies = replies or load_replies(language=language)
     prefix = "carer_" if cohort in replies.carer_cohorts else ""
     values = _values(replies, cohort)
-    return "\n".join(line.format(**values) for line in replies.lines[f"{prefix}urgent_first"])
+    return numbers_read_left_to_right(
+        "\n".join(line.format(**values) for line in replies.lines[f"{prefix}urgent_first"])
+    )
