@@ -103,5 +103,8 @@ def _block(lines: list[str], as_list: bool) -> str:
 def _linked(line: str) -> str:
     escaped = str(escape(line.strip()))
     return _PHONE.sub(
-        lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}">{m.group(1)}</a>', escaped
+        # dir="ltr": a number reads left to right on a right-to-left page too ("0800 1111",
+        # never "1111 0800"), whatever words (engine messages, translations) it sits in
+        lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}" dir="ltr">{m.group(1)}</a>',
+        escaped,
     )
