@@ -21,8 +21,11 @@ from bot.handler_host import CARE_LEAVER, CARER, Context, HandlerHost, update_ke
 from bot.intent import asks_for_no_messages
 from bot.language import speaking
 from bot.services import ALWAYS, IF_CONFIDENT, NEVER, Duplicate, FreeTextResult
+from surveys.contact import RECORDED, read_contact_answer
 from surveys.engine import Reply
 from surveys.matching import is_a_question
+
+AWAITING_CONTACT = "awaiting_contact"
 
 
 class TypedMessageHandlers(HandlerHost):
@@ -59,6 +62,9 @@ class TypedMessageHandlers(HandlerHost):
         in the check-in (or a question for the offer instead), or free text."""
         assert update.message is not None and context.chat_data is not None
         awaiting = context.chat_data.pop("awaiting_offer", False)
+        # "would you like someone to get in touch?" was the last thing asked (outside a
+        # check-in): a typed yes or no answers it, in their language or English
+        contact_for = context.chat_data.pop(AWAITING_CONTACT, None)
         if asks_for_no_messages(text, self.texts.stop_phrases):
             await self._stop(update, context, lead)
             return
@@ -75,6 +81,10 @@ class TypedMessageHandlers(HandlerHost):
             language=speaking(),
         )
         if reply is None:  # no check-in going (or a paused one they didn't ask to resume)
+            if isinstance(contact_for, int) and await self._typed_contact(
+                update, context, contact_for, text
+            ):
+                return
             await self._outside_checkin(update, context, text, lead)
             return
         if reply.state == "duplicate":
@@ -100,6 +110,33 @@ class TypedMessageHandlers(HandlerHost):
             if care_leaver:
                 reply = replace(reply, messages=(*reply.messages, self.texts.offer_hint))
         await self._show(update, context, reply, lead)
+
+    async def _typed_contact(
+        self, update: Update, context: Context, alert_id: int, text: str
+    ) -> bool:
+        """A typed answer to "would you like someone to get in touch?" ("نعم", "no thanks"),
+        recorded as the buttons would; False if it isn't clearly a yes or a no (then it
+        is read as any other message, safeguarding first)."""
+        wanted = read_contact_answer(text, speaking())
+        if wanted is None or self.services.contact is None:
+            return False
+        assert update.effective_chat is not None
+        pseudonym = self._pseudonym(update)
+        outcome = await self._db(
+            self.services.answer_contact,
+            pseudonym,
+            alert_id,
+            wanted=wanted,
+            chat_id=update.effective_chat.id,
+            key=update_key(update),
+        )
+        if isinstance(outcome, Duplicate):
+            return True
+        if outcome != RECORDED:  # answered with the buttons already: the first answer stands
+            return False
+        wording = await self._db(self.services.contact_wording, pseudonym, speaking())
+        await self._say(update, context, wording.thanks_chat if wanted else wording.declined)
+        return True
 
     def _answers_offer_prompt(self, message: Message) -> bool:
         quoted = message.reply_to_message
@@ -181,6 +218,9 @@ class TypedMessageHandlers(HandlerHost):
         if result.safeguarding_reply is not None:
             await self._say(update, context, said(result.safeguarding_reply))
             await self._ask_contact(update, context, result.alert_id)
+            if result.alert_id is not None and self.services.contact is not None:
+                assert context.chat_data is not None
+                context.chat_data[AWAITING_CONTACT] = result.alert_id
         elif not enrolled and says_under_16(text):  # "im 14": Telegram is 16+, the web instead
             await self._under_16(update, context, update_key(update, "under-16"), lead)
         elif result.offer_reply is not None:

@@ -548,13 +548,24 @@ def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
             assert asked == AR.lines["contact_ask"][0]
             labels = [label for label, _ in fake.buttons(said[-1])]
             assert labels == [AR.lines["contact_yes"][0], AR.lines["contact_no"][0]]
-            after = await bot.tap(USER, AR.lines["contact_yes"][0], message=said[-1])
-            assert after[-1]["text"] == AR.lines["contact_thanks_chat"][0].format(role=AR.role)
+            # typed, in Arabic: "yes" answers the question as its button would
+            after = await bot.chat(USER, "نعم")
+            assert [m["text"] for m in after] == [
+                AR.lines["contact_thanks_chat"][0].format(role=AR.role)
+            ]
             # English words from someone who chose Arabic: the help in Arabic all the same
             said = await bot.chat(USER, "i want to die tonight")
             assert said[-2]["text"].startswith(AR.lines["thanks"][0])
             assert shown(AR.lines["urgent_first"][0]) in said[-2]["text"]
             assert said[-1]["text"] == AR.lines["contact_ask"][0]
+            after = await bot.tap(USER, AR.lines["contact_no"][0], message=said[-1])
+            worker = AR.workers["child_in_care"]
+            assert after[-1]["text"] == AR.lines["contact_declined"][0].format(worker=worker)
+            # "yes" typed later is no longer an answer: it is read as any message
+            later = await bot.chat(USER, "نعم")
+            assert AR.lines["contact_thanks_chat"][0].format(role=AR.role) not in [
+                m["text"] for m in later
+            ]
             # in a check-in, "No" to feeling safe pressed on an Arabic button
             menu = await bot.chat(USER, "/checkin")
             assert menu
@@ -580,6 +591,11 @@ def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
         ("telegram", "unsafe_home", "concern"),
     ]
     assert found[2][3] == 'Chose "No" for "Do you feel safe where you live?"'
+    with transaction(database.sessions) as session:
+        wanted = session.scalars(
+            select(models.SafeguardingAlert.contact_wanted).order_by(models.SafeguardingAlert.id)
+        ).all()
+    assert wanted[:2] == [True, False]  # typed "نعم", then the "No, thank you" button
     notices = staff_messages(fake)
     assert len(notices) == 3
     for notice in notices:
