@@ -3,6 +3,9 @@
 A survey link is bound to the device cookie that first opened it; the web chat
 knows a person only by its own chat cookie. Only hashes of these values reach
 the database (keyed pseudonyms or per-invite SHA-256), never the values.
+
+The one other public cookie is `heard_lang` (webforms/public/language.py): the language a
+person pressed, a shipped code and nothing else, never stored anywhere.
 """
 
 from __future__ import annotations
