@@ -511,6 +511,21 @@ def test_the_web_chat_helps_in_the_language_outside_and_inside_a_check_in(
     assert [a[1:3] for a in alerts(database)][-1] == ("self_harm_suicide", "urgent")
 
 
+def test_the_local_offer_search_helps_in_the_language(app: Flask, database: Database) -> None:
+    client = app.test_client()
+    in_language(client, "ps")
+    page = client.get("/offer").get_data(as_text=True)
+    # posted: help and an alert under a one-off reference; a GET link: help, no alert
+    html = client.post(
+        "/offer/search", data={"csrf_token": csrf_token(page), "q": "i want to kill myself"}
+    ).get_data(as_text=True)
+    words = text_of(help_box(html))
+    assert shown(PS.lines["urgent_first"][0]) in words and PS.lines["contact_ask"][0] in words
+    html = client.get("/offer/search", query_string={"q": PASHTO_WISH}).get_data(as_text=True)
+    assert 'id="help-now"' not in html  # not a disclosure Heard can read: nothing guessed
+    assert [(a[0], a[1]) for a in alerts(database)] == [("offer_search", "self_harm_suicide")]
+
+
 # --------------------------------------------------------------------------- the bot
 
 USER = 5571001
