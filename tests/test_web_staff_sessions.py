@@ -473,3 +473,19 @@ def test_the_password_page_is_no_way_round_the_sign_in_limits(
     assert (
         login(staff_app.test_client(), EMAILS["admin"], environ_base=LEAD_DESK).status_code == 302
     )
+
+
+def test_heard_staff_unlock_lifts_a_lock_the_web_app_holds(
+    staff_app: Flask,
+    settings: Settings,
+    seeded: Seeded,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client = staff_app.test_client()
+    for _ in range(MAX_FAILURES):
+        login(client, EMAILS["participation"], WRONG)
+    assert login(client, EMAILS["participation"]).status_code == 200  # locked here
+    assert run_staff(_staff_args("list"), settings) == 0
+    assert "locked from one connection" in capsys.readouterr().out
+    assert run_staff(_staff_args("unlock", EMAILS["participation"]), settings) == 0
+    assert login(client, EMAILS["participation"]).status_code == 302
