@@ -6,10 +6,18 @@ feeling_safe; the sentiment scorer deals with the negation. Only entries the
 lexicon lists under ``affirmed_only`` ("mind": "never mind") stop counting when
 negated, and ``except_in`` phrases ("foster mum" for family_time) switch a
 theme's evidence off inside them.
+
+The shipped taggers (``default_tagger``) also hear a second opinion, a small
+statistical model per theme (model.py, trained by benchmarks/train_theme_model.py):
+it may add a theme no lexicon word found, or drop a lexicon theme it is very sure is
+absent (a word mentioned in passing). ``why`` says, for every theme, which did what:
+the lexicon's words, the model's score. A tagger built from a council's own lexicon
+file (``from_files``) runs the lexicon alone unless it is given a model.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -18,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.themes.lexicon import (
+    AUDIENCE_THEMES,
     THEME_IDS,
     Audience,
     Entry,
@@ -25,8 +34,10 @@ from analysis.themes.lexicon import (
     audience_for_cohort,
     load_lexicon,
 )
+from analysis.themes.model import ThemeModel, shipped_model, word_count
 from analysis.themes.text import SPELLINGS_FILE, Token, Tokeniser, negated, stem
 
+log = logging.getLogger(__name__)
 _ORDER = {theme: n for n, theme in enumerate(THEME_IDS)}
 
 
@@ -43,11 +54,39 @@ class Match:
     negated: bool  # a negator ("not", "never", "don't") came just before
 
 
-class ThemeTagger:
-    """Built once from a lexicon; ``tag`` and ``explain`` are then cheap and thread-safe."""
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a theme was tagged, or why a lexicon match was dropped (``tagged`` False).
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    ``by`` is "lexicon" (its words found it; the model did not object), "model" (no
+    lexicon word: the model's score reached the theme's ``add_from``), or "lexicon and
+    model" (both); for a dropped theme it is "model veto" (the lexicon's words were
+    there but the model's score was under the theme's ``veto_below``).
+    """
+
+    theme: str
+    tagged: bool
+    by: str
+    words: tuple[str, ...]  # the comment's own words the lexicon matched
+    score: float | None  # the model's chance the comment is about the theme
+    threshold: float | None  # the bar the score was held to (add_from or veto_below)
+
+
+class ThemeTagger:
+    """Built once from a lexicon; ``tag``, ``explain`` and ``why`` are then cheap and
+    thread-safe. With a ``model`` its opinion adds and vetoes themes (see ``why``)."""
+
+    def __init__(self, lexicon: Lexicon, model: ThemeModel | None = None) -> None:
         self.lexicon = lexicon
+        self.model = model
+        # The model's rows for this audience's themes, and whether it can ever speak.
+        self._rows: list[tuple[int, str]] = []
+        if model is not None:
+            mine = set(AUDIENCE_THEMES[lexicon.audience])
+            self._rows = [(n, t) for n, t in enumerate(model.themes) if t in mine]
+            active = [n for n, _ in self._rows if model.add_from[n] <= 1 or model.veto_below[n] > 0]
+            if not active:
+                self._rows = []
         vocabulary = {s for e in lexicon.entries for s in e.stems}
         vocabulary.update(s for phrases in lexicon.exceptions.values() for p in phrases for s in p)
         spellings = lexicon.spellings
@@ -75,10 +114,12 @@ class ThemeTagger:
         lexicon: str | Path | None = None,
         spellings: str | Path = SPELLINGS_FILE,
         audience: Audience = "young_people",
+        model: ThemeModel | None = None,
     ) -> ThemeTagger:
         """A tagger for a council's own lexicon file (by default the shipped one for
-        the audience: lexicon.yaml for young people, carers_lexicon.yaml for carers)."""
-        return cls(load_lexicon(lexicon, spellings, audience))
+        the audience: lexicon.yaml for young people, carers_lexicon.yaml for carers);
+        the lexicon alone unless a model is given."""
+        return cls(load_lexicon(lexicon, spellings, audience), model)
 
     @property
     def audience(self) -> Audience:
@@ -86,7 +127,61 @@ class ThemeTagger:
 
     def tag(self, text: str) -> list[str]:
         """Theme ids the comment talks about, in taxonomy order."""
-        return sorted({m.theme for m in self._scan(text, first_only=True)}, key=_ORDER.__getitem__)
+        found = {m.theme for m in self._scan(text, first_only=True)}
+        if self._rows:
+            found = self._with_model(text, found)
+        return sorted(found, key=_ORDER.__getitem__)
+
+    def _opinions(self, text: str) -> dict[str, tuple[float, bool, bool]]:
+        """Theme -> (score, adds, vetoes) for this audience's themes; {} when the model
+        does not speak (none, or a comment too short)."""
+        model = self.model
+        if model is None or not self._rows or word_count(text) < model.min_words:
+            return {}
+        chances = model.scores(text)
+        return {
+            theme: (
+                float(chances[n]),
+                bool(chances[n] >= model.add_from[n]),
+                bool(chances[n] < model.veto_below[n]),
+            )
+            for n, theme in self._rows
+        }
+
+    def _with_model(self, text: str, lexicon: set[str]) -> set[str]:
+        opinions = self._opinions(text)
+        kept = {t for t in lexicon if not (t in opinions and opinions[t][2])}
+        return kept | {t for t, (_, adds, _) in opinions.items() if adds}
+
+    def why(self, text: str) -> list[Reason]:
+        """Every theme tagged, with its reason, then every lexicon theme the model
+        dropped; in taxonomy order within each."""
+        words: dict[str, list[str]] = {}
+        for match in self.explain(text):
+            words.setdefault(match.theme, []).append(match.text)
+        opinions = self._opinions(text)
+        model = self.model
+        bars = {t: n for n, t in self._rows}
+        reasons: list[Reason] = []
+        for theme in sorted(set(words) | set(opinions), key=_ORDER.__getitem__):
+            found = tuple(dict.fromkeys(words.get(theme, ())))
+            score, adds, vetoes = opinions.get(theme, (None, False, False))
+            rounded = round(score, 3) if score is not None else None
+            # The bar that mattered: veto_below for the lexicon's themes (the score
+            # stayed above it, or fell under it), add_from for the model's additions.
+            veto_bar = add_bar = None
+            if model is not None and score is not None:
+                veto_bar = float(model.veto_below[bars[theme]])
+                add_bar = float(model.add_from[bars[theme]])
+            if found and vetoes:
+                reasons.append(Reason(theme, False, "model veto", found, rounded, veto_bar))
+            elif found and adds:
+                reasons.append(Reason(theme, True, "lexicon and model", found, rounded, add_bar))
+            elif found:
+                reasons.append(Reason(theme, True, "lexicon", found, rounded, veto_bar))
+            elif adds:
+                reasons.append(Reason(theme, True, "model", found, rounded, add_bar))
+        return sorted(reasons, key=lambda r: (not r.tagged, _ORDER[r.theme]))
 
     def explain(self, text: str) -> list[Match]:
         """The evidence that counted, in reading order; evidence nested in a longer
@@ -141,8 +236,14 @@ class ThemeTagger:
 
 @lru_cache(maxsize=2)
 def default_tagger(audience: Audience = "young_people") -> ThemeTagger:
-    """The tagger for the shipped lexicon of an audience, built once per process."""
-    return ThemeTagger.from_files(audience=audience)
+    """The tagger for the shipped lexicon of an audience with the shipped model (if
+    one ships and its encoder can be read; otherwise the lexicon alone, logged)."""
+    try:
+        model = shipped_model()
+    except (OSError, ValueError, KeyError) as error:
+        log.error("the theme model could not be loaded (%s); using the lexicon alone", error)
+        model = None
+    return ThemeTagger.from_files(audience=audience, model=model)
 
 
 def tagger_for_cohort(cohort: str | None) -> ThemeTagger:

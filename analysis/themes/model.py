@@ -1,0 +1,157 @@
+"""The themes' statistical second opinion: one small linear model per theme.
+
+The lexicon (lexicon.yaml, carers_lexicon.yaml) is the explainable core. Beside it,
+one logistic regression per theme (one-vs-rest) reads the comment's hashed word and
+letter n-grams and its meaning (a static sentence embedding), exactly as the
+safeguarding model does (the features live in analysis/text_vectors.py). It is
+trained by benchmarks/train_theme_model.py on the comments we may tune on and shipped
+as JSON of whole numbers, so scoring needs numpy alone.
+
+For each theme two thresholds, chosen on cross-validated scores of the training
+comments only (analysis/themes/train.py), say when the model speaks:
+
+- `add_from`: the model tags a theme no lexicon word found ("nobody listens when i
+  say i want to stay" is being heard though it names no listed word);
+- `veto_below`: the model drops a lexicon theme it is very sure is absent, for a word
+  mentioned in passing ("my mate from school came round" is not about school).
+  1.01 / 0.0 mean "never" for a theme where cross-validation found no gain.
+
+A comment with fewer than `min_words` words is left to the lexicon alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.text_vectors import StaticEncoder, encode, encoder
+
+MODEL_DIR = Path(__file__).with_name("model")
+MODEL_GLOB = "themes-model-*.json"
+FORMAT = "heard-themes-linear/1"
+MIN_WORDS = 3
+
+_WORD = re.compile(r"[^\W\d_]{2,}|\b[ai]\b", re.IGNORECASE)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """What the model makes of one theme for one comment."""
+
+    theme: str
+    score: float  # the chance the comment is about the theme
+    adds: bool  # confident enough to tag it without a lexicon word
+    vetoes: bool  # sure enough it is absent to drop a lexicon match
+
+
+@dataclass(frozen=True)
+class ThemeModel:
+    """Weights read from a model file (whole numbers, divided by `scale` when loaded)."""
+
+    version: str
+    buckets: int
+    themes: tuple[str, ...]
+    weights: np.ndarray = field(repr=False)  # themes x buckets
+    bias: np.ndarray = field(repr=False)  # themes
+    add_from: np.ndarray = field(repr=False)  # themes
+    veto_below: np.ndarray = field(repr=False)  # themes
+    min_words: int = MIN_WORDS
+    encoder: StaticEncoder | None = field(default=None, repr=False)
+    dense_weight: float = 0.0
+    dense: np.ndarray | None = field(default=None, repr=False)  # themes x dims
+    trained_on: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ThemeModel:
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} model file")
+        scale = float(data["scale"])
+        buckets = int(data["buckets"])
+        themes = tuple(str(t) for t in data["themes"])
+        rows = [data["per_theme"][t] for t in themes]
+        weights = np.asarray([r["weights"] for r in rows], dtype=float) / scale
+        if weights.shape != (len(themes), buckets):
+            raise ValueError("weights must be one row per theme, one per bucket")
+        found: StaticEncoder | None = None
+        dense: np.ndarray | None = None
+        dense_weight = 0.0
+        if data.get("encoder"):
+            spec = data["encoder"]
+            found = encoder(str(spec["name"]))
+            if spec.get("sha256") != found.sha256:
+                from analysis.text_vectors import EncoderUnavailable
+
+                raise EncoderUnavailable(
+                    f"the installed {found.name} vectors are not those theme model "
+                    f"{data['version']} learned from (sha256 differs)"
+                )
+            dense = np.asarray([r["dense"] for r in rows], dtype=float) / scale
+            if dense.shape != (len(themes), found.dims):
+                raise ValueError("dense weights must be one per theme and encoder dimension")
+            dense_weight = float(spec["weight"])
+        return cls(
+            version=str(data["version"]),
+            buckets=buckets,
+            themes=themes,
+            weights=weights,
+            bias=np.asarray([float(r["bias"]) for r in rows]),
+            add_from=np.asarray([float(r["add_from"]) for r in rows]),
+            veto_below=np.asarray([float(r["veto_below"]) for r in rows]),
+            min_words=int(data.get("min_words", MIN_WORDS)),
+            encoder=found,
+            dense_weight=dense_weight,
+            dense=dense,
+            trained_on=dict(data.get("trained_on", {})),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> ThemeModel:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def scores(self, text: str) -> np.ndarray:
+        """The chance the comment is about each theme, in `themes` order."""
+        index, scale = encode(text, self.buckets)
+        logits = self.bias + scale * self.weights[:, index].sum(axis=1)
+        if self.encoder is not None and self.dense is not None:
+            logits = logits + self.dense @ (self.dense_weight * self.encoder.embed(text))
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
+
+    def opinions(self, text: str, themes: tuple[str, ...] | None = None) -> list[ThemeScore]:
+        """Each theme's score and whether the model adds or vetoes it (never, for a
+        comment under `min_words` words). `themes`: only these (an audience's set)."""
+        chances = self.scores(text)
+        speaks = word_count(text) >= self.min_words
+        wanted = set(themes) if themes is not None else None
+        return [
+            ThemeScore(
+                theme,
+                round(float(chances[n]), 4),
+                adds=speaks and chances[n] >= self.add_from[n],
+                vetoes=speaks and chances[n] < self.veto_below[n],
+            )
+            for n, theme in enumerate(self.themes)
+            if wanted is None or theme in wanted
+        ]
+
+
+def shipped_model_path() -> Path | None:
+    """The newest model file in model/ (versions sort by name), or None if none ships."""
+    paths = sorted(MODEL_DIR.glob(MODEL_GLOB))
+    return paths[-1] if paths else None
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> ThemeModel | None:
+    """The shipped model, loaded once; None if none ships."""
+    path = shipped_model_path()
+    return ThemeModel.load(path) if path else None

@@ -1,0 +1,168 @@
+"""Train the themes' second opinion on every comment we may tune on, and ship it.
+
+    python benchmarks/train_theme_model.py          # writes analysis/themes/model/
+                                                    #   themes-model-<version>.json
+    python benchmarks/train_theme_model.py --check  # retrain in memory; exit 1 if the
+                                                    #   shipped file differs
+    python benchmarks/train_theme_model.py --cv     # lexicon alone / + additions /
+                                                    #   + vetoes / both, cross-validated
+
+Learns from the `dev` half of tests/data/themes/ (young people's and carers' comments)
+and the old set tests/data/theme_comments.yaml (its 14 themes only); the `test` half
+is never read here. Change VERSION whenever the data, features or settings change, and
+re-run benchmarks/theme_quality.py for the figures.
+
+`--cv` is how the settings and the way lexicon and model combine were chosen: every
+comment is tagged by the lexicon plus a model, and thresholds, that never saw its fold.
+The lexicon was tuned on these comments, so its own figures here flatter it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from analysis.text_vectors import ENCODER  # noqa: E402
+from analysis.themes.lexicon import AUDIENCE_THEMES, THEME_IDS, YOUNG_PEOPLE_THEME_IDS  # noqa: E402
+from analysis.themes.model import MODEL_DIR  # noqa: E402
+from analysis.themes.quality import Labelled, load_corpus, load_labelled  # noqa: E402
+from analysis.themes.tagger import ThemeTagger  # noqa: E402
+from analysis.themes.train import (  # noqa: E402
+    Settings,
+    TrainingComment,
+    _matrix,
+    combined_out_of_fold,
+    fold_of,
+    out_of_fold,
+    themes_of,
+    train_model,
+    write_model,
+)
+
+VERSION = "2026.12-1"
+OLD_SET = ROOT / "tests" / "data" / "theme_comments.yaml"
+# The old set was labelled before the last three young people's themes existed.
+OLD_THEMES = frozenset(YOUNG_PEOPLE_THEME_IDS[:14])
+SETTINGS = Settings(encoder=ENCODER, dense_weight=1.0, rule="gain")
+
+
+def training_sets() -> list[tuple[str, list[Labelled], frozenset[str] | None]]:
+    """Dev and the old set: the only comments the model may learn from."""
+    return [("dev", load_corpus()["dev"], None), ("old", load_labelled(OLD_SET), OLD_THEMES)]
+
+
+def training_comments() -> list[TrainingComment]:
+    lexicons = {a: ThemeTagger.from_files(audience=a) for a in AUDIENCE_THEMES}
+    comments = []
+    for _, labelled, only in training_sets():
+        for c in labelled:
+            could = frozenset(AUDIENCE_THEMES[c.audience])
+            if only is not None:
+                could &= only
+            found = frozenset(lexicons[c.audience].tag(c.text)) & could
+            comments.append(TrainingComment(c.text, c.themes & could, could, found))
+    return comments
+
+
+def build(
+    settings: Settings = SETTINGS, comments: Sequence[TrainingComment] | None = None
+) -> dict[str, object]:
+    with threadpool_limits(limits=1):
+        return train_model(
+            training_comments() if comments is None else comments,
+            version=VERSION,
+            theme_order=THEME_IDS,
+            trained_on={"sets": [name for name, _, _ in training_sets()]},
+            settings=settings,
+        )
+
+
+def model_path(version: str = VERSION) -> Path:
+    return MODEL_DIR / f"themes-model-{version}.json"
+
+
+def _micro(comments: Sequence[TrainingComment], found: Sequence[frozenset[str]]) -> str:
+    tp = sum(len(f & c.themes) for c, f in zip(comments, found, strict=True))
+    fp = sum(len(f - c.themes) for c, f in zip(comments, found, strict=True))
+    fn = sum(len(c.themes - f) for c, f in zip(comments, found, strict=True))
+    precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    f1 = 2 * precision * recall / max(1e-9, precision + recall)
+    return f"P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})"
+
+
+def cross_validate(variants: dict[str, Settings]) -> None:
+    comments = training_comments()
+    themes = themes_of(comments, THEME_IDS)
+    folds = fold_of(comments)
+    print(f"{len(comments)} training comments, {len(themes)} themes, 5 folds")
+    sizes = [(name, len(labelled)) for name, labelled, _ in training_sets()]
+
+    def report(label: str, found: Sequence[frozenset[str]]) -> None:
+        print(f"  {label:<22} {_micro(comments, found)}")
+        start = 0
+        for name, size in sizes:
+            part = slice(start, start + size)
+            print(f"    {name:<20} {_micro(comments[part], found[part])}")
+            start += size
+
+    report("lexicon alone", [c.lexicon for c in comments])
+    for name, settings in variants.items():
+        with threadpool_limits(limits=1):
+            scores = out_of_fold(comments, themes, settings, _matrix(comments, settings), folds)
+        print(f"== {name}")
+        for label, use in (
+            ("+ additions", lambda t: (True, False)),
+            ("+ vetoes", lambda t: (False, True)),
+            ("+ both", lambda t: (True, True)),
+        ):
+            found = combined_out_of_fold(comments, themes, settings, scores, folds, use)
+            report(label, found)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped file")
+    parser.add_argument("--cv", action="store_true", help="cross-validated comparison")
+    args = parser.parse_args(argv)
+    if args.cv:
+        cross_validate(
+            {
+                "n-grams + meaning, thresholds by model (shipped)": SETTINGS,
+                "thresholds by gain over the lexicon": replace(SETTINGS, rule="gain"),
+                "n-grams only": replace(SETTINGS, encoder=None),
+                "add precision 0.6": replace(SETTINGS, add_precision=0.6),
+                "add precision 0.9": replace(SETTINGS, add_precision=0.9),
+                "veto share 0.1": replace(SETTINGS, veto_share=0.1),
+                "veto share 0.02": replace(SETTINGS, veto_share=0.02),
+            }
+        )
+        return 0
+    content = build()
+    path = model_path()
+    if args.check:
+        shipped = json.loads(path.read_text(encoding="utf-8"))
+        same = shipped == json.loads(json.dumps(content))
+        print(f"{path.name}: {'same weights' if same else 'DIFFERENT from a retrain'}")
+        return 0 if same else 1
+    model = write_model(content, path)
+    adds = sum(a <= 1 for a in model.add_from)
+    vetoes = sum(v > 0 for v in model.veto_below)
+    print(
+        f"wrote {path.relative_to(ROOT)} ({path.stat().st_size / 1024:.0f} KB): "
+        f"{len(model.themes)} themes; the model may add {adds} and veto {vetoes} of them"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
