@@ -10,6 +10,13 @@ How a question is read:
 4. entries are ranked with field-weighted BM25 over title, also_known_as,
    summary and details, and things the asker is too old or young for sink;
 5. the top entries are re-ranked by how much of the question they explain;
+5a. a second opinion on meaning (meaning.py: a static sentence embedding of each
+   entry's title, also_known_as and summary) is mixed in: the order is a weighted
+   sum of the BM25 score and the cosine similarity, each scaled by the clause's
+   best, so "always broke before payday" can reach budgeting help. It only orders
+   and adds entries when the words found something (a question that touches no
+   entry stays untouched), and it never makes Heard sure: being sure (6, 7) is
+   still decided on the words, for the entry that comes first;
 6. it is confident only when the top entry explains at least half of the
    question (rare words weigh more; words the offer never uses count against)
    and a word asked matches its title or also_known_as: an answer built on one
@@ -26,8 +33,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from localoffer.bm25 import FieldIndex, pair_term
 from localoffer.catalogue import AREA_LABELS, AREAS, Offer, OfferEntry
+from localoffer.meaning import EntryMeaning, load_meaning
 from localoffer.text import (
     ROLE_PHRASES,
     STOPWORDS,
@@ -59,6 +69,11 @@ RERANK = 12
 # A part of a question starts a clause of its own only with a word that is rare
 # enough to say what it is about; "im a care leaver and ..." is a preface.
 CLAUSE_IDF = 1.0
+# Share of the order given to meaning (cosine similarity) rather than words (BM25),
+# chosen by 5-fold cross-validation on dev and the old set, never on test
+# (benchmarks/README.md, Offer).
+MEANING_WEIGHT = 0.5
+_DEFAULT = object()
 
 NOT_SURE = "Sorry, I'm not sure I've understood that, and I don't want to give you a wrong answer."
 _CLAUSE_SPLIT = re.compile(r"[?!.;:\n]+|,|&|\band\b|\bn\b|\balso\b|\bplus\b|\baswell\b")
@@ -205,7 +220,9 @@ class OfferSearch:
         synonyms: SynonymTable | None = None,
         ask_pa: str | None = None,
         off_topic: OffTopicWords | None = None,
+        meaning: EntryMeaning | None | object = _DEFAULT,
     ) -> None:
+        """`meaning=None` reads words alone; by default the shipped encoder is used if it loads."""
         self.offer = offer
         self.entries: list[OfferEntry] = list(offer)
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
@@ -242,6 +259,10 @@ class OfferSearch:
         # not counted as words the offer has never heard of.
         self.spelling = SpellingFixer({**{word: 0 for word in STOPWORDS}, **self._surface})
         self.ask_pa = ask_pa or self._default_ask_pa()
+        self._open_cache: dict[int | None, np.ndarray] = {}
+        self.meaning: EntryMeaning | None = (
+            load_meaning(self.entries) if meaning is _DEFAULT else meaning  # type: ignore[assignment]
+        )
 
     def _default_ask_pa(self) -> str:
         contact = "your council's Leaving Care Service"
@@ -311,7 +332,52 @@ class OfferSearch:
 
     # -- ranking -------------------------------------------------------------------
 
-    def _rank(self, units: list[_Unit], age: int | None) -> list[tuple[float, int]]:
+    def _rank(
+        self, units: list[_Unit], age: int | None
+    ) -> tuple[list[tuple[float, int]], dict[int, float]]:
+        """The entries in order for one clause, and their BM25 scores (which decide sureness).
+
+        The order mixes the words' score with meaning: (1 - w) * bm25 / best bm25 +
+        w * cosine / best cosine, where a cosine below zero counts as zero and an entry
+        the asker is too old or young for sinks (AGE_PENALTY) once, as for the words.
+        """
+        ranked = self._rank_words(units, age)
+        raw = {number: score for score, number in ranked}
+        if self.meaning is None or not ranked:
+            return ranked, raw
+        texts = [
+            " ".join(word for unit in units for word in unit.words),
+            " ".join(unit.typed for unit in units),
+        ]
+        cosine = np.maximum(self.meaning.similarity(texts), 0.0)
+        best_cosine = float(cosine.max()) if len(cosine) else 0.0
+        if best_cosine <= 0:
+            return ranked, raw
+        words_best = max(score for score, _ in ranked)
+        words = np.zeros(len(self.entries))
+        for score, number in ranked:
+            words[number] = score
+        # The words' score already sank what is not open at this age; an entry found by
+        # meaning alone sinks the same way.
+        sink = (words == 0) & ~self._open_to(age)
+        meant = np.where(sink, cosine * AGE_PENALTY, cosine) / best_cosine
+        mixed = (1 - MEANING_WEIGHT) * words / words_best + MEANING_WEIGHT * meant
+        order = np.argsort(-mixed, kind="stable")  # ties: the offer's order, as for words
+        fused = [(float(mixed[number]), int(number)) for number in order if mixed[number] > 0]
+        return fused, raw
+
+    def _open_to(self, age: int | None) -> np.ndarray:
+        """Which entries are open at this age (True) rather than ended or not yet due."""
+        found = self._open_cache.get(age)
+        if found is None:
+            found = np.array(
+                [entry.who_can_get_it.age_status(age) == "available" for entry in self.entries],
+                dtype=bool,
+            )
+            self._open_cache[age] = found
+        return found
+
+    def _rank_words(self, units: list[_Unit], age: int | None) -> list[tuple[float, int]]:
         query: dict[str, float] = defaultdict(float)
         sequence: list[tuple[str, float]] = []
         weights = self._unit_weights(units)
@@ -390,8 +456,11 @@ class OfferSearch:
         clauses = [units for units in self._clauses(text) if units]
         results = []
         for units in clauses:
-            ranked = self._rank(units, age)
-            results.append((bool(ranked) and self._sure(units, *ranked[0]), ranked))
+            ranked, words_score = self._rank(units, age)
+            sure = bool(ranked) and self._sure(
+                units, words_score.get(ranked[0][1], 0.0), ranked[0][1]
+            )
+            results.append((sure, ranked))
         confident = any(sure for sure, _ in results)
         # Confident clauses lead; within them, the order the asker wrote.
         ordered = [ranked for sure, ranked in results if sure] + [
