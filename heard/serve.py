@@ -88,6 +88,7 @@ def serve_web(
     except OSError as exc:
         raise CommandError(_cannot_listen(host, port, exc)) from None
     print(f"Heard is answering on http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    server.print_listen("Serving on http://{}:{}")  # waitress's own line, as serve() logs it
     if threading.current_thread() is threading.main_thread():
         # systemd and Docker stop with SIGTERM: waitress stops on SystemExit as on Ctrl+C,
         # letting the requests in hand finish, so nobody's answer is cut off mid-page.
