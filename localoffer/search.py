@@ -259,6 +259,12 @@ class OfferSearch:
         # not counted as words the offer has never heard of.
         self.spelling = SpellingFixer({**{word: 0 for word in STOPWORDS}, **self._surface})
         self.ask_pa = ask_pa or self._default_ask_pa()
+        self._names = {
+            tuple(content_stems(text))
+            for entry in self.entries
+            for text in (entry.title, *entry.also_known_as)
+        }
+        self._title_terms = {term for entry in self.entries for term in content_stems(entry.title)}
         self._open_cache: dict[int | None, np.ndarray] = {}
         self.meaning: EntryMeaning | None = (
             load_meaning(self.entries) if meaning is _DEFAULT else meaning  # type: ignore[assignment]
@@ -316,7 +322,7 @@ class OfferSearch:
                 for unit in units
                 for term in unit.known
                 if not term.isdigit()
-            ):
+            ) and not (clauses and self._tail(piece, units)):
                 clauses.append(pending + units)
                 pending = []
             elif clauses:
@@ -329,6 +335,17 @@ class OfferSearch:
             else:
                 clauses.append(pending)
         return clauses
+
+    def _tail(self, piece: str, units: list[_Unit]) -> bool:
+        """A one-word afterthought ("... to uni and back") rather than a second question.
+
+        A piece of one word starts a clause of its own only if the word is in an
+        entry's title ("... and housing") or is the whole of an also_known_as.
+        """
+        if len(words(piece)) != 1 or len(units) != 1:
+            return False
+        terms = tuple(units[0].terms)
+        return terms not in self._names and not set(terms) & self._title_terms
 
     # -- ranking -------------------------------------------------------------------
 

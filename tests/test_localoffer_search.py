@@ -232,3 +232,18 @@ def test_quality_bar_on_the_test_questions(search: OfferSearch) -> None:
     assert report.top3_rate >= 0.95, detail
     assert report.rejection_rate == 1.0, detail
     assert report.status_rate == 1.0, detail
+
+
+def test_and_back_is_an_afterthought_not_a_second_question(search: OfferSearch) -> None:
+    # "back" alone once read as "move back home" and led the answer.
+    for text in ("cheap train tix to get to college n back", "bus pass to get to work and back"):
+        assert len(search._clauses(text)) == 1
+        assert search.ask(text).answer_ids[0] == "travel-passes"
+
+
+def test_a_one_word_second_question_still_counts(search: OfferSearch) -> None:
+    text = "money for uni and housing"
+    assert len(search._clauses(text)) == 2  # "housing" is in an entry's title
+    answer = search.ask(text)
+    assert answer.answer_ids[0] == "higher-education-bursary"
+    assert any(found.entry.area == "accommodation" for found in answer.answers)
