@@ -108,6 +108,8 @@ def stem(word: str) -> str:
             word = word[: -len(suffix)]
             if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
                 word = word[:-1]
+            elif word.endswith("ick") and len(word) >= 6:
+                word = word[:-1]  # panicking/panic, trafficked/traffic (not kicking/kick)
             break
     if word.endswith("ness") and len(word) > 6:
         word = word[:-4]

@@ -247,3 +247,10 @@ def test_a_one_word_second_question_still_counts(search: OfferSearch) -> None:
     answer = search.ask(text)
     assert answer.answer_ids[0] == "higher-education-bursary"
     assert any(found.entry.area == "accommodation" for found in answer.answers)
+
+
+def test_panicking_is_read_as_panic(search: OfferSearch) -> None:
+    assert stem("panicking") == stem("panicked") == stem("panic")
+    assert stem("kicking") == "kick" and stem("nicked") == "nick"  # short words keep the k
+    answer = search.ask("i keep panicking and cant sleep")
+    assert answer.answer_ids[0] in {"on-your-mind", "talking-therapies"}
