@@ -11,7 +11,9 @@ For each theme two thresholds, chosen on cross-validated scores of the training
 comments only (analysis/themes/train.py), say when the model speaks:
 
 - `add_from`: the model tags a theme no lexicon word found ("nobody listens when i
-  say i want to stay" is being heard though it names no listed word);
+  say i want to stay" is being heard though it names no listed word); with
+  `add_when_silent` (the shipped model) only in a comment where the lexicon found no
+  theme at all, so it fills silence rather than piling themes on;
 - `veto_below`: the model drops a lexicon theme it is very sure is absent, for a word
   mentioned in passing ("my mate from school came round" is not about school).
   1.01 / 0.0 mean "never" for a theme where cross-validation found no gain.
@@ -66,6 +68,8 @@ class ThemeModel:
     add_from: np.ndarray = field(repr=False)  # themes
     veto_below: np.ndarray = field(repr=False)  # themes
     min_words: int = MIN_WORDS
+    # True: additions only to a comment in which the lexicon found no theme at all.
+    add_when_silent: bool = False
     encoder: StaticEncoder | None = field(default=None, repr=False)
     dense_weight: float = 0.0
     dense: np.ndarray | None = field(default=None, repr=False)  # themes x dims
@@ -108,6 +112,7 @@ class ThemeModel:
             add_from=np.asarray([float(r["add_from"]) for r in rows]),
             veto_below=np.asarray([float(r["veto_below"]) for r in rows]),
             min_words=int(data.get("min_words", MIN_WORDS)),
+            add_when_silent=bool(data.get("add_when_silent", False)),
             encoder=found,
             dense_weight=dense_weight,
             dense=dense,

@@ -132,24 +132,26 @@ class ThemeTagger:
             found = self._with_model(text, found)
         return sorted(found, key=_ORDER.__getitem__)
 
-    def _opinions(self, text: str) -> dict[str, tuple[float, bool, bool]]:
+    def _opinions(self, text: str, silent: bool) -> dict[str, tuple[float, bool, bool]]:
         """Theme -> (score, adds, vetoes) for this audience's themes; {} when the model
-        does not speak (none, or a comment too short)."""
+        does not speak (none, or a comment too short). `silent`: the lexicon found no
+        theme (a model trained with add_when_silent adds only then)."""
         model = self.model
         if model is None or not self._rows or word_count(text) < model.min_words:
             return {}
         chances = model.scores(text)
+        may_add = silent or not model.add_when_silent
         return {
             theme: (
                 float(chances[n]),
-                bool(chances[n] >= model.add_from[n]),
+                may_add and bool(chances[n] >= model.add_from[n]),
                 bool(chances[n] < model.veto_below[n]),
             )
             for n, theme in self._rows
         }
 
     def _with_model(self, text: str, lexicon: set[str]) -> set[str]:
-        opinions = self._opinions(text)
+        opinions = self._opinions(text, silent=not lexicon)
         kept = {t for t in lexicon if not (t in opinions and opinions[t][2])}
         return kept | {t for t, (_, adds, _) in opinions.items() if adds}
 
@@ -159,7 +161,7 @@ class ThemeTagger:
         words: dict[str, list[str]] = {}
         for match in self.explain(text):
             words.setdefault(match.theme, []).append(match.text)
-        opinions = self._opinions(text)
+        opinions = self._opinions(text, silent=not words)
         model = self.model
         bars = {t: n for n, t in self._rows}
         reasons: list[Reason] = []

@@ -65,10 +65,15 @@ class Settings:
     veto_cost: float = 2.0
     veto_ceiling: float = 0.3
     min_gain: int = 2
-    # "model": thresholds from the model's own out-of-fold scores, whatever the lexicon
-    # does on these (tuned-on) comments; "gain": from what adding/vetoing gains over
-    # the lexicon here.
-    rule: str = "model"
+    # "pooled": one add_from and one veto_below for every theme, from what adding and
+    # vetoing gains over the lexicon on all themes' out-of-fold scores together (a
+    # theme has 4-45 labelled comments: too few to choose its own bars); "gain": the
+    # same theme by theme; "model": from the model's own scores alone, whatever the
+    # lexicon does on these (tuned-on) comments.
+    rule: str = "pooled"
+    # True: the model adds themes only to a comment the lexicon found no theme in
+    # (the wording it has no words for), never beside the lexicon's own themes.
+    add_when_silent: bool = False
     add_precision: float = 0.75
     veto_share: float = 0.05
 
@@ -166,6 +171,74 @@ def choose(
     return add_from, veto_below
 
 
+def _pairs(
+    comments: Sequence[TrainingComment],
+    themes: Sequence[str],
+    scores: np.ndarray,
+    rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(truth, lexicon, score, lexicon found nothing) per (comment, theme it could carry)."""
+    rows = np.arange(len(comments)) if rows is None else rows
+    speaks = _speaks(comments)
+    truth, lexicon, chances, silent = [], [], [], []
+    for i in rows.tolist():
+        if not speaks[i]:
+            continue
+        comment = comments[i]
+        for column, theme in enumerate(themes):
+            if theme in comment.labelled:
+                truth.append(theme in comment.themes)
+                lexicon.append(theme in comment.lexicon)
+                chances.append(float(scores[i, column]))
+                silent.append(not comment.lexicon)
+    return (
+        np.array(truth, dtype=bool),
+        np.array(lexicon, dtype=bool),
+        np.array(chances),
+        np.array(silent, dtype=bool),
+    )
+
+
+def choose_pooled(
+    truth: np.ndarray,
+    lexicon: np.ndarray,
+    chances: np.ndarray,
+    silent: np.ndarray,
+    settings: Settings,
+) -> tuple[float, float]:
+    """One (add_from, veto_below) for all themes: the bars that gain most over the lexicon
+    (true additions - add_cost x wrong ones; wrong tags dropped - veto_cost x right ones),
+    each at least `min_gain`; 1.01 / 0.0 (never) where nothing gains."""
+    add_from, best = 1.01, 0.0
+    absent = ~lexicon & silent if settings.add_when_silent else ~lexicon
+    order = np.argsort(-chances[absent], kind="stable")
+    right = np.cumsum(truth[absent][order])
+    wrong = np.cumsum(~truth[absent][order])
+    ranked = chances[absent][order]
+    for k in range(len(ranked)):
+        if ranked[k] < 0.5:
+            break
+        if k + 1 < len(ranked) and ranked[k + 1] == ranked[k]:
+            continue
+        gain = right[k] - settings.add_cost * wrong[k]
+        if right[k] >= settings.min_gain and gain > best:
+            add_from, best = round(float(ranked[k]), DIGITS), gain
+    veto_below, best = 0.0, 0.0
+    order = np.argsort(chances[lexicon], kind="stable")
+    ranked = chances[lexicon][order]
+    dropped_wrong = np.cumsum(~truth[lexicon][order])
+    dropped_right = np.cumsum(truth[lexicon][order])
+    for k in range(len(ranked)):
+        if ranked[k] >= settings.veto_ceiling:
+            break
+        if k + 1 < len(ranked) and ranked[k + 1] == ranked[k]:
+            continue
+        gain = dropped_wrong[k] - settings.veto_cost * dropped_right[k]
+        if dropped_wrong[k] >= settings.min_gain and gain > best:
+            veto_below, best = round(float(ranked[k]) + 10**-DIGITS, DIGITS), gain
+    return add_from, veto_below
+
+
 def _by_model(truth: np.ndarray, chances: np.ndarray, settings: Settings) -> tuple[float, float]:
     """add_from: the lowest score (>= 0.5) above which the model alone is right at least
     `add_precision` of the time, on at least `min_gain` comments; veto_below: the score
@@ -187,10 +260,17 @@ def _by_model(truth: np.ndarray, chances: np.ndarray, settings: Settings) -> tup
 
 
 def combine(
-    lexicon: frozenset[str], scores: dict[str, float], add: dict[str, float], veto: dict[str, float]
+    lexicon: frozenset[str],
+    scores: dict[str, float],
+    add: dict[str, float],
+    veto: dict[str, float],
+    add_when_silent: bool = False,
 ) -> frozenset[str]:
-    """The combination the tagger uses: lexicon themes not vetoed, plus confident additions."""
+    """The combination the tagger uses: lexicon themes not vetoed, plus confident additions
+    (with `add_when_silent`, only to a comment the lexicon found nothing in)."""
     kept = {t for t in lexicon if not (t in scores and scores[t] < veto.get(t, 0.0))}
+    if add_when_silent and lexicon:
+        return frozenset(kept)
     return frozenset(kept | {t for t, s in scores.items() if s >= add.get(t, 1.01)})
 
 
@@ -209,8 +289,12 @@ def combined_out_of_fold(
         others = np.flatnonzero(folds != k)
         add: dict[str, float] = {}
         veto: dict[str, float] = {}
+        pooled = choose_pooled(*_pairs(comments, themes, scores, others), settings)
         for column, theme in enumerate(themes):
-            add_from, veto_below = choose(comments, theme, scores[:, column], settings, others)
+            if settings.rule == "pooled":
+                add_from, veto_below = pooled
+            else:
+                add_from, veto_below = choose(comments, theme, scores[:, column], settings, others)
             adds, vetoes = use(theme)
             add[theme] = add_from if adds else 1.01
             veto[theme] = veto_below if vetoes else 0.0
@@ -221,7 +305,7 @@ def combined_out_of_fold(
                 for n, t in enumerate(themes)
                 if t in comment.labelled and speaks[i]
             }
-            found[i] = combine(comment.lexicon, own, add, veto)
+            found[i] = combine(comment.lexicon, own, add, veto, settings.add_when_silent)
     return found
 
 
@@ -245,11 +329,15 @@ def train_model(
         matrix = _matrix(comments, settings)
         scores = out_of_fold(comments, themes, settings, matrix)
         per_theme: dict[str, Any] = {}
+        pooled = choose_pooled(*_pairs(comments, themes, scores), settings)
         for column, theme in enumerate(themes):
             eligible = np.flatnonzero([theme in c.labelled for c in comments])
             truth = np.array([theme in comments[i].themes for i in eligible.tolist()])
             model = _fit(matrix[eligible], truth, settings)
-            add_from, veto_below = choose(comments, theme, scores[:, column], settings)
+            if settings.rule == "pooled":
+                add_from, veto_below = pooled
+            else:
+                add_from, veto_below = choose(comments, theme, scores[:, column], settings)
             coef = model.coef_[0]
             row: dict[str, Any] = {
                 "bias": float(f"{model.intercept_[0]:.{DIGITS}g}"),
@@ -281,7 +369,9 @@ def train_model(
             "veto_cost": settings.veto_cost,
             "veto_ceiling": settings.veto_ceiling,
             "min_gain": settings.min_gain,
+            "thresholds": settings.rule,
         },
+        "add_when_silent": settings.add_when_silent,
     }
     if settings.encoder is not None:
         found = encoder(settings.encoder)
