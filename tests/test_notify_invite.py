@@ -88,7 +88,7 @@ def test_a_worker_texts_a_child_their_first_link_and_it_becomes_theirs(
     app = notify_app(notify, database)
     phone = app.test_client()
     thanks = plain_checkin(phone, token)
-    assert "We'll send a link to 07••• ••0123" in thanks
+    assert 'We\'ll send a link to <bdi dir="ltr">07••• ••0123</bdi>' in thanks
     with transaction(database.sessions) as session:
         person = session.scalars(select(Respondent)).one()
         assert session.scalars(select(WebContact.respondent_id)).one() == person.id
