@@ -56,9 +56,10 @@ OLD_SET = ROOT / "tests" / "data" / "theme_comments.yaml"
 OLD_THEMES = frozenset(YOUNG_PEOPLE_THEME_IDS[:14])
 # Chosen by --cv (benchmarks/README.md, Theme quality): n-grams and meaning side by side;
 # one add and one veto bar for every theme; additions only where the lexicon found no
-# theme at all, and only where they are right at least 3 times for each time wrong (costs
-# 2 and 3 tie on --cv; the stricter bar is kept, as few training comments are silent);
-# a veto must drop at least as many wrong tags as right ones.
+# theme at all, only where they are right at least 3 times for each time wrong, and never
+# under 0.9 (few training comments are silent, so the bar is noisy: --cv ties from 0.52
+# to 0.90, and a bar under 0.9 tags "can we have pizza on friday"); a veto must drop at
+# least as many wrong tags as right ones.
 SETTINGS = Settings(
     encoder=ENCODER,
     dense_weight=1.0,
@@ -66,12 +67,17 @@ SETTINGS = Settings(
     add_cost=3.0,
     veto_cost=1.0,
     add_when_silent=True,
+    add_floor=0.9,
 )
 
 
 def training_sets() -> list[tuple[str, list[Labelled], frozenset[str] | None]]:
-    """Dev and the old set: the only comments the model may learn from."""
-    return [("dev", load_corpus()["dev"], None), ("old", load_labelled(OLD_SET), OLD_THEMES)]
+    """Dev and the old set: the only comments the model may learn from. An old comment
+    worded exactly as a test comment (two short ones) is left out: test stays unseen."""
+    corpus = load_corpus()
+    held_out = {c.text.casefold() for c in corpus["test"]}
+    old = [c for c in load_labelled(OLD_SET) if c.text.casefold() not in held_out]
+    return [("dev", corpus["dev"], None), ("old", old, OLD_THEMES)]
 
 
 def training_comments() -> list[TrainingComment]:
@@ -163,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "add always, add cost 1": replace(SETTINGS, add_when_silent=False, add_cost=1.0),
                 "add cost 1 where silent": replace(SETTINGS, add_cost=1.0),
                 "add cost 2 where silent": replace(SETTINGS, add_cost=2.0),
+                "add floor 0.5": replace(SETTINGS, add_floor=0.5),
                 "by the model, add precision 0.9": replace(
                     SETTINGS, rule="model", add_precision=0.9, veto_share=0.02
                 ),

@@ -74,6 +74,10 @@ class Settings:
     # True: the model adds themes only to a comment the lexicon found no theme in
     # (the wording it has no words for), never beside the lexicon's own themes.
     add_when_silent: bool = False
+    # The lowest add bar allowed: the pooled bar rests on the few training comments the
+    # lexicon found nothing in (36, with 3-7 right additions near any bar), so noise can
+    # pull it low; an addition needs the model to be very sure.
+    add_floor: float = 0.5
     add_precision: float = 0.75
     veto_share: float = 0.05
 
@@ -216,7 +220,7 @@ def choose_pooled(
     wrong = np.cumsum(~truth[absent][order])
     ranked = chances[absent][order]
     for k in range(len(ranked)):
-        if ranked[k] < 0.5:
+        if ranked[k] < settings.add_floor:
             break
         if k + 1 < len(ranked) and ranked[k + 1] == ranked[k]:
             continue
@@ -369,6 +373,7 @@ def train_model(
             "veto_cost": settings.veto_cost,
             "veto_ceiling": settings.veto_ceiling,
             "min_gain": settings.min_gain,
+            "add_floor": settings.add_floor,
             "thresholds": settings.rule,
         },
         "add_when_silent": settings.add_when_silent,

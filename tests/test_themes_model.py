@@ -1,0 +1,192 @@
+"""The themes' second opinion: reproducible, explained, and it adds and drops as it should.
+
+The comments below were written for these tests in the way young people and carers
+write (not copied from the labelled corpus).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.text_vectors import encoder
+from analysis.themes import tagger as tagger_module
+from analysis.themes.lexicon import CARER_THEME_IDS
+from analysis.themes.model import FORMAT, ThemeModel, shipped_model, shipped_model_path
+from analysis.themes.tagger import ThemeTagger, default_tagger
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script(name: str):
+    """A benchmarks/ script imported from its path (benchmarks/ is not a package)."""
+    path = ROOT / "benchmarks" / f"{name}.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_model_ships_as_whole_numbers_with_the_encoder_it_learned_from():
+    path = shipped_model_path()
+    assert path is not None and path.stat().st_size < 400_000
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["format"] == FORMAT
+    assert data["encoder"]["sha256"] == encoder().sha256
+    for theme, row in data["per_theme"].items():
+        assert all(isinstance(w, int) for w in row["weights"]), theme
+        assert all(isinstance(w, int) for w in row["dense"]), theme
+        assert 0.5 <= row["add_from"] <= 1.01 and 0.0 <= row["veto_below"] < 0.5
+
+
+def test_retraining_from_the_script_gives_the_same_model_file():
+    """The script's own training, on a slice of its comments so it takes seconds: twice
+    the same content, which reads back as a model; and its settings are the shipped ones."""
+    train = _script("train_theme_model")
+    comments = train.training_comments()[::4]
+    first = json.loads(json.dumps(train.build(comments=comments)))
+    second = json.loads(json.dumps(train.build(comments=comments)))
+    assert first == second
+    model = ThemeModel.from_dict(first)
+    assert model.version == train.VERSION and model.trained_on["comments"] == len(comments)
+    shipped = shipped_model()
+    assert shipped is not None and shipped.version == train.VERSION
+    for key in ("C", "add_cost", "veto_cost", "add_floor", "thresholds", "seed", "folds"):
+        assert shipped.trained_on[key] == first["trained_on"][key], key
+    assert shipped.add_when_silent == first["add_when_silent"]
+    assert shipped_model_path() == train.model_path()
+
+
+@pytest.mark.slow
+def test_retraining_everything_gives_the_shipped_file():
+    train = _script("train_theme_model")
+    assert train.main(["--check"]) == 0
+
+
+def test_the_model_never_learns_from_test():
+    train = _script("train_theme_model")
+    from analysis.themes.quality import load_corpus
+
+    held_out = {c.text.casefold() for c in load_corpus()["test"]}
+    assert sum(c.text.casefold() in held_out for c in train.training_comments()) == 0
+    shipped = shipped_model()
+    assert shipped is not None
+    assert shipped.trained_on["comments"] == len(train.training_comments())
+
+
+def test_the_model_adds_a_theme_said_without_any_lexicon_word():
+    text = "is this where im staying or am i going again"
+    lexicon_alone = ThemeTagger.from_files()
+    assert lexicon_alone.tag(text) == []
+    assert default_tagger().tag(text) == ["stability"]
+    (reason,) = default_tagger().why(text)
+    assert reason.theme == "stability" and reason.tagged and reason.by == "model"
+    assert reason.words == () and reason.score is not None
+    assert reason.threshold is not None and reason.score >= reason.threshold
+
+
+def test_the_model_drops_a_word_mentioned_in_passing():
+    text = "my teacher said my mum would be proud of my mocks"
+    assert ThemeTagger.from_files().tag(text) == ["education_and_work", "family_time"]
+    assert default_tagger().tag(text) == ["education_and_work"]
+    reasons = {r.theme: r for r in default_tagger().why(text)}
+    dropped = reasons["family_time"]
+    assert not dropped.tagged and dropped.by == "model veto" and dropped.words == ("mum",)
+    assert dropped.score is not None and dropped.threshold is not None
+    assert dropped.score < dropped.threshold
+    assert reasons["education_and_work"].tagged
+
+
+def test_a_comment_about_nothing_stays_untagged():
+    for text in ("idk what to write lol", "can we have pizza on friday", "no worries, all good"):
+        assert default_tagger().tag(text) == [], text
+
+
+def test_every_tag_says_why():
+    tagger = default_tagger()
+    for text in (
+        "my sw never turns up and i miss my m8s",
+        "is this where im staying or am i going again",
+        "i aint seen my little sister in ages and it kills me",
+    ):
+        reasons = [r for r in tagger.why(text) if r.tagged]
+        assert [r.theme for r in reasons] == tagger.tag(text), text
+        for reason in reasons:
+            assert reason.words or reason.by == "model", text
+            assert reason.score is not None and 0.0 <= reason.score <= 1.0
+    (reason,) = [r for r in tagger.why("i aint seen my little sister in ages") if r.tagged]
+    assert reason.by == "lexicon" and "sister" in " ".join(reason.words)
+
+
+def test_carers_comments_are_scored_on_carers_themes_only():
+    tagger = default_tagger("carers")
+    assert tagger.model is not None
+    text = "we never hear back about the respite we asked for in march"
+    themes = set(tagger.tag(text))
+    assert themes and themes <= set(CARER_THEME_IDS)
+    assert all(r.theme in CARER_THEME_IDS for r in tagger.why(text))
+
+
+def test_the_bars_decide_what_the_model_may_do():
+    """A model that may never add or veto leaves exactly the lexicon's themes."""
+    model = shipped_model()
+    assert model is not None
+    silent = replace(
+        model,
+        add_from=np.full(len(model.themes), 1.01),
+        veto_below=np.zeros(len(model.themes)),
+    )
+    quiet = ThemeTagger(ThemeTagger.from_files().lexicon, silent)
+    lexicon_alone = ThemeTagger.from_files()
+    for text in (
+        "is this where im staying or am i going again",
+        "my teacher said my mum would be proud of my mocks",
+    ):
+        assert quiet.tag(text) == lexicon_alone.tag(text)
+
+
+def test_short_comments_are_left_to_the_lexicon():
+    model = shipped_model()
+    assert model is not None
+    eager = replace(model, add_from=np.full(len(model.themes), 0.0))
+    tagger = ThemeTagger(ThemeTagger.from_files().lexicon, eager)
+    assert tagger.tag("ok ok") == []
+    assert tagger.tag("is this where im staying or am i going again")  # long enough
+
+
+def test_without_its_model_the_tagger_runs_the_lexicon_alone(monkeypatch, caplog):
+    def broken() -> None:
+        raise ValueError("the installed vectors are not those the model learned from")
+
+    monkeypatch.setattr(tagger_module, "shipped_model", broken)
+    tagger_module.default_tagger.cache_clear()
+    try:
+        with caplog.at_level(logging.ERROR, logger="analysis.themes.tagger"):
+            tagger = tagger_module.default_tagger()
+        assert tagger.model is None
+        assert "lexicon alone" in caplog.text
+        assert tagger.tag("i miss my m8s") == ["friendship"]
+    finally:
+        tagger_module.default_tagger.cache_clear()
+
+
+def test_a_model_file_with_other_vectors_is_refused():
+    path = shipped_model_path()
+    assert path is not None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["encoder"]["sha256"] = "0" * 64
+    with pytest.raises(ValueError, match="sha256"):
+        ThemeModel.from_dict(data)
+    data["format"] = "something-else"
+    with pytest.raises(ValueError, match="heard-themes-linear"):
+        ThemeModel.from_dict(data)
