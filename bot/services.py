@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from analysis.safeguarding import ContactWording, contact_wording
 from bot.addresses import AddressBook
 from localoffer.desk import log_offer_answer
+from storage.alerts import awaiting_reply, record_reply
 from storage.audit import audit
 from storage.db import transaction
 from storage.reminders import save_address, set_reminder_preferences
@@ -300,6 +301,28 @@ class BotServices:
                 first_answer_only=True,
             ),
         )
+
+    # ------------------------------------------------------------------ a reply to the lead
+
+    def lead_waiting(self, pseudonym: str) -> bool:
+        """A safeguarding lead messaged them from an alert within storage.alerts.REPLY_WINDOW:
+        what they type now is their reply."""
+        with transaction(self.sessions) as session:
+            return awaiting_reply(session, pseudonym) is not None
+
+    def reply_to_lead(self, pseudonym: str, text: str, key: UpdateKey) -> int | None | Duplicate:
+        """Their words into the history of the alert the lead messaged from (which is new
+        again and told again); its id, None if no lead is waiting, or DUPLICATE."""
+
+        def work(session: Session) -> int | None:
+            alert = awaiting_reply(session, pseudonym)
+            if alert is None:
+                return None
+            record_reply(session, alert, text)
+            audit(session, "telegram", "alert.reply", f"alert:{alert.id}", status=alert.status)
+            return alert.id
+
+        return self._once(key, work)
 
     # ------------------------------------------------------------------ you said
 

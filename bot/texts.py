@@ -87,6 +87,9 @@ class Texts:
     not_words: str
     voice: str
     caption_read: str
+    reply_passed_on: str
+    contact_passed_on_yes: str
+    contact_passed_on_no: str
     stop_phrases: tuple[str, ...]
     help_footer: str
     privacy: str

@@ -2,7 +2,10 @@
 
 Words go, in order, to "stop messaging me", an answer to /offer, the check-in (or the
 local offer, when an answer the engine can't read is really a question), or free text
-(safeguarding first, then the offer or a short menu). A caption is read as typed words;
+(safeguarding first, then the offer or a short menu). For a week after a safeguarding
+lead messaged them from an alert, free text (and, in a check-in, words that are not an
+answer) is their reply to the lead instead: safeguarding first, then into the alert's
+history, and they are told it was passed on. A caption is read as typed words;
 voice notes and other media are never downloaded, only answered.
 
 One part of `bot.handlers.BotHandlers`, kept apart from the /commands (`bot.commands`)
@@ -89,6 +92,11 @@ class TypedMessageHandlers(HandlerHost):
             return
         if reply.state == "duplicate":
             return
+        if self._not_an_answer(reply, text) and await self._db(
+            self.services.lead_waiting, pseudonym
+        ):
+            await self._reply_in_checkin(update, context, reply, text, lead)
+            return
         if self._may_be_for_the_offer(reply, text):
             profile = await self._db(self.services.profile, pseudonym)
             care_leaver = profile is not None and profile.cohort == CARE_LEAVER
@@ -164,8 +172,83 @@ class TypedMessageHandlers(HandlerHost):
                 self.texts.no_checkin_back if command == "back" else self.texts.no_checkin_skip
             )
             await self._say(update, context, "\n\n".join(filter(None, [lead, outside])))
-        else:
+        elif not await self._reply_to_lead(update, context, text, lead):
             await self._free_text(update, context, text, offer=None, lead=lead)
+
+    async def _reply_to_lead(
+        self, update: Update, context: Context, text: str, lead: str | None
+    ) -> bool:
+        """Outside a check-in, within a week of a safeguarding lead's message: their words
+        go to that alert's history (safeguarding first: a new disclosure raises its own
+        alert, with its help and "get in touch?"), and they are told it was passed on.
+        False if no lead is waiting (then it is any other message)."""
+        pseudonym = self._pseudonym(update)
+        if not await self._db(self.services.lead_waiting, pseudonym):
+            return False
+        result = await self._db(
+            self.services.free_text,
+            pseudonym,
+            text,
+            update_key(update),
+            offer=NEVER,
+            language=speaking(),
+        )
+        if isinstance(result, Duplicate):
+            return True
+        replied = await self._db(
+            self.services.reply_to_lead, pseudonym, text, update_key(update, "lead-reply")
+        )
+        if isinstance(replied, Duplicate):
+            return True
+        if result.safeguarding_reply is None:
+            if replied is None:  # the week ran out between the two looks: any other message
+                return False
+            await self._say(
+                update, context, "\n\n".join(filter(None, [lead, self.texts.reply_passed_on]))
+            )
+            return True
+        said = [lead, result.safeguarding_reply, self.texts.reply_passed_on if replied else None]
+        await self._say(update, context, "\n\n".join(filter(None, said)))
+        await self._ask_contact(update, context, result.alert_id)
+        if result.alert_id is not None and self.services.contact is not None:
+            assert context.chat_data is not None
+            context.chat_data[AWAITING_CONTACT] = result.alert_id
+        return True
+
+    def _not_an_answer(self, reply: Reply, text: str) -> bool:
+        """In a check-in, words the engine did not take as an answer to the question on
+        screen (and that are not back, skip, stop or help)."""
+        return (
+            not reply.accepted
+            and reply.state == "active"
+            and reply.prompt is not None
+            and self.messages.command(text) is None
+        )
+
+    async def _reply_in_checkin(
+        self, update: Update, context: Context, reply: Reply, text: str, lead: str | None
+    ) -> None:
+        """Words in a check-in that were not an answer, while a lead waits to hear from
+        them: their reply to the lead (the engine has already checked them for
+        safeguarding), then the check-in as the engine left it."""
+        replied = await self._db(
+            self.services.reply_to_lead,
+            self._pseudonym(update),
+            text,
+            update_key(update, "lead-reply"),
+        )
+        if isinstance(replied, Duplicate):
+            return
+        passed = self.texts.reply_passed_on if replied is not None else None
+        if reply.alert_id is not None:  # a new disclosure: its help, "get in touch?", and on
+            await self._show(update, context, reply, "\n\n".join(filter(None, [lead, passed])))
+            return
+        if passed is None:  # the week ran out between the two looks: as the engine said
+            await self._show(update, context, reply, lead)
+            return
+        assert reply.prompt is not None and reply.session_id is not None
+        await self._say(update, context, "\n\n".join(filter(None, [lead, passed])))
+        await self._show_prompt(update, context, reply.prompt, reply.session_id)
 
     def _may_be_for_the_offer(self, reply: Reply, text: str) -> bool:
         """The engine couldn't read it as an answer, nothing worrying was in it, it isn't

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import ALERT_STATUSES, Respondent, SafeguardingAlert, StaffUser, utcnow
 from storage.text import storable_text
+
+# How long after a safeguarding lead's last message in Telegram what the person types
+# is read as their reply to the lead. A week: a young person may not answer until the
+# weekend, or until they are somewhere they feel able to; after a week a message is far
+# more likely to be a new conversation with Heard than an answer to the lead, and the
+# lead can always write again (which starts a new week).
+REPLY_WINDOW = timedelta(days=7)
+REPLY_MAX = 2000  # a reply's words kept in the history, as typed, up to this many
 
 
 def raise_alert(
@@ -142,3 +150,57 @@ def pseudonyms_starting(session: Session, prefix: str, limit: int = 3) -> list[s
         query = select(column).where(column.like(pattern)).distinct().limit(limit)
         found += [p for p in session.scalars(query) if p not in found]
     return found[:limit]
+
+
+def lead_messaged(
+    session: Session, alert: SafeguardingAlert, when: datetime | None = None
+) -> SafeguardingAlert:
+    """A safeguarding lead's message reached their chat: what they type for the next
+    REPLY_WINDOW is their reply to it."""
+    alert.lead_messaged_at = when or utcnow()
+    session.flush()
+    return alert
+
+
+def awaiting_reply(
+    session: Session, pseudonym: str, when: datetime | None = None
+) -> SafeguardingAlert | None:
+    """The alert whose lead messaged this person most recently, within REPLY_WINDOW
+    (None: no lead is waiting to hear from them)."""
+    since = (when or utcnow()) - REPLY_WINDOW
+    query = (
+        select(SafeguardingAlert)
+        .where(
+            SafeguardingAlert.pseudonym == pseudonym,
+            SafeguardingAlert.lead_messaged_at.is_not(None),
+            SafeguardingAlert.lead_messaged_at >= since,
+        )
+        .order_by(SafeguardingAlert.lead_messaged_at.desc(), SafeguardingAlert.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def record_reply(
+    session: Session, alert: SafeguardingAlert, text: str, when: datetime | None = None
+) -> SafeguardingAlert:
+    """Their reply to the lead, in their own words, as one line of the alert's history
+    (the alert is the one place a child's words reach named staff). Its route is told
+    again (the sweep sends a notice: never the words); an alert that was actioned or
+    closed is new again, as for a late "yes, please"."""
+    now = when or utcnow()
+    words = " ".join(storable_text(text).split())[:REPLY_MAX]
+    said = f"reply from the young person: \u201c{words}\u201d"
+    lines = [f"{now:%d %b %Y, %H:%M} UTC · the young person · {said}"]
+    if alert.status in ("actioned", "closed"):
+        lines.append(
+            f"{now:%d %b %Y, %H:%M} UTC · Heard · new: reopened because they replied after "
+            f"it was {alert.status}"
+        )
+        alert.status = "new"
+        alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None
+    alert.notified_at = alert.notice_claimed_at = alert.notice_sent_by = None
+    for line in lines:
+        alert.note = line if not alert.note else f"{alert.note}\n{line}"
+    session.flush()
+    return alert

@@ -258,6 +258,9 @@ class SafeguardingAlert(Base):
     contact_wanted: Mapped[bool | None] = mapped_column(Boolean)
     contact_sealed: Mapped[str | None] = mapped_column(Text)
     contact_answered_at: Mapped[datetime | None]
+    # When a safeguarding lead last messaged them in Telegram from this alert: for a
+    # while after it (storage.alerts.REPLY_WINDOW) what they type is their reply.
+    lead_messaged_at: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_alerts_status_created", "status", "created_at"),

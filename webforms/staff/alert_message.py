@@ -8,7 +8,9 @@ says so), and only once Telegram has taken them recorded in the alert's history,
 who and when, and in the audit log. A send that fails is audited as not sent, nothing
 goes into the history, and the lead is told kindly with their words still in the box.
 Each box shown carries a one-time value, claimed (storage.updates) before sending, so
-Send pressed twice sends once.
+Send pressed twice sends once. For REPLY_WINDOW after the lead's last message, what
+they type back in Telegram is added to this history as their reply (bot.typed_messages),
+and the alert's route is told again.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from notices.child_message import ChildMessenger, SendFailed, check_message
 from storage.alert_queue import alerts_from_same_person, get_alert
-from storage.alerts import add_history
+from storage.alerts import REPLY_WINDOW, add_history, lead_messaged
 from storage.audit import audit
 from storage.db import transaction
 from storage.models import SafeguardingAlert
@@ -40,7 +42,11 @@ NOT_ASKED = (
     "to message. Nothing was sent."
 )
 NOT_SET_UP = "Telegram is not set up on this installation, so nothing was sent."
-SENT = "Your message was sent to their Heard chat in Telegram."
+SENT = (
+    "Your message was sent to their Heard chat in Telegram. If they reply in the next "
+    f"{REPLY_WINDOW.days} days, their reply will appear in the history below and you "
+    "will be told."
+)
 REFUSED = (
     "Telegram would not deliver it: they may have blocked Heard or deleted the chat. "
     "Nothing was sent. Your message is still below; you may need to reach them another "
@@ -130,6 +136,7 @@ def alert_message(alert_id: int) -> Any:
             return _again(db, alert, form), 502
         words = " ".join(checked.text.split())  # one history line, whatever the line breaks
         add_history(db, alert, _history_line(ACTION, actor(), f"\u201c{words}\u201d"))
+        lead_messaged(db, alert)  # what they type back for REPLY_WINDOW comes here
         audit(db, actor(), "alert.message", f"alert:{alert_id}", sent=True)
     flash(SENT, "info")
     return _page(alert_id)
