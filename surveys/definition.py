@@ -19,6 +19,8 @@ skipped)::
     prefer_not_to_say: true           # optional; offer "I'd rather not say"
     easy_wording_required: true       # optional; every question must have easy_text
                                       # (set on the 4-7 and 8-11 check-ins)
+    symbol_required: true             # optional; every answer has a picture (the
+                                      # standard scales get Heard's own, below)
     intro: ...
     consent: ...
     questions:
@@ -35,7 +37,12 @@ skipped)::
         show_if: {question: earlier_id, equals: "yes"}   # or in: [...] / not_in: [...]
         max_length: 2000              # text only, at most 2000
         options:                      # choice and multi only
-          - {value: "yes", label: "Yes", aliases: [moved], emoji: "🏠"}
+          - {value: "yes", label: "Yes", aliases: [moved], emoji: "🏠", symbol: yes}
+
+An option's `symbol` names a picture shipped with Heard in webforms/static/symbols/<symbol>.svg
+(a missing file is an error). In a `symbol_required` survey every option of a choice or multi
+question needs one, and the standard scales get `SCALE_SYMBOLS` (faces, tick, cross, wave);
+0-10 questions (the numbers are the pictures), free text and "I'd rather not say" have none.
 
 Standard scales get their options from `surveys.scales`. Quote "yes" and "no"
 in YAML, which otherwise reads them as true and false. The equality questions
@@ -50,7 +57,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +138,9 @@ _OPTION_VALUE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _SURVEY_REQUIRED = (
     "id", "title", "audience", "intro", "consent", "estimated_minutes", "questions",
 )
-_SURVEY_KEYS = (*_SURVEY_REQUIRED, "prefer_not_to_say", "easy_wording_required")
+_SURVEY_KEYS = (
+    *_SURVEY_REQUIRED, "prefer_not_to_say", "easy_wording_required", "symbol_required",
+)
 _AUDIENCE_KEYS = ("cohorts", "age_bands")
 _QUESTION_REQUIRED = ("id", "type", "text", "domain", "themes")
 _QUESTION_KEYS = (
@@ -139,8 +148,18 @@ _QUESTION_KEYS = (
     "easy_text", "kpi", "optional", "prefer_not_to_say", "show_if", "max_length", "options",
     "safety_signal",
 )
+_OPTION_KEYS = ("value", "label", "emoji", "aliases", "symbol")
 # fmt: on
-_OPTION_KEYS = ("value", "label", "emoji", "aliases")
+
+# Pictures shipped with Heard (SVG). Not imported from webforms: only the file is looked at.
+SYMBOLS_DIR = Path(__file__).resolve().parent.parent / "webforms" / "static" / "symbols"
+_SYMBOL_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The standard scales' pictures in a `symbol_required` survey, by scale type and value.
+SCALE_SYMBOLS: dict[str, dict[str, str]] = {
+    "faces5": {str(n): f"face-{n}" for n in range(1, 6)},
+    "satisfaction5": {str(n): f"face-{n}" for n in range(1, 6)},
+    "yes_sometimes_no": {"yes": "yes", "sometimes": "sometimes", "no": "no"},
+}
 _SHOW_IF_OPERATORS = ("equals", "in", "not_in")
 
 Answer = str | Sequence[str] | None
@@ -271,6 +290,7 @@ class Survey:
     content_hash: str
     source_file: str | None = None
     easy_wording_required: bool = False
+    symbol_required: bool = False
     # A survey shown in another language (surveys.translations.localise) keeps the same
     # id, version and content hash, and `original` is the English survey it came from.
     language: str = "en"
@@ -375,7 +395,10 @@ def _canonical(
     minutes: int,
     questions: Sequence[Question],
 ) -> dict[str, Any]:
-    """Everything a respondent sees or an analyst relies on; not aliases or layout."""
+    """Everything a respondent sees or an analyst relies on; not aliases or layout.
+
+    Nor an option's `symbol`: a picture sits beside the words and says the same, so adding
+    pictures to a survey (or redrawing one) does not make its answers a new version."""
 
     def option(o: Option) -> dict[str, Any]:
         return _option_json(o) | {"emoji": o.emoji, "counts": o.counts}
@@ -663,6 +686,7 @@ def _parse_options(
                 fix="write it in quotes, for example emoji: '🙂'",
             )
             emoji = None
+        symbol = _parse_symbol(checker, entry, where)
         if value is None or label is None:
             continue
         for word in (label, *aliases):
@@ -675,10 +699,56 @@ def _parse_options(
                     fix="make each label and alias belong to one option only",
                 )
             seen_words[key] = value
-        options.append(Option(value=value, label=label, emoji=emoji, aliases=aliases))
+        options.append(
+            Option(value=value, label=label, emoji=emoji, aliases=aliases, symbol=symbol)
+        )
     if pnts:
         options.append(PREFER_NOT_TO_SAY_OPTION)
     return tuple(options)
+
+
+def symbol_file(name: str) -> Path:
+    """Where the picture called `name` is shipped."""
+    return SYMBOLS_DIR / f"{name}.svg"
+
+
+def _parse_symbol(checker: _Checker, entry: Mapping[str, Any], item: str) -> str | None:
+    raw = entry.get("symbol")
+    if raw is None:
+        return None
+    line = checker.key_line(entry, "symbol")
+    if isinstance(raw, bool):
+        word = "yes" if raw else "no"
+        checker.error(
+            f"'symbol' {raw!r} was read as true/false, not as a picture's name",
+            item=item,
+            line=line,
+            fix=f"put it in quotes: symbol: '{word}' (YAML reads bare yes and no as true/false)",
+        )
+        return None
+    if not isinstance(raw, str) or not _SYMBOL_NAME.match(raw):
+        checker.error(
+            f"'symbol' must be the name of a picture, found {raw!r}",
+            item=item,
+            line=line,
+            fix="write the picture's file name without '.svg', for example symbol: not-sure",
+        )
+        return None
+    if not symbol_file(raw).is_file():
+        shipped = sorted(p.stem for p in SYMBOLS_DIR.glob("*.svg"))
+        close = difflib.get_close_matches(raw, shipped, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        checker.error(
+            f"there is no picture called '{raw}' (no file {symbol_file(raw)})",
+            item=item,
+            line=line,
+            fix=(
+                f"{hint}use one of {', '.join(shipped) or 'none shipped'}, or add "
+                f"webforms/static/symbols/{raw}.svg"
+            ),
+        )
+        return None
+    return raw
 
 
 def _parse_aliases(checker: _Checker, entry: Mapping[str, Any], item: str) -> tuple[str, ...]:
@@ -1071,10 +1141,13 @@ def _parse_survey(path: Path) -> tuple[Survey | None, list[DataFileError]]:
     audience = _parse_audience(checker, doc)
     survey_pnts = checker.flag(doc, "prefer_not_to_say", "survey")
     easy_required = checker.flag(doc, "easy_wording_required", "survey")
+    symbols_required = checker.flag(doc, "symbol_required", "survey")
 
     questions = _parse_questions(checker, doc, survey_pnts)
     if easy_required:
         _check_easy_wording(checker, doc, questions)
+    if symbols_required:
+        questions = _with_symbols(checker, doc, questions)
     if (
         checker.errors
         or not isinstance(survey_id, str)
@@ -1100,8 +1173,50 @@ def _parse_survey(path: Path) -> tuple[Survey | None, list[DataFileError]]:
         content_hash=digest,
         source_file=str(path),
         easy_wording_required=easy_required,
+        symbol_required=symbols_required,
     )
     return survey, []
+
+
+def _with_symbols(
+    checker: _Checker, doc: Mapping[str, Any], questions: Sequence[Question]
+) -> list[Question]:
+    """A survey for young children (`symbol_required: true`) shows a picture beside every
+    answer: the standard scales get Heard's own (`SCALE_SYMBOLS`), and every option of a
+    choice or multi question must name one. 0-10 and free text have none."""
+    raw = doc.get("questions")
+    entries = {q.get("id"): q for q in raw if isinstance(q, dict)} if isinstance(raw, list) else {}
+    out: list[Question] = []
+    for question in questions:
+        scale = SCALE_SYMBOLS.get(question.type)
+        if scale is not None:
+            options = tuple(
+                replace(o, symbol=o.symbol or scale.get(o.value)) for o in question.options
+            )
+            out.append(replace(question, options=options))
+            continue
+        if question.type in ("choice", "multi"):
+            entry = entries.get(question.id) or {}
+            raw_options = entry.get("options")
+            written = raw_options if isinstance(raw_options, list) else []
+            for index, option in enumerate(question.options, start=1):
+                if option.symbol is not None or option.value == PREFER_NOT_TO_SAY:
+                    continue
+                raw_option = written[index - 1] if index <= len(written) else None
+                if isinstance(raw_option, dict) and "symbol" in raw_option:
+                    continue  # a symbol is written but wrong: already reported above
+                checker.error(
+                    f"option '{option.value}' has no picture, and this survey says every "
+                    "answer needs one ('symbol_required: true')",
+                    item=f"question '{question.id}', option {index}",
+                    line=line_of(raw_option or entry) if entry else None,
+                    fix=(
+                        "add a 'symbol:' line under its 'label:' naming a picture in "
+                        "webforms/static/symbols/, for example symbol: not-sure"
+                    ),
+                )
+        out.append(question)
+    return out
 
 
 def _check_easy_wording(

@@ -69,6 +69,7 @@ class Choice:
     value: str
     label: str
     emoji: str | None = None
+    symbol: str | None = None  # a picture's name (webforms/static/symbols/<symbol>.svg)
 
     @property
     def display(self) -> str:
@@ -1047,7 +1048,7 @@ class ConversationEngine:
             text=question.text,
             easy_text=question.easy_text,
             type=question.type,
-            choices=tuple(Choice(o.value, o.label, o.emoji) for o in question.options),
+            choices=tuple(Choice(o.value, o.label, o.emoji, o.symbol) for o in question.options),
             multiple=question.type == "multi",
             optional=question.optional,
             position=position,

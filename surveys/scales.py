@@ -39,6 +39,9 @@ class Option:
     satisfied_or_better: bool = False
     counts: bool = True
     aliases: tuple[str, ...] = ()
+    # A picture shipped in webforms/static/symbols/<symbol>.svg, shown beside the label on
+    # the web (surveys.definition checks the file is there).
+    symbol: str | None = None
 
     @property
     def display(self) -> str:

@@ -332,5 +332,7 @@ def test_faces_are_large_emoji_buttons_with_words(app: Flask, database: Database
     client = app.test_client()
     page = through_consent(client, token)
     assert 'class="choices faces"' in page
-    assert '<span class="face" aria-hidden="true">😀</span>' in page
+    # the 4-7 check-in's faces are Heard's own pictures (symbol_required), alt="" beside the word
+    assert '<img class="symbol face" src="/static/symbols/face-5.svg" alt=""' in page
+    assert "😀" not in page
     assert '<span class="face-word">Very happy</span>' in page
