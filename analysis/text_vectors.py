@@ -36,20 +36,35 @@ _APOSTROPHES = re.compile(r"['’‘`´ʼʹ′＇]")
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+def _words(text: str) -> list[str]:
+    return _TOKEN.findall(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _pieces(word: str) -> list[str]:
+    """A word's own n-grams: itself and its 3-5 letter pieces (with < and > at the ends)."""
+    padded = f"<{word}>"
+    found = [f"w {word}"]
+    for size in (3, 4, 5):
+        found += [f"c {padded[i : i + size]}" for i in range(len(padded) - size + 1)]
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _cached_pieces(word: str) -> frozenset[str]:
+    return frozenset(_pieces(word))
+
+
 def features(text: str) -> list[str]:
     """The n-grams the model sees: words, word pairs and 3-5 letter pieces of words.
 
     Shared by training and scoring, so both read a message the same way. Letter
     pieces make the model forgiving of typos and text-speak ("kil", "wnat").
     """
-    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
-    words = _TOKEN.findall(text)
+    words = _words(text)
     found = [f"w {w}" for w in words]
     found += [f"b {a} {b}" for a, b in zip(words, words[1:], strict=False)]
     for word in words:
-        padded = f"<{word}>"
-        for size in (3, 4, 5):
-            found += [f"c {padded[i : i + size]}" for i in range(len(padded) - size + 1)]
+        found += _pieces(word)[1:]
     return found
 
 
@@ -58,17 +73,30 @@ def bucket(feature: str, buckets: int) -> int:
     return zlib.crc32(feature.encode("utf-8", "surrogatepass")) % buckets
 
 
+@lru_cache(maxsize=200_000)
+def _cached_bucket(feature: str, buckets: int) -> int:
+    return bucket(feature, buckets)
+
+
 def encode(text: str, buckets: int) -> tuple[np.ndarray, float]:
     """The buckets of a message's distinct n-grams and the scale that makes it unit length.
 
     A message is a binary vector of its distinct n-grams scaled to length 1; training
-    (train.py) builds exactly the same vector.
+    (train.py) builds exactly the same vector. The same as hashing `features(text)`,
+    with each word's pieces and each n-gram's bucket remembered (comments share most
+    of their words), which makes it several times faster.
     """
-    present = sorted(set(features(text)))
+    words = _words(text)
+    present: set[str] = {f"b {a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    for word in words:
+        present |= _cached_pieces(word)
     if not present:
         return np.zeros(0, dtype=np.intp), 0.0
-    index = np.fromiter((bucket(f, buckets) for f in present), dtype=np.intp, count=len(present))
-    return index, 1.0 / np.sqrt(len(present))
+    ordered = sorted(present)
+    index = np.fromiter(
+        (_cached_bucket(f, buckets) for f in ordered), dtype=np.intp, count=len(ordered)
+    )
+    return index, 1.0 / np.sqrt(len(ordered))
 
 
 class EncoderUnavailable(ValueError):

@@ -74,6 +74,14 @@ class ThemeModel:
     dense_weight: float = 0.0
     dense: np.ndarray | None = field(default=None, repr=False)  # themes x dims
     trained_on: dict[str, Any] = field(default_factory=dict)
+    # buckets x themes, contiguous: a comment's rows are gathered and summed at once.
+    _by_bucket: np.ndarray = field(init=False, repr=False, compare=False)
+    _dense_scaled: np.ndarray | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_bucket", np.ascontiguousarray(self.weights.T))
+        scaled = self.dense_weight * self.dense if self.dense is not None else None
+        object.__setattr__(self, "_dense_scaled", scaled)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ThemeModel:
@@ -126,9 +134,9 @@ class ThemeModel:
     def scores(self, text: str) -> np.ndarray:
         """The chance the comment is about each theme, in `themes` order."""
         index, scale = encode(text, self.buckets)
-        logits = self.bias + scale * self.weights[:, index].sum(axis=1)
-        if self.encoder is not None and self.dense is not None:
-            logits = logits + self.dense @ (self.dense_weight * self.encoder.embed(text))
+        logits = self.bias + scale * self._by_bucket[index].sum(axis=0)
+        if self.encoder is not None and self._dense_scaled is not None:
+            logits = logits + self._dense_scaled @ self.encoder.embed(text)
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30.0, 30.0)))
 
     def opinions(self, text: str, themes: tuple[str, ...] | None = None) -> list[ThemeScore]:
