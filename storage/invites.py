@@ -121,3 +121,20 @@ def latest_invite_session_state(session: Session, invite_id: int, pseudonym: str
         .order_by(SurveySession.started_at.desc(), SurveySession.id.desc())
         .limit(1)
     )
+
+
+def record_helped(session: Session, invite_id: int, pseudonym: str, helped: bool) -> bool:
+    """Say whether a grown-up is helping with this person's newest check-in from this
+    link (survey_sessions.helped); False when there is no check-in to mark."""
+    found = session.scalar(
+        select(SurveySession)
+        .join(Respondent, Respondent.id == SurveySession.respondent_id)
+        .where(SurveySession.invite_id == invite_id)
+        .where(Respondent.pseudonym == pseudonym)
+        .order_by(SurveySession.started_at.desc(), SurveySession.id.desc())
+        .limit(1)
+    )
+    if found is None:
+        return False
+    found.helped = helped
+    return True

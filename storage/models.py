@@ -122,6 +122,9 @@ class SurveySession(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+    # "A grown-up is helping me answer" on the web's first page (migration 0016): True
+    # ticked, False not, None never asked (the bot, and check-ins before it).
+    helped: Mapped[bool | None] = mapped_column(Boolean)
 
     respondent: Mapped[Respondent] = relationship(back_populates="sessions")
     answers: Mapped[list[Answer]] = relationship(back_populates="session")

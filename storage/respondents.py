@@ -123,6 +123,7 @@ def export_respondent(
                 "state": s.state,
                 "started": _iso(s.started_at),
                 "finished": _iso(s.completed_at),
+                "helped": s.helped,  # a grown-up was helping (None: not asked)
             }
             for s in sessions
         ],

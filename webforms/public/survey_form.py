@@ -17,8 +17,8 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from storage.db import retry_if_disconnected, transaction
-from storage.invites import latest_invite_session_state
-from surveys.engine import EngineError, Reply
+from storage.invites import latest_invite_session_state, record_helped
+from surveys.engine import CONSENT, EngineError, Reply
 from webforms.public import answers_window, my_data, services
 from webforms.public.cookies import (
     DEVICE_COOKIE,
@@ -159,6 +159,13 @@ def answer(token: str) -> Response:
         )
     if reply.state == "none":
         return redirect(flask_url_for("public_survey.open_link", token=token), code=303)
+    if step == CONSENT and reply.state == "active":
+        # "A grown-up is helping me answer", ticked or not on the first page: kept on the
+        # check-in so reports can show those answers apart (they still count)
+        with transaction(services.sessions()) as session:
+            record_helped(
+                session, visitor.invite_id, visitor.pseudonym, request.form.get("helped") == "yes"
+            )
     response = render_reply(token, visitor, reply)
     return answers_window.open_window(response, token, visitor.invite_id)
 
