@@ -216,8 +216,18 @@ class BotHandlers(CommandHandlers, TypedMessageHandlers, ButtonHandlers, Languag
 
     async def _ask_contact(self, update: Update, context: Context, alert_id: int | None) -> None:
         """After help shown because an alert was raised: would they like someone from the
-        council to get in touch? Two buttons signed for this person and this alert."""
+        council to get in touch? Two buttons signed for this person and this alert. Not
+        asked again within a day of an answer for another alert: that answer stands, and
+        they are told this one was passed on too."""
         if alert_id is None or self.services.contact is None:
+            return
+        pseudonym = self._pseudonym(update)
+        standing = await self._db(self.services.contact_standing, pseudonym, alert_id)
+        if standing is not None:  # answered for another alert today: not asked again
+            passed_on = (
+                self.texts.contact_passed_on_yes if standing else self.texts.contact_passed_on_no
+            )
+            await self._say(update, context, passed_on)
             return
         wording = await self._db(self.services.contact_wording, self._pseudonym(update), speaking())
         markup = self._keyboards(update).contact(alert_id, wording.yes, wording.no)

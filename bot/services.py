@@ -302,6 +302,13 @@ class BotServices:
             ),
         )
 
+    def contact_standing(self, pseudonym: str, alert_id: int) -> bool | None:
+        """Their answer to "get in touch?" for another alert in the last day, now on this
+        one too (True: yes, False: no), or None: ask (surveys.contact.ContactDesk.carry_over)."""
+        if self.contact is None:
+            return None
+        return self.contact.answer_standing(alert_id, pseudonym=pseudonym)
+
     # ------------------------------------------------------------------ a reply to the lead
 
     def lead_waiting(self, pseudonym: str) -> bool:

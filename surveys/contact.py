@@ -1,7 +1,8 @@
 """A way back to the person: after telling Heard they may not be safe, would they like
 someone to get in touch, and how?
 
-It is asked kindly and once per alert, never required. The answer lives only on the
+It is asked kindly and once per alert, never required, and not again within a day of an
+answer for another alert (ContactDesk.carry_over). The answer lives only on the
 alert: whether they want contact in the open (the queue shows it), and how to reach
 them (first name, their worker's name, a phone number, or their Telegram chat)
 sealed with a key kept outside the database (storage.sealing), opened only for the
@@ -13,14 +14,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.safeguarding.replies import CONTACT_PROBLEM_DEFAULTS, contact_wording
-from storage.alerts import record_contact
+from storage.alerts import add_history, record_contact
 from storage.db import transaction
-from storage.models import SafeguardingAlert
+from storage.models import SafeguardingAlert, utcnow
 from storage.sealing import ContactDetails, ContactSeal, SealError
 from storage.text import storable_text
 from surveys import languages
@@ -38,6 +40,12 @@ _PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+$")
 NEED_ONE = CONTACT_PROBLEM_DEFAULTS["contact_need_one"]
 BAD_PHONE = CONTACT_PROBLEM_DEFAULTS["contact_bad_phone"]
 TOO_LONG = CONTACT_PROBLEM_DEFAULTS["contact_too_long"]
+# After a second worrying message soon after the first, "would you like someone to get in
+# touch?" is not asked again: an answer they gave (yes or no) for another alert in the
+# last day stands for the new one too. A day: long enough that a person pouring out
+# several worries in one evening is asked once, short enough that tomorrow, when things
+# may have changed, they are asked afresh.
+ANSWER_STANDS_FOR = timedelta(hours=24)
 # What ContactDesk.record did.
 RECORDED, REFUSED, ANSWERED_BEFORE = "recorded", "refused", "answered before"
 
@@ -168,6 +176,59 @@ class ContactDesk:
         sealed = self._seal.seal(details) if wanted and details and not details.empty else None
         record_contact(session, alert, wanted=wanted, sealed=sealed)
         return RECORDED
+
+    def answer_standing(self, alert_id: int, *, pseudonym: str | None = None) -> bool | None:
+        """`carry_over` in a transaction of its own."""
+        with transaction(self._sessions) as session:
+            return self.carry_over(session, alert_id, pseudonym=pseudonym)
+
+    def carry_over(
+        self,
+        session: Session,
+        alert_id: int,
+        *,
+        pseudonym: str | None = None,
+        when: datetime | None = None,
+    ) -> bool | None:
+        """Before asking "would you like someone to get in touch?" for this alert: if the
+        same person answered it for another alert within ANSWER_STANDS_FOR, that answer
+        (and how to reach them, still sealed) is recorded on this one too, as given then,
+        and returned (True: yes, False: no); None: ask. The time it was given is kept, so
+        a copied answer never stretches the day."""
+        alert = session.get(SafeguardingAlert, alert_id)
+        if alert is None or (pseudonym is not None and alert.pseudonym != pseudonym):
+            return None
+        since = (when or utcnow()) - ANSWER_STANDS_FOR
+        earlier = session.scalars(
+            select(SafeguardingAlert)
+            .where(
+                SafeguardingAlert.pseudonym == alert.pseudonym,
+                SafeguardingAlert.id != alert.id,
+                SafeguardingAlert.contact_wanted.is_not(None),
+                SafeguardingAlert.contact_answered_at >= since,
+            )
+            .order_by(SafeguardingAlert.contact_answered_at.desc(), SafeguardingAlert.id.desc())
+            .limit(1)
+        ).first()
+        if earlier is None or earlier.contact_wanted is None:
+            return None
+        if alert.contact_answered_at is None:
+            record_contact(
+                session,
+                alert,
+                wanted=earlier.contact_wanted,
+                sealed=earlier.contact_sealed,
+                when=earlier.contact_answered_at,
+            )
+            now = when or utcnow()
+            said = "yes, please" if earlier.contact_wanted else "no, thank you"
+            add_history(
+                session,
+                alert,
+                f"{now:%d %b %Y, %H:%M} UTC · Heard · get in touch: not asked again; "
+                f"their answer for alert {earlier.id} within the last day ({said}) stands",
+            )
+        return alert.contact_wanted
 
     def view(self, alert: SafeguardingAlert) -> ContactView:
         if alert.contact_answered_at is None:

@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from test_staff_message_child import TEEN, make_app, page, send
 from test_web_staff_support import Seeded, signed_in
 
+from bot.texts import load_texts
 from heard.settings import Settings
 from heard.wiring import Database
 from notices.child_message import ChildMessenger
@@ -197,7 +198,9 @@ def test_a_reply_with_a_new_disclosure_raises_its_own_alert_too(
     assert worrying in (telegram_alert(database).note or "")
     words = texts(said)
     assert any(THANKS in w for w in words)
-    assert fake.buttons(said[-1])  # "would you like someone to get in touch?" for the new one
+    # They said "Yes, please" minutes ago: not asked again, the same answer stands for it
+    assert words[-1] == load_texts().contact_passed_on_yes and not fake.buttons(said[-1])
+    assert new.contact_wanted is True
 
 
 def test_in_a_check_in_words_that_are_not_an_answer_are_a_reply_and_it_carries_on(

@@ -30,6 +30,25 @@ FIELD = "offer"
 OFFERED_FOR = timedelta(hours=24)
 _SALT = "heard.get-in-touch"
 CHOOSE = N_("Please choose \u201cYes, please\u201d or \u201cNo, thank you\u201d.")
+# Said instead of the question when they answered it for another alert in the last day
+# (surveys.contact.ANSWER_STANDS_FOR): that answer stands for this one too.
+PASSED_ON_YES = N_(
+    "You've already asked for someone to get in touch, so we've passed this on to them "
+    "too. You don't need to ask again."
+)
+PASSED_ON_NO = N_(
+    "We've passed this on to the safeguarding team too. You said you didn't want anyone "
+    "to get in touch, so we won't ask again today."
+)
+
+
+@dataclass(frozen=True)
+class PassedOn:
+    """In place of the question: their earlier answer stands, said kindly (truthy, so the
+    template shows it; `passed_on` tells it apart from a signed offer)."""
+
+    message: str
+    passed_on: bool = True
 
 
 @dataclass(frozen=True)
@@ -46,11 +65,18 @@ def _signer() -> URLSafeTimedSerializer:
 
 def contact_offer(
     alert_id: int | None, help_text: str | None, urgent: bool, audience: str | None
-) -> str:
+) -> str | PassedOn:
     """The signed offer for the form under the help (a template global); "" for none.
-    It returns to the page that showed the help (a GET of the same path carries on)."""
+    It returns to the page that showed the help (a GET of the same path carries on).
+    If they answered the question for another alert in the last day, that answer is
+    recorded on this one too and PassedOn says so instead of asking again."""
     if alert_id is None or not help_text:
         return ""
+    desk = current_app.extensions.get("heard.services", {}).get("contact_desk")
+    if isinstance(desk, ContactDesk):
+        standing = desk.answer_standing(int(alert_id))
+        if standing is not None:
+            return PassedOn(gettext(PASSED_ON_YES if standing else PASSED_ON_NO))
     back = request.path if request.path.startswith("/") else "/"
     return _signer().dumps(
         {"a": int(alert_id), "t": help_text, "u": bool(urgent), "b": back, "c": audience}

@@ -16,7 +16,7 @@ from alembic import op
 import storage.models
 
 revision = "0017"
-down_revision = "0015"  # TEMP
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
