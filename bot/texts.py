@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from analysis.safeguarding.replies import phone_numbers_read_left_to_right
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 from storage.models import AGE_BANDS, COHORTS, SESSION_STATES
 
@@ -247,9 +248,12 @@ def load_texts(path: Path = TEXTS_FILE, language: str = "en") -> Texts:
                     fix=f"add '{missing[0]}:' under '{name}:'",
                 )
             values[name] = {
-                str(key): _text(path, text, f"{name}.{key}", line_of(mapping))
+                str(key): phone_numbers_read_left_to_right(
+                    _text(path, text, f"{name}.{key}", line_of(mapping))
+                )
                 for key, text in mapping.items()
             }
         else:
-            values[name] = _text(path, raw, name, line_of(data))
+            # "0800 1111" in Arabic script showed as "1111 0800": numbers read left to right
+            values[name] = phone_numbers_read_left_to_right(_text(path, raw, name, line_of(data)))
     return Texts(**values)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from analysis.safeguarding.replies import phone_numbers_read_left_to_right
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
 from surveys.script import fold
 
@@ -330,7 +331,8 @@ def load_messages(path: Path = MESSAGES_FILE, language: str = "en") -> Messages:
                     item=name,
                     fix="write the message",
                 )
-            values[name] = raw.strip()
+            # "0800 1111" in Arabic script showed as "1111 0800": numbers read left to right
+            values[name] = phone_numbers_read_left_to_right(raw.strip())
     return Messages(**values)  # type: ignore[arg-type]
 
 

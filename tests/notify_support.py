@@ -3,10 +3,19 @@ plain web check-in (no disclosure) that ends on the thank-you page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from browser_support import choice_values, csrf_token, hidden_fields
+from browser_support import (
+    PSEUDONYM_KEY,
+    LiveServer,
+    choice_values,
+    csrf_token,
+    hidden_fields,
+    serve,
+)
 from fakes.notify_api import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, FakeNotify
 from flask import Flask
 from flask.testing import FlaskClient
@@ -15,6 +24,7 @@ from privacy_support import web_app
 from heard.notify_wiring import notify_sender
 from heard.settings import Settings
 from heard.wiring import Database
+from notices.notify import NotifySender, NotifyTemplates
 from notices.web_contact_desk import WebContactDesk
 from notices.web_reminders import WebReminders
 from storage.web_contacts import ContactSealer
@@ -106,3 +116,20 @@ def ask_for_texts(client: FlaskClient, token: str, page: str, typed: str, consen
     if consent:
         data["consent"] = "yes"
     return client.post(f"/s/{token}/messages", data=data)
+
+
+def serve_with_notify(tmp_path: Path) -> Iterator[tuple[LiveServer, FakeNotify, WebContactDesk]]:
+    """The real app on a free port, sending texts and emails through a fake Notify."""
+    fake = FakeNotify().start()
+    try:
+        for server in serve(tmp_path, f"sqlite:///{tmp_path / 'heard.sqlite3'}"):
+            sender = NotifySender(
+                API_KEY, NotifyTemplates(SMS_TEMPLATE, EMAIL_TEMPLATE), base_url=fake.base_url
+            )
+            desk = WebContactDesk(
+                server.database.sessions, PSEUDONYM_KEY, sender, server.url, "Europe/London"
+            )
+            server.app.extensions["heard.services"]["web_contacts"] = desk
+            yield server, fake, desk
+    finally:
+        fake.stop()

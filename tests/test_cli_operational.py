@@ -8,24 +8,10 @@ import socket
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-HEARD = [sys.executable, "-m", "heard.cli"]
-
-
-def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("HEARD_") or k.startswith("HEARD_TEST")
-    }
-    environment.update({"HEARD_DATA_DIR": str(tmp_path / "data"), **env})
-    return subprocess.run(
-        HEARD + args, capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=300
-    )
+from test_cli import run
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -11,19 +11,16 @@ from typing import Any
 
 import pytest
 from browser_support import (
-    PSEUDONYM_KEY,
     LiveServer,
     axe_violations,
     describe_violations,
     phone_page,
     screenshot,
-    serve,
 )
-from fakes.notify_api import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, FakeNotify
-from notify_support import MOBILE, MOBILE_TYPED, NOON, OFFER_WORDS
+from fakes.notify_api import FakeNotify
+from notify_support import MOBILE, MOBILE_TYPED, NOON, OFFER_WORDS, serve_with_notify
 from sqlalchemy import func, select, update
 
-from notices.notify import NotifySender, NotifyTemplates
 from notices.web_contact_desk import WebContactDesk
 from storage.db import transaction
 from storage.invites import hash_token
@@ -34,19 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture
 def texts(tmp_path: Path) -> Iterator[tuple[LiveServer, FakeNotify, WebContactDesk]]:
-    fake = FakeNotify().start()
-    try:
-        for server in serve(tmp_path, f"sqlite:///{tmp_path / 'heard.sqlite3'}"):
-            sender = NotifySender(
-                API_KEY, NotifyTemplates(SMS_TEMPLATE, EMAIL_TEMPLATE), base_url=fake.base_url
-            )
-            desk = WebContactDesk(
-                server.database.sessions, PSEUDONYM_KEY, sender, server.url, "Europe/London"
-            )
-            server.app.extensions["heard.services"]["web_contacts"] = desk
-            yield server, fake, desk
-    finally:
-        fake.stop()
+    yield from serve_with_notify(tmp_path)
 
 
 def _step(page: Any) -> str | None:

@@ -240,6 +240,19 @@ def numbers_read_left_to_right(text: str) -> str:
     return _NUMBER.sub(lambda found: f"{LRI}{found.group(0)}{PDI}", text)
 
 
+_PHONE = re.compile(r"\d{3,}(?: \d{3,})*")
+
+
+def phone_numbers_read_left_to_right(text: str) -> str:
+    """Like `numbers_read_left_to_right`, for any right-to-left text a channel shows (the
+    engine's and the bot's words): only numbers of three digits or more ("999", "0800
+    1111", "116 123") are isolated, so a short number in a sentence ("16 or 17") that
+    a button or a typed answer is compared with stays as written."""
+    if not _RTL_LETTERS.search(text):
+        return text
+    return _PHONE.sub(lambda found: f"{LRI}{found.group(0)}{PDI}", text)
+
+
 def translation_path(code: str, english: str | Path = REPLIES_PATH) -> Path:
     """replies.ar.yaml beside replies.yaml."""
     english = Path(english)

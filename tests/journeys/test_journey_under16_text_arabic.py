@@ -16,24 +16,21 @@ from typing import Any
 
 import pytest
 from browser_support import (
-    PSEUDONYM_KEY,
     LiveServer,
     axe_violations,
     describe_violations,
     issue_link,
     phone_page,
-    serve,
 )
-from fakes.notify_api import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, FakeNotify
+from fakes.notify_api import FakeNotify
 from journey_support import assert_sees, snap
-from notify_support import MOBILE
+from notify_support import MOBILE, serve_with_notify
 from sqlalchemy import select
 from test_web_language_browser import SPEECH_STUB, said
 from test_web_public_survey import complete, through_consent
 
 from analysis.periods import parse_period
 from analysis.report import build_report
-from notices.notify import NotifySender, NotifyTemplates
 from notices.web_contact_desk import WebContactDesk
 from storage import models
 from storage.db import transaction
@@ -55,19 +52,7 @@ OTHERS = 6  # other children's check-ins this month, so the month's figure is sh
 
 @pytest.fixture
 def council(tmp_path: Path) -> Iterator[tuple[LiveServer, FakeNotify, WebContactDesk]]:
-    fake = FakeNotify().start()
-    try:
-        for server in serve(tmp_path, f"sqlite:///{tmp_path / 'heard.sqlite3'}"):
-            sender = NotifySender(
-                API_KEY, NotifyTemplates(SMS_TEMPLATE, EMAIL_TEMPLATE), base_url=fake.base_url
-            )
-            desk = WebContactDesk(
-                server.database.sessions, PSEUDONYM_KEY, sender, server.url, "Europe/London"
-            )
-            server.app.extensions["heard.services"]["web_contacts"] = desk
-            yield server, fake, desk
-    finally:
-        fake.stop()
+    yield from serve_with_notify(tmp_path)
 
 
 def month_figure(server: LiveServer) -> tuple[int | None, float | None]:
