@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
+# Bands from age buttons sent before the bot asked "16 or 17?": these said under 16.
+from storage.reminders import UNDER_16_BANDS  # noqa: F401 - re-exported for bot.buttons
+
 # The one age band the bot enrols each group with; a young person in care must say
 # they are 16 or 17 first (their check-in is the 11-17 one).
 BOT_BAND = {"child_in_care": "11-17", "care_leaver": "16-25", "carer": "adult"}
 ASKS_AGE = frozenset({"child_in_care"})
-# Bands from age buttons sent before the bot asked "16 or 17?": these said under 16.
-UNDER_16_BANDS = frozenset({"4-7", "8-11"})
 
 _WORDS = [
     "one",

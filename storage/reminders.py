@@ -21,6 +21,11 @@ from storage.models import ChatAddress, Respondent, utcnow
 chat_addresses = cast(Table, ChatAddress.__table__)
 
 
+# Age bands whose people are under 16: Telegram's minimum age in the UK. The bot never
+# enrols them now; some were enrolled before it asked (bot/enrolment.py).
+UNDER_16_BANDS = frozenset({"4-7", "8-11"})
+
+
 def parse_clock(value: str) -> time:
     hours, _, minutes = value.partition(":")
     return time(int(hours), int(minutes or 0))
@@ -107,7 +112,13 @@ def due_for_reminder(
         .where(Respondent.cohort.is_not(None))
         .where(Respondent.age_band.is_not(None))
         .where(gap_passed)
-        .where(
+    )
+    if channel == "telegram":
+        # Telegram is for 16 and over in the UK: nobody enrolled in an under-16 band
+        # before the bot asked "16 or 17?" is nudged there (docs/privacy.md).
+        query = query.where(Respondent.age_band.not_in(sorted(UNDER_16_BANDS)))
+    query = (
+        query.where(
             (Respondent.last_reminded_at.is_(None))
             | (Respondent.last_active_at >= Respondent.last_reminded_at)
         )

@@ -20,7 +20,14 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def people(
-    database: Database, count: int, *, every_days: int, active_days_ago: float, start: int
+    database: Database,
+    count: int,
+    *,
+    every_days: int,
+    active_days_ago: float,
+    start: int,
+    cohort: str = "care_leaver",
+    age_band: str = "16-25",
 ) -> None:
     """`count` opted-in people with a chat address, last active `active_days_ago` days ago."""
     when = NOW - timedelta(days=active_days_ago)
@@ -29,8 +36,8 @@ def people(
             {
                 "pseudonym": f"p{start + i:06d}",
                 "channel": "telegram",
-                "cohort": "care_leaver",
-                "age_band": "16-25",
+                "cohort": cohort,
+                "age_band": age_band,
                 "reminders_enabled": True,
                 "reminder_every_days": every_days,
                 "last_active_at": when + timedelta(seconds=i),
@@ -88,3 +95,27 @@ def test_nobody_due_when_nobody_wants_reminders(database: Database) -> None:
     people(database, 3, every_days=0, active_days_ago=400, start=0)
     with transaction(database.sessions) as session:
         assert due_for_reminder(session, NOW) == []
+
+
+def test_nobody_enrolled_under_16_before_the_bot_asked_is_nudged_on_telegram(
+    database: Database,
+) -> None:
+    """Telegram is for 16 and over: children the bot enrolled as 4-7 or 8-11 before it
+    asked "16 or 17?" are never reminded there; 11-17 (asked since) and care leavers are."""
+    for start, band in enumerate(("4-7", "8-11", "11-17")):
+        people(
+            database,
+            1,
+            every_days=7,
+            active_days_ago=30,
+            start=start,
+            cohort="child_in_care",
+            age_band=band,
+        )
+    people(database, 1, every_days=7, active_days_ago=30, start=3)
+    with transaction(database.sessions) as session:
+        due = due_for_reminder(session, NOW)
+    assert sorted((person.cohort, person.age_band) for person in due) == [
+        ("care_leaver", "16-25"),
+        ("child_in_care", "11-17"),
+    ]
