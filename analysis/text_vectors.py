@@ -50,8 +50,9 @@ def _pieces(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=50_000)
-def _cached_pieces(word: str) -> frozenset[str]:
-    return frozenset(_pieces(word))
+def _cached_pieces(word: str, buckets: int) -> dict[str, int]:
+    """A word's distinct pieces and their buckets (callers must not change the dict)."""
+    return {piece: bucket(piece, buckets) for piece in _pieces(word)}
 
 
 def features(text: str) -> list[str]:
@@ -73,11 +74,6 @@ def bucket(feature: str, buckets: int) -> int:
     return zlib.crc32(feature.encode("utf-8", "surrogatepass")) % buckets
 
 
-@lru_cache(maxsize=200_000)
-def _cached_bucket(feature: str, buckets: int) -> int:
-    return bucket(feature, buckets)
-
-
 def encode(text: str, buckets: int) -> tuple[np.ndarray, float]:
     """The buckets of a message's distinct n-grams and the scale that makes it unit length.
 
@@ -87,15 +83,16 @@ def encode(text: str, buckets: int) -> tuple[np.ndarray, float]:
     of their words), which makes it several times faster.
     """
     words = _words(text)
-    present: set[str] = {f"b {a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    present: dict[str, int] = {}
     for word in words:
-        present |= _cached_pieces(word)
+        present.update(_cached_pieces(word, buckets))
+    for a, b in zip(words, words[1:], strict=False):
+        pair = f"b {a} {b}"
+        present[pair] = bucket(pair, buckets)
     if not present:
         return np.zeros(0, dtype=np.intp), 0.0
     ordered = sorted(present)
-    index = np.fromiter(
-        (_cached_bucket(f, buckets) for f in ordered), dtype=np.intp, count=len(ordered)
-    )
+    index = np.fromiter((present[f] for f in ordered), dtype=np.intp, count=len(ordered))
     return index, 1.0 / np.sqrt(len(ordered))
 
 
