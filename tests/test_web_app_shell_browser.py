@@ -108,3 +108,23 @@ def test_with_javascript_off_pages_load_and_no_worker_is_registered(
         screenshot(page, "app-shell-no-javascript")
         assert not context.service_workers
         assert not page.console_errors, page.console_errors
+
+
+def test_chromium_finds_heard_installable(live_server: LiveServer) -> None:
+    """The browser's own verdict (DevTools' Page.getInstallabilityErrors): the manifest,
+    its icons, the worker and a secure origin (127.0.0.1 counts) are all it needs, on a
+    child's link as on the first page."""
+    with phone(javascript=True) as (context, page):
+        devtools = context.new_cdp_session(page)
+        for where in (live_server.url + "/", live_server.invite("checkin-8-11")):
+            page.goto(where)
+            assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+            page.reload()  # now under the worker's control, as an installed app starts
+            found = devtools.send("Page.getInstallabilityErrors")["installabilityErrors"]
+            # A test browser's context is incognito, where Chromium never offers to install
+            # anything: that is the browser's rule, not Heard's. Any other reason fails.
+            errors = [error for error in found if error["errorId"] != "in-incognito"]
+            assert errors == [], (where, errors)
+            manifest = devtools.send("Page.getAppManifest")
+            assert manifest["url"].endswith("/manifest.webmanifest"), manifest["url"]
+            assert not manifest["errors"], manifest["errors"]
