@@ -129,9 +129,9 @@ def kpi_answers(
         looked_at=sorted({source.id for chain in rules.values() for _, source in chain}),
     )
     frame = shown_answers(queries.kpi_answers(connection, start, end), earlier, catalogue)
-    frame["arrived"] = arrivals_of(
-        frame["session_id"], queries.session_arrivals(connection, start, end)
-    )
+    sessions = queries.session_arrivals(connection, start, end)
+    frame["arrived"] = arrivals_of(frame["session_id"], sessions)
+    frame["helped"] = helped_of(frame["session_id"], sessions)
     frame = frame.drop(columns="session_id")
     if profiles is None:
         profiles = respondent_profiles(connection)
@@ -155,6 +155,21 @@ def arrivals_of(session_ids: pd.Series, sessions: pd.DataFrame) -> pd.Categorica
     lookup = lookup[~lookup.index.duplicated()]
     found = session_ids.map(lookup).fillna("unknown")
     return pd.Categorical(found.where(found.isin(ARRIVALS), "unknown"), categories=ARRIVALS)
+
+
+# Whether a grown-up said they were helping with the check-in ("yes"), or not or never
+# asked ("no"): the bot and check-ins before migration 0016 are "no".
+HELPED = ("yes", "no")
+
+
+def helped_of(session_ids: pd.Series, sessions: pd.DataFrame) -> pd.Categorical:
+    """One of HELPED per answer, from its check-in."""
+    if "helped" not in sessions.columns:
+        return pd.Categorical(["no"] * len(session_ids), categories=HELPED)
+    lookup = pd.Series(sessions["helped"].to_numpy(), index=sessions["session_id"].to_numpy())
+    lookup = lookup[~lookup.index.duplicated()]
+    found = session_ids.map(lookup).eq(True)
+    return pd.Categorical(found.map({True: "yes", False: "no"}), categories=HELPED)
 
 
 def within(

@@ -266,6 +266,9 @@ class Report:
     by_language: Breakdown | None = None
     """The headline's answers by the language they were given in (surveys.languages):
     answers in every language count together, and add up to the headline."""
+    by_help: Breakdown | None = None
+    """The headline's answers by whether a grown-up said they were helping ("yes"), or not
+    or never asked ("no"): answers given with help still count, and add up to the headline."""
     comparisons: tuple[ComparisonRow, ...] = ()
 
     def __post_init__(self) -> None:
@@ -273,6 +276,7 @@ class Report:
         kpis += [self.year_on_year] if self.year_on_year is not None else []
         kpis += list(self.by_arrival.cells) if self.by_arrival is not None else []
         kpis += list(self.by_language.cells) if self.by_language is not None else []
+        kpis += list(self.by_help.cells) if self.by_help is not None else []
         tables = (*self.breakdowns, *self.people_breakdowns, *self.within)
         kpis += [c for b in tables for c in b.cells]
         stats = [*self.questions, *self.domains, *self.life, *self.coverage]
@@ -511,6 +515,7 @@ class _Planner:
         # language start at quarters, and a quarter's are then its own to protect
         if period.kind != "month":
             tables.append(_language_table(self.trusted, period, self.options, with_previous))
+        tables.append(_help_table(self.trusted, period, self.options, with_previous))
         return tables
 
     def settled(self, period: Period) -> Settled:
@@ -696,6 +701,7 @@ def _kpi_section(
         )
         if "by_language" in cells
         else None,  # quarters and financial years only
+        "by_help": Breakdown("by_help", "Answered with help", ("helped",), cells["by_help"]),
         "overall": cells["overall"][0],
         "people": cells["people"][0],
         "breakdowns": tuple(
@@ -755,6 +761,24 @@ def _language_table(
     # the languages used this period only, as for the ways in
     figures = [f for f in kpi_figures(now, before, ("language",)) if f.current.n]
     return KpiTable("by_language", ("language",), figures)
+
+
+def _help_table(
+    trusted: pd.DataFrame, period: Period, options: ReportOptions, with_previous: bool = True
+) -> KpiTable:
+    """The headline's answers by whether a grown-up said they were helping (a tick on the
+    web check-in's first page). Planned and published as the languages are
+    (`_language_table`): in the period's one plan, with the periods inside it fixed, so a
+    small group is hidden in every view alike. Answers given with help count towards the
+    headline like any other, so the two cells add up to it."""
+    tz = options.timezone
+    now = loading.within(trusted, period, tz)
+    before = loading.within(trusted, period.previous(), tz) if with_previous else None
+    if "helped" not in now.columns:  # a frame made before check-ins recorded help
+        now = now.assign(helped="no")
+        before = before.assign(helped="no") if before is not None else None
+    figures = [f for f in kpi_figures(now, before, ("helped",)) if f.current.n]
+    return KpiTable("by_help", ("helped",), figures)
 
 
 def _measure(table_name: str) -> str:
@@ -1125,6 +1149,10 @@ def to_dict(report: Report) -> dict[str, Any]:
             | {"language_name": languages.english_name(cell.key["language"])}
             for cell in (report.by_language.cells if report.by_language else ())
         ],
+        "by_help": [
+            {k: v for k, v in _kpi_json(cell).items() if k != "sentence"}
+            for cell in (report.by_help.cells if report.by_help else ())
+        ],
         "person_level": _kpi_json(report.people),
         "breakdowns": [
             {
@@ -1186,6 +1214,7 @@ CSV_DIMENSIONS = (
     "ethnicity",
     "came_to_uk_alone",
     "language",
+    "helped",
     "month",
 )
 CSV_COLUMNS = (
@@ -1222,6 +1251,8 @@ def _csv_rows(report: Report) -> Iterable[tuple[str, SafeKpi]]:
         yield "by_arrival", cell
     for cell in report.by_language.cells if report.by_language else ():
         yield "by_language", cell
+    for cell in report.by_help.cells if report.by_help else ():
+        yield "by_help", cell
     for breakdown in (*report.breakdowns, *report.people_breakdowns):
         for cell in breakdown.cells:
             yield breakdown.name, cell

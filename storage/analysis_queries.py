@@ -153,6 +153,7 @@ def session_arrivals(connection: Connection, start: datetime, end: datetime) -> 
             SurveySession.id.label("session_id"),
             SurveySession.channel,
             Invite.open_link,
+            SurveySession.helped,
         )
         .outerjoin(Invite, Invite.id == SurveySession.invite_id)
         .where(SurveySession.started_at < end)
@@ -160,6 +161,8 @@ def session_arrivals(connection: Connection, start: datetime, end: datetime) -> 
     )
     frame = read_frame(connection, query, dtypes={"session_id": "int64"}, categories=("channel",))
     frame["open_link"] = frame["open_link"].fillna(False).astype(bool)
+    # "a grown-up is helping me answer" (migration 0016): only a tick counts as helped
+    frame["helped"] = frame["helped"].eq(True)
     return frame
 
 
