@@ -7,7 +7,10 @@
 
 The corpus is tests/data/themes/ (471 comments labelled before the lexicon was read,
 split once into dev and test by benchmarks/split_theme_corpus.py). Foster carers'
-comments are tagged with the carers' lexicon and scored against carers' themes.
+comments are tagged with the carers' lexicon and scored against carers' themes. The
+shipped taggers are scored: each lexicon with the theme model's second opinion
+(analysis/themes/model.py, trained by benchmarks/train_theme_model.py on dev and the
+old set, so both of those are training figures for it).
 
 - dev: tuned on. Its disagreements may be listed.
 - test: held out. Figures only; its disagreements are never listed (--misses test is
