@@ -14,6 +14,7 @@ import asyncio
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 from typing import Literal
@@ -46,7 +47,7 @@ from storage import models
 from storage.datafiles import DataFileError
 from storage.db import transaction
 from surveys import languages
-from surveys.contact import check_contact, read_contact_answer
+from surveys.contact import ANSWER_STANDS_FOR, check_contact, read_contact_answer
 from surveys.definition import load_catalogue
 from surveys.messages import load_messages
 from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
@@ -540,6 +541,14 @@ def fake() -> Iterator[FakeTelegram]:
     server.stop()
 
 
+def answers_a_day_old(database: Database) -> None:
+    """Every "get in touch?" answer given a day and a minute ago, so it is asked afresh."""
+    with transaction(database.sessions) as session:
+        for alert in session.scalars(select(models.SafeguardingAlert)):
+            if alert.contact_answered_at is not None:
+                alert.contact_answered_at -= ANSWER_STANDS_FOR + timedelta(minutes=1)
+
+
 def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
     database: Database, fake: FakeTelegram
 ) -> None:
@@ -568,6 +577,8 @@ def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
             assert [m["text"] for m in after] == [
                 AR.lines["contact_thanks_chat"][0].format(role=AR.role)
             ]
+            # a day later (within a day their answer would stand: test_contact_asked_once)
+            await asyncio.to_thread(answers_a_day_old, database)
             # English words from someone who chose Arabic: the help in Arabic all the same
             said = await bot.chat(USER, "i want to die tonight")
             assert said[-2]["text"].startswith(AR.lines["thanks"][0])
@@ -581,6 +592,7 @@ def test_the_bot_helps_in_arabic_after_language_and_staff_hear_in_english(
             assert AR.lines["contact_thanks_chat"][0].format(role=AR.role) not in [
                 m["text"] for m in later
             ]
+            await asyncio.to_thread(answers_a_day_old, database)
             # in a check-in, "No" to feeling safe pressed on an Arabic button
             menu = await bot.chat(USER, "/checkin")
             assert menu
