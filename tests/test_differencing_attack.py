@@ -167,11 +167,12 @@ def synthetic_council() -> Council:
                         "placement_type": home or NOT_RECORDED,
                         "arrived": "invite",  # the web, through a single-use link
                         "language": "en",  # seeded answers are in English
+                        "helped": "no",  # nobody said a grown-up was helping
                     }
                     tables = [(), ("cohort",), ("cohort", "age_band"), ("age_band",)]
                     tables += [("domain",), ("cohort", "domain"), ("survey_id",)]
                     tables += [("survey_id", "question_id"), ("placement_type",), ("arrived",)]
-                    tables += [("language",)]
+                    tables += [("language",), ("helped",)]
                     # the dashboard's views of one group: its split by domain, survey, question
                     tables += [
                         (*group, *split)
@@ -271,6 +272,8 @@ def cells_of_report(view: str, period: str, data: Mapping[str, Any]) -> Iterator
         yield _kpi_cell(view, period, cell, ("arrived",))
     for cell in data.get("by_language", ()):
         yield _kpi_cell(view, period, cell, ("language",))
+    for cell in data.get("by_help", ()):
+        yield _kpi_cell(view, period, cell, ("helped",))
     for table in data.get("breakdowns", ()):
         if table["measure"] == "answers":
             for cell in table["cells"]:
