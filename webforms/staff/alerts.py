@@ -35,7 +35,7 @@ from storage.alert_queue import (
     routes_in_use,
     staff_emails,
 )
-from storage.alerts import assign_alert, set_alert_status
+from storage.alerts import REPLY_WINDOW, assign_alert, set_alert_status
 from storage.audit import audit
 from storage.db import transaction
 from storage.models import SafeguardingAlert, StaffUser, utcnow
@@ -247,6 +247,7 @@ def _render_detail(
         # Messaging them in their Heard chat (webforms.staff.alert_message): None without a
         # bot token, and the page says Telegram is not set up.
         message_form=_fresh(message_form or (AlertMessageForm() if can_message else None)),
+        reply_days=REPLY_WINDOW.days,  # what they type back for this long comes here
         needs_note=NEEDS_NOTE,
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),
