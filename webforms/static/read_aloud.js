@@ -18,6 +18,11 @@
 // What to read is marked in the template with data-read, and each option (.choices .choice),
 // read in page order; the button goes in the empty <div data-read-aloud>. Emoji and visually
 // hidden words are left out.
+//
+// In the web chat (templates/public/chat.html) the place says data-read-latest="<list id>":
+// the button reads Heard's latest reply (the .from-heard items after the last .from-you one,
+// looked up when pressed, so messages chat.js adds later are read too), then each of the
+// answers matched by data-read-options.
 (function () {
   "use strict";
   var synth = window.speechSynthesis;
@@ -67,8 +72,28 @@
     return (copy.textContent || "").replace(/\s+/g, " ").trim();
   }
 
+  function latestReply(listId) {
+    var list = document.getElementById(listId);
+    var items = list ? list.children : [];
+    var reply = [];
+    for (var i = items.length - 1; i >= 0; i -= 1) {
+      if (items[i].classList.contains("from-you")) {
+        break;
+      }
+      if (items[i].classList.contains("from-heard")) {
+        reply.unshift(items[i]);
+      }
+    }
+    var options = place.getAttribute("data-read-options");
+    var answers = options ? document.querySelectorAll(options) : [];
+    return reply.concat(Array.prototype.slice.call(answers));
+  }
+
   function parts() {
-    var marked = document.querySelectorAll("main [data-read], main .choices .choice");
+    var latest = place.getAttribute("data-read-latest");
+    var marked = latest
+      ? latestReply(latest)
+      : document.querySelectorAll("main [data-read], main .choices .choice");
     var out = [];
     for (var i = 0; i < marked.length; i += 1) {
       var text = wordsOf(marked[i]);
