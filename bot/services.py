@@ -317,7 +317,9 @@ class BotServices:
         with transaction(self.sessions) as session:
             return awaiting_reply(session, pseudonym) is not None
 
-    def reply_to_lead(self, pseudonym: str, text: str, key: UpdateKey) -> int | None | Duplicate:
+    def reply_to_lead(
+        self, pseudonym: str, text: str, key: UpdateKey, *, timezone: str = "UTC"
+    ) -> int | None | Duplicate:
         """Their words into the history of the alert the lead messaged from (which is new
         again and told again); its id, None if no lead is waiting, or DUPLICATE."""
 
@@ -325,7 +327,7 @@ class BotServices:
             alert = awaiting_reply(session, pseudonym)
             if alert is None:
                 return None
-            record_reply(session, alert, text)
+            record_reply(session, alert, text, timezone=timezone)
             audit(session, "telegram", "alert.reply", f"alert:{alert.id}", status=alert.status)
             return alert.id
 

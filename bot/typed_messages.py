@@ -196,7 +196,11 @@ class TypedMessageHandlers(HandlerHost):
         if isinstance(result, Duplicate):
             return True
         replied = await self._db(
-            self.services.reply_to_lead, pseudonym, text, update_key(update, "lead-reply")
+            self.services.reply_to_lead,
+            pseudonym,
+            text,
+            update_key(update, "lead-reply"),
+            timezone=self.config.timezone,
         )
         if isinstance(replied, Duplicate):
             return True
@@ -236,6 +240,7 @@ class TypedMessageHandlers(HandlerHost):
             self._pseudonym(update),
             text,
             update_key(update, "lead-reply"),
+            timezone=self.config.timezone,
         )
         if isinstance(replied, Duplicate):
             return

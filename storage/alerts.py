@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -182,20 +183,26 @@ def awaiting_reply(
 
 
 def record_reply(
-    session: Session, alert: SafeguardingAlert, text: str, when: datetime | None = None
+    session: Session,
+    alert: SafeguardingAlert,
+    text: str,
+    when: datetime | None = None,
+    *,
+    timezone: str = "UTC",
 ) -> SafeguardingAlert:
     """Their reply to the lead, in their own words, as one line of the alert's history
     (the alert is the one place a child's words reach named staff). Its route is told
     again (the sweep sends a notice: never the words); an alert that was actioned or
-    closed is new again, as for a late "yes, please"."""
+    closed is new again, as for a late "yes, please". Times are in `timezone` (the
+    council's, as the staff pages write history), with the zone named."""
     now = when or utcnow()
+    stamp = now.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y, %H:%M %Z")
     words = " ".join(storable_text(text).split())[:REPLY_MAX]
     said = f"reply from the young person: \u201c{words}\u201d"
-    lines = [f"{now:%d %b %Y, %H:%M} UTC · the young person · {said}"]
+    lines = [f"{stamp} · the young person · {said}"]
     if alert.status in ("actioned", "closed"):
         lines.append(
-            f"{now:%d %b %Y, %H:%M} UTC · Heard · new: reopened because they replied after "
-            f"it was {alert.status}"
+            f"{stamp} · Heard · new: reopened because they replied after it was {alert.status}"
         )
         alert.status = "new"
         alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None

@@ -100,7 +100,7 @@ def test_the_reply_is_on_the_alert_page_on_a_phone_with_and_without_javascript(
             history.scroll_into_view_if_needed()
             text = history.inner_text()
             line = next(x for x in text.splitlines() if "reply from the young person" in x)
-            assert re.match(r"\d{2} \w{3} \d{4}, \d{2}:\d{2} UTC · the young person", line)
+            assert re.match(r"\d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST) · the young person", line)
             assert f"\u201c{REPLY}\u201d" in line
             reply_box = seen.get_by_text(REPLY, exact=False).first
             assert reply_box.is_visible()
