@@ -75,6 +75,17 @@ def test_not_ticked_is_kept_as_no_and_not_shown(app: Flask, database: Database) 
     assert "A grown-up helped you" not in text_of(client.get(f"/s/{token}/my-data"))
 
 
+def test_care_leavers_and_carers_are_not_asked(app: Flask, database: Database) -> None:
+    """A grown-up helping is for children's check-ins; NULL stays "not asked"."""
+    for survey_id in ("checkin-care-leaver", "carer-feedback"):
+        token = issue_link(database, survey_id)
+        client = app.test_client()
+        page = text_of(client.get(f"/s/{token}"))
+        assert TICK not in page and 'name="helped"' not in page
+        client.post(f"/s/{token}", data={**hidden_fields(page), "choice": "yes", "helped": "yes"})
+    assert helped_values(database) == [None, None]
+
+
 def test_a_check_in_started_elsewhere_is_not_asked(database: Database) -> None:
     """Nothing sets it but the web's first page: NULL means never asked (the bot)."""
     people = People(database.sessions, b"helped-test-key-0123456789")

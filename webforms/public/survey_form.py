@@ -86,6 +86,7 @@ def render_reply(
         device=device,
         prompt=prompt_view(reply.prompt),
         survey_title=survey.title if survey else gettext("Check-in"),
+        asks_about_help=_asks_about_help(reply.survey_id),
         nonce=new_nonce(),
         **context,
     )
@@ -159,7 +160,7 @@ def answer(token: str) -> Response:
         )
     if reply.state == "none":
         return redirect(flask_url_for("public_survey.open_link", token=token), code=303)
-    if step == CONSENT and reply.state == "active":
+    if step == CONSENT and reply.state == "active" and _asks_about_help(visitor.survey_id):
         # "A grown-up is helping me answer", ticked or not on the first page: kept on the
         # check-in so reports can show those answers apart (they still count)
         with transaction(services.sessions()) as session:
@@ -168,6 +169,13 @@ def answer(token: str) -> Response:
             )
     response = render_reply(token, visitor, reply)
     return answers_window.open_window(response, token, visitor.invite_id)
+
+
+def _asks_about_help(survey_id: str | None) -> bool:
+    """Whether the first page asks "A grown-up is helping me answer": on children's
+    check-ins (a worker or carer may sit with the child), not care leavers' or carers'."""
+    survey = services.engine().catalogue.get(survey_id or "")
+    return survey is not None and "child_in_care" in survey.audience.cohorts
 
 
 def _begin(visitor: Visitor) -> Reply:
