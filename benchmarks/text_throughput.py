@@ -53,13 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     comments = corpus(args.comments)
-    tagger, scorer = default_tagger(), default_scorer()
+    tagger, scorer = default_tagger(with_model=True), default_scorer()
     lexicon_alone = ThemeTagger(tagger.lexicon)  # the same lexicon without the model
+    shipped = default_tagger()  # what Heard runs (the model is off: analysis/themes/tagger.py)
     tagger.tag(comments[0]), scorer.score(comments[0])  # warm caches
     lexicon_alone.tag(comments[0])
 
     def analyse(text: str) -> object:
-        return tagger.tag(text), scorer.score(text)
+        return shipped.tag(text), scorer.score(text)
 
     baseline = best_rate(lambda text: text.lower().split(), comments, args.rounds)
     tags = best_rate(tagger.tag, comments, args.rounds)
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  themes, lexicon alone:        {lexicon:>12,.0f} comments/s")
     print(f"  the theme model costs {lexicon / tags:.2f}x the lexicon alone's time")
     print(f"  sentiment only:               {sentiment:>12,.0f} comments/s")
-    print(f"  themes + sentiment:           {both:>12,.0f} comments/s")
+    print(f"  themes + sentiment (shipped): {both:>12,.0f} comments/s")
     print(f"  baseline is {baseline / both:,.0f}x faster than themes + sentiment")
     ok = both >= BAR_PER_SECOND
     verdict = "PASS" if ok else "FAIL"

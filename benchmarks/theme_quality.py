@@ -8,9 +8,9 @@
 The corpus is tests/data/themes/ (471 comments labelled before the lexicon was read,
 split once into dev and test by benchmarks/split_theme_corpus.py). Foster carers'
 comments are tagged with the carers' lexicon and scored against carers' themes. The
-shipped taggers are scored: each lexicon with the theme model's second opinion
+shipped taggers are scored: each lexicon alone, since the theme model's second opinion
 (analysis/themes/model.py, trained by benchmarks/train_theme_model.py on dev and the
-old set, so both of those are training figures for it).
+old set) is off by default (`SECOND_OPINION` in analysis/themes/tagger.py says why).
 
 - dev: tuned on. Its disagreements may be listed.
 - test: held out. Figures only; its disagreements are never listed (--misses test is

@@ -88,8 +88,8 @@ def test_the_model_adds_a_theme_said_without_any_lexicon_word():
     text = "is this where im staying or am i going again"
     lexicon_alone = ThemeTagger.from_files()
     assert lexicon_alone.tag(text) == []
-    assert default_tagger().tag(text) == ["stability"]
-    (reason,) = default_tagger().why(text)
+    assert default_tagger(with_model=True).tag(text) == ["stability"]
+    (reason,) = default_tagger(with_model=True).why(text)
     assert reason.theme == "stability" and reason.tagged and reason.by == "model"
     assert reason.words == () and reason.score is not None
     assert reason.threshold is not None and reason.score >= reason.threshold
@@ -98,8 +98,8 @@ def test_the_model_adds_a_theme_said_without_any_lexicon_word():
 def test_the_model_drops_a_word_mentioned_in_passing():
     text = "my teacher said my mum would be proud of my mocks"
     assert ThemeTagger.from_files().tag(text) == ["education_and_work", "family_time"]
-    assert default_tagger().tag(text) == ["education_and_work"]
-    reasons = {r.theme: r for r in default_tagger().why(text)}
+    assert default_tagger(with_model=True).tag(text) == ["education_and_work"]
+    reasons = {r.theme: r for r in default_tagger(with_model=True).why(text)}
     dropped = reasons["family_time"]
     assert not dropped.tagged and dropped.by == "model veto" and dropped.words == ("mum",)
     assert dropped.score is not None and dropped.threshold is not None
@@ -109,11 +109,11 @@ def test_the_model_drops_a_word_mentioned_in_passing():
 
 def test_a_comment_about_nothing_stays_untagged():
     for text in ("idk what to write lol", "can we have pizza on friday", "no worries, all good"):
-        assert default_tagger().tag(text) == [], text
+        assert default_tagger(with_model=True).tag(text) == [], text
 
 
 def test_every_tag_says_why():
-    tagger = default_tagger()
+    tagger = default_tagger(with_model=True)
     for text in (
         "my sw never turns up and i miss my m8s",
         "is this where im staying or am i going again",
@@ -129,7 +129,7 @@ def test_every_tag_says_why():
 
 
 def test_carers_comments_are_scored_on_carers_themes_only():
-    tagger = default_tagger("carers")
+    tagger = default_tagger("carers", with_model=True)
     assert tagger.model is not None
     text = "we never hear back about the respite we asked for in march"
     themes = set(tagger.tag(text))
@@ -172,7 +172,7 @@ def test_without_its_model_the_tagger_runs_the_lexicon_alone(monkeypatch, caplog
     tagger_module.default_tagger.cache_clear()
     try:
         with caplog.at_level(logging.ERROR, logger="analysis.themes.tagger"):
-            tagger = tagger_module.default_tagger()
+            tagger = tagger_module.default_tagger(with_model=True)
         assert tagger.model is None
         assert "lexicon alone" in caplog.text
         assert tagger.tag("i miss my m8s") == ["friendship"]
