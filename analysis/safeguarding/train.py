@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from analysis.text_vectors import near_duplicate_groups
+
 from .model import FORMAT, FORMAT_DENSE, MIN_WORDS, LinearModel, bucket, encoder, features
 
 SEED = 20261205
@@ -100,32 +102,11 @@ def _matrix(texts: Sequence[str], buckets: int) -> Any:
     return csr_matrix((values, (rows, cols)), shape=(len(texts), buckets))
 
 
-def near_duplicate_groups(texts: Sequence[str], similarity: float = NEAR_DUPLICATE) -> np.ndarray:
-    """A group number per message; messages linked by high letter-n-gram cosine share one."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    matrix = vectors.fit_transform([t.casefold() for t in texts])
-    pairs = (matrix @ matrix.T).tocoo()
-    parent = list(range(len(texts)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j, value in zip(pairs.row, pairs.col, pairs.data, strict=True):
-        if i < j and value >= similarity:
-            parent[root(int(i))] = root(int(j))
-    return np.array([root(i) for i in range(len(texts))])
-
-
 def folds(messages: Sequence[TrainingMessage]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Grouped, stratified folds: near-duplicates never straddle a fold."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    groups = near_duplicate_groups([m.text for m in messages])
+    groups = near_duplicate_groups([m.text for m in messages], NEAR_DUPLICATE)
     labels = [m.category for m in messages]
     splitter = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     return [(a, b) for a, b in splitter.split(np.zeros(len(messages)), labels, groups)]
