@@ -230,7 +230,9 @@ class BotServices:
             if offer == NEVER:
                 return FreeTextResult()
             return FreeTextResult(
-                offer_reply=self._offer_reply(session, pseudonym, text, offer == IF_CONFIDENT)
+                offer_reply=self._offer_reply(
+                    session, pseudonym, text, offer == IF_CONFIDENT, language=language
+                )
             )
 
         return self._once(key, work)
@@ -257,6 +259,7 @@ class BotServices:
         only_if_confident: bool,
         *,
         unsure_if_related: bool = False,
+        language: str = "en",
     ) -> str | None:
         """The offer's reply, logged with the asker's keyed tag; None if there is no offer,
         or it isn't sure and only a sure answer will do (then nothing is logged)."""
@@ -269,7 +272,9 @@ class BotServices:
         log_offer_answer(
             session, text, answer, channel=CHANNEL, asker_tag=self.people.offer_asker(pseudonym)
         )
-        return str(answer.reply_text())
+        from bot.offer import offer_reply_text  # its words in their /language
+
+        return offer_reply_text(self.offer, answer, language)
 
     # ------------------------------------------------------------------ getting in touch
 

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from heard.settings import Settings
 from heard.wiring import open_database
-from localoffer.catalogue import AREA_LABELS, AREAS, check_offer, load_offer
+from localoffer.catalogue import (
+    AREA_LABELS,
+    AREAS,
+    Offer,
+    check_offer,
+    load_offer,
+    translatable_fields,
+)
 from localoffer.desk import OfferDesk
 
 
@@ -31,6 +38,7 @@ def run_offer(args: argparse.Namespace, settings_for) -> int:
             print(f"{len(due)} due for review (last reviewed over 12 months ago):")
             for entry in due:
                 print(f"  {entry.id}  (last reviewed {entry.last_reviewed:%d %B %Y})")
+        _print_translations(offer)
         return 0
     if action == "list":
         offer = load_offer()
@@ -66,3 +74,31 @@ def run_offer(args: argparse.Namespace, settings_for) -> int:
     else:
         print(answer.reply_text())
     return 0
+
+
+def _print_translations(offer: Offer) -> None:
+    """Each language's translation files with their status, and what still shows in
+    English (field by field: a missing file means the whole entry is English)."""
+    from surveys import languages
+
+    codes = [code for code in languages.load_languages() if code != languages.DEFAULT]
+    total_fields = sum(len(translatable_fields(entry)) for entry in offer.entries)
+    print("Translations (anything missing is shown in English):")
+    for code in codes:
+        table = offer.translations.get(code, {})
+        if not table and not languages.is_shipped(code):
+            continue
+        missing = offer.in_english(code)
+        fields = sum(len(gaps) for gaps in missing.values())
+        untranslated = [entry.id for entry in offer.entries if entry.id not in table]
+        drafts = sum(1 for words in table.values() if words.status == "draft")
+        print(
+            f"  {code} ({languages.english_name(code)}): {len(table)} of {len(offer.entries)} "
+            f"entries have a file ({drafts} draft: to be checked by a qualified translator, "
+            f"{len(table) - drafts} reviewed); {len(untranslated)} entries and "
+            f"{fields} of {total_fields} fields still in English"
+        )
+        for entry_id, words in sorted(table.items()):
+            gaps = missing.get(entry_id, ())
+            still = f"; in English: {', '.join(gaps)}" if gaps else ""
+            print(f"    {entry_id}.{code}.yaml  {words.status_text}{still}")

@@ -8,8 +8,8 @@ the fix, and the offer must say which entries are past their review date.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -125,10 +125,18 @@ class OfferEntry:
     also_known_as: tuple[str, ...] = ()
     file: str = ""
     line: int | None = None
+    # Set by Offer.localise: the language asked for, and which fields are in it (the
+    # rest are still the English words, and say so with lang_of).
+    language: str = "en"
+    translated: frozenset[str] = frozenset()
 
     @property
     def area_label(self) -> str:
         return AREA_LABELS[self.area]
+
+    def lang_of(self, field_name: str) -> str:
+        """The language a field's words are in: the translation's, or "en" (fallback)."""
+        return self.language if field_name in self.translated else "en"
 
     def review_due(self, months: int = 12) -> date:
         return _add_months(self.last_reviewed, months)
@@ -140,6 +148,8 @@ class Offer:
 
     entries: tuple[OfferEntry, ...]
     directory: Path | None = None
+    # language code -> entry id -> the translated words (see TranslatedEntry)
+    translations: Mapping[str, Mapping[str, TranslatedEntry]] = field(default_factory=dict)
     _by_id: dict[str, OfferEntry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -170,6 +180,243 @@ class Offer:
         due = [entry for entry in self.entries if entry.review_due(months) <= today]
         return sorted(due, key=lambda entry: (entry.last_reviewed, entry.id))
 
+    def localise(self, entry: OfferEntry, language: str | None) -> OfferEntry:
+        """The entry with the words a person reads in `language` where a translation has
+        them; every other field stays English (entry.lang_of says which is which)."""
+        if not language or language == "en":
+            return entry
+        words = self.translations.get(language, {}).get(entry.id)
+        if words is None:
+            return replace(entry, language=language, translated=frozenset())
+        texts = words.fields
+        note = texts.get("note")
+        eligibility = entry.who_can_get_it
+        if note is not None:
+            eligibility = replace(eligibility, note=note)
+        return replace(
+            entry,
+            title=texts.get("title", entry.title),
+            summary=texts.get("summary", entry.summary),
+            details=texts.get("details", entry.details),
+            how_to_get_it=texts.get("how_to_get_it", entry.how_to_get_it),
+            contact=texts.get("contact", entry.contact),
+            who_can_get_it=eligibility,
+            language=language,
+            translated=frozenset(texts),
+        )
+
+    def localise_answer(self, answer: Any, language: str | None) -> Any:
+        """A localoffer.search.OfferAnswer with each answer's entry localised (the
+        search's scores and order unchanged)."""
+        if not language or language == "en":
+            return answer
+        answers = [replace(a, entry=self.localise(a.entry, language)) for a in answer.answers]
+        return replace(answer, answers=answers)
+
+    def in_english(self, language: str) -> dict[str, tuple[str, ...]]:
+        """Entry id -> the fields a person reading `language` still sees in English."""
+        table = self.translations.get(language, {})
+        missing: dict[str, tuple[str, ...]] = {}
+        for entry in self.entries:
+            have = table[entry.id].fields if entry.id in table else {}
+            gaps = tuple(name for name in translatable_fields(entry) if name not in have)
+            if gaps:
+                missing[entry.id] = gaps
+        return missing
+
+
+# ---------------------------------------------------------------- translations
+#
+# Beside each entry, one file per language: <entry id>.<language code>.yaml, e.g.
+#
+#     language: ar                 # must match the file name and surveys/languages.yaml
+#     entry: staying-put           # must match the file name and an entry's id
+#     status: draft                # draft: to be checked by a qualified translator
+#     # status: reviewed           # once checked, with who and when:
+#     # reviewed_by: A. Translator (Council interpreting service)
+#     # reviewed_on: 2026-12-01
+#     title: ...                   # any of the words a young person reads:
+#     summary: ...                 # title, summary, details, how_to_get_it, contact,
+#     how_to_get_it: ...           # note (who_can_get_it's note)
+#
+# Anything left out is shown in English, field by field. Ids, ages, the source and the
+# review date are never translated. Numbers (phone numbers, amounts, ages in the words)
+# must be exactly the English field's, in the digits 0-9.
+
+TRANSLATION_STATUSES = ("draft", "reviewed")
+STATUS_MEANING = {
+    "draft": "to be checked by a qualified translator",
+    "reviewed": "checked by a qualified translator",
+}
+TRANSLATED_FIELDS = ("title", "summary", "details", "how_to_get_it", "contact", "note")
+_TRANSLATION_HEADER = ("language", "entry", "status", "reviewed_by", "reviewed_on")
+_TRANSLATION_NAME = re.compile(r"^(?P<entry>[a-z0-9-]+)\.(?P<language>[a-z]{2,3})\.ya?ml$")
+_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class TranslatedEntry:
+    """One entry's words in one language, from <entry>.<code>.yaml."""
+
+    entry_id: str
+    language: str
+    status: str
+    path: str
+    fields: Mapping[str, str]
+    reviewed_by: str | None = None
+    reviewed_on: str | None = None
+
+    @property
+    def status_text(self) -> str:
+        if self.status == "reviewed":
+            return f"reviewed by {self.reviewed_by} on {self.reviewed_on}"
+        return f"draft ({STATUS_MEANING['draft']})"
+
+
+def translatable_fields(entry: OfferEntry) -> tuple[str, ...]:
+    """The fields of an entry a translation can give (note only if the entry has one)."""
+    return tuple(name for name in TRANSLATED_FIELDS if name != "note" or entry.who_can_get_it.note)
+
+
+def _english_text(entry: OfferEntry, name: str) -> str:
+    return entry.who_can_get_it.note if name == "note" else str(getattr(entry, name))
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(found.replace(",", "") for found in _NUMBER.findall(text))
+
+
+def _known_languages() -> tuple[str, ...]:
+    from surveys import languages  # the one list of languages Heard speaks
+
+    return tuple(code for code in languages.load_languages() if code != languages.DEFAULT)
+
+
+def is_translation_file(path: Path) -> bool:
+    return _TRANSLATION_NAME.match(path.name) is not None
+
+
+def parse_translation(
+    path: Path, data: Any, entries: Mapping[str, OfferEntry], known: tuple[str, ...]
+) -> TranslatedEntry:
+    """Check one translation file against its English entry."""
+    name = _TRANSLATION_NAME.match(path.name)
+    assert name is not None
+    item = name["entry"]
+
+    def fail(problem: str, fix: str, key: str | None = None, near: Any = None) -> NoReturn:
+        at = near if near is not None else data
+        line = (key_line(path, line_of(at), key) if key else None) or line_of(at)
+        raise DataFileError(path, problem, line=line, item=item, fix=fix)
+
+    if data is None:
+        raise DataFileError(path, "the file is empty", item=item,
+                            fix="write 'language:', 'entry:', 'status:' and the words")  # fmt: skip
+    data = require_mapping(path, data, item)
+    for key in data:
+        if key not in _TRANSLATION_HEADER and key not in TRANSLATED_FIELDS:
+            fail(
+                f"unknown field {key!r}",
+                "use only: "
+                + ", ".join(_TRANSLATION_HEADER + TRANSLATED_FIELDS)
+                + " (ids, ages, source and last_reviewed are never translated)",
+                str(key),
+            )
+    language = data.get("language")
+    if language != name["language"] or language not in known:
+        fail(
+            f"the language {language!r} does not match the file name's "
+            f"{name['language']!r}, or is not a language Heard speaks",
+            f"write 'language: {name['language']}' and use one of: {', '.join(known)} "
+            "(surveys/languages.yaml)",
+            "language",
+        )
+    entry_id = data.get("entry")
+    if entry_id != item:
+        fail(
+            f"the entry {entry_id!r} does not match the file name {path.name!r}",
+            f"write 'entry: {item}'",
+            "entry",
+        )
+    english = entries.get(item)
+    if english is None:
+        fail(
+            f"there is no entry {item!r} in the local offer",
+            f"rename the file after an entry's id (a file {item}.yaml must exist), or delete it",
+            "entry",
+        )
+    status = data.get("status")
+    if status not in TRANSLATION_STATUSES:
+        fail(
+            f"the status is {status!r}",
+            "write 'status: draft' (to be checked by a qualified translator), or "
+            "'status: reviewed' with reviewed_by and reviewed_on",
+            "status" if "status" in data else None,
+        )
+    reviewed_by, reviewed_on = data.get("reviewed_by"), data.get("reviewed_on")
+    if status == "reviewed" and (not reviewed_by or not reviewed_on):
+        fail(
+            "a reviewed translation needs who checked it and when",
+            "add 'reviewed_by: <name>' and 'reviewed_on: YYYY-MM-DD', or say 'status: draft'",
+            "status",
+        )
+    fields: dict[str, str] = {}
+    for key in TRANSLATED_FIELDS:
+        if key not in data or data[key] is None:
+            continue
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            fail(f"'{key}' should be text", f"write '{key}:' as a line of text, or leave it out "
+                 "to show the English", key)  # fmt: skip
+        text = " ".join(value.split())
+        if key == "note" and not english.who_can_get_it.note:
+            fail("the English entry has no note", "delete 'note:' from the translation", key)
+        if any(ch.isdigit() and not ch.isascii() for ch in text):
+            fail(
+                f"a number in '{key}' is not written in the digits 0-9",
+                "write numbers as 0123456789 (0800 1111, 2,000): they are what to dial or pay",
+                key,
+            )
+        want = _numbers(_english_text(english, key))
+        if _numbers(text) != want:
+            fail(
+                f"the numbers in '{key}' are not the English field's ({', '.join(want) or 'none'})",
+                "keep every number (phone numbers, amounts, ages) exactly as in English, "
+                "and add none",
+                key,
+            )
+        if key == "summary" and len(text.split()) > MAX_SUMMARY_WORDS:
+            fail(f"the summary is over {MAX_SUMMARY_WORDS} words",
+                 "keep it as short as the English summary", key)  # fmt: skip
+        fields[key] = text
+    return TranslatedEntry(
+        entry_id=item,
+        language=str(language),
+        status=str(status),
+        path=str(path),
+        fields=fields,
+        reviewed_by=str(reviewed_by) if reviewed_by else None,
+        reviewed_on=str(reviewed_on) if reviewed_on else None,
+    )
+
+
+def _read_translations(
+    directory: Path, entries: list[OfferEntry]
+) -> tuple[dict[str, dict[str, TranslatedEntry]], list[DataFileError]]:
+    by_id = {entry.id: entry for entry in entries}
+    files = sorted(path for path in directory.glob("*.y*ml") if is_translation_file(path))
+    table: dict[str, dict[str, TranslatedEntry]] = {}
+    problems: list[DataFileError] = []
+    known = _known_languages() if files else ()
+    for path in files:
+        try:
+            words = parse_translation(path, load_yaml(path), by_id, known)
+        except DataFileError as problem:
+            problems.append(problem)
+            continue
+        table.setdefault(words.language, {})[words.entry_id] = words
+    return table, problems
+
 
 def load_offer(directory: Path | None = None) -> Offer:
     """Load and check every entry file (*.yaml, not starting with '_') in a directory.
@@ -179,14 +426,23 @@ def load_offer(directory: Path | None = None) -> Offer:
     entries, problems = _read_folder(directory)
     if problems:
         raise problems[0]
+    folder = Path(directory) if directory is not None else DATA_DIR
+    translations, problems = _read_translations(folder, entries)
+    if problems:
+        raise problems[0]
     order = {area: index for index, area in enumerate(AREAS)}
     entries.sort(key=lambda entry: (order[entry.area], Path(entry.file).name))
-    return Offer(tuple(entries), Path(directory) if directory is not None else DATA_DIR)
+    return Offer(tuple(entries), folder, translations)
 
 
 def check_offer(directory: Path | None = None) -> list[DataFileError]:
-    """Every problem in the folder (at most one per file), for `heard offer check`."""
-    return _read_folder(directory)[1]
+    """Every problem in the folder (at most one per file), for `heard offer check`:
+    the English entries', then their translations'."""
+    entries, problems = _read_folder(directory)
+    if not problems:
+        folder = Path(directory) if directory is not None else DATA_DIR
+        problems = _read_translations(folder, entries)[1]
+    return problems
 
 
 def _read_folder(directory: Path | None) -> tuple[list[OfferEntry], list[DataFileError]]:
@@ -195,7 +451,9 @@ def _read_folder(directory: Path | None) -> tuple[list[OfferEntry], list[DataFil
         missing = DataFileError(directory, "no such folder", fix="point to the local offer folder")
         return [], [missing]
     files = sorted(
-        path for path in directory.glob("*.y*ml") if not path.name.startswith(("_", "."))
+        path
+        for path in directory.glob("*.y*ml")
+        if not path.name.startswith(("_", ".")) and not is_translation_file(path)
     )
     if not files:
         empty = DataFileError(

@@ -48,6 +48,9 @@ class OfferReply:
     alert: str | None = None
     alert_urgent: bool = False
     alert_id: int | None = None  # the alert raised, for "would you like someone to get in touch?"
+    # The language of the reply's words: the page's when its best entry is translated
+    # (localoffer/data/<id>.<code>.yaml), else "en" (shown marked as English).
+    language: str = "en"
 
 
 def ask_offer(
@@ -80,7 +83,19 @@ def ask_offer(
     asker = services.people().offer_asker(pseudonym) if pseudonym else None
     with transaction(services.sessions()) as session:
         log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
-    return OfferReply(answer.reply_text(), answer=answer)
+    return _shown(answer, current_language())
+
+
+def _shown(answer: Any, language: str) -> OfferReply:
+    """The answer with its entries in the page's language where translated; the search
+    and the log stay English."""
+    offer = services.offer()
+    if offer is None or language == "en" or not answer.answers:
+        return OfferReply(answer.reply_text(), answer=answer)
+    localised = offer.localise_answer(answer, language)
+    best = localised.answers[0].entry
+    said_in = language if answer.confident and best.lang_of("title") == language else "en"
+    return OfferReply(localised.reply_text(), answer=localised, language=said_in)
 
 
 def _safeguarding(

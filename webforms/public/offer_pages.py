@@ -6,12 +6,24 @@ gets the same answer wherever it is asked.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, render_template, request
 
 from webforms.public import services
+from webforms.public.language import current_language
 from webforms.public.offer_answers import ask_offer
 
 offer_blueprint = Blueprint("public_offer", __name__)
+
+
+@offer_blueprint.app_template_global("offer_words")
+def offer_words(entry: Any) -> Any:
+    """The entry in the page's language where the offer's translation files have it
+    (localoffer/data/<id>.<code>.yaml); each field still in English says so with
+    entry.lang_of(field), which the templates pass to content_lang()."""
+    offer = services.offer()
+    return offer.localise(entry, current_language()) if offer is not None else entry
 
 
 def _offer():
@@ -55,7 +67,7 @@ def entry(entry_id: str) -> str:
     found = _offer().get(entry_id)
     if found is None:
         abort(404)
-    return render_template("public/offer_entry.html", entry=found)
+    return render_template("public/offer_entry.html", entry=offer_words(found))
 
 
 @offer_blueprint.get("/offer/<area>")
