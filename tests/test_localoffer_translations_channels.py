@@ -1,0 +1,108 @@
+"""The local offer in Arabic where a person reads it: the web pages (right to left, a
+field still in English marked lang="en"), the web chat and the bot's /offer answer."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+
+import pytest
+from browser_support import make_app
+from fakes.telegram_api import FakeTelegram, heard_bot
+from flask import Flask
+from markupsafe import escape
+
+from bot.offer import load_offer_search
+from heard.wiring import Database
+from localoffer.catalogue import load_offer
+from surveys import languages
+
+OFFER = load_offer()
+STAYING_PUT = OFFER.get("staying-put")
+assert STAYING_PUT is not None
+AR_WORDS = OFFER.translations["ar"]["staying-put"].fields
+PS_WORDS = OFFER.translations["ps"]["staying-put"].fields
+ARABIC = languages.native_name("ar")
+USER = 5566101
+
+
+@pytest.fixture
+def app(database: Database) -> Flask:
+    return make_app(database)
+
+
+def page(app: Flask, language: str, url: str) -> str:
+    client = app.test_client()
+    chosen = client.get(f"/language/{language}?next=/")
+    assert chosen.status_code == 303
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_an_entry_in_arabic_reads_right_to_left_with_english_marked(app: Flask) -> None:
+    html = page(app, "ar", "/offer/entry/staying-put")
+    assert re.search(r'<html[^>]* lang="ar"[^>]* dir="rtl"', html) or re.search(
+        r'<html[^>]* dir="rtl"[^>]* lang="ar"', html
+    )
+    # translated: in the page's language, so no lang="en" on it
+    assert f"<h1>{AR_WORDS['title']}</h1>" in html
+    assert f'<p class="lead">{AR_WORDS["summary"]}</p>' in html
+    # not translated yet (details): English, and marked so
+    assert f'<p lang="en" dir="ltr">{escape(STAYING_PUT.details)}</p>' in html
+    assert str(escape(STAYING_PUT.title)) not in html.split("<main", 1)[-1]
+
+
+def test_an_entry_in_pashto_and_in_english(app: Flask) -> None:
+    assert f"<h1>{PS_WORDS['title']}</h1>" in page(app, "ps", "/offer/entry/staying-put")
+    english = page(app, "en", "/offer/entry/staying-put")
+    assert f"<h1>{escape(STAYING_PUT.title)}</h1>" in english and AR_WORDS["title"] not in english
+
+
+def test_a_topic_page_in_arabic_shows_translated_cards_and_marks_english_ones(
+    app: Flask,
+) -> None:
+    html = page(app, "ar", "/offer/accommodation")
+    assert f"<p>{AR_WORDS['summary']}</p>" in html
+    assert ">" + AR_WORDS["title"] + "</a></h2>" in html
+    # an entry with no Arabic yet stays English, marked lang="en"
+    supported = OFFER.get("supported-lodgings")
+    assert supported is not None and "supported-lodgings" not in OFFER.translations["ar"]
+    assert f'<p lang="en" dir="ltr">{escape(supported.summary)}</p>' in html
+
+
+def test_the_search_page_in_arabic_shows_the_arabic_title(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/language/ar?next=/")
+    html = client.get("/offer/search?q=stay+with+my+foster+carers+after+18").get_data(as_text=True)
+    assert AR_WORDS["title"] in html and AR_WORDS["summary"] in html
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+def test_the_bots_offer_answer_is_in_the_language_they_chose(
+    database: Database, fake: FakeTelegram
+) -> None:
+    search = load_offer_search()
+    assert search is not None
+
+    async def scenario() -> None:
+        async with heard_bot(database, fake, offer=search) as bot:
+            await bot.join(USER, who="A care leaver", age=None)
+            await bot.press(USER, "Not now")
+            english = await bot.type(USER, "/offer staying put")
+            assert STAYING_PUT.title in english["text"]
+            shown = await bot.type(USER, "/language")
+            assert shown is not None
+            await bot.press_data(USER, shown, dict(fake.buttons(shown))[ARABIC])
+            arabic = await bot.type(USER, "/offer staying put")
+            assert AR_WORDS["title"] in arabic["text"]
+            assert STAYING_PUT.title not in arabic["text"]
+
+    asyncio.run(scenario())
