@@ -106,3 +106,24 @@ def test_the_bots_offer_answer_is_in_the_language_they_chose(
             assert STAYING_PUT.title not in arabic["text"]
 
     asyncio.run(scenario())
+
+
+def test_the_web_chat_answers_in_arabic_with_no_english_left_unmarked(app: Flask) -> None:
+    from browser_support import csrf_token, hidden_fields
+    from test_web_language import english_left
+
+    client = app.test_client()
+    client.get("/language/ar?next=/")
+    start = client.get("/chat/start").get_data(as_text=True)
+    client.post("/chat/start", data={"csrf_token": csrf_token(start), "cohort": "care_leaver"})
+    chat = client.get("/chat").get_data(as_text=True)
+    html = client.post(
+        "/chat",
+        data={**hidden_fields(chat), "text": "can i stay with my foster carers after 18"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    reply = re.search(r'<li class="from-heard offer-reply">(.*?)</li>', html, re.S)
+    assert reply, html
+    assert AR_WORDS["title"] in reply.group(1) and AR_WORDS["how_to_get_it"] in reply.group(1)
+    assert "How to get it" not in reply.group(1) and "كيف تحصل عليه" in reply.group(1)
+    assert english_left(reply.group(1)) == []

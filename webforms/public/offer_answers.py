@@ -88,14 +88,30 @@ def ask_offer(
 
 def _shown(answer: Any, language: str) -> OfferReply:
     """The answer with its entries in the page's language where translated; the search
-    and the log stay English."""
+    and the log stay English. The reply's words are the page's language only when its
+    best entry has every field the reply says translated (title, summary, how to get it,
+    who to contact), so no English is left unmarked inside it; otherwise the reply is
+    the English one, marked lang="en", and the "Read more" links are in whichever
+    language each title has."""
     offer = services.offer()
     if offer is None or language == "en" or not answer.answers:
         return OfferReply(answer.reply_text(), answer=answer)
     localised = offer.localise_answer(answer, language)
-    best = localised.answers[0].entry
-    said_in = language if answer.confident and best.lang_of("title") == language else "en"
-    return OfferReply(localised.reply_text(), answer=localised, language=said_in)
+    best = localised.answers[0]
+    said = ("title", "summary", "how_to_get_it", "contact")
+    whole = all(best.entry.lang_of(name) == language for name in said)
+    if not (answer.confident and whole and best.status == "available"):
+        return OfferReply(answer.reply_text(), answer=localised)
+    entry = best.entry
+    text = "\n\n".join(
+        [
+            entry.title,
+            entry.summary,
+            f"{gettext('How to get it')}: {entry.how_to_get_it}\n"
+            f"{gettext('Who to contact')}: {entry.contact}",
+        ]
+    )
+    return OfferReply(text, answer=localised, language=language)
 
 
 def _safeguarding(
