@@ -299,19 +299,24 @@ def test_the_feel_safe_questions_are_all_marked() -> None:
 
 
 @pytest.mark.parametrize(
-    "words",
-    ["أريد أن أقتل نفسي", "زه غواړم ځان ووژنم", "Moja opiekunka mnie bije każdego dnia"],
+    ("words", "thanks"),
+    [
+        ("أريد أن أقتل نفسي", "شكراً على رسالتك"),  # help in Arabic: Heard ships it
+        ("زه غواړم ځان ووژنم", "ستا د پیغام مننه"),  # and in Pashto
+        ("Moja opiekunka mnie bije każdego dnia", "Thank you for your message. Someone at"),
+    ],
 )
 def test_words_in_another_language_reach_a_person_to_read_them(
-    database: Database, words: str
+    database: Database, words: str, thanks: str
 ) -> None:
-    """Heard reads English only; a message it cannot read is never guessed at or dropped."""
+    """Heard's detector reads English only; a message it cannot read is never guessed at or
+    dropped, and the help comes in the message's language when Heard ships it."""
     engine = engine_for(database)
     child = someone(database, "child_in_care", "11-17")
     consented(engine, child, "checkin-11-17")
     reply = engine.handle(child, text=words)  # at "How happy are you with where you live?"
     assert reply.alert_id is not None
-    assert reply.messages[0].startswith("Thank you for your message. Someone at the council")
+    assert reply.messages[0].startswith(thanks)
     assert "999" in reply.messages[0] and "0800 1111" in reply.messages[0]
     assert stored_answers(database) == {}
     with transaction(database.sessions) as session:
