@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import re
 import unicodedata
 import zlib
@@ -216,3 +217,17 @@ def near_duplicate_groups(texts: Sequence[str], similarity: float = 0.6) -> np.n
         if i < j and value >= similarity:
             parent[root(int(i))] = root(int(j))
     return np.array([root(i) for i in range(len(texts))])
+
+
+def encoder_record(name: str, weight: float) -> dict[str, Any]:
+    """How a model file names the encoder it learned from: the loader refuses the file
+    if the installed vectors' sha256 differs."""
+    found = encoder(name)
+    return {"name": found.name, "sha256": found.sha256, "weight": weight, "dims": found.dims}
+
+
+def write_model_json(content: dict[str, Any], path: Path) -> None:
+    """A model file as both second opinions ship theirs: sorted keys, one line, UTF-8."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")

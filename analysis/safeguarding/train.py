@@ -26,7 +26,6 @@ vector side by side (model.py reads them the same way; format 3).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.text_vectors import near_duplicate_groups
+from analysis.text_vectors import encoder_record, near_duplicate_groups, write_model_json
 
 from .model import FORMAT, FORMAT_DENSE, MIN_WORDS, LinearModel, bucket, encoder, features
 
@@ -290,21 +289,13 @@ def train_model(
         },
     }
     if settings.encoder is not None:
-        found = encoder(settings.encoder)
-        content["encoder"] = {
-            "name": found.name,
-            "sha256": found.sha256,
-            "weight": settings.dense_weight,
-            "dims": found.dims,
-        }
+        content["encoder"] = encoder_record(settings.encoder, settings.dense_weight)
         content["joint"]["dense"] = [_whole(joint.coef_[r][grams:]) for r in rows]
         content["level"]["dense"] = _whole(level.coef_[0][grams:])
     return content
 
 
 def write_model(content: dict[str, Any], path: Path) -> LinearModel:
-    """Write the JSON (sorted keys, one line) and read it back as the scorer sees it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    """Write the JSON and read it back as the scorer sees it."""
+    write_model_json(content, path)
     return LinearModel.load(path)

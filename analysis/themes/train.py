@@ -27,7 +27,6 @@ does on comments neither the model nor its thresholds saw.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,12 @@ from typing import Any
 
 import numpy as np
 
-from analysis.text_vectors import design, encoder, near_duplicate_groups
+from analysis.text_vectors import (
+    design,
+    encoder_record,
+    near_duplicate_groups,
+    write_model_json,
+)
 
 from .model import FORMAT, MIN_WORDS, ThemeModel, word_count
 
@@ -379,19 +383,11 @@ def train_model(
         "add_when_silent": settings.add_when_silent,
     }
     if settings.encoder is not None:
-        found = encoder(settings.encoder)
-        content["encoder"] = {
-            "name": found.name,
-            "sha256": found.sha256,
-            "weight": settings.dense_weight,
-            "dims": found.dims,
-        }
+        content["encoder"] = encoder_record(settings.encoder, settings.dense_weight)
     return content
 
 
 def write_model(content: dict[str, Any], path: Path) -> ThemeModel:
-    """Write the JSON (sorted keys, one line) and read it back as the tagger sees it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
+    """Write the JSON and read it back as the tagger sees it."""
+    write_model_json(content, path)
     return ThemeModel.load(path)
