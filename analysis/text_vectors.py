@@ -231,3 +231,38 @@ def write_model_json(content: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     path.write_text(text + "\n", encoding="utf-8")
+
+
+def model_difference(built: object, shipped: object, where: str = "model") -> str | None:
+    """Where a retrained model first differs from the shipped file, or None if it does not.
+
+    Equal but for one step of the last stored digit of a float (four significant figures)
+    or two of a whole-number weight: the solver's sums can round differently from one
+    process to the next (seen in CI), and that is not a change of model.
+    """
+    if isinstance(shipped, dict):
+        if not isinstance(built, dict) or set(built) != set(shipped):
+            return where
+        for key in sorted(shipped):
+            found = model_difference(built[key], shipped[key], f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(shipped, list):
+        if not isinstance(built, list) or len(built) != len(shipped):
+            return where
+        for index, (one, other) in enumerate(zip(built, shipped, strict=True)):
+            found = model_difference(one, other, f"{where}[{index}]")
+            if found:
+                return found
+        return None
+    if isinstance(shipped, bool | str) or shipped is None:
+        return None if built == shipped else where
+    if isinstance(shipped, int):
+        same = isinstance(built, int) and not isinstance(built, bool) and abs(built - shipped) <= 2
+        return None if same else where
+    if isinstance(shipped, float):
+        tolerance = 2e-3 * max(1.0, abs(shipped))
+        same = isinstance(built, float | int) and abs(built - shipped) <= tolerance
+        return None if same else where
+    return None if built == shipped else where

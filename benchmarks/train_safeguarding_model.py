@@ -67,6 +67,7 @@ from analysis.safeguarding.train import (  # noqa: E402
     train_model,
     write_model,
 )
+from analysis.text_vectors import model_difference  # noqa: E402
 
 VERSION = "2026.12-7"
 # The n-grams and the meaning of the message (a static sentence embedding), side by
@@ -230,9 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = model_path()
     if args.check:
         shipped = json.loads(path.read_text(encoding="utf-8"))
-        same = shipped == json.loads(json.dumps(content))
-        print(f"{path.name}: {'same weights' if same else 'DIFFERENT from a retrain'}")
-        return 0 if same else 1
+        differs = model_difference(json.loads(json.dumps(content)), shipped)
+        verdict = f"DIFFERENT from a retrain at {differs}" if differs else "same weights"
+        print(f"{path.name}: {verdict}")
+        return 1 if differs else 0
     model = write_model(content, path)
     size = path.stat().st_size
     print(

@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from analysis.text_vectors import ENCODER  # noqa: E402
+from analysis.text_vectors import ENCODER, model_difference  # noqa: E402
 from analysis.themes.lexicon import AUDIENCE_THEMES, THEME_IDS, YOUNG_PEOPLE_THEME_IDS  # noqa: E402
 from analysis.themes.model import MODEL_DIR  # noqa: E402
 from analysis.themes.quality import Labelled, load_corpus, load_labelled  # noqa: E402
@@ -182,9 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = model_path()
     if args.check:
         shipped = json.loads(path.read_text(encoding="utf-8"))
-        same = shipped == json.loads(json.dumps(content))
-        print(f"{path.name}: {'same weights' if same else 'DIFFERENT from a retrain'}")
-        return 0 if same else 1
+        differs = model_difference(json.loads(json.dumps(content)), shipped)
+        verdict = f"DIFFERENT from a retrain at {differs}" if differs else "same weights"
+        print(f"{path.name}: {verdict}")
+        return 1 if differs else 0
     model = write_model(content, path)
     adds = sum(a <= 1 for a in model.add_from)
     vetoes = sum(v > 0 for v in model.veto_below)

@@ -27,6 +27,7 @@ from analysis.safeguarding.model import (
     shipped_model,
     shipped_model_path,
 )
+from analysis.text_vectors import model_difference
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,26 +126,8 @@ def test_a_model_that_reads_meaning_names_it_among_what_moved_its_score():
     assert "meaning" in named
 
 
-def _same_model(built: object, shipped: object, where: str = "model") -> None:
-    """Equal, but for the last digit of a float or a whole-number weight: the solver's
-    sums can round differently from one process to the next (seen in CI, not alone)."""
-    if isinstance(shipped, dict):
-        assert isinstance(built, dict) and set(built) == set(shipped), where
-        for key in shipped:
-            _same_model(built[key], shipped[key], f"{where}.{key}")
-    elif isinstance(shipped, list):
-        assert isinstance(built, list) and len(built) == len(shipped), where
-        for index, (one, other) in enumerate(zip(built, shipped, strict=True)):
-            _same_model(one, other, f"{where}[{index}]")
-    elif isinstance(shipped, bool | str) or shipped is None:
-        assert built == shipped, where
-    elif isinstance(shipped, int):
-        assert isinstance(built, int) and abs(built - shipped) <= 2, where
-    else:
-        # Stored to four significant figures: one step of the last one, either way.
-        assert isinstance(built, float) and abs(built - shipped) <= 2e-3 * max(1, abs(shipped)), (
-            where
-        )
+def _same_model(built: object, shipped: object) -> None:
+    assert model_difference(built, shipped) is None, model_difference(built, shipped)
 
 
 def test_retraining_gives_the_same_weights():
