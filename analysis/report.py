@@ -114,6 +114,18 @@ THEME_LABELS = {
     "housing": "Housing",
     "health": "Health",
 }
+
+
+def theme_label(theme: str) -> str:
+    """A theme's name for people: the report's own words for the first fourteen (kept so
+    earlier reports read alike), else the title in the theme lexicons (the newer themes
+    and carers' own), else the id in words."""
+    from analysis.themes import THEME_TITLES
+
+    fallback = theme.replace("_", " ").capitalize()
+    return THEME_LABELS.get(theme) or THEME_TITLES.get(theme) or fallback
+
+
 _ONE_OF = {
     "child_in_care": "a child in care",
     "care_leaver": "a care leaver",
@@ -1003,7 +1015,7 @@ def value_words(dimension: str, value: str, labels: Mapping[str, str], survey: s
     if dimension == "locality":
         return LOCALITY_WORDS.get(value, value.replace("_", " ")).capitalize()
     if dimension == "theme":
-        return THEME_LABELS.get(value, value.replace("_", " ").capitalize())
+        return theme_label(value)
     if dimension == "age_band":
         return "Adults" if value == "adult" else f"Aged {value}"
     if dimension == "month":
@@ -1351,7 +1363,7 @@ def _environment(target: float) -> Environment:
     env.filters["actual"] = lambda rate: "—" if rate is None else percent_text(rate, target)
     env.filters["ci"] = _ci
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}"
-    env.globals["THEME_LABELS"] = THEME_LABELS
+    env.globals["theme_label"] = theme_label
     env.globals["ARRIVAL_WORDS"] = ARRIVAL_WORDS
     env.globals["language_name"] = languages.english_name
     return env

@@ -286,6 +286,55 @@ def test_themes_come_from_annotated_comments(report: Report):
     assert "07700 900123" not in texts
 
 
+def test_newer_and_carers_themes_read_as_words_in_the_report_and_you_said_choices(
+    database: Database,
+):
+    """Issue 17's themes (support from the council; carers' payments) are named as people
+    would say them wherever a report or a staff page shows a theme, never as ids."""
+    from webforms.staff.themes import theme_choices
+
+    people = seed(database, scenario())
+    with transaction(database.sessions) as session:
+        for index, person in enumerate(sorted(people)):
+            comment = add_comment(
+                session,
+                respondent_id=people[person],
+                text=f"my social worker changed again {index}",
+                channel="web",
+                cohort="child_in_care",
+                age_band="11-17",
+                quote_consent=False,
+                survey_id="checkin-11-17",
+                question_id="anything_else",
+                when=AUG,
+            )
+            annotate_comment(
+                session,
+                comment,
+                themes=["support_from_council", "payments_and_allowances"],
+                polarity=-0.2,
+                subjectivity=0.5,
+            )
+        session.add(
+            YouSaidPost(
+                theme="support_from_council",
+                you_said="You said your worker keeps changing.",
+                we_did="We now keep the same worker for a year where we can.",
+                author="participation@example.org",
+                created_at=AUG,
+            )
+        )
+    with database.engine.connect() as connection:
+        built = build_report(connection, Q3, ReportOptions(), now=datetime(2026, 10, 2, tzinfo=UTC))
+    html = to_html(built)
+    assert "Support from the council" in html and "Payments and allowances" in html
+    assert "support_from_council" not in html and "payments_and_allowances" not in html
+    choices = dict(theme_choices())
+    assert choices["support_from_council"] == "Support from the council"
+    assert choices["payments_and_allowances"] == "Payments and allowances"
+    assert choices["friendship"] == "Friends and friendship"
+
+
 # --------------------------------------------------------------------------- HTML
 
 
