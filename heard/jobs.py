@@ -32,7 +32,11 @@ def nightly_maintenance(data_dir: str | None = None) -> dict[str, int]:
     try:
         now = utcnow()
         with transaction(database.sessions) as session:
-            counts = apply_retention(session, now - timedelta(days=30 * settings.retention_months))
+            counts = apply_retention(
+                session,
+                now - timedelta(days=30 * settings.retention_months),
+                timezone=settings.timezone,
+            )
             counts["idle_closed"] = close_idle_sessions(
                 session, now - timedelta(days=settings.session_idle_days)
             )

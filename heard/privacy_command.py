@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from heard.errors import CommandError
 from heard.settings import Settings
 from heard.wiring import open_database
+from storage.alert_history import entries
 from storage.alerts import alerts_about, pseudonyms_starting
 from storage.audit import audit, person_reference
 from storage.db import transaction
@@ -30,9 +31,10 @@ _PSEUDONYM = re.compile(r"^[0-9a-f]{64}$")
 _PSEUDONYM_START = re.compile(r"^[0-9a-f]{12,63}$")
 KEPT_BECAUSE = (
     "Safeguarding records are kept after the rest of a person's data is erased, because "
-    "child-protection law requires councils to keep them. The words are removed "
-    "{months} months after an alert is closed; the record that an alert was raised, "
-    "and what was done, stays."
+    "child-protection law requires councils to keep them. The words (yours, your "
+    "replies, and the messages and notes staff wrote in its history) are removed once "
+    "the alert is closed and they are {months} months old; the record that an alert "
+    "was raised, and what was done, when and by whom, stays."
 )
 
 
@@ -68,7 +70,8 @@ def _looks_hex(ref: str) -> bool:
 
 
 def _kept_records(sessions: sessionmaker[Session], pseudonym: str) -> list[dict[str, object]]:
-    """The person's safeguarding alerts: what is held, and their own words while kept."""
+    """The person's safeguarding alerts: what is held, their own words while kept, and
+    each alert's history (their replies, the lead's messages, staff notes) as held."""
     with transaction(sessions) as session:
         return [
             {
@@ -82,6 +85,8 @@ def _kept_records(sessions: sessionmaker[Session], pseudonym: str) -> list[dict[
                 "words_removed": (
                     alert.text_removed_at.isoformat() if alert.text_removed_at else None
                 ),
+                # What was done, when and by whom; its words until retention trims them.
+                "history": [entry.text for entry in entries(alert.note)],
             }
             for alert in alerts_about(session, pseudonym)
         ]

@@ -98,7 +98,7 @@ def test_the_alert_pages_reference_finds_the_person_and_their_kept_alert(tmp_pat
     [record] = data["safeguarding_records"]
     assert record["about"] == "allegation about carer" and record["status"] == "new"
     assert record["your_words"] == "my carer locks me in my room"
-    assert "24 months after an alert is closed" in data["why_kept"]
+    assert "closed and they are 24 months old" in data["why_kept"]
 
     assert _heard(["erase", "--respondent", shown, "--yes"], tmp_path).returncode == 0
     after = _heard(["export", "--respondent", shown], tmp_path)

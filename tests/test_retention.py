@@ -86,7 +86,13 @@ def test_retention_removes_old_words_keeps_annotations_and_recent_text(database:
         )
     with transaction(database.sessions) as session:
         counts = apply_retention(session, now - timedelta(days=730))
-    assert counts == {"comments": 1, "text_answers": 1, "alerts": 1}
+    assert counts == {
+        "comments": 1,
+        "text_answers": 1,
+        "alerts": 1,
+        "alert_contacts": 0,
+        "alert_histories": 0,
+    }
     with transaction(database.sessions) as session:
         comments = {c.text: c for c in session.scalars(select(models.Comment))}
         assert set(comments) == {None, "words of recent-person"}
