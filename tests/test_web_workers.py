@@ -41,6 +41,16 @@ def booted(web: HeardProcess) -> list[int]:
     return [int(found.group(1)) for line in web.lines if (found := BOOTED.search(line))]
 
 
+def answers_health(url: str) -> bool:
+    """True once a worker has built its app and answers /healthz. "Booting worker" is
+    logged before the app is built; on a busy machine a first request can outlast a
+    short client timeout while it is, so wait for the answer itself."""
+    try:
+        return httpx.get(f"{url}/healthz", timeout=30).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def test_two_worker_processes_count_everyone_once_and_survive_a_lost_worker(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -52,6 +62,7 @@ def test_two_worker_processes_count_everyone_once_and_survive_a_lost_worker(
     try:
         web.start()
         wait_until(lambda: len(booted(web)) == 2, 60, "two workers booted")
+        wait_until(lambda: answers_health(web.url), 90, "a worker answers /healthz")
         for person in people:
             person.url = web.url
         half = PEOPLE // 2
@@ -95,7 +106,8 @@ def test_heard_run_serves_with_workers_and_stops_cleanly_on_sigterm(tmp_path: Pa
     try:
         run.start()
         wait_until(lambda: len(booted(run)) == 2, 60, "two web workers booted")
-        health = httpx.get(f"http://127.0.0.1:{port}/healthz")
+        wait_until(lambda: answers_health(f"http://127.0.0.1:{port}"), 90, "/healthz answers")
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
         assert health.status_code == 200 and health.json()["ok"] is True
         assert run.stop() == 0, run.output[-3000:]
     finally:
