@@ -23,12 +23,10 @@ def load_offer_search() -> OfferLookup | None:
 
 def offer_reply_text(lookup: Any, answer: Any, language: str | None) -> str:
     """The offer's reply in the person's /language: each entry's words from the offer's
-    translation files where they exist, English where not (searching stays English).
-    Phone numbers in right-to-left words still read left to right."""
-    offer = getattr(lookup, "offer", None)
-    if offer is None or not language or language == "en" or not answer.answers:
+    translation files, and the offer's own words ("How to get it:", "I'm not sure...",
+    ages, topics) from localoffer/words.<code>.yaml, English wherever a translation has
+    none (searching and the log stay English). Phone numbers in right-to-left words
+    still read left to right."""
+    if not language or language == "en":
         return str(answer.reply_text())
-    from analysis.safeguarding.replies import phone_numbers_read_left_to_right
-
-    localised = offer.localise_answer(answer, language)
-    return phone_numbers_read_left_to_right(str(localised.reply_text()))
+    return str(answer.reply_text(language))

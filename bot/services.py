@@ -238,16 +238,23 @@ class BotServices:
         return self._once(key, work)
 
     def ask_offer(
-        self, pseudonym: str, text: str, key: UpdateKey, *, care_leaver: bool
+        self,
+        pseudonym: str,
+        text: str,
+        key: UpdateKey,
+        *,
+        care_leaver: bool,
+        language: str = "en",
     ) -> str | None | Duplicate:
         """A question typed in a check-in that the engine couldn't read as an answer (and
         has already checked for safeguarding). The offer's answer if it is sure; for a care
         leaver also its "not sure, ask your PA" when the question touches the offer at all
-        (so the team sees what was asked), but not for "what do you mean?"."""
+        (so the team sees what was asked), but not for "what do you mean?". In their
+        /language."""
         return self._once(
             key,
             lambda session: self._offer_reply(
-                session, pseudonym, text, True, unsure_if_related=care_leaver
+                session, pseudonym, text, True, unsure_if_related=care_leaver, language=language
             ),
         )
 

@@ -106,6 +106,7 @@ class TypedMessageHandlers(HandlerHost):
                 text,
                 update_key(update, "offer"),
                 care_leaver=care_leaver,
+                language=speaking(),
             )
             if isinstance(answer, Duplicate):
                 return

@@ -19,13 +19,14 @@ from localoffer.catalogue import (
     translatable_fields,
 )
 from localoffer.desk import OfferDesk
+from localoffer.words import check_offer_words, load_offer_words, words_path
 
 
 def run_offer(args: argparse.Namespace, settings_for) -> int:
     action = args.offer_command
     if action == "check":
         directory = Path(args.dir) if args.dir else None
-        errors = check_offer(directory)
+        errors = check_offer(directory) + check_offer_words(_other_languages())
         for error in errors:
             print(error, file=sys.stderr)
         if errors:
@@ -76,12 +77,19 @@ def run_offer(args: argparse.Namespace, settings_for) -> int:
     return 0
 
 
-def _print_translations(offer: Offer) -> None:
-    """Each language's translation files with their status, and what still shows in
-    English (field by field: a missing file means the whole entry is English)."""
+def _other_languages() -> list[str]:
     from surveys import languages
 
-    codes = [code for code in languages.load_languages() if code != languages.DEFAULT]
+    return [code for code in languages.load_languages() if code != languages.DEFAULT]
+
+
+def _print_translations(offer: Offer) -> None:
+    """Each language's translation files with their status, and what still shows in
+    English (field by field: a missing file means the whole entry is English); then the
+    offer's own words (localoffer/words.<code>.yaml: labels, "not sure", ages, topics)."""
+    from surveys import languages
+
+    codes = _other_languages()
     total_fields = sum(len(translatable_fields(entry)) for entry in offer.entries)
     print("Translations (anything missing is shown in English):")
     for code in codes:
@@ -102,3 +110,14 @@ def _print_translations(offer: Offer) -> None:
             gaps = missing.get(entry_id, ())
             still = f"; in English: {', '.join(gaps)}" if gaps else ""
             print(f"    {entry_id}.{code}.yaml  {words.status_text}{still}")
+    print("The offer's own words (labels, 'not sure', ages, topics; anything missing is English):")
+    for code in codes:
+        path = words_path(code)
+        if not path.exists():
+            if languages.is_shipped(code):
+                print(f"  {code} ({languages.english_name(code)}): no {path.name}: all in English")
+            continue
+        own = load_offer_words(code)
+        english = own.in_english
+        still = f"; {len(english)} in English: {', '.join(english)}" if english else "; complete"
+        print(f"  {code} ({languages.english_name(code)}): {path.name}  {own.status_text}{still}")

@@ -14,21 +14,32 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from localoffer.words import AREAS, load_offer_words
 from storage.datafiles import DataFileError, key_line, line_of, load_yaml, require_mapping
 
 DATA_DIR = Path(__file__).parent / "data"
 
+
+class _AreaLabels(Mapping[str, str]):
+    """Each topic's English name, from localoffer/words.yaml (read when first asked, so
+    a mistake in it is reported as that file's); words.<code>.yaml names them in another
+    language (localoffer.words.load_offer_words)."""
+
+    def __getitem__(self, area: str) -> str:
+        return load_offer_words().areas[area]
+
+    def __contains__(self, area: object) -> bool:
+        return area in AREAS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(AREAS)
+
+    def __len__(self) -> int:
+        return len(AREAS)
+
+
 # Display order and labels for browsing (bot menus, web pages, `heard offer list`).
-AREA_LABELS: dict[str, str] = {
-    "accommodation": "Somewhere to live",
-    "money": "Money",
-    "education_and_work": "Education and work",
-    "health_and_wellbeing": "Health and wellbeing",
-    "relationships": "Family, friends and relationships",
-    "participation_in_society": "Having your say",
-    "rights_and_support": "Your rights and support",
-}
-AREAS: tuple[str, ...] = tuple(AREA_LABELS)
+AREA_LABELS: Mapping[str, str] = _AreaLabels()
 
 # Who an entry is for; the bot and web can check these against what a person tells them.
 COHORTS: dict[str, str] = {

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from localoffer.bm25 import FieldIndex, pair_term
-from localoffer.catalogue import AREA_LABELS, AREAS, Offer, OfferEntry
+from localoffer.catalogue import AREAS, Offer, OfferEntry
 from localoffer.meaning import EntryMeaning, load_meaning
 from localoffer.text import (
     ROLE_PHRASES,
@@ -51,6 +51,7 @@ from localoffer.text import (
     words,
 )
 from localoffer.typos import SpellingFixer
+from localoffer.words import DEFAULT, OfferWords, Said, Words, load_offer_words, plain
 
 FIELD_WEIGHTS = {"title": 3.0, "also_known_as": 2.5, "summary": 1.5, "details": 0.6}
 # How far a word found only in that field explains a question (see _coverage).
@@ -75,7 +76,6 @@ CLAUSE_IDF = 1.0
 MEANING_WEIGHT = 0.5
 _DEFAULT = object()
 
-NOT_SURE = "Sorry, I'm not sure I've understood that, and I don't want to give you a wrong answer."
 _CLAUSE_SPLIT = re.compile(r"[?!.;:\n]+|,|&|\band\b|\bn\b|\balso\b|\bplus\b|\baswell\b")
 _AGE_RE = re.compile(
     r"\b(?:(?P<lead>i am|im|iam|i m|am|aged?|now)\s+(?P<a>\d{1,2})\b"
@@ -91,7 +91,8 @@ class ScoredAnswer:
     entry: OfferEntry
     score: float
     status: str  # "available" | "ended" | "not_yet"
-    status_note: str
+    status_note: str  # in English (the log's); OfferAnswer.note says it in a language
+    instead: OfferEntry | None = None  # open to them when this has ended
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,7 +108,12 @@ class ScoredAnswer:
 
 @dataclass(frozen=True)
 class OfferAnswer:
-    """The reply to one question: best entries first, and whether Heard is sure."""
+    """The reply to one question: best entries first, and whether Heard is sure.
+
+    The search and the log are English; `reply_text(language)` says it in a person's
+    language: each entry's words from the offer's translation files, and the offer's own
+    words (labels, "not sure", ages, topics) from localoffer/words.<code>.yaml, English
+    wherever a translation has none."""
 
     query: str
     age: int | None
@@ -116,6 +122,8 @@ class OfferAnswer:
     suggested_areas: list[str] = field(default_factory=list)
     understood: list[str] = field(default_factory=list)
     ask_pa: str = ""
+    # The offer searched, for its translations (None: the entries stay as they are).
+    offer: Offer | None = field(default=None, repr=False, compare=False)
 
     @property
     def answer_ids(self) -> list[str]:
@@ -135,44 +143,137 @@ class OfferAnswer:
             "understood": list(self.understood),
         }
 
-    def reply_text(self) -> str:
-        """A plain-text chat reply: the best entry, how to get it, who to contact."""
+    def reply_text(self, language: str = DEFAULT) -> str:
+        """A plain-text chat reply: the best entry, how to get it, who to contact, in
+        `language` wherever a translation has the words. Phone numbers in right-to-left
+        words still read left to right."""
+        text = "\n\n".join(plain(paragraph) for paragraph in self.reply_parts(language))
+        if language == DEFAULT:
+            return text
+        from analysis.safeguarding.replies import phone_numbers_read_left_to_right
+
+        return phone_numbers_read_left_to_right(text)
+
+    def reply_parts(self, language: str = DEFAULT) -> list[Words]:
+        """The reply's paragraphs ("\n" between lines, "- " before a list's), each word
+        saying which language it is in, so a web page can mark English as English."""
+        words = load_offer_words(language)
         if not self.confident or not self.answers:
-            return self._not_sure_text()
+            return self._not_sure(words)
         best = self.answers[0]
-        entry = best.entry
-        parts = [entry.title]
+        entry = self._entry(best.entry, language)
+        parts: list[Words] = [[_field(entry, "title")]]
         if best.status != "available":
-            parts.append(best.status_note)
-        parts.append(entry.summary)
-        parts.append(f"How to get it: {entry.how_to_get_it}\nContact: {entry.contact}")
+            parts.append(self.note(best, language))
+        parts.append([_field(entry, "summary")])
+        parts.append(
+            words.say("how_to_get_it", how_to_get_it=_field(entry, "how_to_get_it"))
+            + [Said("\n", words.language)]
+            + words.say("contact", contact=_field(entry, "contact"))
+        )
         others = self.answers[1:SHOWN]
         if others:
-            lines = [f"- {other.entry.title}{_status_tag(other)}" for other in others]
-            lines.append("Ask me about any of these to find out more.")
-            parts.append("Other things that might help:\n" + "\n".join(lines))
-        return "\n\n".join(parts)
+            lines: Words = words.say("others")
+            for other in others:
+                lines.append(Said("\n- ", words.language))
+                lines.append(_field(self._entry(other.entry, language), "title"))
+                lines += _status_tag(other, words)
+            lines.append(Said("\n", words.language))
+            lines += words.say("ask_about_others")
+            parts.append(lines)
+        return parts
 
-    def _not_sure_text(self) -> str:
-        labels = [AREA_LABELS[area] for area in self.suggested_areas]
-        parts = [NOT_SURE]
-        if labels:
-            parts.append(f"You could look through these parts of the local offer: {_join(labels)}.")
-        parts.append(self.ask_pa)
-        return "\n\n".join(part for part in parts if part)
+    def note(self, answer: ScoredAnswer, language: str = DEFAULT) -> Words:
+        """What an entry's age limits mean for the asker, in `language` ([] if nothing)."""
+        words = load_offer_words(language)
+        if language == DEFAULT and self.offer is None:
+            return [Said(answer.status_note, DEFAULT)] if answer.status_note else []
+        instead = answer.instead and self._entry(answer.instead, language)
+        return status_note(words, answer.entry, answer.status, self.age, instead)
+
+    def area_names(self, language: str = DEFAULT) -> list[Said]:
+        """The suggested topics' names in `language`."""
+        words = load_offer_words(language)
+        return [words.area(area) for area in self.suggested_areas]
+
+    def _entry(self, entry: OfferEntry, language: str) -> OfferEntry:
+        if self.offer is None or language == DEFAULT:
+            return entry
+        return self.offer.localise(entry, language)
+
+    def _not_sure(self, words: OfferWords) -> list[Words]:
+        parts: list[Words] = [words.say("not_sure")]
+        if self.suggested_areas:
+            names = [words.area(area) for area in self.suggested_areas]
+            parts.append(words.say("look_through", areas=words.join(names)))
+        parts.append(self._ask_pa(words))
+        return [part for part in parts if plain(part)]
+
+    def _ask_pa(self, words: OfferWords) -> Words:
+        """Who to ask instead, in the person's language unless the search was given its
+        own words for it (those are shown as they are)."""
+        if self.offer is None or words.language == DEFAULT:
+            return [Said(self.ask_pa, DEFAULT)] if self.ask_pa else []
+        if self.ask_pa != ask_pa_words(self.offer, load_offer_words(DEFAULT))[1]:
+            return [Said(self.ask_pa, DEFAULT)] if self.ask_pa else []
+        adviser = _adviser(self.offer)
+        if adviser is not None:
+            adviser = self.offer.localise(adviser, words.language)
+        return ask_pa_words(self.offer, words, adviser)[0]
 
 
-def _status_tag(answer: ScoredAnswer) -> str:
+def _field(entry: OfferEntry, name: str) -> Said:
+    return Said(str(getattr(entry, name)), entry.lang_of(name))
+
+
+def _adviser(offer: Offer) -> OfferEntry | None:
+    return offer.get("leaving-care-service") or offer.get("personal-adviser")
+
+
+def ask_pa_words(
+    offer: Offer, words: OfferWords, adviser: OfferEntry | None = None
+) -> tuple[Words, str]:
+    """ "You can always ask your PA...", with the leaving care service's contact."""
+    adviser = adviser or _adviser(offer)
+    if adviser is None:
+        contact: Words = words.say("leaving_care_service")
+    else:
+        found = _field(adviser, "contact")
+        contact = [Said(found.text.rstrip("."), found.lang)]
+    said = words.say("ask_pa", contact=contact)
+    return said, plain(said)
+
+
+def status_note(
+    words: OfferWords,
+    entry: OfferEntry,
+    status: str,
+    age: int | None,
+    instead: OfferEntry | None = None,
+) -> Words:
+    """What an entry's ages mean for someone of `age`: ended (and what is open instead),
+    not yet, or who it is for; [] when their age is not known and it is open to them."""
+    limits = entry.who_can_get_it
+    ages = words.ages(limits.min_age, limits.max_age)
+    if status == "ended":
+        alternative = (
+            words.say("instead", title=_field(instead, "title"))
+            if instead is not None
+            else words.say("instead_ask_pa")
+        )
+        return words.say("ended", ages=ages, age=str(age), instead=alternative)
+    if status == "not_yet":
+        return words.say("not_yet", min_age=str(limits.min_age), age=str(age))
+    return words.say("for_ages", ages=ages) if age is not None else []
+
+
+def _status_tag(answer: ScoredAnswer, words: OfferWords) -> Words:
     limits = answer.entry.who_can_get_it
     if answer.status == "ended":
-        return f" (ended at {limits.max_age})"
+        return [Said(" ", words.language), *words.say("ended_tag", max_age=str(limits.max_age))]
     if answer.status == "not_yet":
-        return f" (from age {limits.min_age})"
-    return ""
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+        return [Said(" ", words.language), *words.say("not_yet_tag", min_age=str(limits.min_age))]
+    return []
 
 
 def age_from_text(text: str) -> int | None:
@@ -271,15 +372,7 @@ class OfferSearch:
         )
 
     def _default_ask_pa(self) -> str:
-        contact = "your council's Leaving Care Service"
-        adviser = self.offer.get("leaving-care-service") or self.offer.get("personal-adviser")
-        if adviser is not None:
-            contact = adviser.contact.rstrip(".")
-        return (
-            "You can always ask your PA (personal adviser): they know everything in the "
-            "local offer. If you're under 16 or don't have a PA yet, ask your social worker. "
-            f"If you can't reach them, contact {contact}."
-        )
+        return ask_pa_words(self.offer, load_offer_words(DEFAULT))[1]
 
     # -- reading the question -------------------------------------------------
 
@@ -494,7 +587,7 @@ class OfferSearch:
             depth += 1
         statuses = [self.entries[number].who_can_get_it.age_status(age) for _, number in picked]
         open_now = [
-            self.entries[number].title
+            self.entries[number]
             for (_, number), status in zip(picked, statuses, strict=True)
             if status == "available"
         ]
@@ -512,32 +605,19 @@ class OfferSearch:
             suggested_areas=suggested,
             understood=understood,
             ask_pa=self.ask_pa,
+            offer=self.offer,
         )
 
     def _answer(
-        self, number: int, score: float, age: int | None, instead: str | None
+        self, number: int, score: float, age: int | None, instead: OfferEntry | None
     ) -> ScoredAnswer:
         """An entry with its status for this age; if it has ended, what is open instead."""
         entry = self.entries[number]
-        limits = entry.who_can_get_it
-        status = limits.age_status(age)
-        if status == "ended":
-            alternative = (
-                f'"{instead}" might help instead, or ask your PA.'
-                if instead
-                else "Ask your PA what could help instead."
-            )
-            note = (
-                f"This is for {limits.ages_text()}, so at {age} it has ended for you. {alternative}"
-            )
-        elif status == "not_yet":
-            note = (
-                f"This starts at {limits.min_age}, so at {age} it isn't for you yet. "
-                "You can plan for it now with your social worker or PA."
-            )
-        else:
-            note = f"For {limits.ages_text()}." if age is not None else ""
-        return ScoredAnswer(entry, score, status, note)
+        status = entry.who_can_get_it.age_status(age)
+        if status != "ended":
+            instead = None
+        note = plain(status_note(load_offer_words(DEFAULT), entry, status, age, instead))
+        return ScoredAnswer(entry, score, status, note, instead)
 
     def _suggest_areas(self, results: list[tuple[bool, list[tuple[float, int]]]]) -> list[str]:
         totals: dict[str, float] = defaultdict(float)

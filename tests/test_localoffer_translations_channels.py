@@ -16,6 +16,7 @@ from markupsafe import escape
 from bot.offer import load_offer_search
 from heard.wiring import Database
 from localoffer.catalogue import load_offer
+from localoffer.words import load_offer_words
 from surveys import languages
 
 OFFER = load_offer()
@@ -49,8 +50,11 @@ def test_an_entry_in_arabic_reads_right_to_left_with_english_marked(app: Flask) 
     # translated: in the page's language, so no lang="en" on it
     assert f"<h1>{AR_WORDS['title']}</h1>" in html
     assert f'<p class="lead">{AR_WORDS["summary"]}</p>' in html
-    # not translated yet (details): English, and marked so
-    assert f'<p lang="en" dir="ltr">{escape(STAYING_PUT.details)}</p>' in html
+    # details: in Arabic once translated; until then English, and marked so
+    if "details" in AR_WORDS:
+        assert f"<p>{escape(AR_WORDS['details'])}</p>" in html
+    else:
+        assert f'<p lang="en" dir="ltr">{escape(STAYING_PUT.details)}</p>' in html
     assert str(escape(STAYING_PUT.title)) not in html.split("<main", 1)[-1]
 
 
@@ -66,10 +70,16 @@ def test_a_topic_page_in_arabic_shows_translated_cards_and_marks_english_ones(
     html = page(app, "ar", "/offer/accommodation")
     assert f"<p>{AR_WORDS['summary']}</p>" in html
     assert ">" + AR_WORDS["title"] + "</a></h2>" in html
-    # an entry with no Arabic yet stays English, marked lang="en"
-    supported = OFFER.get("supported-lodgings")
-    assert supported is not None and "supported-lodgings" not in OFFER.translations["ar"]
-    assert f'<p lang="en" dir="ltr">{escape(supported.summary)}</p>' in html
+    # an entry with no Arabic summary yet (if any is left) stays English, marked lang="en"
+    english = [
+        entry
+        for entry in OFFER.by_area("accommodation")
+        if "summary" in OFFER.in_english("ar").get(entry.id, ())
+    ]
+    for entry in english:
+        assert f'<p lang="en" dir="ltr">{escape(entry.summary)}</p>' in html
+    # the topic's own name is Arabic (localoffer/words.ar.yaml)
+    assert f"<h1>{load_offer_words('ar').areas['accommodation']}</h1>" in html
 
 
 def test_the_search_page_in_arabic_shows_the_arabic_title(app: Flask) -> None:
@@ -127,3 +137,27 @@ def test_the_web_chat_answers_in_arabic_with_no_english_left_unmarked(app: Flask
     assert AR_WORDS["title"] in reply.group(1) and AR_WORDS["how_to_get_it"] in reply.group(1)
     assert "How to get it" not in reply.group(1) and "كيف تحصل عليه" in reply.group(1)
     assert english_left(reply.group(1)) == []
+
+
+def test_the_offers_own_words_on_the_web_pages_are_arabic(app: Flask) -> None:
+    """Topics, ages, "not sure" and what has ended: localoffer/words.ar.yaml."""
+    words = load_offer_words("ar")
+    topics = page(app, "ar", "/offer")
+    for area in OFFER.areas():
+        assert f">{words.areas[area]}</a>" in topics
+    entry = page(app, "ar", "/offer/entry/staying-put")
+    assert f">{words.areas['accommodation']}</a>" in entry
+    assert words.text("ages_from_to", min_age="18", max_age="21") in entry
+    client = app.test_client()
+    client.get("/language/ar?next=/")
+    ended = client.get("/offer/search?q=staying+put+im+23").get_data(as_text=True)
+    note = re.search(r'<p class="status-note">(.*?)</p>', ended, re.S)
+    assert note and "23" in note.group(1)
+    assert "has ended for you" not in note.group(1) and "might help instead" not in note.group(1)
+    unsure = client.get("/offer/search?q=whats+the+weather+like").get_data(as_text=True)
+    results = unsure.split('id="results-title"', 1)[1]
+    assert words.texts["not_sure"] in results and "not sure" not in results
+    english = load_offer_words("en")
+    shown = results.split("</section>")[0]
+    assert "look through these parts" not in shown and "ask your PA" not in shown
+    assert not [name for name in english.areas.values() if f">{name}<" in shown]

@@ -19,14 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from analysis.safeguarding import detect, other_language, safeguarding_reply
 from localoffer.desk import log_offer_answer
+from localoffer.words import Said, Words, plain
 from storage.db import transaction
 from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
 from webforms.public import services
-from webforms.public.language import N_, current_language
+from webforms.public.language import N_, content_lang, current_language
+from webforms.public.views import _PHONE
 
 # The reference an alert from the anonymous search page carries: never a person's.
 ONE_OFF_PREFIX = "search:"
@@ -48,9 +51,10 @@ class OfferReply:
     alert: str | None = None
     alert_urgent: bool = False
     alert_id: int | None = None  # the alert raised, for "would you like someone to get in touch?"
-    # The language of the reply's words: the page's when its best entry is translated
-    # (localoffer/data/<id>.<code>.yaml), else "en" (shown marked as English).
+    # The language of the reply's words: the page's, or "en" (shown marked as English).
     language: str = "en"
+    # The reply as HTML, with any words still in English inside it marked so (reply_html).
+    html: Markup | None = None
 
 
 def ask_offer(
@@ -87,31 +91,65 @@ def ask_offer(
 
 
 def _shown(answer: Any, language: str) -> OfferReply:
-    """The answer with its entries in the page's language where translated; the search
-    and the log stay English. The reply's words are the page's language only when its
-    best entry has every field the reply says translated (title, summary, how to get it,
-    who to contact), so no English is left unmarked inside it; otherwise the reply is
-    the English one, marked lang="en", and the "Read more" links are in whichever
-    language each title has."""
-    offer = services.offer()
-    if offer is None or language == "en" or not answer.answers:
+    """The answer in the page's language wherever a translation has the words: each
+    entry's (localoffer/data/<id>.<code>.yaml) and the offer's own (localoffer/words.<code>
+    .yaml: "How to get it:", "I'm not sure...", ages, topics). The search and the log stay
+    English. Words still in English inside the reply are marked lang="en" (`html`)."""
+    if language == "en":
         return OfferReply(answer.reply_text(), answer=answer)
-    localised = offer.localise_answer(answer, language)
-    best = localised.answers[0]
-    said = ("title", "summary", "how_to_get_it", "contact")
-    whole = all(best.entry.lang_of(name) == language for name in said)
-    if not (answer.confident and whole and best.status == "available"):
-        return OfferReply(answer.reply_text(), answer=localised)
-    entry = best.entry
-    text = "\n\n".join(
-        [
-            entry.title,
-            entry.summary,
-            f"{gettext('How to get it')}: {entry.how_to_get_it}\n"
-            f"{gettext('Who to contact')}: {entry.contact}",
-        ]
+    offer = services.offer()
+    localised = offer.localise_answer(answer, language) if offer is not None else answer
+    parts = answer.reply_parts(language)
+    text = "\n\n".join(plain(part) for part in parts)
+    return OfferReply(text, answer=localised, language=language, html=reply_html(parts, language))
+
+
+def reply_html(parts: list[Words], language: str) -> Markup:
+    """The reply's paragraphs as HTML, as the public_message filter shows a message
+    (paragraphs, "- " lists, tappable phone numbers reading left to right), with each run
+    of words not in the page's language marked with its own (lang="en" dir="ltr")."""
+    blocks: list[str] = []
+    for paragraph in parts:
+        lines: list[Words] = [[]]
+        for said in paragraph:
+            for number, piece in enumerate(said.text.split("\n")):
+                if number:
+                    lines.append([])
+                if piece:
+                    lines[-1].append(Said(piece, said.lang))
+        run: list[str] = []
+        in_list = False
+        for line in (line for line in lines if plain(line).strip()):
+            bullet = line[0].text.startswith("- ")
+            if bullet:
+                line = [Said(line[0].text[2:], line[0].lang), *line[1:]]
+            if run and bullet != in_list:
+                blocks.append(_block(run, in_list))
+                run = []
+            in_list = bullet
+            run.append("".join(words_html(said, language) for said in line).strip())
+        if run:
+            blocks.append(_block(run, in_list))
+    return Markup("".join(blocks))
+
+
+def _block(lines: list[str], as_list: bool) -> str:
+    if as_list:
+        return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
+    return "<p>" + "<br>".join(lines) + "</p>"
+
+
+def words_html(said: Said, language: str) -> str:
+    html = _PHONE.sub(
+        lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}" dir="ltr">{m.group(1)}</a>',
+        str(escape(said.text)),
     )
-    return OfferReply(text, answer=localised, language=language)
+    if said.lang == language or not said.text.strip():
+        return html
+    lead = said.text[: len(said.text) - len(said.text.lstrip())]
+    tail = said.text[len(said.text.rstrip()) :]
+    inner = html.strip()
+    return f"{lead}<span{content_lang(said.lang)}>{inner}</span>{tail}"
 
 
 def _safeguarding(

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
+from localoffer.words import AREAS, Said, load_offer_words
 from webforms.public import services
 from webforms.public.language import current_language
-from webforms.public.offer_answers import ask_offer
+from webforms.public.offer_answers import ask_offer, words_html
 
 offer_blueprint = Blueprint("public_offer", __name__)
 
@@ -26,6 +28,36 @@ def offer_words(entry: Any) -> Any:
     return offer.localise(entry, current_language()) if offer is not None else entry
 
 
+@offer_blueprint.app_template_global("offer_area")
+def offer_area(area: str) -> Said:
+    """A topic's name in the page's language where localoffer/words.<code>.yaml has it
+    (its .lang says which: pass it to content_lang())."""
+    return load_offer_words(current_language()).area(area)
+
+
+@offer_blueprint.app_template_global("offer_ages")
+def offer_ages(entry: Any) -> Markup:
+    """Who an entry is for by age ("From age 16."), in the page's language."""
+    limits = entry.who_can_get_it
+    said = load_offer_words(current_language()).ages(limits.min_age, limits.max_age)
+    if said:
+        said[0] = Said(said[0].text[:1].upper() + said[0].text[1:], said[0].lang)
+    return said_html([*said, Said(".", said[-1].lang if said else "en")])
+
+
+@offer_blueprint.app_template_global("offer_note")
+def offer_note(answer: Any, item: Any) -> Markup:
+    """What an entry's ages mean for the asker (ended, not yet), in the page's language."""
+    return said_html(answer.note(item, current_language()))
+
+
+@offer_blueprint.app_template_global("said_html")
+def said_html(said: list[Said]) -> Markup:
+    """Words as inline HTML, any not in the page's language marked with their own."""
+    language = current_language()
+    return Markup("".join(words_html(part, language) for part in said))
+
+
 def _offer():
     found = services.offer()
     if found is None:
@@ -33,10 +65,9 @@ def _offer():
     return found
 
 
-def _area_labels() -> dict[str, str]:
-    from localoffer.catalogue import AREA_LABELS
-
-    return AREA_LABELS
+def _area_labels() -> dict[str, Said]:
+    words = load_offer_words(current_language())
+    return {area: words.area(area) for area in AREAS}
 
 
 @offer_blueprint.get("/offer")
