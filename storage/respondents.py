@@ -189,6 +189,13 @@ def erase_respondent(
         .where(Invite.respondent_id == rid)
         .values(respondent_id=None, device_hash=None)
     )
+    # A lead's message no longer waits for their reply: what they type after erasing
+    # is a new message (still read for safety), not words added to a kept alert.
+    session.execute(
+        update(SafeguardingAlert)
+        .where(SafeguardingAlert.pseudonym == respondent.pseudonym)
+        .values(lead_messaged_at=None)
+    )
     forget_person(session, respondent.pseudonym)
     session.execute(delete(Respondent).where(Respondent.id == rid))
     counts["respondents"] = 1

@@ -183,6 +183,28 @@ def test_after_the_week_the_same_words_are_ordinary_text_again(
     assert "reply from the young person" not in (telegram_alert(database).note or "")
 
 
+def test_after_they_erase_their_data_what_they_type_is_not_a_reply(
+    database: Database, app: Flask, fake: FakeTelegram
+) -> None:
+    """/forgetme ends the lead's wait for a reply: later words are not added to the kept
+    alert (they are still read for safety, as any message is)."""
+    told_and_messaged(database, app, fake)
+
+    async def erase_then_type() -> list[str]:
+        async with heard_bot(database, fake) as bot:
+            confirm = await bot.type(TEEN, "/forgetme")
+            yes = dict(fake.buttons(confirm))["Yes, delete it all"]
+            await bot.press_data(TEEN, confirm, yes)
+            assert "Everything about you has been deleted" in fake.bot_messages(TEEN)[-1]["text"]
+            return texts(await bot.chat(TEEN, "ok thx"))
+
+    said = asyncio.run(erase_then_type())
+    assert THANKS not in said
+    alert = telegram_alert(database)
+    assert alert.lead_messaged_at is None
+    assert "reply from the young person" not in (alert.note or "")
+
+
 def test_a_reply_with_a_new_disclosure_raises_its_own_alert_too(
     database: Database, app: Flask, fake: FakeTelegram
 ) -> None:
