@@ -8,7 +8,7 @@ Question file format (YAML): `questions:` list of items with
   q       the question as typed
   expect  entry ids a good answer gives, the first being the ideal top answer;
           an item may itself be a list meaning "any one of these";
-          [] or `none` means off-topic: the answer must not be confident
+          [], `none` or [none] means off-topic: the answer must not be confident
   multi   true when several things are asked: every expect item must be in the top 3
   age     optional age of the asker
   status  optional status the top answer should have for that age
@@ -92,7 +92,7 @@ def load_questions(path: Path) -> list[Question]:
                 fix="write '- q: ...' and 'expect: [ids]' (or none for off-topic)",
             )
         raw_expect = raw["expect"]
-        if raw_expect is None or raw_expect == "none":
+        if raw_expect is None or raw_expect in ("none", ["none"]):
             raw_expect = []
         if not isinstance(raw_expect, list):
             raise DataFileError(
