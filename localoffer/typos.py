@@ -8,6 +8,7 @@ right one, or one vowel for another ("bursery", "councel").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rapidfuzz import process
@@ -22,6 +23,7 @@ _KEYS = {
 }
 _VOWELS = set("aeiouy")
 _SOUND_ALIKE = {frozenset(pair) for pair in ("ck", "cs", "sz", "iy", "fv")}
+_STRETCHED = re.compile(r"([a-z])\1{2,}")  # "brokeee", "plsss": a letter held down
 
 
 def _near(typed: str, meant: str) -> bool:
@@ -63,8 +65,18 @@ class SpellingFixer:
         if word in self._cache:
             return self._cache[word]
         best: str | None = None
-        if word.isalpha() and len(word) >= 4:
-            limit = 1 if len(word) <= 7 else 2
+        if _STRETCHED.search(word):
+            # a letter typed three times or more is one letter, or a double one
+            for size in (r"\1", r"\1\1"):
+                shorter = _STRETCHED.sub(size, word)
+                if shorter in self.frequency:
+                    best = shorter
+                    break
+            else:
+                best = self.fix(_STRETCHED.sub(r"\1", word))
+        elif word.isalpha() and len(word) >= 4:
+            # a long word can lose three letters and stay itself ("aprentiships")
+            limit = 1 if len(word) <= 7 else 2 if len(word) <= 10 else 3
             found = process.extract(
                 word,
                 self.candidates,
