@@ -9,6 +9,7 @@ against last period, and a sentence. Every figure comes from a `SafeKpi` or
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from markupsafe import Markup
 
 from analysis.bursts import BASELINE_WEEKS, find_bursts
 from analysis.kpi import percent, percent_text
-from analysis.periods import Period
+from analysis.periods import Period, parse_period
 from analysis.report import ARRIVAL_WORDS as REPORT_ARRIVAL_WORDS
 from analysis.report import Report, cell_label, value_words
 from analysis.safeguarding import detect
@@ -28,6 +29,7 @@ from analysis.suppression import SafeKpi, SafeStat
 from storage.dashboard_queries import checkins_started
 from storage.db import transaction
 from storage.offer_queries import unanswered_offer_queries
+from surveys import languages
 from webforms.staff.blueprint import sessions, staff, web_config
 from webforms.staff.charts import Point, trend_svg
 from webforms.staff.figures import chosen_period, period_choices, report_for, today
@@ -44,6 +46,8 @@ from webforms.staff.themes import theme_label
 
 RAG_WORDS = {"green": "Green: on target", "amber": "Amber: within tolerance", "red": "Red"}
 OFFER_QUESTIONS_SHOWN = 30
+# Row headings of the report's "Answered with help" table (analysis/templates/report.html).
+HELP_WORDS = {"yes": "Yes", "no": "No, or not asked"}
 
 
 def pct(value: float | int | None) -> str:
@@ -130,13 +134,36 @@ def _chart(report: Report, figures: DashboardFigures) -> Markup:
     return trend_svg(points, report.options.target, "trend", title)
 
 
+def language_words(code: str) -> Markup:
+    """ "Arabic (العربية)": the English name, then the language's own name in its own
+    script and direction (surveys.languages); just "English" when the two are one."""
+    english, native = languages.english_name(code), languages.native_name(code)
+    if native == english:
+        return Markup.escape(english)
+    return Markup('{} (<span lang="{}" dir="{}">{}</span>)').format(
+        english, code, languages.direction(code), native
+    )
+
+
+def row_label(
+    cell: SafeKpi | SafeStat, labels: Mapping[str, str], skip: tuple[str, ...] = ()
+) -> str | Markup:
+    """A row heading, as the report words it; a language and help by their own words."""
+    key = cell.key
+    if set(key) == {"language"}:
+        return language_words(key["language"])
+    if set(key) == {"helped"}:
+        return HELP_WORDS.get(key["helped"], key["helped"])
+    return cell_label(cell, labels, skip)
+
+
 def _page_helpers(report: Report, chosen: Filter | None = None) -> dict[str, Any]:
     """What the templates use to word cells; a filtered page leaves its group out of
     row headings, as the page has already named it."""
     last = report.period.last
     skip = chosen.dimensions if chosen else ()
     return {
-        "label": lambda cell: cell_label(cell, report.labels, skip),
+        "label": lambda cell: row_label(cell, report.labels, skip),
         "words": lambda dimension, value: value_words(dimension, value, report.labels),
         "pct": pct,
         "rate_pct": lambda rate: percent_text(float(rate), report.options.target),
@@ -197,6 +224,11 @@ def _bursts(period: Period) -> list[dict[str, str]]:
     return shown
 
 
+def _quarter_of(period: Period) -> Period:
+    """The quarter a month is in: where its answers by language are shown."""
+    return parse_period(f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}")
+
+
 @staff.get("/dashboard")
 @roles_required("participation")
 def dashboard() -> str:
@@ -227,6 +259,7 @@ def dashboard() -> str:
         age_band_choices=AGE_BAND_CHOICES,
         choices=period_choices(today()),
         chart=_chart(report, figures),
+        quarter_of_month=_quarter_of(period),
         **context,
         **_page_helpers(report, chosen),
     )
