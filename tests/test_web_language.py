@@ -351,3 +351,22 @@ def test_the_web_chat_asks_in_arabic_and_records_it(app: Flask, database: Databa
     with transaction(database.sessions) as session:
         stored = session.execute(select(models.Answer.question_id, models.Answer.language)).all()
     assert [tuple(row) for row in stored] == [(survey.questions[0].id, "ar")]
+
+
+def test_names_kept_in_english_inside_arabic_are_marked_as_english(app: Flask) -> None:
+    """A service's own name inside translated words ("Staying Close", "PA") is read with an
+    English voice and keeps its order in the right-to-left sentence; nothing is marked on
+    an English page, and the words are escaped either way."""
+    from webforms.public.language import names_marked
+
+    words = "تكلّم مع الـ PA عن Staying Close، أو اتصل بـ Childline 0800 1111. <b>"
+    with app.test_request_context("/", headers={"Cookie": "heard_lang=ar"}):
+        in_arabic = str(names_marked(words))
+    with app.test_request_context("/"):
+        in_english = str(names_marked("Ask your PA about Staying Close <b>"))
+    assert '<span lang="en" dir="ltr">PA</span>' in in_arabic
+    assert '<span lang="en" dir="ltr">Staying Close</span>،' in in_arabic
+    assert '<span lang="en" dir="ltr">Childline 0800 1111</span>.' in in_arabic
+    assert "&lt;" in in_arabic and "<b>" not in in_arabic
+    assert in_english == "Ask your PA about Staying Close &lt;b&gt;"
+    assert english_left(in_arabic) == []

@@ -14,7 +14,7 @@ def register_public(app: Flask) -> None:
     from webforms.public.app_shell import app_shell_blueprint
     from webforms.public.chat import chat_blueprint
     from webforms.public.contact import contact_blueprint, contact_offer
-    from webforms.public.language import current_language
+    from webforms.public.language import current_language, names_marked
     from webforms.public.offer_pages import offer_blueprint
     from webforms.public.survey_form import survey_blueprint
     from webforms.public.views import message_html
@@ -33,6 +33,7 @@ def register_public(app: Flask) -> None:
 
     register_notify_pages(app)  # texts and emails through GOV.UK Notify, if set up
     app.add_template_filter(message_html, "public_message")
+    app.add_template_filter(names_marked, "names_marked")
     app.add_template_global(contact_offer, "contact_offer")
 
     def contact_wording_here(audience: str | None = None) -> ContactWording:

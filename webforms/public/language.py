@@ -21,11 +21,12 @@ fails if a .mo does not say exactly what its .po says.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, make_response, redirect, render_template, request
 from flask_babel import Babel, get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from surveys import languages
@@ -77,6 +78,30 @@ def content_lang(content_language: str = languages.DEFAULT) -> Markup:
         return Markup("")
     direction = languages.direction(content_language)
     return Markup(' lang="%s" dir="%s"') % (content_language, direction)
+
+
+# A run of Latin-script words (and the numbers and marks inside a name): "Staying Close",
+# "PA", "Childline 0800 1111", "16+ Panel".
+_LATIN_RUN = re.compile(r"[A-Za-z][\w'’&+./-]*(?:[ \t]+[\w+][\w'’&+./-]*)*", re.ASCII)
+
+
+def names_marked(text: str) -> Markup:
+    """Translated words with each run of Latin-script words inside them (a service's own
+    name kept in English for the reader to recognise: "Staying Close", "PA") marked
+    lang="en" dir="ltr", on a right-to-left page: a screen reader says it in English and
+    the name keeps its order inside the Arabic or Pashto sentence."""
+    if languages.direction(current_language()) != "rtl":
+        return escape(text)
+    parts: list[Markup] = []
+    last = 0
+    for found in _LATIN_RUN.finditer(text):
+        run = found.group(0).rstrip(".")
+        end = found.start() + len(run)
+        parts += [escape(text[last : found.start()])]
+        parts += [Markup('<span lang="en" dir="ltr">%s</span>') % run]
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def choices() -> list[dict[str, str]]:
