@@ -24,13 +24,15 @@ How a question is read:
 7. and never when the question uses a word or phrase from off_topic.yaml
    (games, the weather, maths homework...) that no entry's title or
    also_known_as uses: "how do i get better at this game" gets "I'm not sure".
+8. a question written in Arabic or Pashto is read the same way against the entries'
+   translations in that language (search_translated.py); English stays English.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -38,6 +40,14 @@ import numpy as np
 from localoffer.bm25 import FieldIndex, pair_term
 from localoffer.catalogue import AREAS, Offer, OfferEntry
 from localoffer.meaning import EntryMeaning, load_meaning
+from localoffer.search_translated import LANGUAGES as TRANSLATED_LANGUAGES
+from localoffer.search_translated import (
+    SearchWords,
+    TranslatedSearch,
+    load_search_words,
+    question_language,
+)
+from localoffer.search_translated import age_in as translated_age
 from localoffer.text import (
     ROLE_PHRASES,
     STOPWORDS,
@@ -110,7 +120,8 @@ class ScoredAnswer:
 class OfferAnswer:
     """The reply to one question: best entries first, and whether Heard is sure.
 
-    The search and the log are English; `reply_text(language)` says it in a person's
+    The search is English, or Arabic or Pashto for a question typed in it (`language`);
+    the log keeps the question as typed; `reply_text(language)` says it in a person's
     language: each entry's words from the offer's translation files, and the offer's own
     words (labels, "not sure", ages, topics) from localoffer/words.<code>.yaml, English
     wherever a translation has none."""
@@ -124,6 +135,9 @@ class OfferAnswer:
     ask_pa: str = ""
     # The offer searched, for its translations (None: the entries stay as they are).
     offer: Offer | None = field(default=None, repr=False, compare=False)
+    # The language the question was read in: "en", or "ar"/"ps" when it was typed in
+    # Arabic or Pashto and searched against the translations.
+    language: str = DEFAULT
 
     @property
     def answer_ids(self) -> list[str]:
@@ -367,6 +381,15 @@ class OfferSearch:
         }
         self._title_terms = {term for entry in self.entries for term in content_stems(entry.title)}
         self._open_cache: dict[int | None, np.ndarray] = {}
+        self._translated_searches: dict[str, TranslatedSearch | None] = {}
+        # The council's words for searching in Arabic and Pashto are checked now, so a
+        # mistake in them stops Heard at start; the search itself is built on first use.
+        ids = [entry.id for entry in self.entries]
+        self._search_words: dict[str, SearchWords] = {
+            language: load_search_words(language, ids)
+            for language in TRANSLATED_LANGUAGES
+            if offer.translations.get(language)
+        }
         self.meaning: EntryMeaning | None = (
             load_meaning(self.entries) if meaning is _DEFAULT else meaning  # type: ignore[assignment]
         )
@@ -559,8 +582,16 @@ class OfferSearch:
         return any(credit.get(term) == TOPIC_CREDIT for unit in units for term in unit.known)
 
     def ask(self, text: str, age: int | None = None) -> OfferAnswer:
-        """Answer one question; `age` (or an age stated in the text) shapes the status."""
+        """Answer one question; `age` (or an age stated in the text) shapes the status.
+
+        A question written in Arabic or Pashto is searched against the entries' words in
+        that language (localoffer/search_translated.py), with the same discipline."""
         text = text or ""
+        language = question_language(text)
+        if language is not None:
+            translated = self._translated(language)
+            if translated is not None:
+                return self._ask_translated(translated, text, age)
         if age is None:
             age = age_from_text(text)
         clauses = [units for units in self._clauses(text) if units]
@@ -571,6 +602,36 @@ class OfferSearch:
                 units, words_score.get(ranked[0][1], 0.0), ranked[0][1]
             )
             results.append((sure, ranked))
+        understood = [word for units in clauses for unit in units for word in unit.words]
+        return self._reply(text, age, results, understood)
+
+    def _translated(self, language: str) -> TranslatedSearch | None:
+        """The offer's search in `language`, built on first use (None: nothing translated)."""
+        if language not in self._translated_searches:
+            words = self._search_words.get(language)
+            found = TranslatedSearch(self.offer, language, words) if words else None
+            self._translated_searches[language] = found if found and found.ready else None
+        return self._translated_searches[language]
+
+    def _ask_translated(
+        self, translated: TranslatedSearch, text: str, age: int | None
+    ) -> OfferAnswer:
+        if age is None:
+            age = translated_age(text)
+        units = translated.units(text)
+        ranked = translated.rank(units, list(self._open_to(age))) if units else []
+        sure = translated.sure(units, ranked)
+        understood = [term for unit in units for term in unit.known]
+        answer = self._reply(text, age, [(sure, ranked)], understood)
+        return replace(answer, language=translated.language)
+
+    def _reply(
+        self,
+        text: str,
+        age: int | None,
+        results: list[tuple[bool, list[tuple[float, int]]]],
+        understood: list[str],
+    ) -> OfferAnswer:
         confident = any(sure for sure, _ in results)
         # Confident clauses lead; within them, the order the asker wrote.
         ordered = [ranked for sure, ranked in results if sure] + [
@@ -596,7 +657,6 @@ class OfferSearch:
             for score, number in picked
         ]
         suggested = [] if confident else self._suggest_areas(results)
-        understood = [word for units in clauses for unit in units for word in unit.words]
         return OfferAnswer(
             query=text,
             age=age,
