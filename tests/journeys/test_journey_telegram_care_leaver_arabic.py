@@ -113,3 +113,47 @@ def test_a_care_leaver_who_chose_arabic_gets_the_offer_wholly_in_arabic(
         "how do i get a pass for the festival",
         "can i stay with my foster carers after 18?",
     ]
+
+
+ASKED_IN_ARABIC = "هل يمكنني البقاء مع عائلتي الحاضنة بعد 18؟"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "The search reads Arabic (localoffer/search_translated.py), but the bot checks "
+        "every message for safeguarding first, and a message in another language is a "
+        "'please read' for a person (docs/safeguarding.md), so the offer is never asked. "
+        "Answering it as well is the lead's decision (bot/services.py free_text); when "
+        "made, this passes and the mark must go."
+    ),
+)
+def test_a_care_leaver_types_the_question_in_arabic_and_gets_the_arabic_answer(
+    database: Database, fake: FakeTelegram
+) -> None:
+    offer = load_offer_search()
+    if offer is None:
+        pytest.skip("the local offer search is not part of this build")
+    searched = offer.ask(ASKED_IN_ARABIC)
+    assert searched.confident and searched.answer_ids[0] == "staying-put"
+
+    async def journey() -> None:
+        async with heard_bot(database, fake, offer=offer) as bot:
+            await bot.chat(SAMIR, "/start")
+            await bot.tap(SAMIR, "A care leaver")
+            shown = await bot.type(SAMIR, "/language")
+            assert shown is not None
+            await bot.press_data(SAMIR, shown, dict(fake.buttons(shown))[ARABIC])
+
+            # Samir types the question in Arabic: the entry's Arabic answer.
+            said = await bot.chat(SAMIR, ASKED_IN_ARABIC)
+            answer = said[-1]["text"]
+            assert answer.startswith(STAYING_PUT["title"])
+            assert f"{label(WORDS, 'how_to_get_it')} {STAYING_PUT['how_to_get_it']}" in answer
+            no_english_labels(answer)
+
+            # Something off-topic typed in Arabic: "not sure", in Arabic.
+            said = await bot.chat(SAMIR, "كيف أفوز في فيفا")
+            assert said[-1]["text"].startswith(WORDS.texts["not_sure"])
+
+    asyncio.run(journey())
