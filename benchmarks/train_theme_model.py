@@ -7,10 +7,13 @@
     python benchmarks/train_theme_model.py --cv     # lexicon alone / + additions /
                                                     #   + vetoes / both, cross-validated
 
-Learns from the `dev` half of tests/data/themes/ (young people's and carers' comments)
-and the old set tests/data/theme_comments.yaml (its 14 themes only); the `test` half
-is never read here. Change VERSION whenever the data, features or settings change, and
-re-run benchmarks/theme_quality.py for the figures.
+Learns from the `dev` half of tests/data/themes/ (young people's and carers' comments),
+the old set tests/data/theme_comments.yaml (its 14 themes only) and the two training-only
+sets written later by other writers (train_young_voices.yaml,
+train_carers_and_small_children.yaml; never in split.yaml); the `test` half is never
+read here, except to leave out any training comment worded exactly as a test comment.
+Change VERSION whenever the data, features or settings change, and re-run
+benchmarks/theme_quality.py for the figures.
 
 `--cv` is how the settings and the way lexicon and model combine were chosen: every
 comment is tagged by the lexicon plus a model, and thresholds, that never saw its fold.
@@ -50,8 +53,14 @@ from analysis.themes.train import (  # noqa: E402
     write_model,
 )
 
-VERSION = "2026.12-1"
+VERSION = "2026.12-2"
 OLD_SET = ROOT / "tests" / "data" / "theme_comments.yaml"
+THEMES_DIR = ROOT / "tests" / "data" / "themes"
+# Training only (never in split.yaml): written by other writers who never saw the lexicon.
+TRAINING_ONLY = {
+    "train-young-voices": THEMES_DIR / "train_young_voices.yaml",
+    "train-carers-small": THEMES_DIR / "train_carers_and_small_children.yaml",
+}
 # The old set was labelled before the last three young people's themes existed.
 OLD_THEMES = frozenset(YOUNG_PEOPLE_THEME_IDS[:14])
 # Chosen by --cv (benchmarks/README.md, Theme quality): n-grams and meaning side by side;
@@ -72,12 +81,20 @@ SETTINGS = Settings(
 
 
 def training_sets() -> list[tuple[str, list[Labelled], frozenset[str] | None]]:
-    """Dev and the old set: the only comments the model may learn from. An old comment
-    worded exactly as a test comment (two short ones) is left out: test stays unseen."""
+    """Dev, the old set and the training-only sets: the only comments the model may learn
+    from. A comment worded exactly as a test comment (two short old ones) is left out:
+    test stays unseen."""
     corpus = load_corpus()
     held_out = {c.text.casefold() for c in corpus["test"]}
     old = [c for c in load_labelled(OLD_SET) if c.text.casefold() not in held_out]
-    return [("dev", corpus["dev"], None), ("old", old, OLD_THEMES)]
+    sets: list[tuple[str, list[Labelled], frozenset[str] | None]] = [
+        ("dev", corpus["dev"], None),
+        ("old", old, OLD_THEMES),
+    ]
+    for name, path in TRAINING_ONLY.items():
+        kept = [c for c in load_labelled(path) if c.text.casefold() not in held_out]
+        sets.append((name, kept, None))
+    return sets
 
 
 def training_comments() -> list[TrainingComment]:

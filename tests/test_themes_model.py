@@ -88,8 +88,17 @@ def test_the_model_adds_a_theme_said_without_any_lexicon_word():
     text = "is this where im staying or am i going again"
     lexicon_alone = ThemeTagger.from_files()
     assert lexicon_alone.tag(text) == []
-    assert default_tagger(with_model=True).tag(text) == ["stability"]
-    (reason,) = default_tagger(with_model=True).why(text)
+    # Cross-validated on 1,217 training comments, no add bar was right at least 3 times
+    # for each time wrong, so model 2026.12-2 never adds (benchmarks/README.md); the
+    # mechanism is checked with the same weights and a bar of 0.5.
+    shipped = shipped_model()
+    assert shipped is not None and bool(np.all(shipped.add_from > 1))
+    assert default_tagger(with_model=True).tag(text) == []
+    adding = ThemeTagger.from_files(
+        model=replace(shipped, add_from=np.full(len(shipped.themes), 0.5))
+    )
+    assert adding.tag(text) == ["stability"]
+    (reason,) = adding.why(text)
     assert reason.theme == "stability" and reason.tagged and reason.by == "model"
     assert reason.words == () and reason.score is not None
     assert reason.threshold is not None and reason.score >= reason.threshold

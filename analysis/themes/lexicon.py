@@ -117,7 +117,7 @@ def audience_for_cohort(cohort: str | None) -> Audience:
 
 
 Kind = Literal["word", "phrase", "pattern"]
-_LIST_KEYS = ("words", "phrases", "patterns", "affirmed_only", "except_in")
+_LIST_KEYS = ("words", "phrases", "patterns", "affirmed_only", "except_in", "except_patterns")
 _TEXT_KEYS = ("reason",)
 
 
@@ -136,13 +136,19 @@ class Entry:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The validated lexicon: entries, per-theme exception phrases and spellings."""
+    """The validated lexicon: entries, per-theme exception phrases and patterns, spellings.
+
+    ``except_patterns`` are regular expressions (read like ``patterns``) inside which a
+    theme's evidence does not count: a word mentioned only in passing, as a place or a
+    time ("my carer drove me to school" is not about school).
+    """
 
     path: Path
     entries: tuple[Entry, ...]
     exceptions: Mapping[str, tuple[tuple[str, ...], ...]]
     spellings: Mapping[str, str] = field(default_factory=dict)
     audience: Audience = "young_people"
+    except_patterns: Mapping[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
 
 
 def load_lexicon(
@@ -210,6 +216,7 @@ def load_lexicon(
         exceptions={t: tuple(p) for t, p in reader.exceptions.items() if p},
         spellings=spellings,
         audience=audience,
+        except_patterns={t: tuple(p) for t, p in reader.except_patterns.items() if p},
     )
 
 
@@ -221,6 +228,7 @@ class _Reader:
         self.tokeniser = tokeniser
         self.entries: list[Entry] = []
         self.exceptions: dict[str, list[tuple[str, ...]]] = {}
+        self.except_patterns: dict[str, list[re.Pattern[str]]] = {}
         self.seen: dict[tuple[str, ...], tuple[str, str, int | None]] = {}
 
     def read_theme(self, theme: str, block: Any) -> None:
@@ -278,6 +286,21 @@ class _Reader:
             )
         if key == "patterns":
             self.entries.append(self._pattern(theme, term, item, line))
+            return
+        if key == "except_patterns":
+            # Not evidence, so the same pattern may be one theme's evidence and another's
+            # exception; listed twice for one theme is still a mistake.
+            regex = self._pattern(theme, term, item, line, register=False).regex
+            assert regex is not None
+            if any(r.pattern == regex.pattern for r in self.except_patterns.get(theme, ())):
+                raise DataFileError(
+                    self.path,
+                    "this exception is listed twice for the theme",
+                    line=line,
+                    item=item,
+                    fix="remove one of them",
+                )
+            self.except_patterns.setdefault(theme, []).append(regex)
             return
         stems = tuple(stem(t.text) for t in self.tokeniser.tokens(term) if not t.is_punct)
         if not stems:
@@ -346,9 +369,11 @@ class _Reader:
             )
         self.seen[stems] = (theme, term, line)
 
-    def _pattern(self, theme: str, term: str, item: str, line: int | None) -> Entry:
+    def _pattern(
+        self, theme: str, term: str, item: str, line: int | None, *, register: bool = True
+    ) -> Entry:
         key = ("\0pattern", term)
-        if key in self.seen:
+        if register and key in self.seen:
             other_theme, _, other_line = self.seen[key]
             raise DataFileError(
                 self.path,
@@ -376,5 +401,6 @@ class _Reader:
                 item=item,
                 fix="make at least one part of it required (avoid patterns that are all ? or *)",
             )
-        self.seen[key] = (theme, term, line)
+        if register:
+            self.seen[key] = (theme, term, line)
         return Entry(theme, term, "pattern", regex=regex, line=line)
