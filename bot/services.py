@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from analysis.safeguarding import ContactWording, contact_wording
+from analysis.safeguarding import PLEASE_READ, ContactWording, contact_wording
 from bot.addresses import AddressBook
 from localoffer.desk import log_offer_answer
 from storage.alerts import awaiting_reply, record_reply
@@ -224,8 +224,19 @@ class BotServices:
                     ),
                 )
                 if outcome is not None:
+                    answered = None
+                    if outcome.category == PLEASE_READ and offer != NEVER:
+                        # Words in another language with no disclosure found: a person
+                        # still reads them (the alert stands), and a question the offer
+                        # can answer in that language is answered now, not after an
+                        # interpreter has read it.
+                        answered = self._offer_reply(
+                            session, pseudonym, text, offer == IF_CONFIDENT, language=language
+                        )
                     return FreeTextResult(
-                        safeguarding_reply=outcome.reply, alert_id=outcome.alert_id
+                        safeguarding_reply=outcome.reply,
+                        alert_id=outcome.alert_id,
+                        offer_reply=answered,
                     )
             if offer == NEVER:
                 return FreeTextResult()

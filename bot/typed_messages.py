@@ -305,7 +305,10 @@ class TypedMessageHandlers(HandlerHost):
 
         enrolled = profile is not None and profile.complete
         if result.safeguarding_reply is not None:
-            await self._say(update, context, said(result.safeguarding_reply))
+            # The offer's answer comes first only beside a "please read" (words in another
+            # language): never beside help for a disclosure.
+            answer_then_help = filter(None, [result.offer_reply, result.safeguarding_reply])
+            await self._say(update, context, said("\n\n".join(answer_then_help)))
             await self._ask_contact(update, context, result.alert_id)
             if result.alert_id is not None and self.services.contact is not None:
                 assert context.chat_data is not None

@@ -15,6 +15,7 @@ import pytest
 from fakes.telegram_api import FakeTelegram, heard_bot
 from sqlalchemy import select
 
+from analysis.safeguarding import please_read_reply
 from bot.offer import load_offer_search
 from bot.texts import load_texts
 from heard.wiring import Database
@@ -41,6 +42,14 @@ ENGLISH_LABELS = [
     label(ENGLISH, name)
     for name in ("how_to_get_it", "contact", "others", "ask_about_others", "not_sure")
 ] + ["You could look through", "You can always ask your PA", *ENGLISH.areas.values()]
+
+
+def alerts(database: Database) -> list[tuple[str, str]]:
+    with transaction(database.sessions) as session:
+        rows = session.scalars(
+            select(models.SafeguardingAlert).order_by(models.SafeguardingAlert.id)
+        )
+        return [(row.category, row.channel) for row in rows]
 
 
 def no_english_labels(text: str) -> None:
@@ -118,16 +127,6 @@ def test_a_care_leaver_who_chose_arabic_gets_the_offer_wholly_in_arabic(
 ASKED_IN_ARABIC = "هل يمكنني البقاء مع عائلتي الحاضنة بعد 18؟"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The search reads Arabic (localoffer/search_translated.py), but the bot checks "
-        "every message for safeguarding first, and a message in another language is a "
-        "'please read' for a person (docs/safeguarding.md), so the offer is never asked. "
-        "Answering it as well is the lead's decision (bot/services.py free_text); when "
-        "made, this passes and the mark must go."
-    ),
-)
 def test_a_care_leaver_types_the_question_in_arabic_and_gets_the_arabic_answer(
     database: Database, fake: FakeTelegram
 ) -> None:
@@ -145,15 +144,18 @@ def test_a_care_leaver_types_the_question_in_arabic_and_gets_the_arabic_answer(
             assert shown is not None
             await bot.press_data(SAMIR, shown, dict(fake.buttons(shown))[ARABIC])
 
-            # Samir types the question in Arabic: the entry's Arabic answer.
+            # Samir types the question in Arabic: the entry's Arabic answer at once, and,
+            # as for any words in another language, a person will read them too.
             said = await bot.chat(SAMIR, ASKED_IN_ARABIC)
-            answer = said[-1]["text"]
+            answer = said[0]["text"]
             assert answer.startswith(STAYING_PUT["title"])
             assert f"{label(WORDS, 'how_to_get_it')} {STAYING_PUT['how_to_get_it']}" in answer
+            assert please_read_reply("care_leaver", language="ar").split("\n")[0] in answer
             no_english_labels(answer)
+            assert alerts(database) == [("please_read", "telegram")]
 
             # Something off-topic typed in Arabic: "not sure", in Arabic.
             said = await bot.chat(SAMIR, "كيف أفوز في فيفا")
-            assert said[-1]["text"].startswith(WORDS.texts["not_sure"])
+            assert said[0]["text"].startswith(WORDS.texts["not_sure"])
 
     asyncio.run(journey())
