@@ -170,3 +170,49 @@ def test_the_offers_own_words_on_the_web_pages_are_arabic(app: Flask) -> None:
     shown = results.split("</section>")[0]
     assert "look through these parts" not in shown and "ask your PA" not in shown
     assert not [name for name in english.areas.values() if f">{name}<" in shown]
+
+
+ASKED_IN_ARABIC = "هل يمكنني البقاء مع عائلتي الحاضنة بعد 18؟"
+
+
+def test_a_question_typed_in_arabic_is_answered_and_a_person_still_reads_it(
+    app: Flask, database: Database
+) -> None:
+    """The web chat and the search page: the Arabic answer under the "please read" note
+    (an alert for a person, as any words in another language raise); words in another
+    language that the offer cannot answer get the note alone."""
+    from browser_support import csrf_token, hidden_fields
+    from sqlalchemy import select
+
+    from analysis.safeguarding import please_read_reply
+    from storage import models
+    from storage.db import transaction
+
+    note = please_read_reply("care_leaver", language="ar").split("\n")[0]
+    client = app.test_client()
+    client.get("/language/ar?next=/")
+    start = client.get("/chat/start").get_data(as_text=True)
+    client.post("/chat/start", data={"csrf_token": csrf_token(start), "cohort": "care_leaver"})
+    chat = client.get("/chat").get_data(as_text=True)
+    html = client.post(
+        "/chat", data={**hidden_fields(chat), "text": ASKED_IN_ARABIC}, follow_redirects=True
+    ).get_data(as_text=True)
+    help_now = re.search(r'id="help-now"(.*?)</li>', html, re.S)
+    reply = re.search(r'<li class="from-heard offer-reply">(.*?)</li>', html, re.S)
+    assert help_now and note in help_now.group(1)
+    assert reply and AR_WORDS["title"] in reply.group(1)
+
+    chat = client.get("/chat").get_data(as_text=True)
+    html = client.post(
+        "/chat", data={**hidden_fields(chat), "text": "كيف أفوز في فيفا"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert note in html and 'class="from-heard offer-reply"' not in html
+
+    search = client.get("/offer/search").get_data(as_text=True)
+    found = client.post(
+        "/offer/search", data={**hidden_fields(search), "q": ASKED_IN_ARABIC}
+    ).get_data(as_text=True)
+    assert note in found and AR_WORDS["title"] in found
+    with transaction(database.sessions) as session:
+        rows = session.scalars(select(models.SafeguardingAlert)).all()
+        assert sorted(row.category for row in rows) == ["please_read"] * 3

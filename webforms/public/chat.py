@@ -111,7 +111,9 @@ def _chat_page(
     greeting: bool = False,
 ) -> Response:
     """One exchange. Help raised by this message comes first, straight under their words,
-    and no offer answer is given with it; help given earlier in the visit stays, folded."""
+    and no offer answer is given with it (but under a "please read" for words in another
+    language, an answer the offer is sure of); help given earlier in the visit stays,
+    folded."""
     active = reply.state == "active" and reply.prompt is not None
     view = reply_view(reply)
     new_help = None
@@ -129,7 +131,7 @@ def _chat_page(
         prompt=prompt_view(reply.prompt) if active and reply.prompt else None,
         paused=reply.state == "paused",
         said=said,
-        offer=offer if offer is not None and not offer.alert else None,
+        offer=offer if offer is not None and (not offer.alert or offer.please_read) else None,
         new_help=new_help,
         new_help_alert_id=new_help_alert_id,
         kept_help=kept,

@@ -3,6 +3,8 @@
 Typed words pass the safeguarding check first, as every typed message does. A
 message that raised a safeguarding concern gets the help and nothing else: no
 search, and no log there, because those words belong only in the alerts queue.
+Words in another language with no disclosure found raise a "please read" for a
+person; the offer is searched too, and an answer it is sure of is shown under it.
 Any other question is logged without the asker, so the participation team sees
 what the offer could not answer.
 
@@ -15,13 +17,13 @@ a link preview) only shows the help: following a link must not raise alerts.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from analysis.safeguarding import detect, other_language, safeguarding_reply
+from analysis.safeguarding import PLEASE_READ, detect, other_language, safeguarding_reply
 from localoffer.desk import log_offer_answer
 from localoffer.words import Said, Words, plain
 from storage.db import transaction
@@ -55,6 +57,9 @@ class OfferReply:
     language: str = "en"
     # The reply as HTML, with any words still in English inside it marked so (reply_html).
     html: Markup | None = None
+    # The alert is a "please read" (words in another language, no disclosure found): the
+    # offer's answer, if it is sure of one, is shown under it.
+    please_read: bool = False
 
 
 def ask_offer(
@@ -75,19 +80,29 @@ def ask_offer(
     raise_as, alert_channel = pseudonym, channel
     if raise_as is None and alert_anonymously:
         raise_as, alert_channel = ONE_OFF_PREFIX + secrets.token_hex(12), SEARCH_CHANNEL
-    alert, urgent, alert_id = _safeguarding(text, alert_channel, raise_as, cohort, age_band)
-    if alert is not None:
+    alert, urgent, alert_id, category = _safeguarding(
+        text, alert_channel, raise_as, cohort, age_band
+    )
+    raised = OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
+    if alert is not None and category != PLEASE_READ:
         # The help is the answer. A search result ("Sorry, I'm not sure I've understood
         # that") under it would bury it, and read as if they had not been heard.
-        return OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
+        return raised
     search = services.offer_search()
     if search is None:
-        return OfferReply(gettext(NOT_AVAILABLE))
+        return raised if alert is not None else OfferReply(gettext(NOT_AVAILABLE))
     answer = search.ask(text)
     asker = services.people().offer_asker(pseudonym) if pseudonym else None
     with transaction(services.sessions()) as session:
         log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
-    return _shown(answer, current_language())
+    shown = _shown(answer, current_language())
+    if alert is None:
+        return shown
+    # Words in another language: a person will read them (the alert stands), and a
+    # question the offer is sure of is answered now, under that note.
+    if not answer.confident:
+        return raised
+    return replace(shown, alert=alert, alert_urgent=urgent, alert_id=alert_id, please_read=True)
 
 
 def _shown(answer: Any, language: str) -> OfferReply:
@@ -154,9 +169,9 @@ def words_html(said: Said, language: str) -> str:
 
 def _safeguarding(
     text: str, channel: str, pseudonym: str | None, cohort: str | None, age_band: str | None
-) -> tuple[str | None, bool, int | None]:
+) -> tuple[str | None, bool, int | None, str | None]:
     """With a pseudonym (a person, or a one-off reference) an alert is raised; without,
-    only the help is given."""
+    only the help is given. The help, whether urgent, the alert and its category."""
     if pseudonym is not None:
         with transaction(services.sessions()) as session:
             outcome = check_free_text(
@@ -170,10 +185,12 @@ def _safeguarding(
                     language=current_language(),  # the help in the page's language
                 ),
             )
-        return (outcome.reply, outcome.urgent, outcome.alert_id) if outcome else (None, False, None)
+        if outcome is None:
+            return None, False, None, None
+        return outcome.reply, outcome.urgent, outcome.alert_id, outcome.category
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
-        return None, False, None
+        return None, False, None, None
     language = reply_language(current_language(), other_language(text))
     reply = safeguarding_reply(disclosure, cohort, language=language)
-    return reply, disclosure.level == "urgent", None
+    return reply, disclosure.level == "urgent", None, disclosure.category
