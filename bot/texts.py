@@ -183,11 +183,39 @@ def _check_same_placeholders(
         )
 
 
+# A translation's own lines, as in every other translation file: which language, and
+# whether a qualified translator has checked it.
+TRANSLATION_HEADER = ("language", "status", "reviewed_by", "reviewed_on")
+
+
+def _check_status(path: Path, data: dict[str, Any]) -> None:
+    status = data.get("status", "draft")
+    if status not in ("draft", "reviewed"):
+        raise DataFileError(
+            path,
+            f"has status {status!r}",
+            line=line_of(data),
+            item="status",
+            fix="use 'draft' (to be checked by a qualified translator) or 'reviewed'",
+        )
+    if status == "reviewed" and not (data.get("reviewed_by") and data.get("reviewed_on")):
+        raise DataFileError(
+            path,
+            "is marked reviewed without who checked it and when",
+            line=line_of(data),
+            item="status",
+            fix="add reviewed_by: (the translator) and reviewed_on: (the date)",
+        )
+
+
 def _overlay(path: Path, english: dict[str, Any]) -> dict[str, Any]:
     """The English texts with the language file's translations laid over them, checked."""
     data = require_mapping(path, load_yaml(path), "texts")
+    _check_status(path, data)
     merged = dict(english)
     for key, raw in data.items():
+        if key in TRANSLATION_HEADER:
+            continue
         if key not in english:
             raise DataFileError(
                 path,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from analysis.safeguarding.replies import load_replies, translation_path
+from bot.texts import texts_path
 from storage.datafiles import DataFileError, load_yaml
 from surveys import languages
 from surveys.definition import (
@@ -99,6 +100,8 @@ def _file_status(path: Path) -> str:
     if not path.exists():
         return "no file: all in English"
     doc = load_yaml(path)
+    if doc.get("status") is None:
+        return "no status line: a draft until a translator marks it reviewed"
     if doc.get("status") == "reviewed":
         return f"reviewed by {doc.get('reviewed_by')} on {doc.get('reviewed_on')}"
     return f"{doc.get('status')} ({STATUS_MEANING.get(str(doc.get('status')), '')})"
@@ -135,6 +138,50 @@ def _print_translations(directory: Path | None) -> None:
         gaps = gaps if replies.language == lang.code and replies.in_english else ""
         shown = _file_status(translation_path(lang.code))
         print(f"  {'safeguarding help':<22} {shown}{gaps}")
+        print(f"  {'bot texts':<22} {_file_status(texts_path(lang.code))}")
+        print(f"  {'web pages':<22} {_pages_status(lang.code)}")
+        _print_offer(lang.code)
+
+
+PAGES = Path(__file__).resolve().parent.parent / "webforms" / "translations"
+
+
+def _pages_status(code: str, folder: Path = PAGES) -> str:
+    """The web pages' Flask-Babel catalogue: draft while its header says so, and how many
+    of its strings are still empty (shown in English)."""
+    path = folder / code / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return "no catalogue: all in English"
+    from babel.messages.pofile import read_po
+
+    text = path.read_text(encoding="utf-8")
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=code)
+    empty = [m.id for m in catalogue if m.id and not m.string]
+    draft = STATUS_MEANING["draft"] in text.split("msgid", 1)[0]
+    status = f"draft ({STATUS_MEANING['draft']})" if draft else "reviewed (header says so)"
+    return f"{status}; " + (f"{len(empty)} in English" if empty else "complete")
+
+
+def _print_offer(code: str) -> None:
+    """The local offer's translations, in one line each (`heard offer check` has them
+    entry by entry)."""
+    try:
+        from localoffer.catalogue import load_offer
+        from localoffer.search_translated import search_words_path
+        from localoffer.words import words_path as offer_words_path
+    except ImportError:  # a build without the local offer
+        return
+    offer = load_offer()
+    files = offer.translations.get(code, {})
+    drafts = sum(1 for t in files.values() if t.status == "draft")
+    left = sum(len(fields) for fields in offer.in_english(code).values())
+    gaps = "complete" if not left else f"{left} fields in English"
+    reviewed = len(files) - drafts
+    counts = f"{len(files)} of {len(offer)} entries ({drafts} draft, {reviewed} reviewed)"
+    print(f"  {'local offer':<22} {counts}; {gaps} (heard offer check)")
+    print(f"  {'offer words':<22} {_file_status(offer_words_path(code))}")
+    print(f"  {'offer search words':<22} {_file_status(search_words_path(code))}")
 
 
 def _audience_text(audience: object) -> str:

@@ -199,7 +199,10 @@ def _copy_texts(tmp_path: Path, language_file: str) -> Path:
 
 
 def test_a_missing_text_falls_back_to_english_one_text_at_a_time(tmp_path: Path) -> None:
-    english = _copy_texts(tmp_path, 'skip_button: "Saltar"\nfrequencies:\n  never: "Nunca"\n')
+    english = _copy_texts(
+        tmp_path,
+        'language: xx\nstatus: draft\nskip_button: "Saltar"\nfrequencies:\n  never: "Nunca"\n',
+    )
     texts = load_texts(english, "xx")
     assert texts.skip_button == "Saltar" and texts.frequencies["never"] == "Nunca"
     assert texts.frequencies["weekly"] == EN.frequencies["weekly"]
@@ -213,6 +216,8 @@ def test_a_missing_text_falls_back_to_english_one_text_at_a_time(tmp_path: Path)
         ('progress: "Pregunta {n}"\n', ["progress", "placeholders", "{name}"]),
         ('skip_button: ""\n', ["skip_button", "must be some text"]),
         ("frequencies:\n  daily: Diario\n", ["frequencies.daily", "weekly"]),
+        ("status: finished\n", ["texts.xx.yaml", "status", "draft", "reviewed"]),
+        ("status: reviewed\n", ["status", "reviewed_by", "reviewed_on"]),
     ],
 )
 def test_a_broken_language_file_names_file_item_and_fix(

@@ -196,7 +196,15 @@ def test_heard_surveys_check_lists_every_translation_and_what_is_missing(
     arabic = shown.split("Arabic (ar, العربية, rtl): offered", 1)[1].split("\n\n", 1)[0]
     for survey_id in CATALOGUE:
         assert f"{survey_id}" in arabic
-    assert arabic.count("draft (to be checked by a qualified translator); complete") == 6
+    assert arabic.count("draft (to be checked by a qualified translator); complete") == 7  # + pages
+    # and every other catalogue a young person reads: the bot, the pages, the local offer
+    for name in ("bot texts", "offer words", "offer search words"):
+        line = next(x for x in arabic.splitlines() if x.strip().startswith(name))
+        assert "draft (to be checked by a qualified translator)" in line, line
+    pages = next(x for x in arabic.splitlines() if x.strip().startswith("web pages"))
+    assert pages.endswith("draft (to be checked by a qualified translator); complete")
+    offer = next(x for x in arabic.splitlines() if x.strip().startswith("local offer"))
+    assert "entries (" in offer and "draft" in offer
     assert "Pashto (ps, پښتو, rtl): offered" in shown
     assert "Dari (prs, دری, rtl): not offered" in shown
 
