@@ -146,6 +146,8 @@ def test_the_web_chat_answers_in_arabic_with_no_english_left_unmarked(app: Flask
     assert AR_WORDS["title"] in reply.group(1) and AR_WORDS["how_to_get_it"] in reply.group(1)
     assert "How to get it" not in reply.group(1) and "كيف تحصل عليه" in reply.group(1)
     assert english_left(reply.group(1)) == []
+    # "PA", kept in English inside the Arabic contact line, is marked as English
+    assert '<span lang="en" dir="ltr">PA</span>' in reply.group(1)
 
 
 def test_the_offers_own_words_on_the_web_pages_are_arabic(app: Flask) -> None:

@@ -30,7 +30,7 @@ from storage.db import transaction
 from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
 from webforms.public import services
-from webforms.public.language import N_, content_lang, current_language
+from webforms.public.language import N_, content_lang, current_language, names_marked
 from webforms.public.views import _PHONE
 
 # The reference an alert from the anonymous search page carries: never a person's.
@@ -155,9 +155,12 @@ def _block(lines: list[str], as_list: bool) -> str:
 
 
 def words_html(said: Said, language: str) -> str:
+    """Words of a reply as HTML: phone numbers tappable; names kept in English inside
+    translated words marked so (names_marked); words in another language marked."""
+    translated = said.lang == language and language != "en"
     html = _PHONE.sub(
         lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}" dir="ltr">{m.group(1)}</a>',
-        str(escape(said.text)),
+        str(names_marked(said.text) if translated else escape(said.text)),
     )
     if said.lang == language or not said.text.strip():
         return html
