@@ -37,9 +37,17 @@ from typing import Any
 
 import numpy as np
 
-from localoffer.bm25 import FieldIndex, pair_term
+from localoffer.bm25 import FieldIndex
 from localoffer.catalogue import AREAS, Offer, OfferEntry
 from localoffer.meaning import EntryMeaning, load_meaning
+from localoffer.ranking import (
+    AGE_PENALTY,
+    MIN_COVERAGE,
+    MIN_SCORE,
+    UNKNOWN_WORD_SHARE,
+    ranked_entries,
+    weighted_query,
+)
 from localoffer.search_translated import LANGUAGES as TRANSLATED_LANGUAGES
 from localoffer.search_translated import (
     SearchWords,
@@ -66,17 +74,10 @@ from localoffer.words import DEFAULT, OfferWords, Said, Words, load_offer_words,
 FIELD_WEIGHTS = {"title": 3.0, "also_known_as": 2.5, "summary": 1.5, "details": 0.6}
 # How far a word found only in that field explains a question (see _coverage).
 FIELD_CREDIT = {"title": 1.0, "also_known_as": 1.0, "summary": 0.75, "details": 0.35}
-PAIR_WEIGHT = 0.5  # a matching word pair adds to, never replaces, its two words
 ROLE_WEIGHT = 0.35  # see text.ROLE_PHRASES
-AGE_PENALTY = 0.7  # something ended or not yet due still shows, below what's open now
-MIN_COVERAGE = 0.5  # share of the question's meaning the top entry must explain
 TOPIC_CREDIT = FIELD_CREDIT["title"]  # a word asked is in the title or also_known_as
-MIN_SCORE = 1.5  # and a floor on the raw score, against near-empty matches
-UNKNOWN_WORD_SHARE = 1.0  # weight of a word the offer never uses, as a share of max idf
 OFF_TOPIC_SHARE = 2.0  # weight of an off-topic word, as a share of max idf
 SHOWN = 3
-COVERAGE_FLOOR = 0.5  # re-ranking: score * (floor + coverage)
-RERANK = 12
 # A part of a question starts a clause of its own only with a word that is rare
 # enough to say what it is about; "im a care leaver and ..." is a preface.
 CLAUSE_IDF = 1.0
@@ -511,35 +512,16 @@ class OfferSearch:
         return found
 
     def _rank_words(self, units: list[_Unit], age: int | None) -> list[tuple[float, int]]:
-        query: dict[str, float] = defaultdict(float)
         sequence: list[tuple[str, float]] = []
         weights = self._unit_weights(units)
         for unit, weight in zip(units, weights, strict=True):
             # A slang word expanded into three offer words still counts as one word.
             share = weight * unit.typed_words / len(unit.terms)
-            for term in unit.terms:
-                query[term] += share
-                sequence.append((term, share))
-        for (a, share_a), (b, share_b) in zip(sequence, sequence[1:], strict=False):
-            if a != b:
-                query[pair_term(a, b)] += PAIR_WEIGHT * min(share_a, share_b)
-        scores = self.index.score(query)
-        ranked = []
-        for number, score in enumerate(scores):
-            if score <= 0:
-                continue
-            if self.entries[number].who_can_get_it.age_status(age) != "available":
-                score *= AGE_PENALTY
-            ranked.append((score, number))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
-        # BM25 rewards an entry that repeats one of the asker's words; the answer
-        # should be the entry that explains most of what they asked.
-        head = [
-            (score * (COVERAGE_FLOOR + self._coverage(units, number)), number)
-            for score, number in ranked[:RERANK]
-        ]
-        head.sort(key=lambda item: (-item[0], item[1]))
-        return head + ranked[RERANK:]
+            sequence += [(term, share) for term in unit.terms]
+        scores = self.index.score(weighted_query(sequence))
+        return ranked_entries(
+            scores, self._open_to(age), lambda number: self._coverage(units, number)
+        )
 
     def _unit_weights(self, units: list[_Unit]) -> list[float]:
         """Roles (PA, social worker) count for less when something else is asked about."""

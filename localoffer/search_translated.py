@@ -31,8 +31,15 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from localoffer.bm25 import FieldIndex, pair_term
+from localoffer.bm25 import FieldIndex
 from localoffer.catalogue import Offer, OfferEntry
+from localoffer.ranking import (
+    MIN_COVERAGE,
+    MIN_SCORE,
+    UNKNOWN_WORD_SHARE,
+    ranked_entries,
+    weighted_query,
+)
 from localoffer.text import OffTopicWords
 from storage.datafiles import DataFileError, line_of, load_yaml
 from surveys.script import fold
@@ -57,13 +64,6 @@ FIELD_CREDIT = {
     "details": 0.35,
 }
 TOPIC_CREDIT = 1.0
-PAIR_WEIGHT = 0.5
-AGE_PENALTY = 0.7
-MIN_COVERAGE = 0.5
-MIN_SCORE = 1.5
-UNKNOWN_WORD_SHARE = 1.0
-COVERAGE_FLOOR = 0.5
-RERANK = 12
 FUZZY_CUTOFF = 80.0  # a typed word close enough to an offer word ("الجامعه", "یوازی")
 FUZZY_MIN_LENGTH = 4
 
@@ -496,33 +496,17 @@ class TranslatedSearch:
         return matched / total if total else 0.0
 
     def rank(self, units: Sequence[_Unit], open_now: Sequence[bool]) -> list[tuple[float, int]]:
-        """Entries in order for the question (open_now[i]: entry i is open at their age)."""
-        query: dict[str, float] = defaultdict(float)
+        """Entries in order for the question (open_now[i]: entry i is open at their age),
+        by the English search's rules (localoffer.ranking)."""
         sequence: list[tuple[str, float]] = []
         for unit in units:
-            if unit.off_topic:
-                continue
-            share = 1.0 / len(unit.terms)
-            for term in unit.terms:
-                query[term] += share
-                sequence.append((term, share))
-        for (a, share_a), (b, share_b) in zip(sequence, sequence[1:], strict=False):
-            if a != b:
-                query[pair_term(a, b)] += PAIR_WEIGHT * min(share_a, share_b)
-        ranked = []
-        for number, score in enumerate(self.index.score(query)):
-            if score <= 0:
-                continue
-            if not open_now[number]:
-                score *= AGE_PENALTY
-            ranked.append((score, number))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
-        head = [
-            (score * (COVERAGE_FLOOR + self._coverage(units, number)), number)
-            for score, number in ranked[:RERANK]
-        ]
-        head.sort(key=lambda item: (-item[0], item[1]))
-        return head + ranked[RERANK:]
+            if not unit.off_topic:
+                sequence += [(term, 1.0 / len(unit.terms)) for term in unit.terms]
+        return ranked_entries(
+            self.index.score(weighted_query(sequence)),
+            open_now,
+            lambda number: self._coverage(units, number),
+        )
 
     def sure(self, units: Sequence[_Unit], ranked: Sequence[tuple[float, int]]) -> bool:
         """Confident if the top entry explains enough of the question and is about it."""

@@ -31,7 +31,7 @@ from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
 from webforms.public import services
 from webforms.public.language import N_, content_lang, current_language, names_marked
-from webforms.public.views import _PHONE
+from webforms.public.views import PHONE_NUMBER, html_block
 
 # The reference an alert from the anonymous search page carries: never a person's.
 ONE_OFF_PREFIX = "search:"
@@ -139,26 +139,20 @@ def reply_html(parts: list[Words], language: str) -> Markup:
             if bullet:
                 line = [Said(line[0].text[2:], line[0].lang), *line[1:]]
             if run and bullet != in_list:
-                blocks.append(_block(run, in_list))
+                blocks.append(html_block(run, in_list))
                 run = []
             in_list = bullet
             run.append("".join(words_html(said, language) for said in line).strip())
         if run:
-            blocks.append(_block(run, in_list))
+            blocks.append(html_block(run, in_list))
     return Markup("".join(blocks))
-
-
-def _block(lines: list[str], as_list: bool) -> str:
-    if as_list:
-        return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
-    return "<p>" + "<br>".join(lines) + "</p>"
 
 
 def words_html(said: Said, language: str) -> str:
     """Words of a reply as HTML: phone numbers tappable; names kept in English inside
     translated words marked so (names_marked); words in another language marked."""
     translated = said.lang == language and language != "en"
-    html = _PHONE.sub(
+    html = PHONE_NUMBER.sub(
         lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}" dir="ltr">{m.group(1)}</a>',
         str(names_marked(said.text) if translated else escape(said.text)),
     )

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from surveys.engine import Prompt, Reply
 from surveys.scales import PREFER_NOT_TO_SAY
 
-_PHONE = re.compile(r"\b(999|116 ?123|0800 ?1111|0\d{3,4} ?\d{3} ?\d{3,4})\b")
+PHONE_NUMBER = re.compile(r"\b(999|116 ?123|0800 ?1111|0\d{3,4} ?\d{3} ?\d{3,4})\b")
 _BULLET = re.compile(r"^\s*[•\-*]\s+")
 
 
@@ -85,16 +85,18 @@ def message_html(text: str) -> Markup:
         for line in [line for line in paragraph.splitlines() if line.strip()]:
             bullet = bool(_BULLET.match(line))
             if run and bullet != in_list:
-                blocks.append(_block(run, in_list))
+                blocks.append(html_block(run, in_list))
                 run = []
             in_list = bullet
             run.append(_linked(_BULLET.sub("", line)))
         if run:
-            blocks.append(_block(run, in_list))
+            blocks.append(html_block(run, in_list))
     return Markup("".join(blocks))
 
 
-def _block(lines: list[str], as_list: bool) -> str:
+def html_block(lines: list[str], as_list: bool) -> str:
+    """Lines of a message already made safe as HTML: a list if they were "- " lines, else
+    one paragraph with line breaks (the web chat's and the offer reply's shared shape)."""
     if as_list:
         return "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
     return "<p>" + "<br>".join(lines) + "</p>"
@@ -102,7 +104,7 @@ def _block(lines: list[str], as_list: bool) -> str:
 
 def _linked(line: str) -> str:
     escaped = str(escape(line.strip()))
-    return _PHONE.sub(
+    return PHONE_NUMBER.sub(
         # dir="ltr": a number reads left to right on a right-to-left page too ("0800 1111",
         # never "1111 0800"), whatever words (engine messages, translations) it sits in
         lambda m: f'<a href="tel:{m.group(1).replace(" ", "")}" dir="ltr">{m.group(1)}</a>',
