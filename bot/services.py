@@ -230,8 +230,10 @@ class BotServices:
                         # still reads them (the alert stands), and a question the offer
                         # can answer in that language is answered now, not after an
                         # interpreter has read it.
+                        # Only an answer it is sure of: never "not sure" beside a note
+                        # on words Heard cannot read, which may be anything.
                         answered = self._offer_reply(
-                            session, pseudonym, text, offer == IF_CONFIDENT, language=language
+                            session, pseudonym, text, True, language=language
                         )
                     return FreeTextResult(
                         safeguarding_reply=outcome.reply,

@@ -203,6 +203,9 @@ def test_a_question_typed_in_arabic_is_answered_and_a_person_still_reads_it(
     reply = re.search(r'<li class="from-heard offer-reply">(.*?)</li>', html, re.S)
     assert help_now and note in help_now.group(1)
     assert reply and AR_WORDS["title"] in reply.group(1)
+    # the answer they asked for first, the note under it (and it does not take the focus)
+    assert html.index('class="from-heard offer-reply"') < html.index('id="help-now"')
+    assert 'class="safeguarding please-read"' in html
 
     chat = client.get("/chat").get_data(as_text=True)
     html = client.post(

@@ -4,7 +4,8 @@ Typed words pass the safeguarding check first, as every typed message does. A
 message that raised a safeguarding concern gets the help and nothing else: no
 search, and no log there, because those words belong only in the alerts queue.
 Words in another language with no disclosure found raise a "please read" for a
-person; the offer is searched too, and an answer it is sure of is shown under it.
+person; the offer is searched too, and an answer it is sure of is shown with that
+note (never "not sure": the words may be anything, and the help stands alone then).
 Any other question is logged without the asker, so the participation team sees
 what the offer could not answer.
 
@@ -99,7 +100,9 @@ def ask_offer(
     if alert is None:
         return shown
     # Words in another language: a person will read them (the alert stands), and a
-    # question the offer is sure of is answered now, under that note.
+    # question the offer is sure of is answered now, with that note. Never "not sure"
+    # beside it: words Heard cannot read may be anything ("بدي موت", "I want to die"),
+    # and the note and the help must stand alone then.
     if not answer.confident:
         return raised
     return replace(shown, alert=alert, alert_urgent=urgent, alert_id=alert_id, please_read=True)

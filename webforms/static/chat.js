@@ -59,7 +59,9 @@
   function bringIntoView(added, typed) {
     var help = null;
     added.forEach(function (item) {
-      help = help || item.querySelector(".safeguarding");
+      // A "please read" under an answer (words in another language) is read after the
+      // answer, in order: only help for a disclosure takes the focus.
+      help = help || item.querySelector(".safeguarding:not(.please-read)");
     });
     if (help) {
       // Their own words above the help if both fit, else the help at the top.
