@@ -292,11 +292,10 @@ def check_notify(settings: Settings) -> Iterator[Finding]:
             "HEARD_NOTIFY_API_KEY is not set, so web users get no texts or emails; optional",
         )
         return
-    from notices.notify import NotifySender, NotifyTemplates
+    from heard.notify_wiring import notify_templates
+    from notices.notify import NotifySender
 
-    templates = NotifyTemplates(
-        sms=settings.notify_sms_template_id, email=settings.notify_email_template_id
-    )
+    templates = notify_templates(settings)
     sender = NotifySender(settings.notify_api_key, templates, base_url=settings.notify_base_url)
     try:
         sender.find_by_reference("heard-doctor")
@@ -310,6 +309,31 @@ def check_notify(settings: Settings) -> Iterator[Finding]:
         )
         return
     yield Finding(OK, "GOV.UK Notify", f"{settings.notify_base_url} takes the API key")
+    yield Finding(OK, "Notify languages", notify_languages(templates))
+
+
+def notify_languages(templates: Any) -> str:
+    """Which languages have their own Notify template, by kind; the others get English."""
+    from surveys.languages import DEFAULT, english_name, shipped_codes
+
+    others = [code for code in shipped_codes() if code != DEFAULT]
+    parts = []
+    for kind, label in (("sms", "texts"), ("email", "emails")):
+        if kind not in templates.kinds:
+            continue
+        own = [code for code in others if code in templates.languages(kind)]
+        rest = [code for code in others if code not in own]
+        named = ", ".join(f"{english_name(code)} ({code})" for code in own) or "no language"
+        line = f"{label}: {named} {'have' if len(own) > 1 else 'has'} its own template"
+        if rest:
+            names = ", ".join(f"{english_name(code)} ({code})" for code in rest)
+            verb = "get" if len(rest) > 1 else "gets"
+            line += (
+                f"; {names} {verb} the English one "
+                f"(HEARD_NOTIFY_{kind.upper()}_TEMPLATE_ID_<CODE> adds one)"
+            )
+        parts.append(line)
+    return "; ".join(parts)
 
 
 def _example_addresses(book: Any) -> list[str]:

@@ -7,6 +7,8 @@ With --mobile or --email (and --child-agreed: the child said yes to it), the one
 is not printed: it is sent to the child by text or email through GOV.UK Notify, now
 or, in quiet hours, by the scheduler's next round; the number or address is kept
 sealed, with when and how the child agreed, and later check-in links go the same way.
+With --language (e.g. ar) the messages use the council's Notify template for that
+language when it has one (else the English one); only the code is kept with the contact.
 """
 
 from __future__ import annotations
@@ -102,6 +104,33 @@ def add_contact_arguments(invite: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the child said yes to Heard keeping their number or email to send check-in links",
     )
+    invite.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the language for the child's texts or emails, e.g. ar (default: English)",
+    )
+
+
+def _language(args: argparse.Namespace, contact: Contact | None) -> str | None:
+    """The checked --language code; None for English (the default template)."""
+    from surveys.languages import DEFAULT, english_name, shipped_codes
+
+    raw = getattr(args, "language", None)
+    if raw is None:
+        return None
+    code = str(raw).strip().lower()
+    codes = shipped_codes()
+    if code not in codes:
+        choices = ", ".join(f"{c} ({english_name(c)})" for c in codes)
+        raise CommandError(
+            f"--language {raw!r} is not a language Heard speaks; use one of {choices}"
+        )
+    if contact is None:
+        raise CommandError(
+            "--language is for a link sent by text or email (with --mobile or --email); "
+            "on a printed link the child chooses their language on the page"
+        )
+    return None if code == DEFAULT else code
 
 
 def _contact(args: argparse.Namespace) -> Contact | None:
@@ -130,7 +159,11 @@ def _contact(args: argparse.Namespace) -> Contact | None:
 
 
 def send_first_link(
-    args: argparse.Namespace, settings: Settings, contact: Contact, survey_id: str
+    args: argparse.Namespace,
+    settings: Settings,
+    contact: Contact,
+    survey_id: str,
+    language: str | None = None,
 ) -> int:
     """Keep the child's contact and send their first link through GOV.UK Notify."""
     from heard.notify_wiring import web_contact_desk
@@ -151,7 +184,11 @@ def send_first_link(
             )
             raise CommandError(f"there is no Notify template for this yet; set {kind}")
         outcome = desk.first_link(
-            contact, survey_id=survey_id, cohort=args.cohort, age_band=args.age_band
+            contact,
+            survey_id=survey_id,
+            cohort=args.cohort,
+            age_band=args.age_band,
+            language=language,
         )
     finally:
         database.close()
@@ -175,9 +212,10 @@ def run_invite(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "close", None):
         return close_event_link(args.close, settings)
     contact = _contact(args)
+    language = _language(args, contact)
     survey_id, cohort, age_band, count, open_link, batch = _checked(args)
     if contact is not None:
-        return send_first_link(args, settings, contact, survey_id)
+        return send_first_link(args, settings, contact, survey_id, language)
     database = open_database(settings)
     try:
         with transaction(database.sessions) as session:

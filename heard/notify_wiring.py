@@ -15,12 +15,22 @@ from storage.web_contacts import ContactSealer
 log = logging.getLogger("heard.notify")
 
 
+def notify_templates(settings: Settings) -> NotifyTemplates:
+    """The default (English) templates and any per language (HEARD_NOTIFY_*_TEMPLATE_ID_<CODE>)."""
+    return NotifyTemplates(
+        settings.notify_sms_template_id,
+        settings.notify_email_template_id,
+        dict(settings.notify_sms_templates_by_language),
+        dict(settings.notify_email_templates_by_language),
+    )
+
+
 def notify_sender(settings: Settings) -> NotifySender | None:
     if settings.notify_api_key is None:
         return None
     return NotifySender(
         settings.notify_api_key,
-        NotifyTemplates(settings.notify_sms_template_id, settings.notify_email_template_id),
+        notify_templates(settings),
         base_url=settings.notify_base_url,
     )
 

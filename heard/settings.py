@@ -110,6 +110,10 @@ class Settings:
     notify_api_key: str | None = field(default=None, repr=False)
     notify_sms_template_id: str | None = None
     notify_email_template_id: str | None = None
+    # A template per language besides English (HEARD_NOTIFY_*_TEMPLATE_ID_<CODE>):
+    # (code, template id) pairs, sorted; a language without one gets the default template.
+    notify_sms_templates_by_language: tuple[tuple[str, str], ...] = ()
+    notify_email_templates_by_language: tuple[tuple[str, str], ...] = ()
     notify_base_url: str = "https://api.notifications.service.gov.uk"
 
     @property
@@ -306,7 +310,9 @@ def load_settings(
     values = _read_environment(os.environ if environ is None else environ, env_file)
     # HEARD_TEST_* belong to the test suite, not to a running Heard.
     unknown = sorted(
-        k for k in set(values) - set(KNOWN_VARIABLES) if not k.startswith("HEARD_TEST_")
+        k
+        for k in set(values) - set(KNOWN_VARIABLES)
+        if not k.startswith("HEARD_TEST_") and not NOTIFY_LANGUAGE_TEMPLATE.match(k)
     )
     if unknown:
         raise SettingsError(
@@ -390,11 +396,55 @@ def load_settings(
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 NOTIFY_KEY = re.compile(rf"^[A-Za-z0-9_.\- ]*-?{_UUID}-{_UUID}$")
+NOTIFY_LANGUAGE_TEMPLATE = re.compile(r"^HEARD_NOTIFY_(SMS|EMAIL)_TEMPLATE_ID_([A-Za-z]+)$")
 
 
-def _notify(values: Mapping[str, str]) -> dict[str, str | None]:
+def _notify_by_language(
+    values: Mapping[str, str], templates: Mapping[str, str | None]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """HEARD_NOTIFY_SMS_TEMPLATE_ID_AR and the like: the council's Notify template for
+    people in that language, one for each shipped language besides English at most."""
+    from surveys.languages import DEFAULT, shipped_codes
+
+    others = [code for code in shipped_codes() if code != DEFAULT]
+    choices = ", ".join(f"_{code.upper()}" for code in others) or "none yet"
+    found: dict[str, dict[str, str]] = {"sms": {}, "email": {}}
+    for variable in sorted(values):
+        match = NOTIFY_LANGUAGE_TEMPLATE.match(variable)
+        if match is None:
+            continue
+        kind, code = match.group(1).lower(), match.group(2).lower()
+        default = f"HEARD_NOTIFY_{kind.upper()}_TEMPLATE_ID"
+        value = values[variable]
+        if code == DEFAULT:
+            raise SettingsError(
+                f"{variable}: English is the default template; set {default} instead"
+            )
+        if code not in others or match.group(2) != code.upper():
+            raise SettingsError(
+                f"{variable} is not for a language Heard ships; end it with the language "
+                f"code in capitals, one of {choices} (surveys/languages.yaml), or remove it"
+            )
+        if not re.fullmatch(_UUID, value):
+            raise SettingsError(
+                f"{variable} is not a Notify template ID; copy the ID from the template's "
+                "page in GOV.UK Notify, e.g. f33517ff-2a88-4f6e-b855-c550268ce08a"
+            )
+        if not templates.get(f"notify_{kind}_template_id"):
+            raise SettingsError(
+                f"{variable} is set but {default} is not; set {default} to the default "
+                "(English) template, which everyone else gets, or remove this one"
+            )
+        found[kind][code] = value
+    return {
+        f"notify_{kind}_templates_by_language": tuple(sorted(pairs.items()))
+        for kind, pairs in found.items()
+    }
+
+
+def _notify(values: Mapping[str, str]) -> dict[str, object]:
     """HEARD_NOTIFY_*: the API key Notify gave (name, service id, secret), the template for
-    texts and/or emails, and (for tests) another address for Notify's API."""
+    texts and/or emails (and per language), and (for tests) another address for Notify's API."""
     key = values.get("HEARD_NOTIFY_API_KEY")
     templates = {
         "notify_sms_template_id": values.get("HEARD_NOTIFY_SMS_TEMPLATE_ID"),
@@ -429,7 +479,12 @@ def _notify(values: Mapping[str, str]) -> dict[str, str | None]:
         raise SettingsError(
             "HEARD_NOTIFY_BASE_URL must start with https://; leave it unset to use GOV.UK Notify"
         )
-    return {"notify_api_key": key, "notify_base_url": base.rstrip("/"), **templates}
+    return {
+        "notify_api_key": key,
+        "notify_base_url": base.rstrip("/"),
+        **templates,
+        **_notify_by_language(values, templates),
+    }
 
 
 CHANNEL_CHOICES = ("telegram", "invite", "open_link", "webchat")

@@ -5,6 +5,9 @@ words when it is not one), and sending a message with the official
 `notifications-python-client`. The words of each message are the council's Notify
 template; Heard fills in two placeholders, ((link)) (the fresh check-in link) and
 ((stop_link)) (the page that stops the messages), so every message says how to stop.
+A council may add a template per language (Notify's own way: one template each, written
+and checked in Notify); a message goes with the template for the person's language when
+there is one, else with the default (English) template.
 
 Nothing here logs a number, an address, a link or Notify's reply (which echoes
 them): `hush_notify_client_logs` keeps the client's own warnings to a status code.
@@ -14,7 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from storage.web_contacts import Contact
@@ -125,7 +129,14 @@ class Sender(Protocol):
     @property
     def kinds(self) -> tuple[str, ...]: ...
 
-    def send(self, contact: Contact, link: str, stop_link: str, reference: str) -> Sent: ...
+    def send(
+        self,
+        contact: Contact,
+        link: str,
+        stop_link: str,
+        reference: str,
+        language: str | None = None,
+    ) -> Sent: ...
 
     def status(self, notify_id: str) -> str: ...
 
@@ -134,14 +145,30 @@ class Sender(Protocol):
 
 @dataclass(frozen=True)
 class NotifyTemplates:
-    """The council's Notify templates; a kind without one is not offered."""
+    """The council's Notify templates; a kind without one is not offered. Each kind may
+    also have a template per language (code to template id), used for people in that
+    language; everyone else gets the default (English) one."""
 
     sms: str | None
     email: str | None
+    sms_by_language: Mapping[str, str] = field(default_factory=dict)
+    email_by_language: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def kinds(self) -> tuple[str, ...]:
         return tuple(kind for kind in ("sms", "email") if getattr(self, kind))
+
+    def template_for(self, kind: str, language: str | None = None) -> str | None:
+        """The template for this kind in this language, else the default; None: no kind."""
+        default = getattr(self, kind, None) if kind in ("sms", "email") else None
+        if not default:
+            return None
+        by_language: Mapping[str, str] = getattr(self, f"{kind}_by_language")
+        return by_language.get(language or "", default)
+
+    def languages(self, kind: str) -> tuple[str, ...]:
+        """The language codes with their own template of this kind, sorted."""
+        return tuple(sorted(getattr(self, f"{kind}_by_language", {}) or {}))
 
 
 class NotifySender:
@@ -167,9 +194,16 @@ class NotifySender:
 
         return NotificationsAPIClient(self._api_key, base_url=self.base_url, timeout=20)
 
-    def send(self, contact: Contact, link: str, stop_link: str, reference: str) -> Sent:
+    def send(
+        self,
+        contact: Contact,
+        link: str,
+        stop_link: str,
+        reference: str,
+        language: str | None = None,
+    ) -> Sent:
         personalisation = {"link": link, "stop_link": stop_link}
-        template = getattr(self.templates, contact.kind, None)
+        template = self.templates.template_for(contact.kind, language)
         if not template:
             raise Rejected(f"no {contact.kind} template")
         client = self._client()

@@ -73,8 +73,11 @@ class WebContactDesk:
             row = contact_of(session, respondent.id) if respondent else None
             return masked(self.sealer.open(row.contact_sealed)) if row else None
 
-    def keep_from_checkin(self, pseudonym: str, survey_id: str, contact: Contact) -> bool:
-        """They said yes at the end of a check-in; False if they are not a person yet."""
+    def keep_from_checkin(
+        self, pseudonym: str, survey_id: str, contact: Contact, language: str | None = None
+    ) -> bool:
+        """They said yes at the end of a check-in; False if they are not a person yet.
+        language: the page's language (a code; None for English), for their messages."""
         with transaction(self.sessions) as session:
             respondent = find_respondent(session, pseudonym)
             if respondent is None or not respondent.cohort or not respondent.age_band:
@@ -89,6 +92,7 @@ class WebContactDesk:
                 consent_how="end_of_checkin",
                 consent_wording=CONSENT_WORDING,
                 respondent=respondent,
+                language=language,
             )
             return True
 
@@ -138,6 +142,7 @@ class WebContactDesk:
         cohort: str,
         age_band: str,
         now: datetime | None = None,
+        language: str | None = None,
     ) -> FirstLink:
         """Keep the child's contact (the worker confirmed the child agreed) and send their
         first link now, or, in quiet hours or when Notify is busy, in a later round."""
@@ -153,6 +158,7 @@ class WebContactDesk:
                 consent_how="worker_invite",
                 consent_wording=CONSENT_WORDING,
                 when=now,
+                language=language,
             )
             delivery = claim_new(session, row.id, FIRST_ROUND, now, LEASE)
             assert delivery is not None  # a new contact has no deliveries

@@ -9,6 +9,9 @@ again. When Notify says 429 the message waits with a growing back-off and the ro
 stops, so the rest wait too; it is retried by a later round, never lost. A process
 that stopped mid-send leaves a lapsed claim: Notify is asked by the reference Heard
 gave it whether that message went, so it is recorded, or sent, exactly once.
+
+Each message goes in the person's language (message_language): the council's Notify
+template for it when there is one, else the default (English) template.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from notices.notify import RateLimited, Rejected, Sender, Unavailable
 from storage.db import transaction
-from storage.models import utcnow
+from storage.models import Respondent, WebContact, utcnow
 from storage.reminders import is_quiet
 from storage.web_contacts import (
     ContactSealer,
@@ -150,6 +153,7 @@ class WebReminders:
                     return True
                 contact_row, token = prepare_link(session, delivery, now)
                 contact = self.sealer.open(contact_row.contact_sealed)
+                language = message_language(session, contact_row)
                 reference = str(delivery.reference)
                 attempts = delivery.attempts
         except LookupError:
@@ -162,7 +166,11 @@ class WebReminders:
             return True
         try:
             sent = self.sender.send(
-                contact, self.links.check_in(token), self.links.stop(token), reference
+                contact,
+                self.links.check_in(token),
+                self.links.stop(token),
+                reference,
+                language=language,
             )
         except RateLimited:
             with transaction(self.sessions) as session:
@@ -225,6 +233,19 @@ class WebReminders:
             with transaction(self.sessions) as session:
                 record_status(session, delivery_id, status, now)
             result.statuses += 1
+
+
+def message_language(session: Session, contact: WebContact) -> str | None:
+    """The language a message to this contact goes in: the one kept with the contact (a
+    worker's `heard invite --language`, or the page's language when they asked for
+    messages), else the person's recorded language; None: the default (English)."""
+    from surveys.languages import DEFAULT, is_shipped
+
+    chosen = contact.language
+    if not chosen and contact.respondent_id is not None:
+        respondent = session.get(Respondent, contact.respondent_id)
+        chosen = respondent.language if respondent is not None else None
+    return chosen if chosen and chosen != DEFAULT and is_shipped(chosen) else None
 
 
 def _new_claimer(person: Due, now: datetime) -> Callable[[Session], int | None]:

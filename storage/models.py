@@ -424,6 +424,8 @@ class WebContact(Base):
     consent_how: Mapped[str] = mapped_column(String(32))
     consent_wording: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The language its messages go in (a surveys.languages code); None: English (0018).
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
     __table_args__ = (UniqueConstraint("respondent_id", name="uq_web_contacts_respondent"),)
 

@@ -149,9 +149,9 @@ def export_respondent(
 
 
 def _contact_held(session: Session, respondent_id: int) -> dict[str, Any] | None:
-    """The contact kept for texts or emails: what kind, when and how they agreed, and how
-    many messages went. The number or address stays sealed: the my-data page shows it
-    masked, and `heard export` is read by staff."""
+    """The contact kept for texts or emails: what kind, when and how they agreed, the
+    language its messages go in, and how many messages went. The number or address stays
+    sealed: the my-data page shows it masked, and `heard export` is read by staff."""
     contact = contact_of(session, respondent_id)
     if contact is None:
         return None
@@ -164,6 +164,7 @@ def _contact_held(session: Session, respondent_id: int) -> dict[str, Any] | None
         "kind": "text messages" if contact.kind == "sms" else "emails",
         "agreed": _iso(contact.consent_at),
         "how": contact.consent_how.replace("_", " "),
+        "language": contact.language or "en",  # which Notify template their messages use
         "messages_sent": int(sent or 0),
     }
 

@@ -90,6 +90,7 @@ def add_contact(
     consent_wording: str,
     respondent: Respondent | None = None,
     when: datetime | None = None,
+    language: str | None = None,
 ) -> WebContact:
     """Keep a contact, with the consent it was given under; replaces the person's last one.
 
@@ -114,6 +115,7 @@ def add_contact(
         consent_how=consent_how,
         consent_wording=consent_wording,
         created_at=now,
+        language=language,
     )
     session.add(row)
     session.flush()

@@ -34,7 +34,20 @@ SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
 API_KEY = f"heard_test-{SERVICE_ID}-{SECRET}"
 SMS_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 EMAIL_TEMPLATE = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
+# The council's own Arabic templates (HEARD_NOTIFY_*_TEMPLATE_ID_AR), written in Notify.
+SMS_TEMPLATE_AR = "0b5c7e2a-3d41-4f6a-9e8b-1c2d3e4f5a6b"
+EMAIL_TEMPLATE_AR = "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a"
 TEMPLATES = {
+    SMS_TEMPLATE_AR: (
+        "sms",
+        None,
+        "Heard: تسجيلك التالي جاهز: ((link))\nلإيقاف هذه الرسائل: ((stop_link))",
+    ),
+    EMAIL_TEMPLATE_AR: (
+        "email",
+        "تسجيلك التالي في Heard جاهز",
+        "مرحبا،\n\nتسجيلك التالي جاهز: ((link))\n\nلإيقاف هذه الرسائل: ((stop_link))",
+    ),
     SMS_TEMPLATE: (
         "sms",
         None,

@@ -21,8 +21,10 @@ from werkzeug.wrappers import Response
 from notices.notify import ContactProblem, check_contact
 from notices.web_contact_desk import WebContactDesk
 from storage.db import retry_if_disconnected
+from surveys.languages import DEFAULT as DEFAULT_LANGUAGE
 from webforms.public import answers_window
 from webforms.public.cookies import DEVICE_COOKIE, existing_device
+from webforms.public.language import current_language
 from webforms.public.link_admission import Refused, Visitor, look
 
 notify_blueprint = Blueprint("public_notify", __name__)
@@ -115,7 +117,16 @@ def keep_contact(token: str) -> Response:
             errors=errors,
             consented=consented,
         )
-    if not desk.keep_from_checkin(visitor.pseudonym, visitor.survey_id, contact):
+    # Their messages go in this page's language (the council's Notify template for it,
+    # else the English one); only the code is kept, and nothing for English.
+    language = current_language()
+    kept = desk.keep_from_checkin(
+        visitor.pseudonym,
+        visitor.survey_id,
+        contact,
+        language=None if language == DEFAULT_LANGUAGE else language,
+    )
+    if not kept:
         return _page("public/answers_closed.html", 403, token=token)
     return _page("public/notify_kept.html", token=token, kept=desk.kept_for(visitor.pseudonym))
 
