@@ -202,3 +202,20 @@ def test_analyse_text_json_says_what_fired(tmp_path: Path) -> None:
     assert any(rule.startswith("allegation_about_carer.") for rule in flagged["rules"])
     assert flagged["detected_by"].startswith("lexicon ")
     assert calm == {"flag": False, "category": None, "level": None}
+
+
+def test_the_demo_says_where_staff_sign_in_on_the_port_it_serves(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from conftest import make_settings
+
+    from heard.demo.command import sign_in_address
+
+    settings = make_settings(tmp_path / "data", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    default = replace(settings, base_url="http://127.0.0.1:5000")
+    assert sign_in_address(default, "127.0.0.1", 5917) == "http://127.0.0.1:5917/staff/login"
+    assert sign_in_address(default, "0.0.0.0", 8000) == "http://127.0.0.1:8000/staff/login"
+    council = replace(settings, base_url="https://heard.council.example")
+    assert sign_in_address(council, "0.0.0.0", 8000) == (
+        "https://heard.council.example/staff/login"
+    )

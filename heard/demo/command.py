@@ -58,7 +58,7 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
                 f"closed), {added.posts} 'you said, we did' posts, {added.questions} "
                 f"questions to the local offer and the reports for {', '.join(added.reports)}."
             )
-    print(f"\nStaff sign-in: {settings.base_url}/staff/login")
+    print(f"\nStaff sign-in: {sign_in_address(settings, args.host, args.port)}")
     for role, email in logins.items():
         print(f"  {role:<14} {email}")
     print(f"  password for all three: {demo_password(settings.data_dir)}  (demo only)")
@@ -68,6 +68,16 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     from heard.serve import serve_web
 
     return serve_web(settings, host=args.host, port=args.port, database=database)
+
+
+def sign_in_address(settings: Settings, host: str, port: int) -> str:
+    """Where the demo's staff pages are: HEARD_BASE_URL when it is set, else the address
+    this demo serves on (not the default port when --port says otherwise)."""
+    if settings.base_url != Settings.base_url:  # HEARD_BASE_URL was set
+        return f"{settings.base_url}/staff/login"
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/staff/login"
 
 
 def _print_summary(database: Database, settings: Settings) -> None:
