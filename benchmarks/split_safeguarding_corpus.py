@@ -22,7 +22,7 @@ import datetime
 import random
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,8 +202,17 @@ def extend_split(
     return text, new_ids
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run(
+    argv: Sequence[str] | None,
+    *,
+    description: str,
+    load: Callable[[Path], list[Item]],
+    data_dir: Path,
+    seed: int,
+    header: str,
+) -> int:
+    """The command line both corpus splitters share: make the split once, or extend it."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument(
         "--new-items-only",
         action="store_true",
@@ -212,15 +221,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=DATA_DIR,
-        help="folder holding messages.yaml, other_languages.yaml and split.yaml",
+        default=data_dir,
+        help="folder holding the corpus files and split.yaml",
     )
     args = parser.parse_args(argv)
-    data_dir: Path = args.data_dir
-    split_path = data_dir / SPLIT_NAME
+    split_path = args.data_dir / SPLIT_NAME
     today = datetime.date.today().isoformat()
     try:
-        items = load_items(data_dir)
+        items = load(args.data_dir)
         if not args.new_items_only:
             if split_path.exists():
                 print(
@@ -229,12 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            text = create_split(items, today)
-            split_path.write_text(text, encoding="utf-8")
-            counts = _counts(assign(items, BASE_SEED))
+            split_path.write_text(create_split(items, today, seed, header), encoding="utf-8")
+            counts = _counts(assign(items, seed))
             print(
                 f"wrote {split_path}: {len(items)} items, dev {counts['dev']}, "
-                f"test {counts['test']}, seed {BASE_SEED}"
+                f"test {counts['test']}, seed {seed}"
             )
             return 0
         if not split_path.exists():
@@ -248,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"warning: kept {len(gone)} assigned ids no longer in the corpus: {gone[:5]}",
                 file=sys.stderr,
             )
-        new_text, new_ids = extend_split(existing, items, today)
+        new_text, new_ids = extend_split(existing, items, today, header)
         if new_text is None:
             print("no new items: split.yaml left as it is")
             return 0
@@ -258,6 +265,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SplitError, OSError, KeyError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run(
+        argv,
+        description=__doc__ or "",
+        load=load_items,
+        data_dir=DATA_DIR,
+        seed=BASE_SEED,
+        header=HEADER,
+    )
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ adds ids not yet split as a new batch and leaves every existing assignment alone
 
 from __future__ import annotations
 
-import argparse
-import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,10 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from split_safeguarding_corpus import (  # noqa: E402
     Item,
     SplitError,
-    assign,
-    create_split,
-    extend_split,
-    read_split,
+    assign,  # noqa: F401 - the tests re-split through this module
+    run,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,43 +70,14 @@ def load_items(data_dir: Path = DATA_DIR) -> list[Item]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--new-items-only", action="store_true")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    args = parser.parse_args(argv)
-    data_dir: Path = args.data_dir
-    split_path = data_dir / SPLIT_NAME
-    today = datetime.date.today().isoformat()
-    try:
-        items = load_items(data_dir)
-        if not args.new_items_only:
-            if split_path.exists():
-                print(
-                    f"{split_path} already exists: the split is made once and never redone. "
-                    "Use --new-items-only to split items added since.",
-                    file=sys.stderr,
-                )
-                return 2
-            split_path.write_text(create_split(items, today, BASE_SEED, HEADER), encoding="utf-8")
-            parts = list(assign(items, BASE_SEED).values())
-            print(
-                f"wrote {split_path}: {len(items)} items, dev {parts.count('dev')}, "
-                f"test {parts.count('test')}, seed {BASE_SEED}"
-            )
-            return 0
-        if not split_path.exists():
-            print(f"{split_path} does not exist yet: run without --new-items-only", file=sys.stderr)
-            return 2
-        new_text, new_ids = extend_split(read_split(split_path), items, today, HEADER)
-        if new_text is None:
-            print("no new items: split.yaml left as it is")
-            return 0
-        split_path.write_text(new_text, encoding="utf-8")
-        print(f"added {len(new_ids)} new items to {split_path} as a new batch")
-        return 0
-    except (SplitError, OSError, KeyError, yaml.YAMLError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    return run(
+        argv,
+        description=__doc__ or "",
+        load=load_items,
+        data_dir=DATA_DIR,
+        seed=BASE_SEED,
+        header=HEADER,
+    )
 
 
 if __name__ == "__main__":
