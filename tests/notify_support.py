@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from browser_support import (
     PSEUDONYM_KEY,
     LiveServer,
@@ -43,6 +44,25 @@ def notify_environment(fake: FakeNotify) -> dict[str, str]:
         "HEARD_NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
         "HEARD_NOTIFY_BASE_URL": fake.base_url,
     }
+
+
+# `heard invite` for one 8-11 check-in, as a worker types it; tests add the contact.
+INVITE = ["invite", "--survey", "checkin-8-11", "--cohort", "child_in_care", "--age-band", "8-11"]
+
+
+def cli_env(
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings,
+    fake: FakeNotify | None,
+    **extra: str,
+) -> None:
+    """The environment `heard` reads, for the test's data folder and the fake Notify."""
+    monkeypatch.chdir(settings.data_dir)  # no stray .env
+    monkeypatch.setenv("HEARD_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("HEARD_DATABASE_URL", settings.database_url)
+    if fake is not None:
+        for name, value in {**notify_environment(fake), **extra}.items():
+            monkeypatch.setenv(name, value)
 
 
 def with_notify(settings: Settings, database: Database, fake: FakeNotify) -> Settings:

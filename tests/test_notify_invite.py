@@ -11,14 +11,15 @@ import pytest
 from browser_support import csrf_token
 from fakes.notify_api import API_KEY, SMS_TEMPLATE, FakeNotify
 from notify_support import (
+    INVITE,
     MOBILE,
     MOBILE_TYPED,
     NOON,
     OFFER_WORDS,
     a_scheduler,
     ask_for_texts,
+    cli_env,
     notify_app,
-    notify_environment,
     plain_checkin,
     text_of,
     with_notify,
@@ -46,18 +47,6 @@ def notify(settings: Settings, database: Database, fake: FakeNotify) -> Settings
     return with_notify(settings, database, fake)
 
 
-def _cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, fake: FakeNotify | None) -> None:
-    monkeypatch.chdir(settings.data_dir)  # no stray .env
-    monkeypatch.setenv("HEARD_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("HEARD_DATABASE_URL", settings.database_url)
-    if fake is not None:
-        for name, value in notify_environment(fake).items():
-            monkeypatch.setenv(name, value)
-
-
-INVITE = ["invite", "--survey", "checkin-8-11", "--cohort", "child_in_care", "--age-band", "8-11"]
-
-
 def test_a_worker_texts_a_child_their_first_link_and_it_becomes_theirs(
     notify: Settings,
     database: Database,
@@ -65,7 +54,7 @@ def test_a_worker_texts_a_child_their_first_link_and_it_becomes_theirs(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _cli_env(monkeypatch, notify, fake)
+    cli_env(monkeypatch, notify, fake)
     assert main([*INVITE, "--mobile", MOBILE_TYPED, "--child-agreed"]) == 0
     out = capsys.readouterr()
     assert "900123" not in out.out + out.err  # masked: only the last four digits
@@ -120,7 +109,7 @@ def test_heard_invite_refuses_kindly(
     extra: list[str],
     words: str,
 ) -> None:
-    _cli_env(monkeypatch, notify, fake)
+    cli_env(monkeypatch, notify, fake)
     assert main([*INVITE, *extra]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
@@ -130,7 +119,7 @@ def test_heard_invite_refuses_kindly(
 def test_heard_invite_needs_notify_set_up(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _cli_env(monkeypatch, settings, None)
+    cli_env(monkeypatch, settings, None)
     assert main([*INVITE, "--mobile", MOBILE_TYPED, "--child-agreed"]) == 2
     assert "needs GOV.UK Notify" in capsys.readouterr().err
 
@@ -274,7 +263,7 @@ def test_the_scheduled_job_sends_from_the_environment_settings(
     ask_for_texts(client, token, plain_checkin(client, token), MOBILE_TYPED, consent=True)
     with transaction(database.sessions) as session:
         session.execute(update(Respondent).values(last_active_at=utcnow() - timedelta(days=40)))
-    _cli_env(monkeypatch, notify, fake)
+    cli_env(monkeypatch, notify, fake)
     result = send_web_reminders(str(notify.data_dir))
     assert isinstance(result, RoundResult)
     if is_quiet(utcnow(), notify.timezone, "21:00", "08:00"):

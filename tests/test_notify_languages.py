@@ -24,13 +24,14 @@ from fakes.notify_api import (
     FakeNotify,
 )
 from notify_support import (
+    INVITE,
     MOBILE,
     MOBILE_TYPED,
     NOON,
     a_scheduler,
     ask_for_texts,
+    cli_env,
     notify_app,
-    notify_environment,
     plain_checkin,
     with_notify,
 )
@@ -44,8 +45,6 @@ from storage.models import Respondent, WebContact, utcnow
 from storage.reminders import is_quiet
 from surveys.people import People
 from webforms.public.language import LANGUAGE_COOKIE
-
-INVITE = ["invite", "--survey", "checkin-8-11", "--cohort", "child_in_care", "--age-band", "8-11"]
 
 
 @pytest.fixture
@@ -160,15 +159,6 @@ def test_an_email_in_arabic_uses_the_arabic_email_template(
 # ------------------------------------------------------------------ heard invite --language
 
 
-def _cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, fake: FakeNotify) -> None:
-    monkeypatch.chdir(settings.data_dir)
-    monkeypatch.setenv("HEARD_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("HEARD_DATABASE_URL", settings.database_url)
-    for name, value in notify_environment(fake).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HEARD_NOTIFY_SMS_TEMPLATE_ID_AR", SMS_TEMPLATE_AR)
-
-
 def test_a_worker_sends_the_first_link_in_arabic_and_later_links_follow(
     notify: Settings,
     database: Database,
@@ -176,7 +166,7 @@ def test_a_worker_sends_the_first_link_in_arabic_and_later_links_follow(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _cli_env(monkeypatch, notify, fake)
+    cli_env(monkeypatch, notify, fake, HEARD_NOTIFY_SMS_TEMPLATE_ID_AR=SMS_TEMPLATE_AR)
     assert main([*INVITE, "--mobile", MOBILE_TYPED, "--child-agreed", "--language", "AR"]) == 0
     capsys.readouterr()
     if is_quiet(utcnow(), notify.timezone, "21:00", "08:00"):
@@ -200,7 +190,7 @@ def test_a_worker_sending_in_english_keeps_no_language(
     fake: FakeNotify,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _cli_env(monkeypatch, notify, fake)
+    cli_env(monkeypatch, notify, fake, HEARD_NOTIFY_SMS_TEMPLATE_ID_AR=SMS_TEMPLATE_AR)
     assert main([*INVITE, "--mobile", MOBILE_TYPED, "--child-agreed", "--language", "en"]) == 0
     assert _kept_language(database) is None
 
@@ -227,7 +217,7 @@ def test_heard_invite_language_is_checked_kindly(
     extra: list[str],
     words: str,
 ) -> None:
-    _cli_env(monkeypatch, notify, fake)
+    cli_env(monkeypatch, notify, fake, HEARD_NOTIFY_SMS_TEMPLATE_ID_AR=SMS_TEMPLATE_AR)
     assert main([*INVITE, *extra]) == 2
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err
