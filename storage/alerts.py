@@ -115,6 +115,7 @@ def record_contact(
     alert.contact_wanted = wanted
     alert.contact_sealed = sealed if wanted else None
     alert.contact_answered_at = now
+    alert.contact_removed_at = None  # a fresh answer: nothing of it has been removed
     if wanted and alert.status in ("actioned", "closed"):
         was = alert.status
         alert.status = "new"

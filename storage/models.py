@@ -261,6 +261,9 @@ class SafeguardingAlert(Base):
     contact_wanted: Mapped[bool | None] = mapped_column(Boolean)
     contact_sealed: Mapped[str | None] = mapped_column(Text)
     contact_answered_at: Mapped[datetime | None]
+    # When retention removed the sealed details (storage.retention): that they asked, and
+    # when, stays, and the alert page says the details went and when, not that none came.
+    contact_removed_at: Mapped[datetime | None]
     # When a safeguarding lead last messaged them in Telegram from this alert: for a
     # while after it (storage.alerts.REPLY_WINDOW) what they type is their reply.
     lead_messaged_at: Mapped[datetime | None]

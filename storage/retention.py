@@ -54,7 +54,7 @@ def apply_retention(
         .execution_options(synchronize_session=False),
     )
     # How to reach them, given after a disclosure, goes as their words do (by when it was
-    # given); that they asked, and when, stays.
+    # given); that they asked, and when, stays, with when the details went.
     contacts = rows_changed(
         session,
         update(SafeguardingAlert)
@@ -64,7 +64,7 @@ def apply_retention(
             SafeguardingAlert.contact_answered_at < inactive_before,
             SafeguardingAlert.contact_sealed.is_not(None),
         )
-        .values(contact_sealed=None)
+        .values(contact_sealed=None, contact_removed_at=now)
         .execution_options(synchronize_session=False),
     )
     histories = trim_alert_histories(session, inactive_before, timezone=timezone)

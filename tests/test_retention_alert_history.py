@@ -312,10 +312,15 @@ def test_nothing_else_is_trimmed(database: Database) -> None:
         row = session.get(models.SafeguardingAlert, ids[0])
         assert row is not None and row.contact_sealed is None
         assert row.contact_wanted is True and row.contact_answered_at == RAISED
+        assert row.contact_removed_at is not None  # the alert page says when they went
         assert row.closed_by == "lead@council" and row.closed_at == RAISED + MINUTE
         given_at_cut = session.get(models.SafeguardingAlert, ids[1])
         assert given_at_cut is not None and given_at_cut.contact_sealed == "sealed-at-cut"
+        assert given_at_cut.contact_removed_at is None
         assert given_at_cut.text is None  # raised before the cut-off: its own words go
+        # A later answer is their new answer: nothing of it has been removed.
+        record_contact(session, row, wanted=True, sealed="sealed-again", when=CUT)
+        assert row.contact_removed_at is None and row.status == "new"
 
 
 def test_export_lists_the_history_and_erasure_keeps_it_with_the_alert(

@@ -14,9 +14,13 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import test_web_staff_support as support
@@ -31,14 +35,16 @@ from heard.settings import Settings
 from heard.wiring import Database
 from notices.child_message import EMPTY, HIDDEN, MESSAGE_MAX, ChildMessenger
 from storage import models
-from storage.alerts import raise_alert
+from storage.alerts import REPLY_WINDOW, raise_alert, set_alert_status
 from storage.audit import audit_entries
 from storage.db import transaction
+from storage.models import utcnow
 from storage.sealing import ContactDetails
 from surveys.contact import ContactDesk
 from webforms.app import create_app
 from webforms.config import WebConfig
 from webforms.staff.alert_message import (
+    GONE,
     NO_ANSWER,
     NOT_ASKED,
     NOT_SET_UP,
@@ -335,6 +341,110 @@ def test_no_form_unless_they_asked_in_telegram(
         assert NOT_ASKED in html.unescape(lead.get(response.headers["Location"]).get_data(True))
     assert fake.sent("sendMessage") == []
     assert message_audits(database) == []
+
+
+def _retention_sweep(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The nightly job as the scheduler runs it (heard.jobs), with the council's settings."""
+    from heard.jobs import nightly_maintenance
+
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("HEARD_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HEARD_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("HEARD_RETENTION_MONTHS", "24")
+    monkeypatch.setenv("HEARD_TIMEZONE", "Europe/London")
+    assert nightly_maintenance(str(settings.data_dir))["alert_contacts"] == 1
+
+
+def _long_ago(database: Database, alert_id: int, days: int = 800) -> None:
+    """Raised and answered `days` ago (past 24 months), and closed since."""
+    then = utcnow() - timedelta(days=days)
+    with transaction(database.sessions) as session:
+        alert = session.get(models.SafeguardingAlert, alert_id)
+        assert alert is not None
+        alert.created_at = alert.contact_answered_at = then
+        set_alert_status(session, alert, "closed", by=EMAILS["safeguarding"], when=then)
+
+
+def _removed_words(database: Database, alert_id: int) -> str:
+    """What the page should say, with the time the sweep recorded, as staff read times."""
+    with transaction(database.sessions) as session:
+        alert = session.get(models.SafeguardingAlert, alert_id)
+        assert alert is not None and alert.contact_sealed is None
+        assert alert.contact_wanted is True and alert.contact_removed_at is not None
+        when = alert.contact_removed_at.astimezone(ZoneInfo("Europe/London"))
+    return (
+        f"Their details were removed on {when:%d %b %Y, %H:%M} after the retention period, "
+        "as the council\u2019s retention policy says, so they cannot be shown or messaged "
+        "from here."
+    )
+
+
+def test_after_retention_the_page_says_their_details_were_removed_and_offers_no_box(
+    app: Flask,
+    database: Database,
+    settings: Settings,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """They said "Yes, please" in Telegram two years ago and the lead wrote to them this
+    week; the nightly retention sweep removes the sealed chat. The page says they asked
+    and that the details went, when and why (not that none came), offers no message box,
+    and says their reply to this week's message still comes here until the week is up."""
+    alert_id = said_yes(database)
+    _long_ago(database, alert_id)
+    lead = signed_in(app, "safeguarding")
+    assert LABEL in page(lead, alert_id)
+    assert send(lead, alert_id, WORDS).status_code == 302
+    assert sent_to(fake, TEEN) == [WORDS]
+
+    _retention_sweep(settings, monkeypatch, tmp_path)
+
+    shown = html.unescape(" ".join(page(lead, alert_id).split()))
+    assert "They asked for someone to get in touch" in shown
+    assert _removed_words(database, alert_id) in shown
+    assert "They would like someone to get in touch" not in shown
+    assert LABEL not in shown and 'id="message-them"' not in shown
+    assert f'action="/staff/alerts/{alert_id}/message"' not in shown
+    assert "Telegram is not set up" not in shown
+    with transaction(database.sessions) as session:
+        alert = session.get(models.SafeguardingAlert, alert_id)
+        assert alert is not None and alert.lead_messaged_at is not None
+        until = (alert.lead_messaged_at + REPLY_WINDOW).astimezone(ZoneInfo("Europe/London"))
+    assert f"If they reply before {until:%d %b %Y, %H:%M}, their reply will still appear" in shown
+
+    response = send(lead, alert_id, WORDS)  # a page left open from before the sweep
+    assert response.status_code == 302
+    assert GONE in html.unescape(lead.get(response.headers["Location"]).get_data(True))
+    assert sent_to(fake, TEEN) == [WORDS]  # nothing more
+    assert message_audits(database) == [
+        (EMAILS["safeguarding"], f"alert:{alert_id}", {"sent": True})
+    ]
+
+
+def test_details_given_on_the_web_and_removed_by_retention_say_so_without_a_reply_window(
+    app: Flask,
+    database: Database,
+    settings: Settings,
+    fake: FakeTelegram,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    alert_id = alert_with_answer(
+        database, wanted=True, details=ContactDetails(first_name="Jo", phone="07700 900123")
+    )
+    _long_ago(database, alert_id)
+
+    _retention_sweep(settings, monkeypatch, tmp_path)
+
+    lead = signed_in(app, "safeguarding")
+    shown = html.unescape(" ".join(page(lead, alert_id).split()))
+    assert "They asked for someone to get in touch" in shown
+    assert _removed_words(database, alert_id) in shown
+    assert "07700 900123" not in shown and "First name" not in shown
+    assert LABEL not in shown and 'id="message-them"' not in shown
+    assert "If they reply before" not in shown
 
 
 def test_without_a_bot_token_the_page_says_telegram_is_not_set_up(

@@ -41,6 +41,10 @@ NOT_ASKED = (
     "They have not asked in Telegram for someone to get in touch, so there is no chat "
     "to message. Nothing was sent."
 )
+GONE = (
+    "Their details were removed after the retention period, so there is no chat to "
+    "message. Nothing was sent."
+)
 NOT_SET_UP = "Telegram is not set up on this installation, so nothing was sent."
 SENT = (
     "Your message was sent to their Heard chat in Telegram. If they reply in the next "
@@ -75,6 +79,11 @@ def telegram_chat(alert: SafeguardingAlert) -> int | None:
     return contact.details.telegram_chat
 
 
+def _gone(alert: SafeguardingAlert) -> bool:
+    """They asked for someone to get in touch, and retention has since removed how."""
+    return bool(alert.contact_wanted) and alert.contact_sealed is None
+
+
 def messenger() -> ChildMessenger | None:
     found = services().get("child_messenger")
     return found if isinstance(found, ChildMessenger) else None
@@ -104,7 +113,8 @@ def alert_message(alert_id: int) -> Any:
             abort(404)
         chat = telegram_chat(alert)
         if chat is None or sender is None:
-            flash(NOT_ASKED if chat is None else NOT_SET_UP, "error")
+            why = NOT_SET_UP if chat is not None else GONE if _gone(alert) else NOT_ASKED
+            flash(why, "error")
             return _page(alert_id)
         checked = check_message(form.message.data)
         once = form.once.data or ""

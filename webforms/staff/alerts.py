@@ -14,7 +14,7 @@ Every alert page is sent with Cache-Control: no-store.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -222,6 +222,15 @@ def _contact_view(alert: SafeguardingAlert) -> ContactView | None:
     return desk.view(alert) if desk is not None else None
 
 
+def _reply_until(alert: SafeguardingAlert) -> datetime | None:
+    """Until when what they type in Telegram still comes to this alert as their reply
+    to a lead's message (None: no lead is waiting to hear from them here)."""
+    if alert.lead_messaged_at is None:
+        return None
+    until = alert.lead_messaged_at + REPLY_WINDOW
+    return until if until > utcnow() else None
+
+
 def _fresh(form: AlertMessageForm | None) -> AlertMessageForm | None:
     """The message box with a new one-time value, so the Send it shows sends once."""
     if form is not None:
@@ -248,6 +257,7 @@ def _render_detail(
         # bot token, and the page says Telegram is not set up.
         message_form=_fresh(message_form or (AlertMessageForm() if can_message else None)),
         reply_days=REPLY_WINDOW.days,  # what they type back for this long comes here
+        reply_until=_reply_until(alert),
         needs_note=NEEDS_NOTE,
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),
