@@ -435,16 +435,19 @@ def test_details_given_on_the_web_and_removed_by_retention_say_so_without_a_repl
         database, wanted=True, details=ContactDetails(first_name="Jo", phone="07700 900123")
     )
     _long_ago(database, alert_id)
+    lead = signed_in(app, "safeguarding")
+    assert "Wants contact" in lead.get("/staff/alerts?show=done").get_data(True)
 
     _retention_sweep(settings, monkeypatch, tmp_path)
 
-    lead = signed_in(app, "safeguarding")
     shown = html.unescape(" ".join(page(lead, alert_id).split()))
     assert "They asked for someone to get in touch" in shown
     assert _removed_words(database, alert_id) in shown
     assert "07700 900123" not in shown and "First name" not in shown
     assert LABEL not in shown and 'id="message-them"' not in shown
     assert "If they reply before" not in shown
+    queue = lead.get("/staff/alerts?show=done").get_data(True)
+    assert "Asked for contact, details removed" in queue and "Wants contact" not in queue
 
 
 def test_without_a_bot_token_the_page_says_telegram_is_not_set_up(
