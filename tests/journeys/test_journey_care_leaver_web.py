@@ -3,7 +3,8 @@
 They say who they are, ask about the local offer in their own words, start a
 check-in with the "Start a check-in" button, use Back, Stop for now and Carry on,
 then, outside the check-in, tell Heard their carer hits them. The help is what
-they see: in view, announced, with no search result under it, and it is still
+they see: in view, announced, with no search result under it. They say "No, thank
+you" to someone getting in touch and stay in the chat, and the help is still
 there after their next message. Last, they browse the offer pages.
 
 Walked twice: JavaScript on (chat.js posts in the background and keeps the
@@ -104,25 +105,33 @@ def test_care_leaver_in_the_web_chat(
         assert alert is not None and alert.channel == "webchat"
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 2  # not the words
 
-    # Asked whether they would like someone to get in touch, they say no: that's OK.
+    # Asked whether they would like someone to get in touch, they say no: that's OK. They
+    # stay in the chat (with JavaScript on, on the same page, the conversation kept).
     page.locator(".contact-offer").scroll_into_view_if_needed()
     assert_sees(page, "Would you like someone from the council to get in touch")
-    tap_button(page, "No, thank you", javascript=False)  # a plain form, JavaScript or not
-    assert_sees(page, "That's OK. If you change your mind")
-    assert_sees(page, "Help is here")
+    tap_button(page, "No, thank you", javascript=javascript)
+    assert page.url.startswith(f"{live_server.url}/chat")  # /chat/get-in-touch without JS
+    assert page.locator("#chat-log").count() == 1
+    assert_sees(page, "No, thank you", "That's OK. If you change your mind")
+    if javascript:  # the conversation so far, and the help where it was given
+        log = page.inner_text("#chat-log")
+        assert "Help if you run out of money" in log and DISCLOSURE in log
+        assert log.count("Hi! I'm Heard") == 1  # the chat carries on; it does not start again
+        assert "0800 1111" in page.inner_text("#help-now")
+    else:  # one exchange a page: the help folded above it
+        assert_sees(page, "Chat with Heard", "Help is here: who you can talk to")
+        assert_not_seen(page, "Hi! I'm Heard")  # the chat carries on; it does not start again
     shot("5b-no-thank-you")
     with transaction(live_server.database.sessions) as session:
         assert session.scalar(select(models.SafeguardingAlert.contact_wanted)) is False
-    tap_button(page, "Go back to the chat", javascript=False)
-    assert_sees(page, "Chat with Heard", "Help is here: who you can talk to")  # still there
 
     # Their next message does not take the help away.
     ask(page, "what help can i get with rent", javascript=javascript)
     assert_sees(page, "rent", "How to get it")  # an answer from the offer about rent
-    # (After the page about getting in touch, the help is carried like a page of its own,
-    # JavaScript on or off: folded, above the conversation.)
-    assert page.locator("#help-kept").is_visible(), "the help vanished with the next message"
-    if not javascript:  # one exchange a page: folded, just above the reply
+    if javascript:  # still in the conversation, above
+        assert "0800 1111" in page.inner_text("#chat-log .help-item")
+    else:  # one exchange a page: folded, just above the reply
+        assert page.locator("#help-kept").is_visible(), "the help vanished with the next message"
         assert_sees(page, "Help is here: who you can talk to")
     shot("6-help-kept")
 

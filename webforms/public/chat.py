@@ -6,6 +6,9 @@ one data set; anything else typed is a local-offer question. No transcript is
 kept: each page shows the last exchange, and chat.js (optional) keeps the
 earlier ones on screen until the tab is closed. Safeguarding help raised by a
 message is shown first, in view, and stays on screen for the rest of the visit.
+"Would you like someone to get in touch?" under it is answered here too, in the
+chat: the answer and Heard's reply join the conversation, under the question they
+were on, so nobody is taken out of the chat (and, with chat.js, out of the page).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
+from analysis.safeguarding import contact_wording
 from storage.db import retry_if_disconnected
 from surveys.engine import CONSENT, CONTINUE, QUOTE, EngineError, Reply
 from surveys.messages import normalise
 from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
 from webforms.limits import CHECKINS_PER_ADDRESS, CHECKINS_PER_DEVICE, allowed, too_many_page
-from webforms.public import my_data, services
+from webforms.public import contact, my_data, services
 from webforms.public.cookies import (
     CHAT_COOKIE,
     DeviceId,
@@ -55,6 +59,9 @@ BAND_LABELS = {
     "8-11": lazy_gettext("8 to 10"),
     "11-17": lazy_gettext("11 to 17"),
 }
+# Answers to "would you like someone to get in touch?" per address: as on its own page,
+# /get-in-touch (webforms/limits.py).
+CONTACT_ANSWERS_PER_ADDRESS = "30 per hour"
 GREETING = lazy_gettext(
     "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
     "or ask me anything about the help care leavers can get (the local offer)."
@@ -109,11 +116,15 @@ def _chat_page(
     said: str | None = None,
     offer: OfferReply | None = None,
     greeting: bool = False,
+    contact_reply: contact.Taken | None = None,
+    kept_help: KeptHelp | None = None,
 ) -> Response:
     """One exchange. Help raised by this message comes first, straight under their words,
     and no offer answer is given with it (but under a "please read" for words in another
     language, an answer the offer is sure of); help given earlier in the visit stays,
-    folded."""
+    folded. `contact_reply`: their answer to "would you like someone to get in touch?"
+    (Heard's reply, or the question again with what to put right), with `kept_help`,
+    the help it was asked under."""
     active = reply.state == "active" and reply.prompt is not None
     view = reply_view(reply)
     new_help = None
@@ -122,7 +133,7 @@ def _chat_page(
         new_help, new_help_alert_id = KeptHelp(view.alert, view.alert_urgent), view.alert_id
     elif offer is not None and offer.alert:
         new_help, new_help_alert_id = KeptHelp(offer.alert, offer.alert_urgent), offer.alert_id
-    kept = None if new_help else posted_help()
+    kept = None if new_help else (kept_help or posted_help())
     shown_help = new_help or kept
     return _page(
         "public/chat.html",
@@ -137,6 +148,8 @@ def _chat_page(
         kept_help=kept,
         help_field=shown_help.sealed() if shown_help else "",
         greeting=str(GREETINGS.get(profile.cohort or "", GREETING)) if greeting else None,
+        contact_reply=contact_reply,
+        contact_token=request.form.get(contact.FIELD, "") if contact_reply else "",
         audience=profile.cohort,
         offer_available=services.offer_search() is not None,
         nonce=new_nonce(),
@@ -218,6 +231,30 @@ def send() -> Response:
     if reply is not None:
         return _after(pseudonym, profile, reply, said=text)
     return _outside_checkin(pseudonym, profile, text)
+
+
+@chat_blueprint.post("/chat/get-in-touch")
+@retry_if_disconnected  # safe: recording the same answer again changes nothing
+def get_in_touch() -> Response:
+    """ "Would you like someone to get in touch?" answered under help in the chat. The
+    answer goes onto the alert (webforms/public/contact.py); the page is the chat, where
+    they were: their answer, Heard's reply (or the question again, with what they typed
+    and what to put right), the help kept, and the question they were on, asked again.
+    Nothing is asked of the engine but where they are: no answer is stored or repeated.
+    (A route of its own, under the chat cookie's path, so no chat form can be taken for it.)"""
+    person = _person()
+    if person is None:
+        return redirect(url_for("public_chat.chat"), code=303)
+    pseudonym, profile = person
+    if not allowed("get-in-touch", per_device=None, per_address=CONTACT_ANSWERS_PER_ADDRESS):
+        return too_many_page()
+    taken = contact.take_answer()
+    if taken.offer is None:
+        return contact.closed_page(taken)
+    wording = contact_wording(taken.offer.audience, language=current_language())
+    said = None if taken.wanted is None else wording.yes if taken.wanted else wording.no
+    now = services.engine().current(pseudonym, language=current_language())
+    return _chat_page(now, profile, said=said, contact_reply=taken, kept_help=taken.offer.help)
 
 
 def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:

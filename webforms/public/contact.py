@@ -5,12 +5,14 @@ carries a signed offer naming the alert it belongs to (so nobody can answer for
 another person's alert), Heard's own help text (shown again on the page that
 follows, so the help never disappears) and the page to go back to. The answer and
 any details go onto the alert through surveys.contact, sealed; the person's words
-are never in the offer.
+are never in the offer. The web chat takes the same answer at an address of its own
+(/chat/get-in-touch, webforms/public/chat.py), so its page is the chat where they were,
+never the page here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -111,38 +113,64 @@ def _desk() -> ContactDesk:
     return current_app.extensions["heard.services"]["contact_desk"]
 
 
-@contact_blueprint.post("/get-in-touch")
-@retry_if_disconnected  # safe: recording the same answer again changes nothing
-def get_in_touch() -> Response:
+@dataclass(frozen=True)
+class Taken:
+    """What became of a posted answer to the question. `offer` None: the form was forged,
+    too old, or for an alert that is gone, and nothing changed (`help` is the first help
+    there always is, to show instead). Else either `errors` to put right (nothing is
+    recorded yet) or the answer recorded and `message`, the kind words that follow it."""
+
+    offer: ContactOffer | None
+    wanted: bool | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    help: str = ""
+
+
+def take_answer() -> Taken:
+    """Record the answer posted in this request's form, if it can be: the work of the
+    page below and of the web chat's own form (webforms/public/chat.py)."""
     offer = _opened(request.form.get(FIELD, ""))
     if offer is None:
-        return _page(
-            "public/contact_expired.html",
-            400,
-            help=standing_help(None, language=current_language()),
-        )
+        return Taken(None, help=standing_help(None, language=current_language()))
     wording = contact_wording(offer.audience, language=current_language())
     wanted = request.form.get("wanted")
     values = {key: request.form.get(key, "")[:500] for key in ("first_name", "worker", "phone")}
     if wanted not in ("yes", "no"):
-        return _form_again(offer, values, {"": gettext(CHOOSE)})
+        return Taken(offer, None, values, {"": gettext(CHOOSE)})
     details = None
     if wanted == "yes":
         details, problems = check_contact(**values, language=current_language())
         if problems:
-            return _form_again(offer, values, problems.errors)
+            return Taken(offer, True, values, problems.errors)
     if not _desk().answer(offer.alert_id, pseudonym=None, wanted=wanted == "yes", details=details):
-        return _page(
-            "public/contact_expired.html",
-            400,
-            help=standing_help(offer.audience, language=current_language()),
-        )
+        return Taken(None, help=standing_help(offer.audience, language=current_language()))
+    message = wording.thanks if wanted == "yes" else wording.declined
+    return Taken(offer, wanted == "yes", values, message=message)
+
+
+def closed_page(taken: Taken) -> Response:
+    """The kind "this form has closed" page, with the help there always is."""
+    return _page("public/contact_expired.html", 400, help=taken.help)
+
+
+@contact_blueprint.post("/get-in-touch")
+@retry_if_disconnected  # safe: recording the same answer again changes nothing
+def get_in_touch() -> Response:
+    """The question's own page, for the survey form and the offer search (the web chat
+    posts the same form to /chat/get-in-touch and stays in the conversation)."""
+    taken = take_answer()
+    if taken.offer is None:
+        return closed_page(taken)
+    if taken.errors:
+        return _form_again(taken.offer, taken.values, taken.errors)
     return _page(
         "public/contact_done.html",
-        offer=offer,
-        back_to_chat=offer.back == url_for("public_chat.chat"),
-        message=wording.thanks if wanted == "yes" else wording.declined,
-        audience=offer.audience,
+        offer=taken.offer,
+        back_to_chat=taken.offer.back == url_for("public_chat.chat"),
+        message=taken.message,
+        audience=taken.offer.audience,
     )
 
 

@@ -1,6 +1,9 @@
 // Heard web chat: optional enhancement. Without it every form is a plain post that works.
 // With it, a post is sent in the background, the new lines are added under the earlier ones
 // (kept only on this page, never stored), and the forms are swapped for the new ones.
+// "Would you like someone to get in touch?" under the help (data-js-chat) goes the same way:
+// its form is taken away once answered, and the answer and the question they were on follow,
+// so the conversation so far stays on screen.
 //
 // Read a form's address with getAttribute: the menu's <button name="action"> shadows
 // form.action (it would post to "/[object HTMLButtonElement]"), as a control named
@@ -75,6 +78,15 @@
     if (added.length) {
       added[0].scrollIntoView({ block: "start" });
     }
+    // "Get in touch?" asked again with something to put right: the first field to fix.
+    var fix = null;
+    added.forEach(function (item) {
+      fix = fix || item.querySelector(".contact-offer .has-error input");
+    });
+    if (fix) {
+      fix.focus({ preventScroll: true });
+      return;
+    }
     var input = document.getElementById("chat-text");
     if (typed && input) {
       input.focus({ preventScroll: true });
@@ -83,7 +95,7 @@
 
   function send(event) {
     var form = event.target;
-    if (!form.classList || !form.classList.contains("js-chat")) {
+    if (!form.matches || !form.matches(".js-chat, [data-js-chat]")) {
       return;
     }
     event.preventDefault();
@@ -112,6 +124,9 @@
           return;
         }
         var here = document.getElementById("chat-log");
+        if (form.classList.contains("contact-offer")) {
+          form.remove(); // answered, or asked again below with what to put right
+        }
         var earlier = here.querySelector("#help-now");
         if (earlier && log.querySelector("#help-now")) {
           earlier.removeAttribute("id"); // the newest help is #help-now; earlier help stays
