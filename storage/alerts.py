@@ -82,7 +82,7 @@ def set_alert_status(
             alert.acknowledged_by, alert.acknowledged_at = by, now
     alert.status = status
     if note:
-        alert.note = note if not alert.note else f"{alert.note}\n{note}"
+        _append(alert, note)
     session.flush()
     return alert
 
@@ -93,7 +93,7 @@ def assign_alert(
     """Give the alert to a member of staff (None: to nobody), adding `note` to its history."""
     alert.assigned_to = assignee.id if assignee is not None else None
     if note:
-        alert.note = note if not alert.note else f"{alert.note}\n{note}"
+        _append(alert, note)
     session.flush()
     return alert
 
@@ -125,16 +125,20 @@ def record_contact(
             f"{now:%d %b %Y, %H:%M} UTC · Heard · new: reopened because they asked for someone "
             f"to get in touch after it was {was}"
         )
-        alert.note = line if not alert.note else f"{alert.note}\n{line}"
+        _append(alert, line)
     session.flush()
     return alert
 
 
 def add_history(session: Session, alert: SafeguardingAlert, line: str) -> SafeguardingAlert:
     """One more line in the alert's history (who did what, when)."""
-    alert.note = line if not alert.note else f"{alert.note}\n{line}"
+    _append(alert, line)
     session.flush()
     return alert
+
+
+def _append(alert: SafeguardingAlert, line: str) -> None:
+    alert.note = line if not alert.note else f"{alert.note}\n{line}"
 
 
 def alerts_about(session: Session, pseudonym: str) -> list[SafeguardingAlert]:
@@ -209,6 +213,6 @@ def record_reply(
         alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None
     alert.notified_at = alert.notice_claimed_at = alert.notice_sent_by = None
     for line in lines:
-        alert.note = line if not alert.note else f"{alert.note}\n{line}"
+        _append(alert, line)
     session.flush()
     return alert
