@@ -22,7 +22,13 @@ from storage.db import retry_if_disconnected
 from surveys.engine import CONSENT, CONTINUE, QUOTE, EngineError, Reply
 from surveys.messages import normalise
 from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
-from webforms.limits import CHECKINS_PER_ADDRESS, CHECKINS_PER_DEVICE, allowed, too_many_page
+from webforms.limits import (
+    CHECKINS_PER_ADDRESS,
+    CHECKINS_PER_DEVICE,
+    ROUTE_LIMITS,
+    allowed,
+    too_many_page,
+)
 from webforms.public import contact, my_data, services
 from webforms.public.cookies import (
     CHAT_COOKIE,
@@ -60,8 +66,8 @@ BAND_LABELS = {
     "11-17": lazy_gettext("11 to 17"),
 }
 # Answers to "would you like someone to get in touch?" per address: as on its own page,
-# /get-in-touch (webforms/limits.py).
-CONTACT_ANSWERS_PER_ADDRESS = "30 per hour"
+# /get-in-touch.
+CONTACT_ANSWERS_PER_ADDRESS = ROUTE_LIMITS["public_contact.get_in_touch"][1]
 GREETING = lazy_gettext(
     "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
     "or ask me anything about the help care leavers can get (the local offer)."
