@@ -237,8 +237,28 @@ def test_fiction_and_hyperbole_are_not_disclosures():
         "we watched a film about a girl who goes missing",
         "in among us i killed everyone",
         "he said not to tell anyone about the surprise party",
+        # a story named after the words, as something read or watched
+        "my mate ran away from home in a book we read at school",
+        "the film had a girl who was groomed online, it was scary",
+        # a recovery milestone; being hit as the sport
+        "i used to self harm but i've been clean two years and i'm proud",
+        "boxing training was hard, got punched loads but loved it",
     ):
         assert detect(text) is None, text
+
+
+def test_stories_milestones_and_sport_never_hide_harm_beside_them():
+    """The frames above drop only what the story or sport covers."""
+    for text, category in (
+        ("he hits me in the kitchen when mum is out", "abuse_physical"),
+        ("my dad punched me after boxing training", "abuse_physical"),
+        ("i do boxing and my dad hit me", "abuse_physical"),
+        ("i've been clean 3 days but i want to cut again", "self_harm_suicide"),
+        ("we read a book in english and my carer hits me when i get it wrong", None),
+    ):
+        found = detect(text)
+        assert found is not None, text
+        assert category is None or found.category == category, (text, found.category)
 
 
 def test_a_concern_the_writer_marks_as_a_joke_is_none_unless_it_worries_them():
@@ -457,26 +477,6 @@ def test_detect_is_fast_on_long_inputs(words):
         detect(text)
         timings.append(time.perf_counter() - started)
     assert min(timings) < 0.1
-
-
-def test_throughput_is_hundreds_a_second_and_the_model_costs_less_than_the_lexicon():
-    """Measured beside the lexicon alone in the same run (a shared machine's speed varies
-    by half between runs): the model, encoder and all, may at most double the cost."""
-    texts = [text for text, _, _ in RISKY] + HARD_NEGATIVES
-    detect("warm up")
-    both, alone = [], []
-    for _ in range(5):
-        started = time.perf_counter()
-        for text in texts:
-            detect(text)
-        both.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        for text in texts:
-            detect_with_lexicon(text)
-        alone.append(time.perf_counter() - started)
-    rate = len(texts) / min(both)
-    assert rate > 400, rate
-    assert min(both) < 2 * min(alone), (min(both), min(alone))
 
 
 def test_detect_tolerates_non_text():

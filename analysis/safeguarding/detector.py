@@ -269,15 +269,13 @@ class Detector:
                 else []
             )
             found_cues = self._cues(sentence)
-            frame = lexicon.cues.get("frame")
-            framed = frame.search(sentence.text) if frame else None
-            story_from = framed.start() if framed else len(sentence.text) + 1
+            story = self._story_span(sentence.text)
             for rule in lexicon.rules:
                 for match in rule.regex.finditer(sentence.text):
                     start, end = match.span()
                     if start == end or any(start < b and a < end for a, b in masks):
                         continue
-                    if start >= story_from:
+                    if story[0] <= start and end <= story[1]:
                         continue
                     level, lowered = self._level(
                         rule.level, sentence, found_cues, (start, end), now
@@ -294,6 +292,28 @@ class Detector:
                     found.append(hit)
                     found.extend(self._promote(hit, sentence))
         return found
+
+    def _story_span(self, text: str) -> tuple[int, int]:
+        """The part of a sentence that is about a story, film, game or lesson, whose
+        matches are the story's, not the child's; (0, -1) when there is none.
+
+        A story named first (`cues.frame`: "a film about a girl who goes missing")
+        covers what follows; one named after (`cues.frame_after`: "... in a book we
+        read") covers what comes before. Either way it stops where the child comes back
+        to themselves (`cues.frame_end`: "... and my carer hits me"), so a disclosure
+        beside a story is never dropped with it.
+        """
+        cues = self.lexicon.cues
+        frame, after, back = cues.get("frame"), cues.get("frame_after"), cues.get("frame_end")
+        framed = frame.search(text) if frame else None
+        if framed:
+            stop = back.search(text, framed.end()) if back else None
+            return framed.start(), stop.start() if stop else len(text)
+        told = after.search(text) if after else None
+        if told:
+            since = [m.end() for m in back.finditer(text, 0, told.start())] if back else []
+            return max(since, default=0), told.start()
+        return 0, -1
 
     def _promote(self, hit: _Hit, sentence: _Sentence) -> list[_Hit]:
         """'My foster carer ... hits me' is also an allegation; 'at school' makes it bullying."""
