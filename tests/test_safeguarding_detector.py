@@ -192,6 +192,19 @@ RISKY = [
     ("there's never any food in the house", "abuse_emotional_neglect", "concern"),
     ("I WANT TO DIEEEE 😭😭", "self_harm_suicide", "urgent"),
     ("i w4nt to k1ll myself", "self_harm_suicide", "urgent"),
+    # locked in, and an overdose happening to someone now
+    ("they put me in the quiet room and locked it for hours", "allegation_about_carer", "urgent"),
+    ("my mum locks me in my room when she goes out", "abuse_emotional_neglect", "urgent"),
+    (
+        "my foster carer locks me in the bathroom when im naughty",
+        "allegation_about_carer",
+        "urgent",
+    ),
+    (
+        "my friend took a load of xanax and shes really floppy and wont answer",
+        "substance_misuse",
+        "urgent",
+    ),
 ]
 
 
@@ -243,6 +256,7 @@ def test_fiction_and_hyperbole_are_not_disclosures():
         # a recovery milestone; being hit as the sport
         "i used to self harm but i've been clean two years and i'm proud",
         "boxing training was hard, got punched loads but loved it",
+        "i lock myself in my room to get some peace",
     ):
         assert detect(text) is None, text
 
