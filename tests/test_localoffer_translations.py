@@ -190,3 +190,19 @@ def test_heard_offer_check_lists_each_translation_and_what_is_english(
     assert main(["offer", "check", "--dir", str(folder)]) == 1
     err = capsys.readouterr().err
     assert "staying-put.ps.yaml" in err and "write 'language: ps'" in err
+
+
+def test_a_number_with_a_plus_reads_left_to_right_in_arabic_and_pashto() -> None:
+    """ "16+" inside a right-to-left sentence shows as "+16" unless it is isolated
+    (U+2066 ... U+2069), as the safeguarding help isolates phone numbers."""
+    import re
+
+    loose = re.compile(r"(?<!\u2066)\d+\+(?!\u2069)")
+    found = [
+        f"{path.name}: {match.group(0)}"
+        for code in ("ar", "ps")
+        for path in sorted(DATA_DIR.glob(f"*.{code}.yaml"))
+        for match in loose.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], found
+    assert "\u206616+\u2069" in (DATA_DIR / "sixteen-plus-panel.ar.yaml").read_text("utf-8")
