@@ -257,6 +257,7 @@ def test_fiction_and_hyperbole_are_not_disclosures():
         "i used to self harm but i've been clean two years and i'm proud",
         "boxing training was hard, got punched loads but loved it",
         "i lock myself in my room to get some peace",
+        "we had a talk about grooming and it was really interesting",
     ):
         assert detect(text) is None, text
 
@@ -268,6 +269,7 @@ def test_stories_milestones_and_sport_never_hide_harm_beside_them():
         ("my dad punched me after boxing training", "abuse_physical"),
         ("i do boxing and my dad hit me", "abuse_physical"),
         ("i've been clean 3 days but i want to cut again", "self_harm_suicide"),
+        ("in pshe we talked about grooming and i think it is happening to me", "online_harm"),
         ("we read a book in english and my carer hits me when i get it wrong", None),
     ):
         found = detect(text)

@@ -270,10 +270,12 @@ class Detector:
             )
             found_cues = self._cues(sentence)
             story = self._story_span(sentence.text)
+            back = lexicon.cues.get("frame_end")
+            returns = [m.start() for m in back.finditer(sentence.text)] if back else []
             for rule in lexicon.rules:
                 for match in rule.regex.finditer(sentence.text):
                     start, end = match.span()
-                    if start == end or any(start < b and a < end for a, b in masks):
+                    if start == end or self._masked(start, end, masks, returns):
                         continue
                     if story[0] <= start and end <= story[1]:
                         continue
@@ -292,6 +294,21 @@ class Detector:
                     found.append(hit)
                     found.extend(self._promote(hit, sentence))
         return found
+
+    @staticmethod
+    def _masked(start: int, end: int, masks: list[tuple[int, int]], returns: list[int]) -> bool:
+        """Whether a match overlaps a known look-alike (`not_risky`) and stays inside it.
+
+        A match that runs on past the point where the child comes back to themselves
+        (`cues.frame_end`) is not masked: in "we talked about grooming in pshe and i think
+        it is happening to me" the lesson is a look-alike, what follows "and i" is not.
+        """
+        for mask_start, mask_end in masks:
+            if start < mask_end and mask_start < end:
+                if any(mask_end <= at < end for at in returns):
+                    continue
+                return True
+        return False
 
     def _story_span(self, text: str) -> tuple[int, int]:
         """The part of a sentence that is about a story, film, game or lesson, whose
