@@ -41,6 +41,7 @@ def test_folding_drops_marks_and_tatweel_and_reads_digits() -> None:
         ("۴", "4"),  # Persian digit
         ("غير سعيد أبدًا", "1"),  # the label, as the button says
         ("very happy", "5"),  # English still works
+        ("اه تمام يعني", "4"),  # "yeah, fine I guess": يعني is a filler, not "so-so"
     ],
 )
 def test_arabic_scale_answers(typed: str, value: str) -> None:
