@@ -88,6 +88,9 @@ def test_no_thank_you_stays_in_the_chat_at_the_question(app: Flask, database: Da
     html = answer(client, page, wanted="no")
     log = log_of(html)
     assert f"</span>{EN.no}</li>" in log  # what they pressed, as theirs
+    # straight after the question it answers, never after "carry on with the questions?"
+    asked = log.index(EN.ask.replace("'", "&#39;"))
+    assert asked < log.index(f"</span>{EN.no}</li>") < log.index("carry on with the questions")
     assert EN.declined.replace("'", "&#39;") in log
     assert "Would you like to carry on with the questions?" in log  # the question they were on
     assert current_step(html) == "@continue"
