@@ -277,6 +277,51 @@ def test_stories_milestones_and_sport_never_hide_harm_beside_them():
         assert category is None or found.category == category, (text, found.category)
 
 
+def test_pets_things_lessons_and_accidents_are_look_alikes():
+    """Rule 4's look-alikes that writers reach for first: a pet or a thing gone missing,
+    a workshop on a harm, a burn from the oven, a figure of speech."""
+    for text in (
+        "my cat went missing last week and came back on sunday",
+        "my cats gone missing again she always comes back",
+        "my phone went missing at school, turned out it was in my locker",
+        "£10 went missing from my purse, i think i spent it",
+        "my brother went missing from the photo cos he was hiding",
+        "we had a workshop on sextortion at college, it was useful",
+        "i burnt myself on the oven, just a small burn",
+        "i was so embarrassed i wanted to die lol",
+        "i overdosed on chocolate at easter",
+        "im addicted to tiktok",
+        "got smashed at fifa by my foster brother",
+        "work gave me a phone for my shifts",
+        "my foster brother threw a pillow at me",
+        "the older kids at the home help me with homework",
+    ):
+        assert detect_with_lexicon(text) is None, text
+
+
+def test_look_alikes_never_hide_harm_beside_them():
+    """The same words next to a disclosure, or said of a person, still reach someone."""
+    for text, category in (
+        ("my sister went missing last night and her phone is off", "missing"),
+        ("my carers cat went missing, and i have not been home since friday", "missing"),
+        ("my roommate go out yesterday and not come back. his phone is off", "missing"),
+        ("when i was 6 mummy burnt my hand with the iron", None),
+        ("i burnt myself on the straighteners again on purpose", "self_harm_suicide"),
+        ("we had a workshop on county lines and im scared cos im in it", "exploitation"),
+        ("we had a lesson on grooming and thats what he is doing to me", "online_harm"),
+        ("the older lads at the home help me get weed", None),
+        ("my boss gave me a phone and said i owe him", "exploitation"),
+        ("im addicted to weed and i cant stop", "substance_misuse"),
+        ("i overdosed on paracetamol", "self_harm_suicide"),
+        ("i am meeting a man from snapchat for the first time tonight", "online_harm"),
+        ("they shot at my mate", "abuse_physical"),
+        ("i dont know where my little sister is, she never came home", "missing"),
+    ):
+        found = detect_with_lexicon(text)
+        assert found is not None, text
+        assert category is None or found.category == category, (text, found.category)
+
+
 def test_a_concern_the_writer_marks_as_a_joke_is_none_unless_it_worries_them():
     """Grading rule 7: "lol" dismisses a concern only with the model agreeing, never a
     word of worry, a "now" cue or an urgent match."""

@@ -275,7 +275,7 @@ class Detector:
             for rule in lexicon.rules:
                 for match in rule.regex.finditer(sentence.text):
                     start, end = match.span()
-                    if start == end or self._masked(start, end, masks, returns):
+                    if start == end or self._masked(sentence.text, (start, end), masks, returns):
                         continue
                     if story[0] <= start and end <= story[1]:
                         continue
@@ -295,17 +295,23 @@ class Detector:
                     found.extend(self._promote(hit, sentence))
         return found
 
-    @staticmethod
-    def _masked(start: int, end: int, masks: list[tuple[int, int]], returns: list[int]) -> bool:
+    def _masked(
+        self, text: str, span: tuple[int, int], masks: list[tuple[int, int]], returns: list[int]
+    ) -> bool:
         """Whether a match overlaps a known look-alike (`not_risky`) and stays inside it.
 
-        A match that runs on past the point where the child comes back to themselves
-        (`cues.frame_end`) is not masked: in "we talked about grooming in pshe and i think
-        it is happening to me" the lesson is a look-alike, what follows "and i" is not.
+        A match that runs on past the look-alike to the child themselves is not masked:
+        past the point where they come back to themselves (`cues.frame_end`: "we talked
+        about grooming in pshe and i think it is happening to me"), or to where they say
+        it is them (`cues.it_is_me`: "we had a workshop on county lines and im in it").
         """
+        start, end = span
+        mine = self.lexicon.cues.get("it_is_me")
         for mask_start, mask_end in masks:
             if start < mask_end and mask_start < end:
                 if any(mask_end <= at < end for at in returns):
+                    continue
+                if mine is not None and end > mask_end and mine.search(text, mask_end, end):
                     continue
                 return True
         return False

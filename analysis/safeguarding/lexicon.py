@@ -40,7 +40,7 @@ CUES = ("negation", "past", "current", "now")
 # frame: a story, film, game or lesson: what follows it in the sentence is not about the
 # child. joke: the writer marks the message as a joke; worry: the writer says it worries
 # them, which no joke marker outweighs (detector.combine).
-OPTIONAL_CUES = ("frame", "frame_after", "frame_end", "joke", "worry")
+OPTIONAL_CUES = ("frame", "frame_after", "frame_end", "joke", "worry", "it_is_me")
 DEFAULT_GAP = 3
 
 _GROUP = re.compile(r"<([a-z_]+)>")
