@@ -295,6 +295,11 @@ def test_pets_things_lessons_and_accidents_are_look_alikes():
         "work gave me a phone for my shifts",
         "my foster brother threw a pillow at me",
         "the older kids at the home help me with homework",
+        # care leavers' questions for the local offer
+        "cheap train tickets to get to uni and back",
+        "got a home office letter and im scared",
+        "what is a return home interview",
+        "do i just get left on my own at 18",
     ):
         assert detect_with_lexicon(text) is None, text
 
@@ -313,6 +318,8 @@ def test_look_alikes_never_hide_harm_beside_them():
         ("my boss gave me a phone and said i owe him", "exploitation"),
         ("im addicted to weed and i cant stop", "substance_misuse"),
         ("i overdosed on paracetamol", "self_harm_suicide"),
+        ("they buy me train tickets to go to other towns and i have to take a bag", None),
+        ("im scared at home, my carer hits me", None),
         ("i am meeting a man from snapchat for the first time tonight", "online_harm"),
         ("they shot at my mate", "abuse_physical"),
         ("i dont know where my little sister is, she never came home", "missing"),
