@@ -9,16 +9,22 @@ message is shown first, in view, and stays on screen for the rest of the visit.
 "Would you like someone to get in touch?" under it is answered here too, in the
 chat: the answer and Heard's reply join the conversation, under the question they
 were on, so nobody is taken out of the chat (and, with chat.js, out of the page).
+A reload with chat.js keeps the help too: the page is then a plain GET of /chat, so
+chat.js posts the sealed help it was given to /chat/help, which draws it again above
+the conversation, with the question if it is still unanswered (webforms/public/kept_help.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from werkzeug.wrappers import Response
 
 from analysis.safeguarding import contact_wording
-from storage.db import retry_if_disconnected
+from storage.db import retry_if_disconnected, transaction
+from storage.models import SafeguardingAlert
 from surveys.engine import CONSENT, CONTINUE, QUOTE, EngineError, Reply
 from surveys.messages import normalise
 from surveys.people import AGE_BANDS_FOR, Profile, ProfileError, check_profile
@@ -136,9 +142,11 @@ def _chat_page(
     new_help = None
     new_help_alert_id = None
     if view.alert:
-        new_help, new_help_alert_id = KeptHelp(view.alert, view.alert_urgent), view.alert_id
+        new_help_alert_id = view.alert_id
+        new_help = KeptHelp(view.alert, view.alert_urgent, new_help_alert_id)
     elif offer is not None and offer.alert:
-        new_help, new_help_alert_id = KeptHelp(offer.alert, offer.alert_urgent), offer.alert_id
+        new_help_alert_id = offer.alert_id
+        new_help = KeptHelp(offer.alert, offer.alert_urgent, new_help_alert_id)
     kept = None if new_help else (kept_help or posted_help())
     shown_help = new_help or kept
     return _page(
@@ -260,7 +268,45 @@ def get_in_touch() -> Response:
     wording = contact_wording(taken.offer.audience, language=current_language())
     said = None if taken.wanted is None else wording.yes if taken.wanted else wording.no
     now = services.engine().current(pseudonym, language=current_language())
-    return _chat_page(now, profile, said=said, contact_reply=taken, kept_help=taken.offer.help)
+    kept = replace(taken.offer.help, alert_id=taken.offer.alert_id)
+    return _chat_page(now, profile, said=said, contact_reply=taken, kept_help=kept)
+
+
+@chat_blueprint.post("/chat/help")
+@retry_if_disconnected  # safe: it only reads (asking again may carry over an answer, as ever)
+def kept_help() -> Response:
+    """The help this visit was shown, drawn again for chat.js after a reload (JavaScript
+    on, a reload is a plain GET of /chat with no form to carry it): the sealed help it
+    kept in the tab's history entry, with "would you like someone to get in touch?" under
+    it, open, while the alert's question is unanswered; else folded, as on every later
+    page without JavaScript. Nothing new is stored and nothing is asked of the engine (as
+    whenever the question is asked, an answer they gave for another alert today stands
+    for this one: contact.contact_offer). 204 when there is no help (none, forged or too
+    old) or no chat."""
+    person = _person()
+    shown = posted_help()
+    if person is None or shown is None:
+        response = make_response("", 204)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    pseudonym, profile = person
+    return _page(
+        "public/chat_kept_help.html",
+        kept_help=shown,
+        ask=_unanswered(shown.alert_id, pseudonym),
+        audience=profile.cohort,
+    )
+
+
+def _unanswered(alert_id: int | None, pseudonym: str) -> bool:
+    """This person's alert, whose "get in touch?" they have not answered yet."""
+    if alert_id is None:
+        return False
+    with transaction(services.sessions()) as session:
+        alert = session.get(SafeguardingAlert, alert_id)
+        return (
+            alert is not None and alert.pseudonym == pseudonym and alert.contact_answered_at is None
+        )
 
 
 def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:

@@ -5,6 +5,14 @@
 // its form is taken away once answered, and the answer and the question they were on follow,
 // so the conversation so far stays on screen.
 //
+// The page's address stays /chat, so a reload is a plain GET that knows nothing of the help
+// shown (without this script a reload posts the last form again, help and all). So the
+// sealed help the forms carry (Heard's words and the alert's number, never the person's) is
+// kept in this tab's own history entry, history.state: gone with the tab, in no address,
+// cookie or store. After a reload it is posted to /chat/help, and the help goes back above
+// the conversation, where it stays without this script, with "would you like someone to get
+// in touch?" if that is still unanswered. Never twice: only if the page shows no help.
+//
 // Read a form's address with getAttribute: the menu's <button name="action"> shadows
 // form.action (it would post to "/[object HTMLButtonElement]"), as a control named
 // "submit" would shadow form.submit.
@@ -17,6 +25,89 @@
 
   function addressOf(form) {
     return form.getAttribute("action") || window.location.pathname;
+  }
+
+  var KEPT = "heardHelp";
+
+  function keptHelp() {
+    var state = window.history.state;
+    return state && typeof state[KEPT] === "string" ? state[KEPT] : "";
+  }
+
+  // The sealed help the chat's forms now carry, kept for a reload of this page.
+  function keepHelp() {
+    var field = document.querySelector('#chat-controls input[name="help"]');
+    var help = field ? field.value : "";
+    if (help === keptHelp()) {
+      return;
+    }
+    var state = {};
+    var old = window.history.state;
+    if (old && typeof old === "object") {
+      Object.keys(old).forEach(function (key) {
+        state[key] = old[key];
+      });
+    }
+    state[KEPT] = help;
+    try {
+      window.history.replaceState(state, "");
+    } catch (error) {
+      // no history to keep it in: a reload shows the footer's help only, as before
+    }
+  }
+
+  // Each of the chat's forms carries the help again, as the server's own pages do.
+  function carryHelp(help) {
+    chat.querySelectorAll("#chat-controls form.js-chat").forEach(function (form) {
+      if (!form.querySelector('input[name="help"]')) {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "help";
+        field.value = help;
+        form.appendChild(field);
+      }
+    });
+  }
+
+  // After a reload: the help this tab was shown, drawn again by the server, above the
+  // conversation. Not if the page already shows help (a page posted the ordinary way).
+  function restoreHelp() {
+    var help = keptHelp();
+    var token = chat.querySelector('input[name="csrf_token"]');
+    var address = chat.getAttribute("data-kept-help");
+    if (!help || !token || !address || chat.querySelector(".safeguarding")) {
+      keepHelp();
+      return;
+    }
+    var body = new FormData();
+    body.append("csrf_token", token.value);
+    body.append("help", help);
+    fetch(address, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.status === 200 ? response.text() : "";
+      })
+      .then(function (html) {
+        var page = html && new DOMParser().parseFromString(html, "text/html");
+        var panel = page && page.getElementById("help-kept");
+        if (!panel || chat.querySelector(".safeguarding")) {
+          return;
+        }
+        var shown = chat.insertBefore(document.importNode(panel, true), chat.firstChild);
+        // The browser may have put back how far down the page was before the reload: the
+        // page from its start, as it loads, so the help (first in the chat) is in view.
+        var top = shown.getBoundingClientRect().top;
+        if (top < 0 || top > window.innerHeight / 2) {
+          window.scrollTo(0, 0);
+          if (shown.getBoundingClientRect().top > window.innerHeight / 2) {
+            shown.scrollIntoView({ block: "start" });
+          }
+        }
+        carryHelp(help);
+        keepHelp();
+      })
+      .catch(function () {
+        // offline: the help stays kept, for the next load
+      });
   }
 
   function swap(id, fresh) {
@@ -135,6 +226,7 @@
           return here.appendChild(document.importNode(item, true));
         });
         swap("chat-controls", page.getElementById("chat-controls"));
+        keepHelp();
         bringIntoView(added, typed);
       })
       .catch(function () {
@@ -146,4 +238,5 @@
   }
 
   chat.addEventListener("submit", send);
+  restoreHelp();
 })();
