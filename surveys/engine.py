@@ -53,6 +53,7 @@ from surveys.versions import record_version
 CONSENT = "@consent"
 QUOTE = "@quote"
 CONTINUE = "@continue"
+QUOTE_LONGEST = 500  # characters: longer is never read as a yes or no to being quoted
 PULSE = "pulse"
 FULL_CHECKIN_EVERY = timedelta(days=180)
 T = TypeVar("T")
@@ -585,16 +586,14 @@ class ConversationEngine:
                 session, respondent, survey_session, survey, (self.messages.welcome_back,), False
             )
         if current in (CONSENT, QUOTE, CONTINUE):
-            decision = self.messages.yes_or_no(choice if choice is not None else text)
+            decision = self._yes_or_no(current, text, choice)
             if decision is None:
-                return self._reply(
-                    session,
-                    respondent,
-                    survey_session,
-                    survey,
-                    (self.messages.not_an_option,),
-                    False,
+                unclear = (
+                    self.messages.quote_unclear
+                    if current == QUOTE and choice is None
+                    else self.messages.not_an_option
                 )
+                return self._reply(session, respondent, survey_session, survey, (unclear,), False)
             step_handler = {
                 CONSENT: self._consent,
                 QUOTE: self._quote,
@@ -631,6 +630,24 @@ class ConversationEngine:
         # Not accepted: the words were not taken as an answer (the help is not an error).
         reply = self._reply(session, respondent, survey_session, survey, (outcome.reply,), False)
         return replace(reply, alert_id=outcome.alert_id, alert_urgent=outcome.urgent)
+
+    def _yes_or_no(self, step: str, text: str | None, choice: str | None) -> bool | None:
+        """A yes or no at "Is that OK?", "Can we use your words?" or "carry on?", or None
+        when it is not clearly one ("not bothered", "ok no"): nothing is taken then.
+
+        At "Can we use your words?" a typed answer the yes and no words don't cover
+        ("ye thats fine", "dont quote me", "no problem") is read as answers to questions
+        are (surveys.matching), carefully: a "not" or "dont" anywhere, or a number,
+        never reads as yes."""
+        if choice is not None:
+            return self.messages.yes_or_no(choice)
+        if step == QUOTE and len((text or "").strip()) > QUOTE_LONGEST:
+            return None  # a long message is not an answer to a yes or no
+        decision = self.messages.yes_or_no(text)
+        if decision is not None or step != QUOTE or text is None:
+            return decision
+        result = match_answer(self.messages.quote_reading, text, self.language, careful=True)
+        return {"yes": True, "no": False}.get(str(result.value)) if result.ok else None
 
     # ------------------------------------------------------------------ steps
 
@@ -780,6 +797,8 @@ class ConversationEngine:
         Words in Latin letters always go through the English checks, as in English."""
         if self.language == languages.DEFAULT or _LATIN.search(text):
             return False
+        if step == QUOTE and is_plain_answer(self.messages.quote_reading, text, self.language):
+            return True  # exactly a button's words or a listed phrase ("لا مشكلة")
         if step in (CONSENT, QUOTE, CONTINUE):
             return self.messages.yes_or_no(text) is not None
         try:

@@ -486,8 +486,14 @@ def _numbers_in_sentence(text: str, qtype: str) -> set[str]:
     return found
 
 
-def _scan(tokens: tuple[str, ...], vocab: _Vocab, words: AnswerWords) -> set[str]:
-    """Answer words found anywhere in a longer message, with negation and intensifiers."""
+def _scan(
+    tokens: tuple[str, ...], vocab: _Vocab, words: AnswerWords, careful: bool = False
+) -> set[str]:
+    """Answer words found anywhere in a longer message, with negation and intensifiers.
+
+    `careful`: a word that turns meaning round ("not", "dont") anywhere outside a listed
+    phrase makes the message unclear, even after the answer word ("sure not", "yes u
+    cant"), where the ordinary reading only looks before it."""
     found: set[str] = set()
     consumed: set[int] = set()
     i = 0
@@ -498,7 +504,12 @@ def _scan(tokens: tuple[str, ...], vocab: _Vocab, words: AnswerWords) -> set[str
             if phrase in vocab.phrases and not _whole_only(phrase):
                 match = (size, vocab.phrases[phrase])
                 break
-        if match is None and len(tokens[i]) >= 5 and tokens[i].isalpha():
+        if (
+            match is None
+            and len(tokens[i]) >= 5
+            and tokens[i].isalpha()
+            and not (careful and tokens[i] in words.negators)
+        ):
             guess = _best_fuzzy(
                 tokens[i], vocab.fuzzy_phrases, vocab.fuzzy_values, fuzz.ratio, _WORD_FUZZY_CUTOFF
             )
@@ -512,6 +523,8 @@ def _scan(tokens: tuple[str, ...], vocab: _Vocab, words: AnswerWords) -> set[str
         found.add(value)
         consumed.update(range(i, i + size))
         i += size
+    if careful and any(t in words.negators for n, t in enumerate(tokens) if n not in consumed):
+        found.add(_UNCLEAR)
     return found
 
 
@@ -538,27 +551,34 @@ def _adjust(
 
 
 def _read_single(
-    question: Question, text: str, words: AnswerWords, exact_only: bool = False
+    question: Question,
+    text: str,
+    words: AnswerWords,
+    exact_only: bool = False,
+    careful: bool = False,
 ) -> str:
     """One answer value, or a marker saying why there isn't one.
 
     `exact_only` stops after the whole answer and numbers, before looking for
-    answer words inside a sentence or guessing at typos.
+    answer words inside a sentence or guessing at typos. `careful` (see match_answer)
+    reads no numbers, drops no filler words ("yeah maybe"), lets no stray "not" by and
+    guesses at typos of a whole answer only.
     """
     vocab = _vocabulary(question, words)
     tidy = _tidy(text)
     tokens = _unstretch(_tokens(tidy), vocab.known)
     plain = tuple(t for t in tokens if not _is_punct(t))
     core = tuple(t for t in plain if t not in words.number_fillers or t in words.negators)
-    for whole in (tokens, plain, core):
+    # careful: "maybe", "i guess" are fillers around a number, not around a consent
+    for whole in (tokens, plain) if careful else (tokens, plain, core):
         if whole in vocab.phrases:
             return vocab.phrases[whole]
-    number = _read_number(question, tokens, words)
+    number = None if careful else _read_number(question, tokens, words)
     if number is not None or exact_only:
         return number if number is not None else _UNCLEAR
     if is_a_question(text, words):
         return _UNCLEAR
-    found = _scan(tokens, vocab, words)
+    found = _scan(tokens, vocab, words, careful)
     if question.type in _SCALE_MAX:
         found |= _numbers_in_sentence(tidy, question.type)
     if len(found) == 1:
@@ -569,7 +589,7 @@ def _read_single(
     guess = _best_fuzzy(
         joined, vocab.fuzzy_phrases, vocab.fuzzy_values, fuzz.ratio, _WHOLE_FUZZY_CUTOFF
     )
-    if guess is None and question.type in ("choice", "multi") and len(joined) >= 4:
+    if guess is None and not careful and question.type in ("choice", "multi") and len(joined) >= 4:
         guess = _best_fuzzy(
             joined, vocab.labels, vocab.label_values, fuzz.WRatio, _LABEL_FUZZY_CUTOFF
         )
@@ -753,13 +773,21 @@ def is_plain_answer(question: Question, text: str, language: str = "en") -> bool
     return value in question.values or value == _ALL
 
 
-def match_answer(question: Question, text: str, language: str = "en") -> MatchResult:
+def match_answer(
+    question: Question, text: str, language: str = "en", *, careful: bool = False
+) -> MatchResult:
     """Read what someone typed (or the value of the button they pressed).
 
     `language`: the person's language (surveys.languages code); its answer words
     (answer_words.<code>.yaml) are read as well as the English ones, and a re-ask is
     in that language. Pass the question as localised (surveys.translations.localise)
     so its option labels in that language are understood too.
+
+    `careful`: for a consent, where a wrong "yes" is worse than asking again. A number
+    never picks an option by its place, a "not" or "dont" anywhere outside a listed
+    phrase makes the answer unclear ("absolutely not", "yes u cant"), and a whole
+    answer is only guessed at from a small typo of a listed word, never from a label
+    it merely looks like.
 
     Commands such as back, skip, stop and help are the engine's business and
     should be handled before this is called.
@@ -779,7 +807,7 @@ def match_answer(question: Question, text: str, language: str = "en") -> MatchRe
         if chosen:
             return MatchResult(chosen, True)
         return MatchResult(None, False, reask_message(question, language=language))
-    value = _read_single(question, stripped, words)
+    value = _read_single(question, stripped, words, careful=careful)
     if value in question.values:
         return MatchResult(value, True)
     return MatchResult(None, False, reask_message(question, _reason(value), language))

@@ -11,10 +11,14 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from analysis.safeguarding.replies import phone_numbers_read_left_to_right
 from storage.datafiles import DataFileError, line_of, load_yaml, require_mapping
+from surveys.definition import Question
+from surveys.scales import Option
 from surveys.script import fold
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 COMMANDS = ("back", "skip", "stop", "help")
+QUOTE_UNCLEAR = "unclear"
+_QUOTE_MEANINGS = ("yes", "no", QUOTE_UNCLEAR)
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = "!?.,;:'\"()[]{}~*_ "
 
@@ -94,6 +98,7 @@ class Messages:
     quote_question: str
     quote_yes: str
     quote_no: str
+    quote_unclear: str
     welcome_back: str
     new_version: str
     paused: str
@@ -120,6 +125,7 @@ class Messages:
     filler_words: frozenset[str]
     resume_words: frozenset[str]
     command_words: dict[str, str]
+    quote_words: dict[str, tuple[str, ...]]
 
     def command(self, text: str | None) -> str | None:
         """back / skip / stop / help when that is all the message says."""
@@ -165,6 +171,32 @@ class Messages:
         slips = frozenset(p[0] for p, g in table.items() if len(p) == 1 and g == "resume")
         groups = _cover(_words_of(text), table, slips)
         return groups is not None and "resume" in groups
+
+    @cached_property
+    def quote_reading(self) -> Question:
+        """ "Can we use your words?" as a question of the surveys' own kind, so a typed
+        answer is read as answers to questions are (surveys.matching): the buttons' words,
+        the yes and no of answer_words, the no words here and `quote_words`. "unclear" is
+        never an answer: "not bothered" is asked again, never taken as a yes."""
+        words = self.quote_words
+        # Not yes_words: "go" or "start" inside a sentence ("go away") is no yes. A no
+        # word found in a sentence ("later") can only ever cost a quote, never take one.
+        yes = words.get("yes", ())
+        no = (*sorted(self.no_words), *words.get("no", ()))
+        return Question(
+            id="@quote",
+            text=self.quote_question,
+            type="choice",
+            domain="consent",
+            themes=(),
+            options=(
+                Option(value="yes", label=self.quote_yes, aliases=yes),
+                Option(value="no", label=self.quote_no, aliases=no),
+                Option(
+                    value=QUOTE_UNCLEAR, label=QUOTE_UNCLEAR, aliases=words.get(QUOTE_UNCLEAR, ())
+                ),
+            ),
+        )
 
     @cached_property
     def _yes_no_table(self) -> dict[tuple[str, ...], str]:
@@ -241,11 +273,11 @@ def _overlay(path: Path, english: dict[str, object], language: str) -> dict[str,
         if key in _WORD_LISTS:
             _require_strings(path, value, str(key))
             merged[key] = [*english[key], *value]  # type: ignore[misc]
-        elif key == "command_words":
-            words = require_mapping(path, value, "command_words")
-            base = dict(require_mapping(MESSAGES_FILE, english[key], "command_words"))
+        elif key in ("command_words", "quote_words"):
+            words = require_mapping(path, value, str(key))
+            base = dict(require_mapping(MESSAGES_FILE, english[key], str(key)))
             for command, listed in words.items():
-                _require_strings(path, listed, f"command_words.{command}")
+                _require_strings(path, listed, f"{key}.{command}")
                 base[command] = [*base.get(command, []), *listed]
             merged[key] = base
         elif key == "channel_hints":
@@ -278,7 +310,7 @@ def translation_status(language: str, path: Path = MESSAGES_FILE) -> tuple[str, 
     status = str(doc.get("status"))
     if status == "reviewed":
         status = f"reviewed by {doc.get('reviewed_by')} on {doc.get('reviewed_on')}"
-    skip = {*_WORD_LISTS, "command_words"}
+    skip = {*_WORD_LISTS, "command_words", "quote_words"}
     missing = [f.name for f in fields(Messages) if f.name not in doc and f.name not in skip]
     hints = doc.get("channel_hints") or {}
     missing += [
@@ -322,6 +354,8 @@ def load_messages(path: Path = MESSAGES_FILE, language: str = "en") -> Messages:
             for command, listed in words.items():
                 _require_strings(path, listed, f"{name}.{command}")
             values[name] = {normalise(w): cmd for cmd, ws in words.items() for w in ws}
+        elif name == "quote_words":
+            values[name] = _quote_words(path, raw)
         else:
             if not isinstance(raw, str) or not raw.strip():
                 raise DataFileError(
@@ -334,6 +368,34 @@ def load_messages(path: Path = MESSAGES_FILE, language: str = "en") -> Messages:
             # "0800 1111" in Arabic script showed as "1111 0800": numbers read left to right
             values[name] = phone_numbers_read_left_to_right(raw.strip())
     return Messages(**values)  # type: ignore[arg-type]
+
+
+def _quote_words(path: Path, raw: object) -> dict[str, tuple[str, ...]]:
+    """yes / no / unclear -> phrases, each phrase under one meaning only."""
+    words = require_mapping(path, raw, "quote_words")
+    found: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for meaning, listed in words.items():
+        if meaning not in _QUOTE_MEANINGS:
+            raise DataFileError(
+                path,
+                f"unknown meaning {meaning!r}",
+                line=line_of(words),
+                item="quote_words",
+                fix=f"use only {', '.join(_QUOTE_MEANINGS)}, in quotes",
+            )
+        _require_strings(path, listed, f"quote_words.{meaning}")
+        for phrase in listed:
+            if owner.setdefault(normalise(phrase), str(meaning)) != meaning:
+                raise DataFileError(
+                    path,
+                    f"'{phrase}' is listed under both '{owner[normalise(phrase)]}' and '{meaning}'",
+                    line=line_of(listed),
+                    item=f"quote_words.{meaning}",
+                    fix="keep each phrase under one meaning only",
+                )
+        found[str(meaning)] = tuple(w.strip() for w in listed if w.strip())
+    return found
 
 
 def _channel_hints(path: Path, raw: object) -> dict[str, ChannelHints]:
