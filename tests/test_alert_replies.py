@@ -159,9 +159,18 @@ def test_the_teens_replies_reach_the_lead_and_the_closed_alert_is_new_again(
     lead = signed_in(app, "safeguarding")
     shown = html.unescape(page(lead, alert_id))
     assert "reply from the young person: \u201ccan u call me after school\u201d" in shown
-    assert re.search(  # with its time, in the council's, as the rest of the history
-        r"\d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST) · the young person · reply from", shown
-    )
+    rows = [  # the history's rows, in words, each with its time in the council's
+        " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for row in re.findall(r'<td role="cell" class="history-when">.*?</tr>', shown, re.S)
+    ]
+    assert any(
+        re.fullmatch(
+            r"When \d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST) Who the young person "
+            r"What reply from the young person: .*",
+            row,
+        )
+        for row in rows
+    ), rows
     assert "If they reply there in the next 7 days" in shown
 
 

@@ -96,12 +96,15 @@ def test_the_reply_is_on_the_alert_page_on_a_phone_with_and_without_javascript(
         with phone_page(javascript=javascript, viewport={"width": 320, "height": 640}) as seen:
             sign_in(seen, live_server.url, EMAIL, PASSWORD)
             seen.goto(alert_page)
-            history = seen.locator(".history")
+            history = seen.get_by_role("table", name="History and notes")
             history.scroll_into_view_if_needed()
-            text = history.inner_text()
-            line = next(x for x in text.splitlines() if "reply from the young person" in x)
-            assert re.match(r"\d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST) · the young person", line)
-            assert f"\u201c{REPLY}\u201d" in line
+            row = history.get_by_role("row").filter(has_text="reply from the young person")
+            when, who, what = (  # each cell, without the name shown beside it on a phone
+                cell.locator(".stack-value").inner_text() for cell in row.get_by_role("cell").all()
+            )
+            assert re.fullmatch(r"\d{2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)", when)
+            assert who == "the young person"
+            assert f"\u201c{REPLY}\u201d" in what
             reply_box = seen.get_by_text(REPLY, exact=False).first
             assert reply_box.is_visible()
             assert seen.evaluate(

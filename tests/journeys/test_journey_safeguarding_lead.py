@@ -86,7 +86,7 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
     scroll_to(page, "dl.facts")
     assert_sees(page, "Route Safeguarding lead", "Assigned to Nobody yet")
     assert_sees(page, "Who A child in care, aged 11 to 17", "Where Web form")
-    assert_sees(page, "Notice sent", "by email")
+    assert_sees(page, "Notice to its route Sent by email on", "never the child's words")
 
     # She takes it: assigned to herself.
     scroll_to(page, "h2:has-text('Who is looking after it')")
@@ -98,7 +98,7 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
     scroll_to(page, "dl.facts")
     assert_sees(page, f"Assigned to {EMAIL}")
     scroll_to(page, "h2:has-text('History and notes')")
-    assert_sees(page, f"{EMAIL} · assigned to {EMAIL}")
+    assert_sees(page, "When", f"Who {EMAIL} What assigned to {EMAIL}")  # the history table
     snap(page, "lead-02-assigned", javascript=javascript)
     accessible(page, javascript)
 
@@ -108,7 +108,8 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
     assert_sees(page, "Alerts 1 new", "Safeguarding alerts", "in an emergency call 999")
     scroll_to(page, "#table-alerts-caption")
     assert_sees(page, "1 alert, new first, urgent first, oldest first", "Their words")
-    assert_sees(page, f"{level} New {WORDS}")  # how urgent, where it stands, her words
+    assert_sees(page, f"{level} New Their words {WORDS}")  # how urgent, where it stands, her words
+    assert_sees(page, "Notice to its route: Sent by email on")
     snap(page, "lead-03-queue-row", javascript=javascript)
     accessible(page, javascript)
     with page.expect_navigation():
@@ -125,7 +126,7 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
     scroll_to(page, "dl.facts")
     assert_sees(page, f"Acknowledged {_today(page)}", f"by {EMAIL}")
     scroll_to(page, "h2:has-text('History and notes')")
-    assert_sees(page, f"{EMAIL} · acknowledged: {FIRST_NOTE}")
+    assert_sees(page, f"Who {EMAIL} What acknowledged: {FIRST_NOTE}")
     snap(page, "lead-04-acknowledged", javascript=javascript)
 
     # Later she marks it actioned, but forgets the note; the page asks for it (sent back
@@ -145,7 +146,7 @@ def test_a_safeguarding_lead_acknowledges_and_actions_a_childs_alert(
         page.click("button:has-text('Save')")
     assert_sees(page, f"Alert {alert_id} is now actioned.", "Actioned: something has been done")
     scroll_to(page, "h2:has-text('History and notes')")
-    assert_sees(page, f"acknowledged: {FIRST_NOTE}", f"{EMAIL} · actioned: {SECOND_NOTE}")
+    assert_sees(page, f"acknowledged: {FIRST_NOTE}", f"Who {EMAIL} What actioned: {SECOND_NOTE}")
     snap(page, "lead-06-actioned", javascript=javascript)
 
     # The queue has nothing waiting; the alert is with the actioned ones.

@@ -7,13 +7,17 @@ Status moves one way, new → acknowledged → actioned or closed, and each move
 keeps who, when and a note in the alert's history as well as the audit log.
 An alert can be given to a colleague with the safeguarding role (or taken), and
 the queue filtered by route and by who has it, with plain forms that need no
-JavaScript. Nothing here sends a notice: the scheduler's sweep does (notices/).
+JavaScript. Nothing here sends a notice: the scheduler's sweep does (notices/); the
+queue and the alert page say, in the same words (`notice_words`), whether it has gone.
+The alert page shows the history as a table, one row per thing done (`history_rows`).
 Every alert page is sent with Cache-Control: no-store.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +27,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from notices.categories import CATEGORY_WORDS
+from storage.alert_history import entries
 from storage.alert_queue import (
     DONE_STATUSES,
     NOBODY,
@@ -41,7 +46,15 @@ from storage.db import transaction
 from storage.models import SafeguardingAlert, StaffUser, utcnow
 from storage.notifications import channels_of, unsent_count
 from surveys.contact import ContactView
-from webforms.staff.blueprint import MAX_ID, actor, services, sessions, staff, web_config
+from webforms.staff.blueprint import (
+    MAX_ID,
+    actor,
+    services,
+    sessions,
+    staff,
+    staff_time,
+    web_config,
+)
 from webforms.staff.forms import AlertMessageForm, AlertStatusForm, choices
 from webforms.staff.roles import roles_required
 
@@ -72,6 +85,15 @@ SENT_BY_WORDS = {"email": "email", "telegram": "Telegram"}
 # warning: the sweep runs every 15 seconds, so something is wrong (no scheduler running,
 # the relay failing, nobody to send to).
 UNSENT_AFTER = timedelta(minutes=2)
+UNSENT_AFTER_WORDS = "two minutes"  # as the warning says it (_alert_macros.html)
+# How often the scheduler's sweep tries to send what has not gone (as
+# heard.scheduling.ALERT_SWEEP_SECONDS, which tests/test_alert_page_words.py checks).
+SWEEP_SECONDS = 15
+NOTICE_LABEL = "Notice to its route"
+NOTICE_MEANS = (
+    "Heard tells the people on each alert's route by email or Telegram: a notice with the "
+    "alert's number, how urgent it is, what it is about and a link, never the child's words."
+)
 WHO_WORDS = {
     "child_in_care": "A child in care",
     "care_leaver": "A care leaver",
@@ -85,6 +107,58 @@ def who_words(cohort: str | None, age_band: str | None) -> str:
     if age_band and age_band != "adult":
         who += f", aged {age_band.replace('-', ' to ')}"
     return who
+
+
+def notice_words(alert: SafeguardingAlert, late_before: datetime) -> str:
+    """Whether the alert's notice has gone to its route, how and when, or what happens
+    next: the same words in the queue and on the alert page. `late_before` is the cut-off
+    of the page's warning (unsent_count), so "see the warning" is said only when it shows."""
+    by = sent_by_words(alert.notice_sent_by)
+    if alert.notified_at is not None:
+        return f"Sent{f' by {by}' if by else ''} on {staff_time(alert.notified_at)}"
+    late = f"more than {UNSENT_AFTER_WORDS} after it was raised: see the warning above"
+    if by:  # one channel has had it and another has not: that one is tried again
+        if alert.created_at <= late_before:
+            return f"Sent by {by} so far; the rest has not gone, {late}"
+        return f"Sent by {by} so far; Heard tries the rest again every {SWEEP_SECONDS} seconds"
+    if alert.created_at <= late_before:
+        return f"Not sent yet, {late}"
+    return (
+        f"Not sent yet. It normally goes within a minute: Heard tries every {SWEEP_SECONDS} seconds"
+    )
+
+
+# One history line as the pages and storage.alerts write it (storage.alert_history reads
+# the same): "06 Dec 2026, 16:05 GMT · who · what was done: any words".
+_HISTORY_LINE = re.compile(
+    r"^(?P<when>\d{2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}(?: [A-Za-z0-9+\-]{1,10})?)"
+    r" · (?P<who>[^\s·]+|the young person) · (?P<what>.*)$"
+)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One thing done, for the history table: when, who and what (its words included)."""
+
+    when: str
+    who: str
+    what: str
+
+
+def history_rows(note: str | None) -> list[HistoryRow]:
+    """The alert's history, oldest first as it was written, one row per entry (a note
+    typed over several lines stays one row). A line with no time or name (written before
+    the history had them) keeps its words under "what"."""
+    rows = []
+    for entry in entries(note):
+        first, *more = entry.lines
+        match = _HISTORY_LINE.match(first)
+        if match is None:
+            rows.append(HistoryRow("Not recorded", "Not recorded", entry.text))
+        else:
+            what = "\n".join((match["what"], *more))
+            rows.append(HistoryRow(match["when"], match["who"], what))
+    return rows
 
 
 def _status_form(alert: SafeguardingAlert) -> AlertStatusForm:
@@ -152,6 +226,7 @@ def _page_context(db: Session, rows: list[SafeguardingAlert]) -> dict[str, Any]:
     colleagues = assignable_staff(db)
     emails = staff_emails(db, [row.assigned_to for row in rows])
     emails.update({person.id: person.email for person in colleagues})
+    late_before = utcnow() - UNSENT_AFTER
     return {
         "route_names": names,
         "route_words": route_words,
@@ -160,7 +235,10 @@ def _page_context(db: Session, rows: list[SafeguardingAlert]) -> dict[str, Any]:
         "staff_emails": emails,
         "sent_by_words": sent_by_words,
         "delivery_problems": services().get("alert_delivery_problems", ()),
-        "unsent": unsent_count(db, utcnow() - UNSENT_AFTER),
+        "unsent": unsent_count(db, late_before),
+        "notice_label": NOTICE_LABEL,
+        "notice_means": NOTICE_MEANS,
+        "notice_words": lambda alert: notice_words(alert, late_before),
         "categories": CATEGORY_WORDS,
         "status_words": STATUS_WORDS,
         "who": who_words,
@@ -253,6 +331,7 @@ def _render_detail(
         others=others,
         form=form,
         contact=_contact_view(alert),
+        history=history_rows(alert.note),
         # Messaging them in their Heard chat (webforms.staff.alert_message): None without a
         # bot token, and the page says Telegram is not set up.
         message_form=_fresh(message_form or (AlertMessageForm() if can_message else None)),
