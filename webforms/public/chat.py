@@ -12,6 +12,9 @@ were on, so nobody is taken out of the chat (and, with chat.js, out of the page)
 A reload with chat.js keeps the help too: the page is then a plain GET of /chat, so
 chat.js posts the sealed help it was given to /chat/help, which draws it again above
 the conversation, with the question if it is still unanswered (webforms/public/kept_help.py).
+Without chat.js a reload posts the last form again: its nonce makes it change nothing (no
+answer or alert again, in a check-in or outside one), and a message that raised help is
+shown that help again, drawn from its alert (webforms/public/resent.py).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from webforms.public.cookies import (
 from webforms.public.kept_help import KeptHelp, posted_help
 from webforms.public.language import current_language
 from webforms.public.offer_answers import OfferReply, ask_offer
+from webforms.public.resent import earlier_alert, help_again
 from webforms.public.views import prompt_view, reply_view
 
 chat_blueprint = Blueprint("public_chat", __name__)
@@ -231,20 +235,21 @@ def send() -> Response:
         reply = engine.handle_if_active(pseudonym, action, update_key=update_key, language=language)
         if reply is None:
             return _chat_page(engine.current(pseudonym, language=language), profile)
-        return _after(pseudonym, profile, reply, said=str(COMMAND_WORDS[action]))
+        return _after(pseudonym, profile, reply, said=str(COMMAND_WORDS[action]), key=update_key)
     if choice:
         step = request.form.get("step", "")
         reply = engine.handle(
             pseudonym, choice=choice, step=step, update_key=update_key, language=language
         )
-        return _after(pseudonym, profile, reply, said=_choice_words(reply, step, choice))
+        said = _choice_words(reply, step, choice)
+        return _after(pseudonym, profile, reply, said=said, key=update_key, chosen=True)
     if not text.strip():
         now = engine.current(pseudonym, language=language)
         return _chat_page(now, profile, greeting=now.state == "none")
     reply = engine.handle_if_active(pseudonym, text, update_key=update_key, language=language)
     if reply is not None:
-        return _after(pseudonym, profile, reply, said=text)
-    return _outside_checkin(pseudonym, profile, text)
+        return _after(pseudonym, profile, reply, said=text, key=update_key, typed=text)
+    return _outside_checkin(pseudonym, profile, text, update_key)
 
 
 @chat_blueprint.post("/chat/get-in-touch")
@@ -309,9 +314,12 @@ def _unanswered(alert_id: int | None, pseudonym: str) -> bool:
         )
 
 
-def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:
+def _outside_checkin(
+    pseudonym: str, profile: Profile, text: str, update_key: tuple[str, str]
+) -> Response:
     """Typed words with no check-in under way (a paused one was not asked to carry on):
-    start one, help, or a local-offer question."""
+    start one, help, or a local-offer question. The same post again (a reload without
+    JavaScript) is answered with the same help and the same alert, raising nothing new."""
     engine = services.engine()
     language = current_language()
     now = engine.current(pseudonym, language=language)
@@ -328,6 +336,7 @@ def _outside_checkin(pseudonym: str, profile: Profile, text: str) -> Response:
         pseudonym=pseudonym,
         cohort=profile.cohort,
         age_band=profile.age_band,
+        update_key=update_key,
     )
     shown = now if now.state == "paused" else Reply(state="none")
     return _chat_page(shown, profile, said=text, offer=offer)
@@ -349,10 +358,43 @@ def _begin(pseudonym: str, profile: Profile, said: str) -> Response:
     return _chat_page(reply, profile, said=said)
 
 
-def _after(pseudonym: str, profile: Profile, reply: Reply, said: str) -> Response:
-    if reply.state == "duplicate":
-        reply = services.engine().current(pseudonym, language=current_language())
-    return _chat_page(reply, profile, said=said)
+def _after(
+    pseudonym: str,
+    profile: Profile,
+    reply: Reply,
+    said: str,
+    *,
+    key: tuple[str, str],
+    typed: str | None = None,
+    chosen: bool = False,
+) -> Response:
+    """The page after a check-in message. The same post again (`key`: a reload without
+    JavaScript posts the last form again) changes nothing and gets where they are now;
+    if it raised help the first time (`typed` words, or an answer `chosen`), that help is
+    shown again, from its alert: open, with "would you like someone to get in touch?",
+    while that is unanswered, else kept, folded."""
+    if reply.state != "duplicate":
+        return _chat_page(reply, profile, said=said)
+    language = current_language()
+    reply = services.engine().current(pseudonym, language=language)
+    if typed is None and not chosen:
+        return _chat_page(reply, profile, said=said)
+    with transaction(services.sessions()) as session:
+        alert = earlier_alert(session, key, pseudonym, typed)
+        again = help_again(alert, typed, profile.cohort, language) if alert else None
+        answered = alert is not None and alert.contact_answered_at is not None
+    if again is None:
+        return _chat_page(reply, profile, said=said)
+    if answered:
+        kept = KeptHelp(again.text, again.urgent, again.alert_id)
+        return _chat_page(reply, profile, said=said, kept_help=kept)
+    shown = replace(
+        reply,
+        messages=(again.text, *reply.messages),
+        alert_id=again.alert_id,
+        alert_urgent=again.urgent,
+    )
+    return _chat_page(shown, profile, said=said)
 
 
 def _choice_words(reply: Reply, step: str, choice: str) -> str:

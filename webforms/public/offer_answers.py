@@ -28,10 +28,12 @@ from analysis.safeguarding import PLEASE_READ, detect, other_language, safeguard
 from localoffer.desk import log_offer_answer
 from localoffer.words import Said, Words, plain
 from storage.db import transaction
+from storage.updates import first_delivery
 from surveys.definition import TEXT_MAX_LENGTH
 from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
 from webforms.public import services
 from webforms.public.language import N_, content_lang, current_language, names_marked
+from webforms.public.resent import earlier_alert, help_again
 from webforms.public.views import PHONE_NUMBER, html_block
 
 # The reference an alert from the anonymous search page carries: never a person's.
@@ -71,18 +73,21 @@ def ask_offer(
     cohort: str | None = None,
     age_band: str | None = None,
     alert_anonymously: bool = False,
+    update_key: tuple[str, str | int] | None = None,
 ) -> OfferReply:
     """Check the words for a disclosure, then search the offer and log the question.
     `alert_anonymously`: with no pseudonym, still raise an alert, under a one-off
-    reference."""
+    reference. `update_key` (channel, the form's nonce), with a pseudonym: recorded with
+    the check, so the same post again (a reload without JavaScript) raises nothing and is
+    not logged again, and is given the help its first post was (webforms/public/resent.py)."""
     text = text.strip()
     if len(text) > TEXT_MAX_LENGTH:
         return OfferReply(gettext(TOO_LONG))
     raise_as, alert_channel = pseudonym, channel
     if raise_as is None and alert_anonymously:
         raise_as, alert_channel = ONE_OFF_PREFIX + secrets.token_hex(12), SEARCH_CHANNEL
-    alert, urgent, alert_id, category = _safeguarding(
-        text, alert_channel, raise_as, cohort, age_band
+    alert, urgent, alert_id, category, resent = _safeguarding(
+        text, alert_channel, raise_as, cohort, age_band, update_key
     )
     raised = OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
     if alert is not None and category != PLEASE_READ:
@@ -93,9 +98,10 @@ def ask_offer(
     if search is None:
         return raised if alert is not None else OfferReply(gettext(NOT_AVAILABLE))
     answer = search.ask(text)
-    asker = services.people().offer_asker(pseudonym) if pseudonym else None
-    with transaction(services.sessions()) as session:
-        log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
+    if not resent:  # logged when first asked, once
+        asker = services.people().offer_asker(pseudonym) if pseudonym else None
+        with transaction(services.sessions()) as session:
+            log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
     shown = _shown(answer, current_language())
     if alert is None:
         return shown
@@ -168,12 +174,27 @@ def words_html(said: Said, language: str) -> str:
 
 
 def _safeguarding(
-    text: str, channel: str, pseudonym: str | None, cohort: str | None, age_band: str | None
-) -> tuple[str | None, bool, int | None, str | None]:
+    text: str,
+    channel: str,
+    pseudonym: str | None,
+    cohort: str | None,
+    age_band: str | None,
+    update_key: tuple[str, str | int] | None = None,
+) -> tuple[str | None, bool, int | None, str | None, bool]:
     """With a pseudonym (a person, or a one-off reference) an alert is raised; without,
-    only the help is given. The help, whether urgent, the alert and its category."""
+    only the help is given. The help, whether urgent, the alert, its category, and
+    whether this post (`update_key`) was seen before. Seen before, the alert its words
+    raised then is the alert, and its help is given again; words that raised none then
+    (or other words under the same nonce) are checked as ever, so nothing is missed."""
     if pseudonym is not None:
+        resent = False
         with transaction(services.sessions()) as session:
+            if update_key is not None and not first_delivery(session, *update_key):
+                resent = True
+                earlier = earlier_alert(session, update_key, pseudonym, text)
+                if earlier is not None:
+                    again = help_again(earlier, text, cohort, current_language())
+                    return again.text, again.urgent, again.alert_id, earlier.category, True
             outcome = check_free_text(
                 session,
                 text,
@@ -186,11 +207,11 @@ def _safeguarding(
                 ),
             )
         if outcome is None:
-            return None, False, None, None
-        return outcome.reply, outcome.urgent, outcome.alert_id, outcome.category
+            return None, False, None, None, resent
+        return outcome.reply, outcome.urgent, outcome.alert_id, outcome.category, resent
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
-        return None, False, None, None
+        return None, False, None, None, False
     language = reply_language(current_language(), other_language(text))
     reply = safeguarding_reply(disclosure, cohort, language=language)
-    return reply, disclosure.level == "urgent", None, disclosure.category
+    return reply, disclosure.level == "urgent", None, disclosure.category, False
