@@ -180,3 +180,19 @@ def test_a_resent_answer_that_signals_risk_shows_its_help_again(
     assert help_now(again) == first and asks(again)
     assert current_step(again) == current_step(shown) != "feel_safe"
     assert stored(database) == before and alerts(database) == raised
+
+
+def test_mid_check_in_other_words_under_an_old_nonce_are_read_not_dropped(
+    app: Flask, database: Database
+) -> None:
+    """Back to an old page, other words typed, sent: a new message, never a duplicate.
+    (The nonce with a digest of the form is the update key: webforms.public.cookies.)"""
+    client = app.test_client()
+    question = at_second_question(client)
+    old_form = hidden_fields(question)
+    post(client, {**old_form, "text": "its ok i guess"})
+    before = alerts(database)
+    assert before == []
+    page = post(client, {**old_form, "text": DISCLOSURE})  # after Back: the same nonce
+    assert len(alerts(database)) == 1, "a disclosure sent from an old page was dropped"
+    assert "0800 1111" in page and "999" in page

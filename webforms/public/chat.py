@@ -44,7 +44,7 @@ from webforms.public.cookies import (
     DeviceId,
     existing_device,
     forget,
-    form_nonce,
+    form_submission_id,
     new_nonce,
     read_device,
     remember,
@@ -222,7 +222,7 @@ def send() -> Response:
     pseudonym, profile = person
     engine = services.engine()
     language = current_language()
-    update_key = ("webchat", form_nonce() or new_nonce())
+    update_key = ("webchat", form_submission_id() or new_nonce())
     action = request.form.get("action", "")
     choice = ",".join(v for v in request.form.getlist("choice") if v)
     text = request.form.get("text", "")

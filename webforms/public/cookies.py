@@ -80,3 +80,21 @@ _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,48}$")
 def form_nonce() -> str | None:
     raw = request.form.get("nonce", "")
     return raw if _NONCE.match(raw) else None
+
+
+def form_submission_id() -> str | None:
+    """The form's nonce with a digest of what was sent in it: a reload that sends the
+    same form again is the same submission (it changes nothing twice), but different
+    words sent from an old page (after Back, say) are new and are read, never dropped
+    as a duplicate. At most 61 characters (processed_updates.update_id holds 64)."""
+    nonce = form_nonce()
+    if nonce is None:
+        return None
+    sent = sorted(
+        (key, value)
+        for key, values in request.form.lists()
+        if key not in {"nonce", "csrf_token"}
+        for value in values
+    )
+    digest = hashlib.sha256(repr(sent).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{nonce}:{digest}"

@@ -24,7 +24,7 @@ from webforms.public.cookies import (
     DEVICE_COOKIE,
     DeviceId,
     existing_device,
-    form_nonce,
+    form_submission_id,
     new_nonce,
     read_device,
     remember,
@@ -141,7 +141,7 @@ def answer(token: str) -> Response:
         visitor = join(token, device)
     except Refused as refusal:
         return _refused(refusal)
-    nonce = form_nonce()
+    nonce = form_submission_id()
     step = request.form.get("step", "")
     update_key = ("web", nonce) if nonce else None
     engine = services.engine()
