@@ -53,7 +53,7 @@ from surveys.versions import record_version
 CONSENT = "@consent"
 QUOTE = "@quote"
 CONTINUE = "@continue"
-QUOTE_LONGEST = 500  # characters: longer is never read as a yes or no to being quoted
+QUOTE_LONGEST = 500  # characters: longer is never read as a yes or no at a yes-or-no step
 PULSE = "pulse"
 FULL_CHECKIN_EVERY = timedelta(days=180)
 T = TypeVar("T")
@@ -633,21 +633,30 @@ class ConversationEngine:
 
     def _yes_or_no(self, step: str, text: str | None, choice: str | None) -> bool | None:
         """A yes or no at "Is that OK?", "Can we use your words?" or "carry on?", or None
-        when it is not clearly one ("not bothered", "ok no"): nothing is taken then.
+        when it is not clearly one ("not bothered", "ok no"): nothing is taken then, and
+        consent is never assumed.
 
-        At "Can we use your words?" a typed answer the yes and no words don't cover
-        ("ye thats fine", "dont quote me", "no problem") is read as answers to questions
-        are (surveys.matching), carefully: a "not" or "dont" anywhere, or a number,
-        never reads as yes."""
+        A typed answer the yes and no words don't cover ("ye thats fine", "dont quote me",
+        "no problem") is read as answers to questions are (surveys.matching), carefully:
+        a "not" or "dont" anywhere, or a number, never reads as yes."""
         if choice is not None:
             return self.messages.yes_or_no(choice)
-        if step == QUOTE and len((text or "").strip()) > QUOTE_LONGEST:
+        if len((text or "").strip()) > QUOTE_LONGEST:
             return None  # a long message is not an answer to a yes or no
         decision = self.messages.yes_or_no(text)
-        if decision is not None or step != QUOTE or text is None:
+        if decision is not None or text is None:
             return decision
-        result = match_answer(self.messages.quote_reading, text, self.language, careful=True)
+        result = match_answer(self._step_reading(step), text, self.language, careful=True)
         return {"yes": True, "no": False}.get(str(result.value)) if result.ok else None
+
+    def _step_reading(self, step: str) -> Question:
+        """A yes-or-no step as a question of the surveys' kind (surveys.messages)."""
+        m = self.messages
+        if step == QUOTE:
+            return m.quote_reading
+        if step == CONSENT:
+            return m.step_reading(CONSENT, m.consent_question, m.consent_yes, m.consent_no)
+        return m.step_reading(CONTINUE, m.continue_question, m.continue_yes, m.continue_no)
 
     # ------------------------------------------------------------------ steps
 
@@ -797,7 +806,9 @@ class ConversationEngine:
         Words in Latin letters always go through the English checks, as in English."""
         if self.language == languages.DEFAULT or _LATIN.search(text):
             return False
-        if step == QUOTE and is_plain_answer(self.messages.quote_reading, text, self.language):
+        if step in (CONSENT, QUOTE, CONTINUE) and is_plain_answer(
+            self._step_reading(step), text, self.language
+        ):
             return True  # exactly a button's words or a listed phrase ("لا مشكلة")
         if step in (CONSENT, QUOTE, CONTINUE):
             return self.messages.yes_or_no(text) is not None

@@ -44,6 +44,9 @@ _UNCLEAR = "<unclear>"
 _LONGEST_ANSWER = 500  # no real choice answer is longer; skip the work and ask again
 _BARRIERS = frozenset({",", ".", ";", "!", "?", "but", "though", "although", "however"})
 _NEGATION_WINDOW = 3
+# Negators that are also a whole "no": before or after another "not" they agree with it
+# ("no im not happy", "no not safe") rather than turn it round.
+_AGREEING = frozenset({"no", "nah", "nope", "لا", "نه"})
 _WHOLE_FUZZY_CUTOFF = 85.0
 _WORD_FUZZY_CUTOFF = 88.0
 _LABEL_FUZZY_CUTOFF = 88.0
@@ -492,9 +495,10 @@ def _scan(
     """Answer words found anywhere in a longer message, with negation and intensifiers.
 
     `careful`: a word that turns meaning round ("not", "dont") anywhere outside a listed
-    phrase makes the message unclear, even after the answer word ("sure not", "yes u
-    cant"), where the ordinary reading only looks before it."""
-    found: set[str] = set()
+    phrase makes the message unclear ("yes u cant", "sure, not bothered"), where the
+    ordinary reading looks a few words either side of an answer (`_adjust`,
+    `_turned_after`: "not happy", "absolutely not")."""
+    matches: list[tuple[int, int, str]] = []
     consumed: set[int] = set()
     i = 0
     while i < len(tokens):
@@ -519,24 +523,69 @@ def _scan(
             i += 1
             continue
         size, value = match
-        value = _adjust(tokens, i, value, consumed, vocab, words)
-        found.add(value)
+        value = _adjust(tokens, i, size, value, consumed, vocab, words)
+        matches.append((i, size, value))
         consumed.update(range(i, i + size))
         i += size
+    found = {
+        _turned_after(tokens, start, size, value, consumed, words) for start, size, value in matches
+    }
     if careful and any(t in words.negators for n, t in enumerate(tokens) if n not in consumed):
         found.add(_UNCLEAR)
     return found
 
 
+def _turned_after(
+    tokens: tuple[str, ...],
+    start: int,
+    size: int,
+    value: str,
+    consumed: set[int],
+    words: AnswerWords,
+) -> str:
+    """A "not" or "dont" just after an answer turns it round: "absolutely not", "of course
+    not", "i do not", "happy not": unclear, never the answer it follows. After an answer
+    that already says no ("no im not", "nah i dont") it only agrees, unless it comes
+    straight after a word that is itself a "not" ("never not", "dont not"): unclear."""
+    if value.startswith("<"):
+        return value
+    negative = any(t in words.negators for t in tokens[start : start + size])
+    seen = 0
+    for ahead in range(start + size, len(tokens)):
+        token = tokens[ahead]
+        if token in _BARRIERS or ahead in consumed or seen == _NEGATION_WINDOW:
+            break
+        if _is_punct(token):
+            continue  # "<b>absolutely</b> not": words count, not marks
+        seen += 1
+        if token in words.negators:
+            if not negative:
+                return _UNCLEAR
+            if (
+                ahead == start + size
+                and tokens[ahead - 1] in words.negators
+                and tokens[ahead - 1] not in _AGREEING
+            ):
+                return _UNCLEAR
+            break
+    return value
+
+
 def _adjust(
     tokens: tuple[str, ...],
     start: int,
+    size: int,
     value: str,
     consumed: set[int],
     vocab: _Vocab,
     words: AnswerWords,
 ) -> str:
-    """Apply "really" just before, then "not" within a few words before."""
+    """Apply "really" just before, then "not" within a few words before.
+
+    Before an answer that already says not ("not happy", "dont like it"), a "no" only
+    agrees ("no im not happy" is unhappy); any other "not" makes a double negative
+    ("never not happy"), which is unclear. A "no" a word or more before any other answer
+    ("no im happy") is unclear too; straight before it, it turns it round ("no good")."""
     if start > 0 and (start - 1) not in consumed and tokens[start - 1] in words.intensifiers:
         value = vocab.intensified.get(value, value)
     for back in range(start - 1, max(start - 1 - _NEGATION_WINDOW, -1), -1):
@@ -546,6 +595,10 @@ def _adjust(
         if token in words.negators:
             if value.startswith("<"):
                 return value
+            if any(t in words.negators for t in tokens[start : start + size]):
+                return value if token in _AGREEING else _UNCLEAR
+            if token in _AGREEING and back < start - 1:
+                return _UNCLEAR  # "no im happy", "no its bad": saying no to what?
             return vocab.negated.get(value, _UNCLEAR)
     return value
 

@@ -18,7 +18,9 @@ from surveys.script import fold
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 COMMANDS = ("back", "skip", "stop", "help")
 QUOTE_UNCLEAR = "unclear"
-_QUOTE_MEANINGS = ("yes", "no", QUOTE_UNCLEAR)
+# yes / no / unclear hold at every yes-or-no step ("Is that OK?", "carry on?", "Can we use
+# your words?"); quote_yes / quote_no only at "Can we use your words?" ("use my words").
+_QUOTE_MEANINGS = ("yes", "no", QUOTE_UNCLEAR, "quote_yes", "quote_no")
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = "!?.,;:'\"()[]{}~*_ "
 
@@ -178,23 +180,35 @@ class Messages:
         answer is read as answers to questions are (surveys.matching): the buttons' words,
         the yes and no of answer_words, the no words here and `quote_words`. "unclear" is
         never an answer: "not bothered" is asked again, never taken as a yes."""
+        return self.step_reading("@quote", self.quote_question, self.quote_yes, self.quote_no)
+
+    def step_reading(self, step: str, text: str, yes_label: str, no_label: str) -> Question:
+        """A yes-or-no step ("Is that OK?", "carry on?", "Can we use your words?") as a
+        question of the surveys' own kind, read as `quote_reading` is. The phrases about
+        quoting ("use my words", "dont quote me") answer "@quote" only: anywhere else they
+        are unclear and asked again, neither a yes nor a no."""
         words = self.quote_words
+        quoting = (*words.get("quote_yes", ()), *words.get("quote_no", ()))
+        quote = step == "@quote"
         # Not yes_words: "go" or "start" inside a sentence ("go away") is no yes. A no
-        # word found in a sentence ("later") can only ever cost a quote, never take one.
-        yes = words.get("yes", ())
-        no = (*sorted(self.no_words), *words.get("no", ()))
+        # word found in a sentence ("later") can only ever cost a yes, never take one.
+        yes = (*words.get("yes", ()), *(words.get("quote_yes", ()) if quote else ()))
+        no = (
+            *sorted(self.no_words),
+            *words.get("no", ()),
+            *(words.get("quote_no", ()) if quote else ()),
+        )
+        unclear = (*words.get(QUOTE_UNCLEAR, ()), *(() if quote else quoting))
         return Question(
-            id="@quote",
-            text=self.quote_question,
+            id=step,
+            text=text,
             type="choice",
             domain="consent",
             themes=(),
             options=(
-                Option(value="yes", label=self.quote_yes, aliases=yes),
-                Option(value="no", label=self.quote_no, aliases=no),
-                Option(
-                    value=QUOTE_UNCLEAR, label=QUOTE_UNCLEAR, aliases=words.get(QUOTE_UNCLEAR, ())
-                ),
+                Option(value="yes", label=yes_label, aliases=yes),
+                Option(value="no", label=no_label, aliases=no),
+                Option(value=QUOTE_UNCLEAR, label=QUOTE_UNCLEAR, aliases=unclear),
             ),
         )
 
