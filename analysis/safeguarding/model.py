@@ -44,8 +44,6 @@ from typing import Any
 
 import numpy as np
 
-# The n-grams and the encoder live in analysis/text_vectors.py (shared with the theme
-# model); imported here under their old names, which callers and tests use.
 from analysis.text_vectors import (  # noqa: F401
     ENCODER,
     EncoderUnavailable,
@@ -55,6 +53,10 @@ from analysis.text_vectors import (  # noqa: F401
     encoder,
     features,
 )
+
+# The n-grams and the encoder live in analysis/text_vectors.py (shared with the theme
+# model); imported here under their old names, which callers and tests use.
+from analysis.versioned_files import newest_file
 
 MODEL_DIR = Path(__file__).with_name("model")
 MODEL_GLOB = "sg-model-*.json"
@@ -241,9 +243,8 @@ class LinearModel:
 
 
 def shipped_model_path() -> Path | None:
-    """The newest model file in model/ (versions sort by name), or None if none ships."""
-    paths = sorted(MODEL_DIR.glob(MODEL_GLOB))
-    return paths[-1] if paths else None
+    """The newest model file in model/ (by version number), or None if none ships."""
+    return newest_file(MODEL_DIR, MODEL_GLOB)
 
 
 @lru_cache(maxsize=1)

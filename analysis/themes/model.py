@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from analysis.text_vectors import StaticEncoder, encode, encoder
+from analysis.versioned_files import newest_file
 
 MODEL_DIR = Path(__file__).with_name("model")
 MODEL_GLOB = "themes-model-*.json"
@@ -158,9 +159,8 @@ class ThemeModel:
 
 
 def shipped_model_path() -> Path | None:
-    """The newest model file in model/ (versions sort by name), or None if none ships."""
-    paths = sorted(MODEL_DIR.glob(MODEL_GLOB))
-    return paths[-1] if paths else None
+    """The newest model file in model/ (by version number), or None if none ships."""
+    return newest_file(MODEL_DIR, MODEL_GLOB)
 
 
 @lru_cache(maxsize=1)
