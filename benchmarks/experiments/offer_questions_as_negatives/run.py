@@ -74,7 +74,9 @@ def model_flags(model: LinearModel, texts: list[str]) -> int:
 def main() -> None:
     negatives = offer_questions("learn")
     test_questions = offer_questions("test")
-    print(f"{len(negatives)} offer questions learned as 'none'; {len(test_questions)} test questions")
+    print(
+        f"{len(negatives)} offer questions learned as 'none'; {len(test_questions)} test questions"
+    )
     sets = dict(trainer.training_sets())
     lexicon = detector()
     for label, extra in (("without", []), ("with offer questions", negatives)):
