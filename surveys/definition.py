@@ -38,6 +38,14 @@ skipped)::
         max_length: 2000              # text only, at most 2000
         options:                      # choice and multi only
           - {value: "yes", label: "Yes", aliases: [moved], emoji: "🏠", symbol: yes}
+        aliases:                      # optional: words typed for an answer, by value
+          "yes": [moved, we moved]
+          "no": [not moved, same place]
+
+A question's `aliases` are typed words that pick an answer, for any question with
+answers (the standard scales too: "Do you feel safe?" "not safe" is "no"). Like an
+option's, they are left out of the hash. Each value must be one of the question's
+answers, each list non-empty, and no word may pick two answers.
 
 An option's `symbol` names a picture shipped with Heard in webforms/static/symbols/<symbol>.svg
 (a missing file is an error). In a `symbol_required` survey every option of a choice or multi
@@ -146,7 +154,7 @@ _QUESTION_REQUIRED = ("id", "type", "text", "domain", "themes")
 _QUESTION_KEYS = (
     *_QUESTION_REQUIRED,
     "easy_text", "kpi", "optional", "prefer_not_to_say", "show_if", "max_length", "options",
-    "safety_signal",
+    "safety_signal", "aliases",
 )
 _OPTION_KEYS = ("value", "label", "emoji", "aliases", "symbol")
 # fmt: on
@@ -766,6 +774,94 @@ def _parse_aliases(checker: _Checker, entry: Mapping[str, Any], item: str) -> tu
     return tuple(a.strip() for a in raw)
 
 
+def _alias_value(raw: object) -> str:
+    # YAML reads bare yes/no as true/false: as a key here they can only mean the answers.
+    if raw is True:
+        return "yes"
+    if raw is False:
+        return "no"
+    return str(raw).strip()
+
+
+def _parse_question_aliases(
+    checker: _Checker,
+    q: Mapping[str, Any],
+    qtype: object,
+    options: tuple[Option, ...],
+    item: str,
+) -> tuple[Option, ...]:
+    """A question's `aliases: {value: [words]}`, added to its options' own aliases."""
+    raw = q.get("aliases")
+    if raw is None:
+        return options
+    line = checker.key_line(q, "aliases")
+    example = 'aliases: {"yes": [safe, i feel safe], "no": [not safe, unsafe]}'
+    if qtype == "text":
+        checker.error(
+            "a text question has no answers for typed words to pick",
+            item=item,
+            line=line,
+            fix="remove 'aliases' from this question",
+        )
+        return options
+    if not isinstance(raw, dict) or not raw:
+        checker.error(
+            "'aliases' must be 'value: [words]' lines, one per answer",
+            item=item,
+            line=line,
+            fix=f"write it like {example}",
+        )
+        return options
+    values = [o.value for o in options]
+    # every label and option alias already picks its own option
+    owner = {
+        " ".join(w.casefold().split()): o.value for o in options for w in (o.label, *o.aliases)
+    }
+    added: dict[str, list[str]] = {}
+    for key, words in raw.items():
+        value = _alias_value(key)
+        where = f"{item}, aliases of '{value}'"
+        if value not in values:
+            checker.error(
+                f"'{value}' is not an answer to this question, so its aliases could not pick it",
+                item=where,
+                line=checker.key_line(raw, value) or line,
+                fix=f"{_did_you_mean(value, values)}use one of {_one_of(values)}, in quotes",
+            )
+            continue
+        if (
+            not isinstance(words, list)
+            or not words
+            or not all(isinstance(w, str) and w.strip() for w in words)
+        ):
+            checker.error(
+                f"the aliases of '{value}' must be a list of words, found {words!r}",
+                item=where,
+                line=checker.key_line(raw, value) or line,
+                fix=(
+                    f'write it like "{value}": [a word, another word]; quote words like '
+                    "'yes', 'no', 'on' and 'off'; remove the line if there are none"
+                ),
+            )
+            continue
+        for word in words:
+            folded = " ".join(word.casefold().split())
+            if owner.setdefault(folded, value) != value:
+                checker.error(
+                    f"'{word.strip()}' would pick both '{owner[folded]}' and '{value}'",
+                    item=where,
+                    line=checker.value_line(words, word) or line,
+                    fix="keep each word under one answer only; leave out words that could "
+                    "mean either (Heard then asks again)",
+                )
+                continue
+            added.setdefault(value, []).append(word.strip())
+    return tuple(
+        replace(o, aliases=(*o.aliases, *added[o.value])) if o.value in added else o
+        for o in options
+    )
+
+
 def _parse_show_if(
     checker: _Checker,
     q: Mapping[str, Any],
@@ -919,6 +1015,7 @@ def _parse_question(
     if not ok or qtype not in QUESTION_TYPES:
         return None
     options = _parse_options(checker, raw, qtype, pnts, item)
+    options = _parse_question_aliases(checker, raw, qtype, options, item)
     show_if = _parse_show_if(checker, raw, item, earlier, all_ids)
     safety_signal = _parse_safety_signal(checker, raw, qtype, options, item)
     if text is None or not themes or (qtype in ("choice", "multi") and not options):

@@ -573,6 +573,7 @@ class ConversationEngine:
             and command is None
             and self.safeguarding is not None
             and not self._plain_answer(survey, current, text)
+            and not self._answer_that_signals(survey, current, text)
         ):
             outcome = self.safeguarding(
                 session, text, self._context(respondent, survey_session, survey, current)
@@ -817,6 +818,23 @@ class ConversationEngine:
         except KeyError:
             return False
         return is_plain_answer(question, text, self.language)
+
+    def _answer_that_signals(self, survey: Survey, step: str, text: str) -> bool:
+        """Whether a message is exactly one of the question's answers (its listed words)
+        and one its safety signal marks: "not safe" or "unsafe" to "Do you feel safe where
+        you live?". It is taken as that answer, so it is kept and the signal shows the help
+        and raises the alert, rather than being read as words and the question asked again.
+        Anything more ("not safe, he hits me") is still read as words first."""
+        if step in (CONSENT, QUOTE, CONTINUE):
+            return False
+        try:
+            question = survey.question(step)
+        except KeyError:
+            return False
+        if question.safety_signal is None or not is_plain_answer(question, text, self.language):
+            return False
+        result = match_answer(question, text, self.language)
+        return result.ok and question.signals_risk(result.value)
 
     def _context(
         self, respondent: Respondent, survey_session: SurveySession, survey: Survey, step: str

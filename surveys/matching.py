@@ -582,6 +582,10 @@ def _adjust(
 ) -> str:
     """Apply "really" just before, then "not" within a few words before.
 
+    A question's own words for "no" that say no without a "not" ("unsafe", "unfair",
+    "unsettled") cannot be turned round: "not unsafe" and "i dont feel unsafe" are
+    unclear, never a confident yes or no.
+
     Before an answer that already says not ("not happy", "dont like it"), a "no" only
     agrees ("no im not happy" is unhappy); any other "not" makes a double negative
     ("never not happy"), which is unclear. A "no" a word or more before any other answer
@@ -590,6 +594,17 @@ def _adjust(
         value = vocab.intensified.get(value, value)
     for back in range(start - 1, max(start - 1 - _NEGATION_WINDOW, -1), -1):
         token = tokens[back]
+        if (
+            back in consumed
+            and token in words.negators
+            and token not in _AGREEING
+            and not value.startswith("<")
+            and value not in vocab.negated
+            and not any(t in words.negators for t in tokens[start : start + size])
+        ):
+            # "i dont feel unsafe": a "not" that belongs to an earlier answer still turns
+            # round a word that means no without saying not ("unsafe", "unfair")
+            return _UNCLEAR
         if token in _BARRIERS or back in consumed:
             break
         if token in words.negators:
