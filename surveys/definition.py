@@ -775,7 +775,8 @@ def _parse_aliases(checker: _Checker, entry: Mapping[str, Any], item: str) -> tu
 
 
 def _alias_value(raw: object) -> str:
-    # YAML reads bare yes/no as true/false: as a key here they can only mean the answers.
+    # YAML reads bare yes/no as true/false: as a key they can only mean the answers (here
+    # and in the translation files).
     if raw is True:
         return "yes"
     if raw is False:

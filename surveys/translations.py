@@ -57,6 +57,7 @@ from surveys.definition import (
     Option,
     Question,
     Survey,
+    _alias_value,
     _Checker,
     _did_you_mean,
     catalogue_dir,
@@ -247,7 +248,7 @@ def _options(checker: _Checker, raw: object, question: Question, item: str) -> d
         return {}
     found: dict[str, str] = {}
     for value, label in raw.items():
-        name = _value_name(value)
+        name = _alias_value(value)
         if name not in question.values:
             checker.error(
                 f"'{question.id}' has no option '{name}'",
@@ -270,15 +271,6 @@ def _options(checker: _Checker, raw: object, question: Question, item: str) -> d
     return found
 
 
-def _value_name(value: object) -> str:
-    # YAML reads bare yes/no as booleans: take them as the values they were meant to be.
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)
-
-
 def _aliases(
     checker: _Checker, raw: object, question: Question, item: str
 ) -> dict[str, tuple[str, ...]]:
@@ -294,7 +286,7 @@ def _aliases(
         )
         return found
     for value, words in raw.items():
-        name = _value_name(value)
+        name = _alias_value(value)
         if name not in question.values:
             checker.error(
                 f"'{question.id}' has no option '{name}'",
@@ -457,7 +449,7 @@ def parse_scale_words(path: str | Path) -> tuple[ScaleWords | None, list[DataFil
             continue
         labels[scale] = {}
         for value, label in raw.items():
-            name = _value_name(value)
+            name = _alias_value(value)
             if name not in values:
                 checker.error(
                     f"the {scale} scale has no answer '{name}'",

@@ -10,9 +10,10 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from heard.settings import Settings, load_settings
@@ -110,3 +111,18 @@ def database(settings: Settings) -> Iterator[Database]:
     db = open_database(settings)
     yield db
     db.close()
+
+
+@pytest.fixture
+def quote_writes(database: Database) -> Iterator[list[str]]:
+    """Every UPDATE of a respondent that writes quote_consent."""
+    seen: list[str] = []
+
+    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        lowered = statement.lower()
+        if lowered.startswith("update respondents") and "quote_consent" in lowered:
+            seen.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", spy)
+    yield seen
+    event.remove(database.engine, "before_cursor_execute", spy)

@@ -8,11 +8,10 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fakes.telegram_api import FakeTelegram, RunningBot, heard_bot
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from heard.wiring import Database
 from storage import models
@@ -29,21 +28,6 @@ def fake() -> Iterator[FakeTelegram]:
     server = FakeTelegram().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def quote_writes(database: Database) -> Iterator[list[str]]:
-    """Every UPDATE of a respondent that writes quote_consent."""
-    seen: list[str] = []
-
-    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        lowered = statement.lower()
-        if lowered.startswith("update respondents") and "quote_consent" in lowered:
-            seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", spy)
-    yield seen
-    event.remove(database.engine, "before_cursor_execute", spy)
 
 
 def quote_consents(database: Database) -> list[bool]:

@@ -11,19 +11,16 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select
+from test_negated_answers import alerts, child, stored_answers
+from test_negated_answers import at_feel_safe as reached_feel_safe
 
 from heard.wiring import Database
-from storage import models
-from storage.db import transaction
 from surveys.definition import Question, catalogue_dir, check_survey, load_catalogue, load_survey
-from surveys.engine import CONSENT, ConversationEngine, Reply
+from surveys.engine import ConversationEngine
 from surveys.matching import match_answer
-from surveys.people import People
 from surveys.translations import localise
 
 CATALOGUE = load_catalogue()
-KEY = b"question-aliases-key-0123456789"
 SURVEY = "checkin-11-17"
 FEEL_SAFE = CATALOGUE[SURVEY].question("feel_safe")
 HELP = "Thank you for telling Heard"
@@ -344,28 +341,9 @@ def engine_for(database: Database) -> ConversationEngine:
 
 
 def at_feel_safe(database: Database, engine: ConversationEngine) -> str:
-    people = People(database.sessions, KEY)
-    pseudonym = people.pseudonym("test", 1)
-    people.set_profile(pseudonym, "test", cohort="child_in_care", age_band="11-17")
-    reply: Reply = engine.begin(pseudonym, channel="telegram", survey_id=SURVEY)
-    assert reply.prompt is not None and reply.prompt.step == CONSENT
-    engine.handle(pseudonym, text="yes")
-    engine.handle(pseudonym, text="no thanks")
-    reply = engine.handle(pseudonym, choice="4", step="home_happy")
-    assert reply.prompt is not None and reply.prompt.step == "feel_safe"
+    pseudonym = child(database)
+    reached_feel_safe(engine, pseudonym)
     return pseudonym
-
-
-def stored_answers(database: Database) -> dict[str, str]:
-    with transaction(database.sessions) as session:
-        rows = session.execute(select(models.Answer.question_id, models.Answer.value)).all()
-    return dict(rows)
-
-
-def alerts(database: Database) -> list[tuple[str, str, str | None]]:
-    with transaction(database.sessions) as session:
-        found = session.scalars(select(models.SafeguardingAlert)).all()
-        return [(a.category, a.level, a.text) for a in found]
 
 
 @pytest.mark.parametrize("typed", ["not safe", "unsafe", "i feel unsafe", "not very safe",

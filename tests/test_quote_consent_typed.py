@@ -4,12 +4,10 @@ clear yes; anything unclear is asked again and loses nothing already given."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from heard.wiring import Database
@@ -143,21 +141,6 @@ def test_the_re_ask_says_tap_yes_or_no_in_each_language() -> None:
 
 
 # ---------------------------------------------------------------- through the engine
-
-
-@pytest.fixture
-def quote_writes(database: Database) -> Iterator[list[str]]:
-    """Every UPDATE of a respondent that writes quote_consent."""
-    seen: list[str] = []
-
-    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        lowered = statement.lower()
-        if lowered.startswith("update respondents") and "quote_consent" in lowered:
-            seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", spy)
-    yield seen
-    event.remove(database.engine, "before_cursor_execute", spy)
 
 
 def at_the_quote_question(database: Database, user: int = 1, language: str = "en") -> str:

@@ -4,13 +4,12 @@ raised. "ye thats fine" at "Is that OK?" starts the check-in."""
 
 from __future__ import annotations
 
-import html
-
 import pytest
-from browser_support import csrf_token, hidden_fields, make_app
+from browser_support import hidden_fields, make_app
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from test_web_chat_quote_consent import begun_as_care_leaver, say
 
 from heard.wiring import Database
 from storage import models
@@ -25,18 +24,8 @@ def app(database: Database) -> Flask:
     return make_app(database)
 
 
-def say(client: FlaskClient, page: str, **data: str) -> str:
-    response = client.post("/chat", data={**hidden_fields(page), **data})
-    assert response.status_code == 200, response.status_code
-    return html.unescape(response.get_data(as_text=True))
-
-
 def at_feel_safe(client: FlaskClient) -> str:
-    start = client.get("/chat").get_data(as_text=True)
-    token = csrf_token(start)
-    client.post("/chat/start", data={"csrf_token": token, "cohort": "care_leaver"})
-    page = client.get("/chat").get_data(as_text=True)
-    page = say(client, page, action="begin")
+    page = begun_as_care_leaver(client)
     assert hidden_fields(page).get("step") == "@consent"
     page = say(client, page, text="ye thats fine")
     assert hidden_fields(page).get("step") == "@quote"

@@ -5,14 +5,12 @@ the question still on screen."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from browser_support import csrf_token, hidden_fields, make_app
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from heard.wiring import Database
 from storage import models
@@ -27,33 +25,23 @@ def app(database: Database) -> Flask:
     return make_app(database)
 
 
-@pytest.fixture
-def quote_writes(database: Database) -> Iterator[list[str]]:
-    """Every UPDATE of a respondent that writes quote_consent."""
-    seen: list[str] = []
-
-    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        lowered = statement.lower()
-        if lowered.startswith("update respondents") and "quote_consent" in lowered:
-            seen.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", spy)
-    yield seen
-    event.remove(database.engine, "before_cursor_execute", spy)
-
-
 def say(client: FlaskClient, page: str, **data: str) -> str:
     response = client.post("/chat", data={**hidden_fields(page), **data})
     assert response.status_code == 200, response.status_code
     return html.unescape(response.get_data(as_text=True))
 
 
-def at_the_quote_question(client: FlaskClient) -> str:
+def begun_as_care_leaver(client: FlaskClient) -> str:
+    """A care leaver's chat with a check-in begun: the page that asks for consent."""
     start = client.get("/chat").get_data(as_text=True)
     token = csrf_token(start)
     client.post("/chat/start", data={"csrf_token": token, "cohort": "care_leaver"})
     page = client.get("/chat").get_data(as_text=True)
-    page = say(client, page, action="begin")
+    return say(client, page, action="begin")
+
+
+def at_the_quote_question(client: FlaskClient) -> str:
+    page = begun_as_care_leaver(client)
     page = say(client, page, text="yes")
     assert hidden_fields(page).get("step") == "@quote"
     return page
