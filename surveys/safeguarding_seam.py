@@ -58,7 +58,7 @@ class SafeguardingOutcome:
 log = logging.getLogger(__name__)
 
 
-def _said(language: str, words: Callable[[str], str]) -> tuple[str, str]:
+def help_in(language: str, words: Callable[[str], str]) -> tuple[str, str]:
     """The help in `language`, or in English if its file cannot be read: the alert is
     already raised in this transaction and must never be lost to a translation."""
     if language != languages.DEFAULT:
@@ -96,7 +96,7 @@ def check_free_text(
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
         return _please_read(session, text, context)
-    language = reply_language(context.language, _written_in(text, context.language))
+    language = help_language(context.language, text)
     alert = _raise(
         session,
         context,
@@ -106,7 +106,7 @@ def check_free_text(
         disclosure.detected_by,
         lexicon_version=disclosure.lexicon_version,
     )
-    reply, language = _said(
+    reply, language = help_in(
         language, lambda code: safeguarding_reply(disclosure, context.cohort, language=code)
     )
     return SafeguardingOutcome(
@@ -118,7 +118,13 @@ def check_free_text(
     )
 
 
-def _written_in(text: str, chosen: str) -> Language | None:
+def help_language(chosen: str | None, text: str) -> str:
+    """The language to help in after these words: the one chosen, or, when that is
+    English (or cannot be helped in), the one the words are written in."""
+    return reply_language(chosen, _written_in(text, chosen))
+
+
+def _written_in(text: str, chosen: str | None) -> Language | None:
     """The message's language, looked for only when the chosen one will not do (the
     detector costs a little, and English words detected by the English lexicon are
     usually just English)."""
@@ -152,7 +158,7 @@ def check_closed_answer(
         "concern",
         f"survey answer: {context.survey_id or '?'} {question.id}",
     )
-    reply, language = _said(
+    reply, language = help_in(
         reply_language(context.language),
         lambda code: safeguarding_reply(disclosure, context.cohort, language=code),
     )
@@ -173,7 +179,7 @@ def _please_read(
     if language is None:
         return None
     alert = _raise(session, context, text, PLEASE_READ, "concern", language.detected_by)
-    reply, said_in = _said(
+    reply, said_in = help_in(
         reply_language(context.language, language),
         lambda code: please_read_reply(context.cohort, language=code),
     )

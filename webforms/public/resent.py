@@ -18,8 +18,6 @@ thing again later is a new form, with a new nonce, and raises an alert as ever.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,11 +32,9 @@ from analysis.safeguarding import (
     safeguarding_reply,
 )
 from analysis.safeguarding.detector import Disclosure
-from storage.datafiles import DataFileError
 from storage.models import ProcessedUpdate, SafeguardingAlert
 from storage.text import storable_text
-from surveys import languages
-from surveys.safeguarding_seam import reply_language
+from surveys.safeguarding_seam import help_in, help_language, reply_language
 
 # An alert is raised in the same transaction as its message's nonce is recorded, after
 # it (the check takes a moment): it is looked for from a little before the nonce's time
@@ -48,8 +44,6 @@ RAISED_WITHIN = timedelta(minutes=10)
 CHOSEN_WITHIN = timedelta(seconds=30)  # an answer chosen is checked at once, with no model
 # What check_closed_answer records as what fired for an answer chosen (not typed).
 CHOSEN_ANSWER = "survey answer:"
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ def help_again(
     chosen, else the one the words are written in, else English: as check_free_text)."""
     written_in = other_language(text) if text else None
     if alert.category == PLEASE_READ:
-        said = _said(
+        said, _ = help_in(
             reply_language(language, written_in),
             lambda code: please_read_reply(cohort, language=code),
         )
@@ -123,17 +117,6 @@ def help_again(
         matched=[],
         lexicon_version=alert.lexicon_version or "",
     )
-    chosen = reply_language(language)
-    code = reply_language(language, written_in if chosen == languages.DEFAULT else None)
-    said = _said(code, lambda c: safeguarding_reply(disclosure, cohort, language=c))
+    code = help_language(language, text) if text else reply_language(language)
+    said, _ = help_in(code, lambda c: safeguarding_reply(disclosure, cohort, language=c))
     return HelpAgain(said, alert.level == "urgent", alert.id)
-
-
-def _said(language: str, words: Callable[[str], str]) -> str:
-    """In `language`, or in English if its file cannot be read (as the seam's help)."""
-    if language != languages.DEFAULT:
-        try:
-            return words(language)
-        except DataFileError as exc:
-            log.error("safeguarding help in %s unreadable, English shown: %s", language, exc)
-    return words(languages.DEFAULT)
