@@ -56,6 +56,9 @@ class FreeTextResult:
     safeguarding_reply: str | None = None
     alert_id: int | None = None
     offer_reply: str | None = None
+    # The alert is a "please read" (words in another language, no disclosure found): the
+    # offer's answer goes before its note. After a disclosure the help goes first.
+    please_read: bool = False
 
 
 class OfferLookup:
@@ -224,21 +227,31 @@ class BotServices:
                     ),
                 )
                 if outcome is not None:
+                    please_read = outcome.category == PLEASE_READ
                     answered = None
-                    if outcome.category == PLEASE_READ and offer != NEVER:
-                        # Words in another language with no disclosure found: a person
-                        # still reads them (the alert stands), and a question the offer
-                        # can answer in that language is answered now, not after an
-                        # interpreter has read it.
-                        # Only an answer it is sure of: never "not sure" beside a note
-                        # on words Heard cannot read, which may be anything.
+                    if offer != NEVER and (please_read or outcome.model_only):
+                        # Only an answer the offer is sure of, never "not sure" beside
+                        # help: words Heard cannot read may be anything. A question in
+                        # another language is answered now, not after an interpreter has
+                        # read it (and logged, as any question). After a disclosure only
+                        # the model found (no lexicon rule: "how do i get on the pill"),
+                        # the answer goes under the help, unlogged: those words belong
+                        # only in the alerts queue. Beside a lexicon match the help stands
+                        # alone: the offer matches words, and "my carer hits me" would
+                        # find "keeping in touch with your carers".
                         answered = self._offer_reply(
-                            session, pseudonym, text, True, language=language
+                            session,
+                            pseudonym,
+                            text,
+                            True,
+                            language=language,
+                            logged=please_read,
                         )
                     return FreeTextResult(
                         safeguarding_reply=outcome.reply,
                         alert_id=outcome.alert_id,
                         offer_reply=answered,
+                        please_read=please_read,
                     )
             if offer == NEVER:
                 return FreeTextResult()
@@ -280,18 +293,25 @@ class BotServices:
         *,
         unsure_if_related: bool = False,
         language: str = "en",
+        logged: bool = True,
     ) -> str | None:
-        """The offer's reply, logged with the asker's keyed tag; None if there is no offer,
-        or it isn't sure and only a sure answer will do (then nothing is logged)."""
+        """The offer's reply, logged with the asker's keyed tag (unless not `logged`); None
+        if there is no offer, or it isn't sure and only a sure answer will do (then nothing
+        is logged)."""
         if self.offer is None:
             return None
         answer = self.offer.ask(text)
         related = unsure_if_related and bool(answer.answers)
         if only_if_confident and not answer.confident and not related:
             return None
-        log_offer_answer(
-            session, text, answer, channel=CHANNEL, asker_tag=self.people.offer_asker(pseudonym)
-        )
+        if logged:
+            log_offer_answer(
+                session,
+                text,
+                answer,
+                channel=CHANNEL,
+                asker_tag=self.people.offer_asker(pseudonym),
+            )
         from bot.offer import offer_reply_text  # its words in their /language
 
         return offer_reply_text(self.offer, answer, language)

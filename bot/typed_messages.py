@@ -305,10 +305,13 @@ class TypedMessageHandlers(HandlerHost):
 
         enrolled = profile is not None and profile.complete
         if result.safeguarding_reply is not None:
-            # The offer's answer comes first only beside a "please read" (words in another
-            # language): never beside help for a disclosure.
-            answer_then_help = filter(None, [result.offer_reply, result.safeguarding_reply])
-            await self._say(update, context, said("\n\n".join(answer_then_help)))
+            # After a disclosure only the model found, the help first, and an answer the
+            # offer is sure of under it; beside a "please read" (words in another
+            # language) the answer first.
+            parts = [result.safeguarding_reply, result.offer_reply]
+            if result.please_read:
+                parts.reverse()
+            await self._say(update, context, said("\n\n".join(filter(None, parts))))
             await self._ask_contact(update, context, result.alert_id)
             if result.alert_id is not None and self.services.contact is not None:
                 assert context.chat_data is not None

@@ -53,6 +53,10 @@ class SafeguardingOutcome:
     urgent: bool
     category: str
     language: str = languages.DEFAULT  # the language `reply` is in
+    # Found by the statistical second opinion alone, with no lexicon rule: the words may
+    # well be an ordinary question ("how do i get on the pill"), so a channel may answer
+    # it under the help when the local offer is sure of the answer.
+    model_only: bool = False
 
 
 log = logging.getLogger(__name__)
@@ -115,6 +119,7 @@ def check_free_text(
         urgent=disclosure.level == "urgent",
         category=alert.category,
         language=language,
+        model_only=disclosure.source == "model",
     )
 
 

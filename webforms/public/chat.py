@@ -136,8 +136,8 @@ def _chat_page(
     kept_help: KeptHelp | None = None,
 ) -> Response:
     """One exchange. Help raised by this message comes first, straight under their words,
-    and no offer answer is given with it (but under a "please read" for words in another
-    language, an answer the offer is sure of); help given earlier in the visit stays,
+    with an offer answer under it only when the offer is sure of one (and first, above
+    a "please read" for words in another language); help given earlier in the visit stays,
     folded. `contact_reply`: their answer to "would you like someone to get in touch?"
     (Heard's reply, or the question again with what to put right), with `kept_help`,
     the help it was asked under."""
@@ -160,7 +160,9 @@ def _chat_page(
         prompt=prompt_view(reply.prompt) if active and reply.prompt else None,
         paused=reply.state == "paused",
         said=said,
-        offer=offer if offer is not None and (not offer.alert or offer.please_read) else None,
+        offer=offer
+        if offer is not None and (not offer.alert or offer.answer is not None)
+        else None,
         new_help=new_help,
         new_help_alert_id=new_help_alert_id,
         kept_help=kept,

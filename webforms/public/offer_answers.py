@@ -1,11 +1,13 @@
 """Answering a local-offer question from the web chat or the search page.
 
 Typed words pass the safeguarding check first, as every typed message does. A
-message that raised a safeguarding concern gets the help and nothing else: no
-search, and no log there, because those words belong only in the alerts queue.
-Words in another language with no disclosure found raise a "please read" for a
-person; the offer is searched too, and an answer it is sure of is shown with that
-note (never "not sure": the words may be anything, and the help stands alone then).
+message that raised a safeguarding concern gets the help, and nothing else unless
+only the statistical model found it (no lexicon rule: often an ordinary question,
+"how do i get on the pill"): then an answer the offer is sure of goes under the help.
+Such words are not logged: they belong only in the alerts queue. Words in another
+language with no disclosure found raise a "please read" for a person; an answer the
+offer is sure of is shown with that note (never "not sure": the words may be
+anything, and the help stands alone then).
 Any other question is logged without the asker, so the participation team sees
 what the offer could not answer.
 
@@ -24,7 +26,13 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from analysis.safeguarding import PLEASE_READ, detect, other_language, safeguarding_reply
+from analysis.safeguarding import (
+    PLEASE_READ,
+    Disclosure,
+    detect,
+    other_language,
+    safeguarding_reply,
+)
 from localoffer.desk import log_offer_answer
 from localoffer.words import Said, Words, plain
 from storage.db import transaction
@@ -86,32 +94,39 @@ def ask_offer(
     raise_as, alert_channel = pseudonym, channel
     if raise_as is None and alert_anonymously:
         raise_as, alert_channel = ONE_OFF_PREFIX + secrets.token_hex(12), SEARCH_CHANNEL
-    alert, urgent, alert_id, category, resent = _safeguarding(
-        text, alert_channel, raise_as, cohort, age_band, update_key
-    )
+    checked = _safeguarding(text, alert_channel, raise_as, cohort, age_band, update_key)
+    alert, urgent, alert_id = checked.help, checked.urgent, checked.alert_id
     raised = OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
-    if alert is not None and category != PLEASE_READ:
-        # The help is the answer. A search result ("Sorry, I'm not sure I've understood
-        # that") under it would bury it, and read as if they had not been heard.
+    disclosure = alert is not None and checked.category != PLEASE_READ
+    if disclosure and not checked.model_only:
+        # Beside a lexicon match the help stands alone: the offer matches words, and
+        # "my carer hits me" would find "keeping in touch with your carers".
         return raised
     search = services.offer_search()
     if search is None:
         return raised if alert is not None else OfferReply(gettext(NOT_AVAILABLE))
     answer = search.ask(text)
-    if not resent:  # logged when first asked, once
+    # Logged when first asked, once; never beside a disclosure: those words belong only
+    # in the alerts queue.
+    if not checked.resent and not disclosure:
         asker = services.people().offer_asker(pseudonym) if pseudonym else None
         with transaction(services.sessions()) as session:
             log_offer_answer(session, text, answer, channel=channel, asker_tag=asker)
     shown = _shown(answer, current_language())
     if alert is None:
         return shown
-    # Words in another language: a person will read them (the alert stands), and a
-    # question the offer is sure of is answered now, with that note. Never "not sure"
-    # beside it: words Heard cannot read may be anything ("بدي موت", "I want to die"),
-    # and the note and the help must stand alone then.
+    # Beside help, only an answer the offer is sure of. Never "not sure": under a
+    # disclosure it would read as if they had not been heard, and words Heard cannot read
+    # may be anything ("بدي موت", "I want to die"), so the note must stand alone then.
+    # After a disclosure only the model found (no lexicon rule: "how do i get on the
+    # pill"), the help comes first and the answer to what they asked under it; after
+    # words in another language the answer comes first, with the note that a person will
+    # read them.
     if not answer.confident:
         return raised
-    return replace(shown, alert=alert, alert_urgent=urgent, alert_id=alert_id, please_read=True)
+    return replace(
+        shown, alert=alert, alert_urgent=urgent, alert_id=alert_id, please_read=not disclosure
+    )
 
 
 def _shown(answer: Any, language: str) -> OfferReply:
@@ -173,6 +188,18 @@ def words_html(said: Said, language: str) -> str:
     return f"{lead}<span{content_lang(said.lang)}>{inner}</span>{tail}"
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """What the safeguarding check made of the words."""
+
+    help: str | None = None
+    urgent: bool = False
+    alert_id: int | None = None
+    category: str | None = None
+    resent: bool = False  # this post (its update key) was seen before
+    model_only: bool = False  # found by the model alone, no lexicon rule (see ask_offer)
+
+
 def _safeguarding(
     text: str,
     channel: str,
@@ -180,12 +207,11 @@ def _safeguarding(
     cohort: str | None,
     age_band: str | None,
     update_key: tuple[str, str | int] | None = None,
-) -> tuple[str | None, bool, int | None, str | None, bool]:
+) -> _Checked:
     """With a pseudonym (a person, or a one-off reference) an alert is raised; without,
-    only the help is given. The help, whether urgent, the alert, its category, and
-    whether this post (`update_key`) was seen before. Seen before, the alert its words
-    raised then is the alert, and its help is given again; words that raised none then
-    (or other words under the same nonce) are checked as ever, so nothing is missed."""
+    only the help is given. Seen before (`update_key`), the alert its words raised then
+    is the alert, and its help is given again; words that raised none then (or other
+    words under the same nonce) are checked as ever, so nothing is missed."""
     if pseudonym is not None:
         resent = False
         with transaction(services.sessions()) as session:
@@ -194,7 +220,14 @@ def _safeguarding(
                 earlier = earlier_alert(session, update_key, pseudonym, text)
                 if earlier is not None:
                     again = help_again(earlier, text, cohort, current_language())
-                    return again.text, again.urgent, again.alert_id, earlier.category, True
+                    return _Checked(
+                        again.text,
+                        again.urgent,
+                        again.alert_id,
+                        earlier.category,
+                        True,
+                        _model_only(detect(text)),
+                    )
             outcome = check_free_text(
                 session,
                 text,
@@ -207,11 +240,29 @@ def _safeguarding(
                 ),
             )
         if outcome is None:
-            return None, False, None, None, resent
-        return outcome.reply, outcome.urgent, outcome.alert_id, outcome.category, resent
+            return _Checked(resent=resent)
+        return _Checked(
+            outcome.reply,
+            outcome.urgent,
+            outcome.alert_id,
+            outcome.category,
+            resent,
+            outcome.model_only,
+        )
     disclosure = detect(text)
     if disclosure is None or not disclosure.flag:
-        return None, False, None, None, False
+        return _Checked()
     language = reply_language(current_language(), other_language(text))
     reply = safeguarding_reply(disclosure, cohort, language=language)
-    return reply, disclosure.level == "urgent", None, disclosure.category, False
+    return _Checked(
+        reply,
+        disclosure.level == "urgent",
+        None,
+        disclosure.category,
+        False,
+        _model_only(disclosure),
+    )
+
+
+def _model_only(disclosure: Disclosure | None) -> bool:
+    return disclosure is not None and disclosure.flag and disclosure.source == "model"
