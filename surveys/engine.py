@@ -589,11 +589,7 @@ class ConversationEngine:
         if current in (CONSENT, QUOTE, CONTINUE):
             decision = self._yes_or_no(current, text, choice)
             if decision is None:
-                unclear = (
-                    self.messages.quote_unclear
-                    if current == QUOTE and choice is None
-                    else self.messages.not_an_option
-                )
+                unclear = self._unclear(current) if choice is None else self.messages.not_an_option
                 return self._reply(session, respondent, survey_session, survey, (unclear,), False)
             step_handler = {
                 CONSENT: self._consent,
@@ -649,6 +645,17 @@ class ConversationEngine:
             return decision
         result = match_answer(self._step_reading(step), text, self.language, careful=True)
         return {"yes": True, "no": False}.get(str(result.value)) if result.ok else None
+
+    def _unclear(self, step: str) -> str:
+        """What to say to typed words that are not clearly yes or no at a yes-or-no step:
+        its own two buttons, named ("that isn't one of the choices" is for a button)."""
+        m = self.messages
+        if step == QUOTE:
+            return m.quote_unclear
+        yes, no = (
+            (m.consent_yes, m.consent_no) if step == CONSENT else (m.continue_yes, m.continue_no)
+        )
+        return m.step_unclear.replace("{yes}", yes).replace("{no}", no)
 
     def _step_reading(self, step: str) -> Question:
         """A yes-or-no step as a question of the surveys' kind (surveys.messages)."""

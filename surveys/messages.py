@@ -101,6 +101,7 @@ class Messages:
     quote_yes: str
     quote_no: str
     quote_unclear: str
+    step_unclear: str
     welcome_back: str
     new_version: str
     paused: str

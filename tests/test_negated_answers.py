@@ -311,7 +311,11 @@ def test_ye_thats_fine_at_consent_starts_the_check_in(database: Database) -> Non
     engine.begin(pseudonym, channel="telegram", survey_id=SURVEY)
     for unclear in ("not bothered", "use my words", "dont quote me", "i dont mind"):
         reply = engine.handle(pseudonym, text=unclear)
-        assert not reply.accepted and reply.messages == (MESSAGES.not_an_option,)
+        # typed words are told the step's own two buttons ("isn't one of the choices" is for
+        # a button): "Please tap “Yes, let's start” or “Not now”, or type yes or no."
+        asked = MESSAGES.step_unclear.format(yes=MESSAGES.consent_yes, no=MESSAGES.consent_no)
+        assert not reply.accepted and reply.messages == (asked,)
+        assert "“Yes, let's start” or “Not now”" in asked and "{" not in asked
         assert reply.prompt is not None and reply.prompt.step == CONSENT
         assert consent_version(database) is None and sessions(database) == 1
     reply = engine.handle(pseudonym, text="ye thats fine")
@@ -337,5 +341,8 @@ def test_ye_thats_fine_carries_on_after_help(database: Database) -> None:
     assert reply.prompt.step == CONTINUE
     reply = engine.handle(pseudonym, text="whatever")
     assert not reply.accepted and reply.prompt is not None and reply.prompt.step == CONTINUE
+    assert reply.messages == (
+        "Sorry, I didn't catch that. Please tap “Carry on” or “Stop for now”, or type yes or no.",
+    )
     reply = engine.handle(pseudonym, text="ye thats fine")
     assert reply.prompt is not None and reply.prompt.step == "feel_safe"
