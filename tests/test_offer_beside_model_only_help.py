@@ -1,10 +1,11 @@
 """A care leaver's offer question that only the safeguarding model flags still gets its answer.
 
-The statistical second opinion reads "how do i get on the pill" as a risk (no lexicon
-rule matches it). The help and the alert stand, as for any flag; the answer the offer
-is sure of goes under the help, not logged (those words belong only in the alerts
-queue). A lexicon match keeps the help alone: "my carer hits me" must never be
-answered with "keeping in touch with your carers". Walked on the search page, in the
+A statistical second opinion once read "how do i get on the pill" as self-harm (no
+lexicon rule matches it); here a small real model file that does so stands in for the
+shipped one, which no longer does. The help and the alert stand, as for any flag; the
+answer the offer is sure of goes under the help, not logged (those words belong only in
+the alerts queue). A lexicon match keeps the help alone: "my carer hits me" must never
+be answered with "keeping in touch with your carers". Walked on the search page, in the
 web chat and through the real PTB bot.
 """
 
@@ -21,6 +22,8 @@ from sqlalchemy import func, select
 from test_web_public_chat import join_chat, say
 
 from analysis.safeguarding import detect
+from analysis.safeguarding import detector as detector_module
+from analysis.safeguarding.model import FORMAT, LinearModel, bucket
 from bot.offer import load_offer_search
 from heard.wiring import Database
 from storage import models
@@ -29,6 +32,35 @@ from storage.db import transaction
 MODEL_ONLY = "how do i get on the pill"
 LEXICON = "my carer hits me when he is drunk"
 LEAVER = 5557001
+
+
+BUCKETS = 4096
+
+
+def pill_reader() -> LinearModel:
+    """A real model file's content that reads "pill" as self-harm and nothing else."""
+    joint = [[0] * BUCKETS for _ in range(2)]
+    joint[1][bucket("w pill", BUCKETS)] = 4000  # hundredths: 40.0 towards self-harm
+    return LinearModel.from_dict(
+        {
+            "format": FORMAT,
+            "version": "pill-1",
+            "buckets": BUCKETS,
+            "scale": 100,
+            "min_words": 5,
+            "threshold": 0.5,
+            "urgent_from": 1.01,
+            "raise_from": 1.01,
+            "classes": ["none", "self_harm_suicide"],
+            "joint": {"bias": [1.0, 0.0], "weights": joint},
+            "level": {"bias": 0.0, "weights": [0] * BUCKETS},
+        }
+    )
+
+
+@pytest.fixture(autouse=True)
+def model_that_misreads_the_pill(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(detector_module, "_model_or_none", pill_reader)
 
 
 @pytest.fixture
@@ -46,7 +78,7 @@ def fake() -> Iterator[FakeTelegram]:
 def test_the_questions_are_flagged_as_this_file_assumes() -> None:
     model_only, lexicon = detect(MODEL_ONLY), detect(LEXICON)
     assert model_only is not None and model_only.flag and model_only.source == "model", (
-        "pick another question the model alone flags: the shipped model no longer flags this"
+        "the lexicon now matches the question: pick another that only a model would flag"
     )
     assert lexicon is not None and lexicon.flag and "lexicon" in lexicon.source
 

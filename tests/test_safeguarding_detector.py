@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,9 @@ from analysis.safeguarding import (
     lexicon_version,
     safeguarding_reply,
 )
+from analysis.safeguarding.detector import combine, detector
 from analysis.safeguarding.lexicon import LEXICON_PATH
+from analysis.safeguarding.model import shipped_model
 from analysis.safeguarding.replies import REPLIES_PATH
 from storage.datafiles import DataFileError
 
@@ -334,8 +337,14 @@ def test_a_concern_the_writer_marks_as_a_joke_is_none_unless_it_worries_them():
     word of worry, a "now" cue or an urgent match."""
     joke = "my little sister bullies me into doing her makeup lol"
     assert detect(joke) is None
-    plain = detect(joke.removesuffix(" lol"))
-    assert plain is not None and plain.level == "concern"  # the marker is what dismissed it
+    # Without the "clearly harmless" bar (which the shipped model also dismisses this
+    # look-alike by, marker or not), the marker is what dismisses it.
+    model = shipped_model()
+    assert model is not None
+    on_the_joke_bar_alone = replace(model, dismiss_below=0.0)
+    assert combine(detector(), on_the_joke_bar_alone, joke) is None
+    plain = combine(detector(), on_the_joke_bar_alone, joke.removesuffix(" lol"))
+    assert plain is not None and plain.level == "concern"
     worried = detect(joke + " but honestly im scared of her")
     assert worried is not None
     assert detect(joke + " please help") is not None

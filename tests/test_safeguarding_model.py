@@ -12,7 +12,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 from analysis.safeguarding import detector as detector_module
-from analysis.safeguarding.detector import combine, detect, detector
+from analysis.safeguarding.detector import combine, detect, detect_with_lexicon, detector
 from analysis.safeguarding.model import (
     ENCODER,
     FORMAT,
@@ -193,6 +193,7 @@ def _tiny_model(
     threshold: float,
     *,
     veto_below: float = 0.0,
+    dismiss_below: float = 0.0,
     raise_from: float = 1.01,
     urgent: int = 0,
 ) -> LinearModel:
@@ -216,6 +217,7 @@ def _tiny_model(
             "min_words": 5,
             "threshold": threshold,
             "veto_below": veto_below,
+            "dismiss_below": dismiss_below,
             "urgent_from": 1.01,
             "raise_from": raise_from,
             "classes": ["none", "missing", "bullying"],
@@ -253,8 +255,9 @@ def test_survey_answers_never_raise_an_alert(text):
     assert detect(text) is None
 
 
-def test_the_model_never_dismisses_a_lexicon_match():
-    """Even a model sure it is a look-alike: a dismissed disclosure can cost a child."""
+def test_the_joke_bar_alone_never_dismisses_a_lexicon_match():
+    """Without "lol" or "jk", a model sure it is a look-alike on the joke bar dismisses
+    nothing: a dismissed disclosure can cost a child."""
     text = "i get bullied about my bananas every single day"
     found = combine(detector(), _tiny_model(0.5, veto_below=0.99), text)
     assert found is not None and found.level == "concern"
@@ -263,6 +266,30 @@ def test_the_model_never_dismisses_a_lexicon_match():
     assert found is not None and found.level == "urgent"
     carer = "I am worried the child in my care is being groomed online"
     assert detect(carer) is not None  # the shipped model once dismissed this
+
+
+def test_a_concern_the_model_reads_as_harmless_is_dismissed_only_if_nothing_says_it_matters():
+    """The look-alikes a phrase list cannot tell apart ("we did anti bullying week"); never
+    a match graded urgent, never past a word of worry, something happening now or the
+    writer saying it is them."""
+    sure = _tiny_model(0.5, dismiss_below=0.3)
+    concern = "i get bullied about my bananas every single day"
+    assert detect_with_lexicon(concern) is not None
+    assert detect_with_lexicon(concern).level == "concern"  # type: ignore[union-attr]
+    assert combine(detector(), sure, concern) is None
+    assert combine(detector(), _tiny_model(0.5), concern) is not None  # no bar in the file
+    for matters in (
+        "i get bullied about my bananas every single day and im scared",  # worry
+        "i get bullied about my bananas every single day, please help",  # now
+        "i get bullied about my bananas every day, its happening to me",  # it is me
+    ):
+        found = combine(detector(), sure, matters)
+        assert found is not None, matters
+    urgent = "i want to die, my bananas are all gone"
+    found = combine(detector(), sure, urgent)
+    assert found is not None and found.level == "urgent"
+    unsure = "i get bullied every single day since i vanished"  # the model reads it as risky
+    assert combine(detector(), sure, unsure) is not None
 
 
 def test_the_model_raises_a_concern_to_urgent_only_where_the_rules_allow():

@@ -393,6 +393,14 @@ class Detector:
             return None
         return ". ".join(" ".join(sentence.split()) for sentence in kept)
 
+    def says_it_matters(self, text: str) -> bool:
+        """Anywhere in the message, a word of worry or a plea for help, something
+        happening now, or the writer saying it is happening to them: a concern in such a
+        message is never dismissed by the model."""
+        cues = self.lexicon.cues
+        found = [cues[name] for name in ("worry", "now", "it_is_me") if cues.get(name)]
+        return any(cue.search(s.text) for s in self.sentences(text) for cue in found)
+
     def marked_as_joke(self, text: str) -> bool:
         """The writer says it is a joke ("lol", "jk") and nowhere says it worries them or
         asks for help, and nothing in it is happening now."""
@@ -511,7 +519,12 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
       The one exception is a joke the writer marks as one (`Detector.marked_as_joke`):
       a match graded only a concern, in a message with "lol" or "jk" and no word of
       worry, which the model also reads as harmless (`Opinion.dismisses`), is none, as
-      the grading rules say of jokes ("my sister bullies me into doing her makeup lol");
+      the grading rules say of jokes ("my sister bullies me into doing her makeup lol").
+      And a match graded only a concern that the model reads as clearly harmless
+      (`Opinion.clearly_harmless`, a lower bar) in a message where nothing says it
+      matters (`Detector.says_it_matters`: no word of worry, nothing happening now, not
+      "it is happening to me") is none: the look-alikes a phrase list cannot tell apart
+      ("we did anti bullying week", "six months since i last went missing");
     - a match graded a concern is raised to urgent when the model is confident it is
       urgent (`Opinion.raises`), unless the grading rules settled that level
       (`Disclosure.level_settled`);
@@ -537,8 +550,10 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
             return None  # what the model heard was a known look-alike ("hit me up")
         return _model_disclosure(lexicon, text, opinion)
     raised = found.level == "concern" and opinion.raises and not found.level_settled
-    joke = found.level == "concern" and not raised and opinion.dismisses
-    if joke and lexicon.marked_as_joke(text):
+    concern = found.level == "concern" and not raised
+    if concern and opinion.clearly_harmless and not lexicon.says_it_matters(text):
+        return None
+    if concern and opinion.dismisses and lexicon.marked_as_joke(text):
         return None
     return replace(
         found,

@@ -27,10 +27,12 @@ Two heads share the features:
 
 Thresholds chosen on cross-validated scores of the training messages only
 (train.py) say when it speaks: `threshold` (raise a disclosure the lexicon missed),
-`veto_below` (dismiss a lexicon match graded a concern as a look-alike; a match
-graded urgent is never dismissed), `urgent_from` (grade a disclosure only the model
-found urgent) and `raise_from` (raise a lexicon match graded a concern to urgent: a
-stricter bar).
+`veto_below` (dismiss a lexicon match graded a concern in a message marked as a
+joke; a match graded urgent is never dismissed), `dismiss_below` (a fixed bar, chosen
+leaving one training set out: dismiss a lexicon match graded a concern that the model
+reads as clearly harmless, where nothing in the message says it matters),
+`urgent_from` (grade a disclosure only the model found urgent) and `raise_from` (raise
+a lexicon match graded a concern to urgent: a stricter bar).
 """
 
 from __future__ import annotations
@@ -89,7 +91,7 @@ class Opinion:
 
     `score` is the chance it is risky, `urgent` the chance it is urgent if risky;
     `speaks` is False for a message too short for the model to judge, and then
-    `flagged`, `dismisses`, `grades_urgent` and `raises` are all False.
+    `flagged`, `dismisses`, `clearly_harmless`, `grades_urgent` and `raises` are all False.
     """
 
     score: float
@@ -99,6 +101,7 @@ class Opinion:
     urgent: float = 0.0
     speaks: bool = True
     dismisses: bool = False
+    clearly_harmless: bool = False
     grades_urgent: bool = False
     raises: bool = False
 
@@ -110,6 +113,7 @@ class LinearModel:
     version: str
     threshold: float
     veto_below: float
+    dismiss_below: float
     urgent_from: float
     raise_from: float
     min_words: int
@@ -147,6 +151,7 @@ class LinearModel:
             version=str(data["version"]),
             threshold=float(data["threshold"]),
             veto_below=float(data.get("veto_below", 0.0)),
+            dismiss_below=float(data.get("dismiss_below", 0.0)),
             urgent_from=float(data.get("urgent_from", 1.01)),
             raise_from=float(data.get("raise_from", 1.01)),
             min_words=int(data.get("min_words", MIN_WORDS)),
@@ -222,6 +227,7 @@ class LinearModel:
             flagged=score >= self.threshold,
             urgent=urgent,
             dismisses=score < self.veto_below,
+            clearly_harmless=score < self.dismiss_below,
             grades_urgent=urgent >= self.urgent_from,
             raises=urgent >= self.raise_from,
         )

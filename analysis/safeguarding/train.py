@@ -237,6 +237,7 @@ def train_model(
     raise_share: float,
     trained_on: dict[str, Any],
     settings: Settings | None = None,
+    dismiss_below: float = 0.0,
 ) -> dict[str, Any]:
     """Fit both heads and choose the thresholds; returns the model file's content."""
     from threadpoolctl import threadpool_limits
@@ -262,6 +263,7 @@ def train_model(
         "min_words": MIN_WORDS,
         "threshold": choose_threshold(messages, scores.risky, false_alarm_budget),
         "veto_below": choose_veto(messages, scores.risky, veto_share),
+        "dismiss_below": dismiss_below,
         "urgent_from": choose_urgent_from(messages, scores.urgent),
         "raise_from": choose_raise_from(messages, scores.urgent, raise_share),
         "classes": classes,

@@ -1,6 +1,7 @@
 """A care leaver, 18, asks the web chat and the offer search "how do i get on the pill".
 
-The safeguarding model alone reads it as a risk (no lexicon rule matches), so the help
+A safeguarding model that reads it as a risk (no lexicon rule matches; a small real
+model file stands in for the shipped one, which no longer does) flags it, so the help
 comes first, as for any flag, and the answer they asked for is under it: sexual health
 and contraception, with the link to read more. Walked at phone size with JavaScript on
 and off; the words asserted are the words in view.
@@ -23,11 +24,21 @@ from journey_support import (
     tap_button,
     type_and_send,
 )
+from test_offer_beside_model_only_help import pill_reader
+
+from analysis.safeguarding import detector as detector_module
 
 __all__ = ["javascript", "journey_page", "live_server"]  # fixtures, used by name
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUESTION = "how do i get on the pill"
+
+
+@pytest.fixture(autouse=True)
+def model_that_misreads_the_pill(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(detector_module, "_model_or_none", pill_reader)
+
+
 ANSWER = "Sexual health and contraception"
 
 
