@@ -63,6 +63,11 @@ OLD_SET = ROOT / "tests" / "data" / "theme_comments.yaml"
 TRAINING_SETS = {
     "train-young-voices": CORPUS_DIR / "train_young_voices.yaml",
     "train-carers-small": CORPUS_DIR / "train_carers_and_small_children.yaml",
+    # Four more written on 2026-12-06 (afternoon) by writers who read only LABELLING.md.
+    "train-small-steps": CORPUS_DIR / "train_small_steps.yaml",
+    "train-moving-on": CORPUS_DIR / "train_moving_on.yaml",
+    "train-carers-voices": CORPUS_DIR / "train_carers_voices.yaml",
+    "train-in-passing": CORPUS_DIR / "train_in_passing.yaml",
 }
 SETS = ("dev", "old", *TRAINING_SETS, "test")
 ORIGINAL_THEMES = YOUNG_PEOPLE_THEME_IDS[:14]

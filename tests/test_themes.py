@@ -280,7 +280,9 @@ def test_negation_does_not_cross_a_clause() -> None:
 
 
 def test_themes_come_in_taxonomy_order() -> None:
-    result = tags("my flat is damp, money is tight and i miss my mates")
+    # The lexicon's order (the theme model, on by default, vetoes "money" here: 0.13
+    # against its bar of 0.13, one of the slips noted in benchmarks/README.md).
+    result = ThemeTagger.from_files().tag("my flat is damp, money is tight and i miss my mates")
     assert result == ["friendship", "money", "housing"]
     assert result == [t for t in THEME_IDS if t in result]
 

@@ -84,6 +84,9 @@ class Settings:
     add_floor: float = 0.5
     add_precision: float = 0.75
     veto_share: float = 0.05
+    # The model speaks (adds or vetoes) only on comments of at least this many words:
+    # shorter ones ("my old foster carers", "no worries, all good") are the lexicon's.
+    min_words: int = MIN_WORDS
 
 
 def fold_of(comments: Sequence[TrainingComment]) -> np.ndarray:
@@ -122,14 +125,16 @@ def out_of_fold(
     matrix: Any = None,
     folds: np.ndarray | None = None,
 ) -> np.ndarray:
-    """comments x themes scores from models that never saw the comment (NaN: not labellable)."""
+    """comments x themes scores from models that never saw the comment (NaN: not labellable).
+    `folds`: a fold number per comment (default `fold_of`; a set's number leaves each set
+    out in turn)."""
     matrix = _matrix(comments, settings) if matrix is None else matrix
     folds = fold_of(comments) if folds is None else folds
     scores = np.full((len(comments), len(themes)), np.nan)
     for column, theme in enumerate(themes):
         eligible = np.array([theme in c.labelled for c in comments])
         truth = np.array([theme in c.themes for c in comments])
-        for k in range(FOLDS):
+        for k in sorted(set(folds.tolist())):
             train = np.flatnonzero(eligible & (folds != k))
             held = np.flatnonzero(eligible & (folds == k))
             if not len(held) or truth[train].sum() == 0:
@@ -140,8 +145,8 @@ def out_of_fold(
     return scores
 
 
-def _speaks(comments: Sequence[TrainingComment]) -> np.ndarray:
-    return np.array([word_count(c.text) >= MIN_WORDS for c in comments])
+def _speaks(comments: Sequence[TrainingComment], min_words: int = MIN_WORDS) -> np.ndarray:
+    return np.array([word_count(c.text) >= min_words for c in comments])
 
 
 def choose(
@@ -154,7 +159,8 @@ def choose(
     """(add_from, veto_below) for one theme from its out-of-fold scores on `rows`."""
     rows = np.arange(len(comments)) if rows is None else rows
     rows = np.array([i for i in rows.tolist() if theme in comments[i].labelled], dtype=int)
-    rows = rows[_speaks([comments[i] for i in rows.tolist()])] if len(rows) else rows
+    kept = _speaks([comments[i] for i in rows.tolist()], settings.min_words)
+    rows = rows[kept] if len(rows) else rows
     truth = np.array([theme in comments[i].themes for i in rows.tolist()], dtype=bool)
     lexicon = np.array([theme in comments[i].lexicon for i in rows.tolist()], dtype=bool)
     chances = scores[rows]
@@ -184,10 +190,11 @@ def _pairs(
     themes: Sequence[str],
     scores: np.ndarray,
     rows: np.ndarray | None = None,
+    min_words: int = MIN_WORDS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(truth, lexicon, score, lexicon found nothing) per (comment, theme it could carry)."""
     rows = np.arange(len(comments)) if rows is None else rows
-    speaks = _speaks(comments)
+    speaks = _speaks(comments, min_words)
     truth, lexicon, chances, silent = [], [], [], []
     for i in rows.tolist():
         if not speaks[i]:
@@ -292,12 +299,14 @@ def combined_out_of_fold(
 ) -> list[frozenset[str]]:
     """Each comment's themes from lexicon + model, with thresholds chosen without its fold."""
     found: list[frozenset[str]] = [frozenset()] * len(comments)
-    speaks = _speaks(comments)
-    for k in range(FOLDS):
+    speaks = _speaks(comments, settings.min_words)
+    for k in sorted(set(folds.tolist())):
         others = np.flatnonzero(folds != k)
         add: dict[str, float] = {}
         veto: dict[str, float] = {}
-        pooled = choose_pooled(*_pairs(comments, themes, scores, others), settings)
+        pooled = choose_pooled(
+            *_pairs(comments, themes, scores, others, settings.min_words), settings
+        )
         for column, theme in enumerate(themes):
             if settings.rule == "pooled":
                 add_from, veto_below = pooled
@@ -337,7 +346,9 @@ def train_model(
         matrix = _matrix(comments, settings)
         scores = out_of_fold(comments, themes, settings, matrix)
         per_theme: dict[str, Any] = {}
-        pooled = choose_pooled(*_pairs(comments, themes, scores), settings)
+        pooled = choose_pooled(
+            *_pairs(comments, themes, scores, min_words=settings.min_words), settings
+        )
         for column, theme in enumerate(themes):
             eligible = np.flatnonzero([theme in c.labelled for c in comments])
             truth = np.array([theme in comments[i].themes for i in eligible.tolist()])
@@ -363,7 +374,7 @@ def train_model(
         "version": version,
         "buckets": settings.buckets,
         "scale": SCALE,
-        "min_words": MIN_WORDS,
+        "min_words": settings.min_words,
         "themes": themes,
         "per_theme": per_theme,
         "trained_on": {
