@@ -814,12 +814,12 @@ class ConversationEngine:
         Words in Latin letters always go through the English checks, as in English."""
         if self.language == languages.DEFAULT or _LATIN.search(text):
             return False
-        if step in (CONSENT, QUOTE, CONTINUE) and is_plain_answer(
-            self._step_reading(step), text, self.language
-        ):
-            return True  # exactly a button's words or a listed phrase ("لا مشكلة")
         if step in (CONSENT, QUOTE, CONTINUE):
-            return self.messages.yes_or_no(text) is not None
+            # exactly a button's words or a listed phrase ("لا مشكلة"), or a yes or no
+            return (
+                is_plain_answer(self._step_reading(step), text, self.language)
+                or self.messages.yes_or_no(text) is not None
+            )
         try:
             question = survey.question(step)
         except KeyError:
