@@ -5,7 +5,9 @@ Pure functions over the curated lexicon (lexicon.yaml) and a small linear model
 a safeguarding lead can read why a message was flagged (the pattern ids, or the
 model's score). Recall matters more than precision: negation and past tense lower
 `urgent` to `concern` but never drop a disclosure, and the model never dismisses a
-lexicon match: it only adds what the lexicon missed and raises a level.
+match graded urgent, nor a concern in a message that says it matters (a word of worry,
+something happening now, "it is happening to me"): it adds what the lexicon missed,
+raises a level, and dismisses only a concern it reads as clearly harmless or a marked joke.
 """
 
 from __future__ import annotations
@@ -524,7 +526,8 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
       (`Opinion.clearly_harmless`, a lower bar) in a message where nothing says it
       matters (`Detector.says_it_matters`: no word of worry, nothing happening now, not
       "it is happening to me") is none: the look-alikes a phrase list cannot tell apart
-      ("we did anti bullying week", "six months since i last went missing");
+      ("we did a project on homelessness in geography", "six months since i last
+      went missing"); a concern the model raises to urgent is never dismissed;
     - a match graded a concern is raised to urgent when the model is confident it is
       urgent (`Opinion.raises`), unless the grading rules settled that level
       (`Disclosure.level_settled`);
