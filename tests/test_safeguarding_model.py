@@ -269,9 +269,9 @@ def test_the_joke_bar_alone_never_dismisses_a_lexicon_match():
 
 
 def test_a_concern_the_model_reads_as_harmless_is_dismissed_only_if_nothing_says_it_matters():
-    """The look-alikes a phrase list cannot tell apart ("we did anti bullying week"); never
-    a match graded urgent, never past a word of worry, something happening now or the
-    writer saying it is them."""
+    """The look-alikes a phrase list cannot tell apart ("we did a project on homelessness
+    in geography"); never a match graded urgent, never past a word of worry, something
+    happening now or the writer saying it is them."""
     sure = _tiny_model(0.5, dismiss_below=0.3)
     concern = "i get bullied about my bananas every single day"
     assert detect_with_lexicon(concern) is not None
