@@ -1,4 +1,5 @@
-"""`heard analyse-text`: themes, sentiment and safeguarding for comments on stdin."""
+"""`heard analyse-text`: themes, sentiment and safeguarding for comments on stdin;
+`heard retag-comments`: the stored comments tagged again after an upgrade."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from analysis.safeguarding import detect
 from analysis.sentiment import score_sentiment
 from analysis.themes import Audience, default_tagger
+from heard.settings import Settings
 
 
 def safeguarding_summary(text: str) -> dict[str, object]:
@@ -62,4 +64,19 @@ def run_analyse_text(args: argparse.Namespace) -> int:
             )
             themes = ", ".join(result["themes"]) or "no theme"  # type: ignore[arg-type]
             print(f"{themes} | polarity {result['polarity']:+.2f}{marker} | {text}", flush=True)
+    return 0
+
+
+def run_retag_comments(settings: Settings) -> int:
+    """Every stored comment whose words are still held, tagged again with this version's
+    themes and sentiment (docs/operations.md, "Upgrading")."""
+    from analysis.annotate import retag_all
+    from heard.wiring import open_database
+
+    retagged, changed = retag_all(open_database(settings).sessions)
+    print(
+        f"Tagged {retagged} comment{'s' if retagged != 1 else ''} again; "
+        f"{changed} now have different themes. Comments whose words were removed after "
+        "the retention period keep the themes they had."
+    )
     return 0

@@ -89,6 +89,12 @@ def _cmd_analyse_text(args: argparse.Namespace) -> int:
     return run_analyse_text(args)
 
 
+def _cmd_retag_comments(args: argparse.Namespace) -> int:
+    from heard.analyse_text_command import run_retag_comments
+
+    return run_retag_comments(settings_for(args))
+
+
 def _cmd_scheduler(args: argparse.Namespace) -> int:
     from heard.scheduling import run_scheduler
 
@@ -249,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="whose themes to tag with: young people's (default) or foster carers'",
     )
     analyse.set_defaults(handler=_cmd_analyse_text)
+
+    retag = commands.add_parser(
+        "retag-comments",
+        help="tag the stored comments again with this version's themes (after an upgrade)",
+    )
+    retag.set_defaults(handler=_cmd_retag_comments)
 
     offer = commands.add_parser("offer", help="ask, list and check the care leavers' local offer")
     offer_commands = offer.add_subparsers(dest="offer_command", metavar="ACTION")

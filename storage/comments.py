@@ -61,6 +61,19 @@ def annotate_comment(
     session.flush()
 
 
+def comments_with_words(session: Session, after_id: int = 0, limit: int = 1000) -> list[Comment]:
+    """Comments whose words are still held, by id after `after_id` (a batch at a time)."""
+    return list(
+        session.scalars(
+            select(Comment)
+            .where(Comment.id > after_id)
+            .where(Comment.text.is_not(None))
+            .order_by(Comment.id)
+            .limit(limit)
+        )
+    )
+
+
 def unanalysed_comments(session: Session, limit: int = 1000) -> list[Comment]:
     return list(
         session.scalars(
