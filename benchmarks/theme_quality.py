@@ -69,7 +69,15 @@ TRAINING_SETS = {
     "train-carers-voices": CORPUS_DIR / "train_carers_voices.yaml",
     "train-in-passing": CORPUS_DIR / "train_in_passing.yaml",
 }
-SETS = ("dev", "old", *TRAINING_SETS, "test")
+# Written after the shipped model (2026.12-3) was trained, by writers who read only
+# LABELLING.md, and not learned: the model trained with them too (2026.12-4) added home
+# and belonging to "can we have pizza on friday" and was not shipped, so these are a
+# check of the shipped tagger on words it never met (scored with --set, misses listed).
+UNLEARNED_SETS = {
+    "unlearned-being-heard": CORPUS_DIR / "train_being_heard.yaml",
+    "unlearned-everyday": CORPUS_DIR / "train_everyday.yaml",
+}
+SETS = ("dev", "old", *TRAINING_SETS, *UNLEARNED_SETS, "test")
 ORIGINAL_THEMES = YOUNG_PEOPLE_THEME_IDS[:14]
 MICRO_BAR = 0.85
 THEME_RECALL_BAR = 0.70
@@ -167,6 +175,10 @@ def show_set(name: str, tagger: TaggerFor, misses: bool) -> Quality:
             "was tuned on these; its 14 themes only, as the new ones did not exist)",
             quality,
         )
+    elif name in UNLEARNED_SETS:
+        comments = load_labelled(UNLEARNED_SETS[name])
+        quality = evaluate(tagger, comments)
+        show(f"{name}: {len(comments)} comments (neither tuned on nor learned)", quality)
     else:
         comments = load_labelled(TRAINING_SETS[name])
         quality = evaluate(tagger, comments)
@@ -224,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         show_set(args.set, tagger, misses=misses_of == args.set)
         return 0
     corpus = load_corpus()
-    for name in ("dev", "old", *TRAINING_SETS):
+    for name in ("dev", "old", *TRAINING_SETS, *UNLEARNED_SETS):
         show_set(name, tagger, misses=misses_of == name)
     sentiment_agreement("dev", corpus["dev"])
     if args.dev_only:
