@@ -65,6 +65,15 @@ TRAINING_SETS = {
     "train-open-doors": CORPUS / "train_open_doors.yaml",
     "train-late-night": CORPUS / "train_late_night.yaml",
 }
+# Written blind after the shipped model (2026.12-11) was trained, and not learned: the
+# model trained with them too (2026.12-12) did worse on test (0.853 / 0.907 / 0.071) and
+# was not shipped, so these stay a check of the shipped detector on writing it never met
+# (scored with --set; their misses may be listed, as they are no one's test).
+UNLEARNED_SETS = {
+    "unlearned-comment-box": CORPUS / "train_comment_box.yaml",
+    "unlearned-day-to-day": CORPUS / "train_day_to_day.yaml",
+}
+SCORED_SETS = {**TRAINING_SETS, **UNLEARNED_SETS}
 DEFAULT_SET = LEGACY  # kept for older callers: the legacy, tuned-on set
 BARS = {"urgent_recall": 0.97, "overall_recall": 0.92, "false_positive_rate": 0.08}
 HELD_OUT = "test"
@@ -385,11 +394,11 @@ def render(
     if seconds:
         lines.append(f"  {total / seconds:,.0f} messages a second ({total} messages, one core)")
     by_name = {r.name: r for r in reports}
-    for name in ("test", "dev", *TRAINING_SETS):
+    for name in ("test", "dev", *SCORED_SETS):
         if name in by_name:
             title = f"{name} by category"
             lines += _table(title, by_name[name].per_category, (*CATEGORIES, "none"))
-    for name in ("dev", *TRAINING_SETS):
+    for name in ("dev", *SCORED_SETS):
         if name in by_name:
             if by_name[name].per_who:
                 lines += _by_group(f"{name} by who", by_name[name].per_who)
@@ -420,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--set",
         "--split",
         dest="split",
-        choices=("dev", "legacy", *TRAINING_SETS, "test"),
+        choices=("dev", "legacy", *SCORED_SETS, "test"),
         default="dev",
         help="whose misses --misses lists (dev by default; test is refused)",
     )
@@ -476,7 +485,7 @@ def _reports(
         evaluate(corpus_part("dev"), detector, name="dev"),
         evaluate(load_examples(LEGACY), detector, name="legacy"),
     ]
-    reports += [evaluate(load_examples(p), detector, name=n) for n, p in TRAINING_SETS.items()]
+    reports += [evaluate(load_examples(p), detector, name=n) for n, p in SCORED_SETS.items()]
     for path in held_out:
         reports.append(evaluate(load_examples(path), detector, name=path.stem, keep_misses=False))
     return reports
