@@ -77,3 +77,29 @@ def test_typed_answers_to_being_quoted(
     asyncio.run(scenario())
     assert sorted(quote_consents(database)) == [False, True]
     assert len(quote_writes) == 1  # stored exactly once, for the clear yes only
+
+
+def test_unclear_words_at_is_that_ok_name_its_own_buttons(
+    database: Database, fake: FakeTelegram
+) -> None:
+    """Typed "not bothered" at "Is that OK?" is no answer: the bot names the two buttons
+    there ("that isn't one of the choices" is for a button), and nothing is started."""
+
+    async def scenario() -> None:
+        async with heard_bot(database, fake) as bot:
+            consent = await bot.join(AISHA)
+            assert "Is that OK?" in consent["text"]
+            said = await bot.chat(AISHA, "not bothered")
+            assert said[0]["text"] == (
+                "Sorry, I didn't catch that. Please tap “Yes, let's start” or “Not now”, "
+                "or type yes or no."
+            )
+            assert "Is that OK?" in said[-1]["text"]
+            assert [label for label, _ in fake.buttons(said[-1])] == [
+                MESSAGES.consent_yes,
+                MESSAGES.consent_no,
+            ]
+            said = await bot.chat(AISHA, "ye thats fine")
+            assert "Can we use your words" in said[-1]["text"]
+
+    asyncio.run(scenario())

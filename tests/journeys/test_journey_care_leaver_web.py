@@ -70,6 +70,10 @@ def test_care_leaver_in_the_web_chat(
     tap_button(page, "Start a check-in", javascript=javascript)
     assert_not_seen(page, "We can't find that page")
     assert_sees(page, "This check-in is for young people who have left care")
+    # Typed words that are neither yes nor no: told the two buttons, nothing started.
+    ask(page, "not bothered", javascript=javascript)
+    assert_sees(page, "Please tap “Yes, let's start” or “Not now”, or type yes or no.")
+    shot("2b-unclear-at-is-that-ok")
     tap_button(page, "Yes, let's start", javascript=javascript)
     assert_sees(page, "Can we use your words")
     tap_button(page, "No thanks", javascript=javascript)
