@@ -220,6 +220,18 @@ def at_feel_safe(engine: ConversationEngine, pseudonym: str) -> Reply:
     return reply
 
 
+def assert_no_to_feel_safe_with_help(database: Database, reply: Reply) -> None:
+    """ "No" stored for "Do you feel safe where you live?", with its help and one concern
+    alert, and the check-in on to the next question."""
+    assert reply.accepted and reply.alert_id is not None and not reply.alert_urgent
+    assert reply.messages[0].startswith(HELP)
+    assert reply.prompt is not None and reply.prompt.step == "feel_settled"
+    assert stored_answers(database)["feel_safe"] == "no"
+    assert alerts(database) == [
+        ("unsafe_home", "concern", 'Chose "No" for "Do you feel safe where you live?"')
+    ]
+
+
 def stored_answers(database: Database) -> dict[str, str]:
     with transaction(database.sessions) as session:
         rows = session.execute(select(models.Answer.question_id, models.Answer.value)).all()
@@ -237,13 +249,7 @@ def test_absolutely_not_to_feeling_safe_is_no_and_raises_help(database: Database
     pseudonym = child(database)
     at_feel_safe(engine, pseudonym)
     reply = engine.handle(pseudonym, text="absolutely not")
-    assert reply.accepted and reply.alert_id is not None and not reply.alert_urgent
-    assert reply.messages[0].startswith(HELP)
-    assert reply.prompt is not None and reply.prompt.step == "feel_settled"
-    assert stored_answers(database)["feel_safe"] == "no"
-    assert alerts(database) == [
-        ("unsafe_home", "concern", 'Chose "No" for "Do you feel safe where you live?"')
-    ]
+    assert_no_to_feel_safe_with_help(database, reply)
 
 
 @pytest.mark.parametrize(("typed", "meaning"), READINGS.items())

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from test_negated_answers import alerts, child, stored_answers
+from test_negated_answers import alerts, assert_no_to_feel_safe_with_help, child, stored_answers
 from test_negated_answers import at_feel_safe as reached_feel_safe
 
 from heard.wiring import Database
@@ -23,7 +23,6 @@ from surveys.translations import localise
 CATALOGUE = load_catalogue()
 SURVEY = "checkin-11-17"
 FEEL_SAFE = CATALOGUE[SURVEY].question("feel_safe")
-HELP = "Thank you for telling Heard"
 ENGLISH_FILES = sorted(p for p in catalogue_dir().glob("*.yaml") if p.name.count(".") == 1)
 
 
@@ -352,13 +351,7 @@ def test_not_safe_is_stored_as_no_and_raises_the_alert(database: Database, typed
     engine = engine_for(database)
     pseudonym = at_feel_safe(database, engine)
     reply = engine.handle(pseudonym, text=typed)
-    assert reply.accepted and reply.alert_id is not None and not reply.alert_urgent
-    assert reply.messages[0].startswith(HELP)
-    assert reply.prompt is not None and reply.prompt.step == "feel_settled"
-    assert stored_answers(database)["feel_safe"] == "no"
-    assert alerts(database) == [
-        ("unsafe_home", "concern", 'Chose "No" for "Do you feel safe where you live?"')
-    ]
+    assert_no_to_feel_safe_with_help(database, reply)
 
 
 @pytest.mark.parametrize("typed", ["safe", "very safe", "i feel safe"])
