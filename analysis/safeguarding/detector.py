@@ -399,23 +399,17 @@ class Detector:
         """Anywhere in the message, a word of worry or a plea for help, something
         happening now, or the writer saying it is happening to them: a concern in such a
         message is never dismissed by the model."""
-        cues = self.lexicon.cues
-        found = [cues[name] for name in ("worry", "now", "it_is_me") if cues.get(name)]
-        return any(cue.search(s.text) for s in self.sentences(text) for cue in found)
+        return self._cue_anywhere(text, "worry", "now", "it_is_me")
 
     def marked_as_joke(self, text: str) -> bool:
         """The writer says it is a joke ("lol", "jk") and nowhere says it worries them or
         asks for help, and nothing in it is happening now."""
-        cues = self.lexicon.cues
-        joke, worry = cues.get("joke"), cues.get("worry")
-        if joke is None:
-            return False
-        sentences = [s.text for s in self.sentences(text)]
-        return (
-            any(joke.search(s) for s in sentences)
-            and not (worry is not None and any(worry.search(s) for s in sentences))
-            and not any(cues["now"].search(s) for s in sentences)
-        )
+        return self._cue_anywhere(text, "joke") and not self._cue_anywhere(text, "worry", "now")
+
+    def _cue_anywhere(self, text: str, *names: str) -> bool:
+        """Any of these lexicon cues in any sentence (a cue the lexicon lacks never is)."""
+        cues = [self.lexicon.cues[name] for name in names if self.lexicon.cues.get(name)]
+        return any(cue.search(s.text) for s in self.sentences(text) for cue in cues)
 
     def model_grade(self, text: str, opinion: Opinion) -> Level:
         """The level of a disclosure only the model found, by the same rules as the lexicon.
