@@ -35,7 +35,12 @@ from storage.updates import first_delivery
 from storage.you_said import latest_posts
 from surveys.contact import ContactDesk
 from surveys.people import People, Profile, check_profile
-from surveys.safeguarding_seam import FreeTextContext, SafeguardingHook, check_free_text
+from surveys.safeguarding_seam import (
+    FreeTextContext,
+    SafeguardingHook,
+    check_free_text,
+    offer_answer_beside_help,
+)
 
 CHANNEL = "telegram"
 T = TypeVar("T")
@@ -229,16 +234,8 @@ class BotServices:
                 if outcome is not None:
                     please_read = outcome.category == PLEASE_READ
                     answered = None
-                    if offer != NEVER and (please_read or outcome.model_only):
-                        # Only an answer the offer is sure of, never "not sure" beside
-                        # help: words Heard cannot read may be anything. A question in
-                        # another language is answered now, not after an interpreter has
-                        # read it (and logged, as any question). After a disclosure only
-                        # the model found (no lexicon rule: "how do i get on the pill"),
-                        # the answer goes under the help, unlogged: those words belong
-                        # only in the alerts queue. Beside a lexicon match the help stands
-                        # alone: the offer matches words, and "my carer hits me" would
-                        # find "keeping in touch with your carers".
+                    beside = offer_answer_beside_help(outcome.category, outcome.model_only)
+                    if offer != NEVER and beside:
                         answered = self._offer_reply(
                             session,
                             pseudonym,

@@ -123,6 +123,19 @@ def check_free_text(
     )
 
 
+def offer_answer_beside_help(category: str | None, model_only: bool) -> bool:
+    """Whether a local-offer answer the offer is sure of may go beside the help these
+    words raised (never "not sure": it would read as if they had not been heard).
+
+    Beside a "please read" (words in another language), yes: the question is answered
+    now, not after an interpreter has read it. Beside a disclosure only the model found
+    (no lexicon rule; often an ordinary question, "how do i get on the pill"), yes, under
+    the help. Beside a lexicon match, no: the offer matches words, and "my carer hits me"
+    would find "keeping in touch with your carers". Only a "please read" question is
+    logged for the participation team; a disclosure's words belong in the alerts queue."""
+    return category == PLEASE_READ or model_only
+
+
 def help_language(chosen: str | None, text: str) -> str:
     """The language to help in after these words: the one chosen, or, when that is
     English (or cannot be helped in), the one the words are written in."""

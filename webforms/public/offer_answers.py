@@ -38,7 +38,12 @@ from localoffer.words import Said, Words, plain
 from storage.db import transaction
 from storage.updates import first_delivery
 from surveys.definition import TEXT_MAX_LENGTH
-from surveys.safeguarding_seam import FreeTextContext, check_free_text, reply_language
+from surveys.safeguarding_seam import (
+    FreeTextContext,
+    check_free_text,
+    offer_answer_beside_help,
+    reply_language,
+)
 from webforms.public import services
 from webforms.public.language import N_, content_lang, current_language, names_marked
 from webforms.public.resent import earlier_alert, help_again
@@ -98,10 +103,8 @@ def ask_offer(
     alert, urgent, alert_id = checked.help, checked.urgent, checked.alert_id
     raised = OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
     disclosure = alert is not None and checked.category != PLEASE_READ
-    if disclosure and not checked.model_only:
-        # Beside a lexicon match the help stands alone: the offer matches words, and
-        # "my carer hits me" would find "keeping in touch with your carers".
-        return raised
+    if alert is not None and not offer_answer_beside_help(checked.category, checked.model_only):
+        return raised  # beside a lexicon match the help stands alone
     search = services.offer_search()
     if search is None:
         return raised if alert is not None else OfferReply(gettext(NOT_AVAILABLE))
@@ -115,13 +118,9 @@ def ask_offer(
     shown = _shown(answer, current_language())
     if alert is None:
         return shown
-    # Beside help, only an answer the offer is sure of. Never "not sure": under a
-    # disclosure it would read as if they had not been heard, and words Heard cannot read
-    # may be anything ("بدي موت", "I want to die"), so the note must stand alone then.
-    # After a disclosure only the model found (no lexicon rule: "how do i get on the
-    # pill"), the help comes first and the answer to what they asked under it; after
-    # words in another language the answer comes first, with the note that a person will
-    # read them.
+    # Beside help, only an answer the offer is sure of (offer_answer_beside_help): words
+    # Heard cannot read may be anything ("بدي موت", "I want to die"). After a disclosure
+    # the help comes first; after words in another language the answer does.
     if not answer.confident:
         return raised
     return replace(
