@@ -144,6 +144,34 @@ def test_gap_after_optional_part_is_refused(tmp_path):
     assert "~" in error.problem and error.item == "categories.self_harm_suicide.urgent[1]"
 
 
+def test_doer_stops_are_checked(tmp_path):
+    error = _error(
+        tmp_path, _minimal_lexicon(("categories:", "doer_stops:\n  bulying: 'dad'\ncategories:"))
+    )
+    assert error.item == "doer_stops.bulying" and "bullying" in error.fix
+    text = _minimal_lexicon(("categories:", "doer_stops:\n  bullying: 'dad ~ mum'\ncategories:"))
+    error = _error(tmp_path, text)
+    assert error.item == "doer_stops.bullying" and "~" in error.problem
+    assert error.line == _line_containing(text, "dad ~ mum")
+
+
+def test_a_gap_does_not_step_over_a_doer_stop(tmp_path):
+    """'my carer said my dad hits me': the dad did it, so the carer's pattern is silent."""
+    path = tmp_path / "lexicon.yaml"
+    text = _minimal_lexicon(
+        ("categories:", "doer_stops:\n  allegation_about_carer: 'dad|<me>'\ncategories:"),
+        (
+            "  allegation_about_carer:\n    concern:\n      - 'xyz12'",
+            "  allegation_about_carer:\n    concern:\n      - 'carer ~5 hits'",
+        ),
+    )
+    path.write_text(text, encoding="utf-8")
+    detector = Detector(compile_lexicon(path))
+    assert detector.detect("my carer always hits").category == "allegation_about_carer"
+    assert detector.detect("my carer said my dad hits") is None
+    assert detector.detect("my carer said to meh it hits") is None
+
+
 # --- detection ---------------------------------------------------------------------
 
 # Grading (issue 14, docs/safeguarding.md): ongoing abuse by a carer or someone the
@@ -208,6 +236,19 @@ RISKY = [
         "substance_misuse",
         "urgent",
     ),
+    # whose harm it is: someone named between a carer and the harm did it (doer_stops),
+    # so it is not an allegation about the carer and does not go to the LADO
+    (
+        "can i stay with my foster carers after 18 my boyfriend hits me",
+        "domestic_abuse",
+        "urgent",
+    ),
+    ("i told my foster carer my dad hits me when i go home", "abuse_physical", "urgent"),
+    ("my carer said a boy at school hits me", "bullying", "concern"),
+    # ... but a carer's own household is still the carer's
+    ("my foster carer and her husband hit me", "allegation_about_carer", "urgent"),
+    ("my foster carers boyfriend hits me", "allegation_about_carer", "urgent"),
+    ("the foster carer husband come in my room when i sleep", "allegation_about_carer", "urgent"),
 ]
 
 

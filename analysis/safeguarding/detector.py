@@ -354,7 +354,7 @@ class Detector:
             ):
                 low -= 1
             start = sentence.starts[low]
-            who = rule.who.search(sentence.text, start, hit.span[0])
+            who = (rule.who_before or rule.who).search(sentence.text, start, hit.span[0])
             if who is None and rule.after:
                 high = last
                 limit = len(sentence.tokens) - 1
@@ -366,6 +366,12 @@ class Detector:
                     high += 1
                 end = sentence.starts[high] + len(sentence.tokens[high])
                 who = rule.who.search(sentence.text, hit.span[1], end)
+                if (
+                    who
+                    and rule.not_across
+                    and rule.not_across.search(sentence.text, hit.span[1], who.start())
+                ):
+                    who = None
             if who is not None:
                 span = (min(who.start(), hit.span[0]), max(who.end(), hit.span[1]))
                 phrase = sentence.text[span[0] : span[1]]

@@ -75,6 +75,9 @@ class Promotion:
     window: int
     after: bool
     level: Level | None = None
+    # Words naming someone else: `who` must have none of them between it and the harm.
+    not_across: re.Pattern[str] | None = None
+    who_before: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -165,9 +168,18 @@ class _Checker:
 
 
 def _expand(
-    checker: _Checker, pattern: str, groups: Mapping[str, str], item: str, line: int | None
+    checker: _Checker,
+    pattern: str,
+    groups: Mapping[str, str],
+    item: str,
+    line: int | None,
+    stop: str | None = None,
 ) -> str:
-    """Replace <group> and ~N gaps so the pattern becomes a plain regular expression."""
+    """Replace <group> and ~N gaps so the pattern becomes a plain regular expression.
+
+    With `stop` (an expanded pattern), a gap never steps over a word it matches: the
+    harm after "my carer said my dad" belongs to the dad, not the carer.
+    """
 
     def group(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -196,7 +208,8 @@ def _expand(
             line=line,
             fix="write the gap between two words, e.g. 'he ~ hits me'",
         )
-    return _GAP.sub(lambda m: rf" (?:\S+ ){{0,{int(m.group(1) or DEFAULT_GAP)}}}", expanded)
+    word = r"\S+" if stop is None else rf"(?!(?:{stop})(?!\S))\S+"
+    return _GAP.sub(lambda m: rf" (?:{word} ){{0,{int(m.group(1) or DEFAULT_GAP)}}}", expanded)
 
 
 def _alternatives(sources: Iterable[str]) -> str:
@@ -273,20 +286,70 @@ def _alternation(
 
 
 def _patterns(
-    checker: _Checker, value: Any, item: str, groups: Mapping[str, str], line: int | None
+    checker: _Checker,
+    value: Any,
+    item: str,
+    groups: Mapping[str, str],
+    line: int | None,
+    stop: str | None = None,
 ) -> list[str]:
     sources = []
     for index, pattern in enumerate(checker.string_list(value, item, line)):
         where = f"{item}[{index + 1}]"
         at = checker.line_of_text(line_of(value), pattern)
-        source = _expand(checker, pattern, groups, where, at)
+        source = _expand(checker, pattern, groups, where, at, stop)
         _compile(checker, source, where, at)
         sources.append(source)
     return sources
 
 
+def _stop_pattern(
+    checker: _Checker, value: Any, item: str, groups: Mapping[str, str], line: int | None
+) -> str:
+    """A pattern of words a gap or a promotion's window must not step over."""
+    if not isinstance(value, str) or not value.strip():
+        raise checker.fail(
+            "expected a pattern of the words that name someone else",
+            item=item,
+            line=line,
+            fix="write e.g. '<partner>|<family>'",
+        )
+    if "~" in value:
+        raise checker.fail(
+            "a list of words to stop at can not hold a ~ gap",
+            item=item,
+            line=line,
+            fix="list words or word groups only, e.g. '<partner>|<family>'",
+        )
+    source = _expand(checker, value, groups, item, line)
+    _compile(checker, source, item, line)
+    return source
+
+
+def _doer_stops(
+    checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]
+) -> dict[str, str]:
+    """Category -> the words its patterns' gaps never step over (`doer_stops`)."""
+    if raw.get("doer_stops") is None:
+        return {}
+    block = checker.mapping(raw["doer_stops"], "doer_stops", checker.line_of_key(raw, "doer_stops"))
+    stops = {}
+    for name, value in block.items():
+        line = checker.line_of_key(block, str(name))
+        if name not in CATEGORIES:
+            raise checker.fail(
+                f"{name!r} is not a safeguarding category",
+                item=f"doer_stops.{name}",
+                line=line,
+                fix=f"use one of {', '.join(CATEGORIES)}",
+            )
+        stops[str(name)] = _stop_pattern(checker, value, f"doer_stops.{name}", groups, line)
+    return stops
+
+
 def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) -> list[Rule]:
     block = checker.mapping(raw.get("categories"), "categories", line_of(raw))
+    stops = _doer_stops(checker, raw, groups)
     rules: list[Rule] = []
     for name, levels in block.items():
         line = checker.line_of_key(block, str(name))
@@ -307,7 +370,8 @@ def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) ->
                     line=at,
                     fix="use 'urgent' or 'concern'",
                 )
-            sources = _patterns(checker, patterns, f"categories.{name}.{level}", groups, at)
+            where = f"categories.{name}.{level}"
+            sources = _patterns(checker, patterns, where, groups, at, stops.get(str(name)))
             regex = re.compile(_named_alternatives(sources, "p"))
             ids = {f"p{n}": f"{name}.{level}[{n}]" for n in range(1, len(sources) + 1)}
             rules.append(Rule(name, level, regex, ids))
@@ -396,6 +460,14 @@ def _promotions(
                 fix="write e.g. who: '<carer>'",
             )
         source = _expand(checker, who, groups, f"{item}.who", line)
+        not_across = who_before = None
+        if block.get("not_across") is not None:
+            stop = _stop_pattern(checker, block["not_across"], f"{item}.not_across", groups, line)
+            not_across = _compile(checker, stop, f"{item}.not_across", line)
+            # Searched up to the harm, `who` only counts with none of these words after
+            # it; written into the pattern so "my carers son" is still tried whole.
+            nearest = rf"(?:{source})(?=(?:\s+(?!(?:{stop})(?!\S))\S+)*\s*$)"
+            who_before = _compile(checker, nearest, f"{item}.who", line)
         level = block.get("level")
         if level is not None and level not in LEVELS:
             raise checker.fail(
@@ -412,6 +484,8 @@ def _promotions(
                 window=window,
                 after=bool(block.get("after", False)),
                 level=level,
+                not_across=not_across,
+                who_before=who_before,
             )
         )
     return result
