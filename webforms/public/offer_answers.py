@@ -15,6 +15,11 @@ The search page knows nobody, yet its help says the safeguarding lead will be to
 so a disclosure there raises an alert too, under a one-off reference (nobody's
 pseudonym), when the search was posted from the page. A GET with ?q= (an old link,
 a link preview) only shows the help: following a link must not raise alerts.
+The search form carries a nonce, as the chat's does, and the reference is a keyed hash
+of that post (its nonce and words), not random: the same post again (a reload without
+JavaScript, a second tap) finds its first alert and is given that help again, raising
+and logging nothing new (webforms/public/resent.py); a fresh page, or other words, is a
+new post with its own reference, so two people are never one.
 """
 
 from __future__ import annotations
@@ -90,15 +95,16 @@ def ask_offer(
 ) -> OfferReply:
     """Check the words for a disclosure, then search the offer and log the question.
     `alert_anonymously`: with no pseudonym, still raise an alert, under a one-off
-    reference. `update_key` (channel, the form's nonce), with a pseudonym: recorded with
-    the check, so the same post again (a reload without JavaScript) raises nothing and is
-    not logged again, and is given the help its first post was (webforms/public/resent.py)."""
+    reference (one_off_reference). `update_key` (channel, the form's nonce), with a
+    pseudonym or alerting anonymously: recorded with the check, so the same post again (a
+    reload without JavaScript) raises nothing and is not logged again, and is given the
+    help its first post was (webforms/public/resent.py)."""
     text = text.strip()
     if len(text) > TEXT_MAX_LENGTH:
         return OfferReply(gettext(TOO_LONG))
     raise_as, alert_channel = pseudonym, channel
     if raise_as is None and alert_anonymously:
-        raise_as, alert_channel = ONE_OFF_PREFIX + secrets.token_hex(12), SEARCH_CHANNEL
+        raise_as, alert_channel = one_off_reference(update_key), SEARCH_CHANNEL
     checked = _safeguarding(text, alert_channel, raise_as, cohort, age_band, update_key)
     alert, urgent, alert_id = checked.help, checked.urgent, checked.alert_id
     raised = OfferReply("", alert=alert, alert_urgent=urgent, alert_id=alert_id)
@@ -126,6 +132,17 @@ def ask_offer(
     return replace(
         shown, alert=alert, alert_urgent=urgent, alert_id=alert_id, please_read=not disclosure
     )
+
+
+def one_off_reference(update_key: tuple[str, str | int] | None) -> str:
+    """The reference an alert from the search page is raised under, nobody's pseudonym: a
+    keyed hash of the post (its nonce and a digest of its words, cookies.form_submission_id),
+    so the same post again has the same reference and earlier_alert finds its first alert,
+    while any other post has its own. Random when there is no post to name."""
+    if update_key is None:
+        return ONE_OFF_PREFIX + secrets.token_hex(12)
+    channel, post = update_key
+    return ONE_OFF_PREFIX + services.people().pseudonym(channel, post)[:24]
 
 
 def _shown(answer: Any, language: str) -> OfferReply:

@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from localoffer.words import AREAS, Said, load_offer_words
 from webforms.public import services
+from webforms.public.cookies import form_submission_id, new_nonce
 from webforms.public.language import current_language
-from webforms.public.offer_answers import ask_offer, words_html
+from webforms.public.offer_answers import SEARCH_CHANNEL, ask_offer, words_html
 
 offer_blueprint = Blueprint("public_offer", __name__)
 
@@ -75,21 +76,29 @@ def areas() -> str:
     offer = _offer()
     labels = _area_labels()
     listed = [(area, labels[area], len(offer.by_area(area))) for area in offer.areas()]
-    return render_template("public/offer_areas.html", areas=listed)
+    return render_template("public/offer_areas.html", areas=listed, nonce=new_nonce())
 
 
 @offer_blueprint.route("/offer/search", methods=["GET", "POST"])
 def search() -> str:
     """The form posts, so a question never sits in a URL (browser history, a proxy's
     access log); a GET with ?q= still answers, for links made before, but raises no
-    alert (see offer_answers)."""
+    alert (see offer_answers). The form carries a nonce, as the chat's does: the same
+    post again (a reload without JavaScript, a second tap) raises and logs nothing new."""
     _offer()
-    asked = request.form if request.method == "POST" else request.args
-    query = asked.get("q", "").strip()
     posted = request.method == "POST"
-    reply = ask_offer(query, channel="web", alert_anonymously=posted) if query else None
+    asked = request.form if posted else request.args
+    query = asked.get("q", "").strip()
+    reply = None
+    if query:
+        resend_key = (SEARCH_CHANNEL, form_submission_id() or new_nonce()) if posted else None
+        reply = ask_offer(query, channel="web", alert_anonymously=posted, update_key=resend_key)
     return render_template(
-        "public/offer_search.html", query=query, reply=reply, labels=_area_labels()
+        "public/offer_search.html",
+        query=query,
+        reply=reply,
+        labels=_area_labels(),
+        nonce=new_nonce(),
     )
 
 
