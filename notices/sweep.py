@@ -5,7 +5,8 @@ whether or not there is a bot. For each alert not yet announced it works out the
 route, claims the alert in the database (a conditional UPDATE with a lease, see
 `storage.notifications`), sends on every channel the route has (email, Telegram),
 records each channel as it succeeds and marks the alert announced. Then it does the
-same for each alert still "new" after its route's escalation time.
+same for each alert still "new" after its route's escalation time, counted from when it
+was raised or, for an alert reopened since, from its reopening.
 
 Exactly once: a claim is taken by one sweep only, so two schedulers, or anything else
 sweeping, never both send. A send that fails is released and retried at the next
@@ -138,7 +139,7 @@ def sweep(
                 run.result.notices += 1
         for alert in _pages(run, ESCALATION):
             route = outbox.routes.route_of(alert.route, alert.category, alert.level)
-            if alert.created_at > run.now - timedelta(minutes=route.escalate_after_minutes):
+            if alert.waiting_since > run.now - timedelta(minutes=route.escalate_after_minutes):
                 continue  # its route waits longer than the soonest one
             if _deliver(run, ESCALATION, alert, route, route.escalation_recipients):
                 run.result.escalations += 1
@@ -158,9 +159,9 @@ def _pages(run: _Run, kind: Kind, size: int = 100) -> Iterator[AlertToTell]:
             if kind == NOTICE:
                 page = notices_due(session, run.now, run.outbox.lease, size, after)
             else:
-                raised_before = run.now - timedelta(minutes=soonest)
+                waiting_before = run.now - timedelta(minutes=soonest)
                 page = escalations_due(
-                    session, raised_before, run.now, run.outbox.lease, size, after
+                    session, waiting_before, run.now, run.outbox.lease, size, after
                 )
         yield from page
         if len(page) < size:
@@ -171,13 +172,14 @@ def _pages(run: _Run, kind: Kind, size: int = 100) -> Iterator[AlertToTell]:
 def _notice(run: _Run, kind: Kind, alert: AlertToTell, route: Route) -> Notice:
     waited = None
     if kind == ESCALATION:
-        waited = max(0, int((run.now - alert.created_at).total_seconds() // 60))
+        waited = max(0, int((run.now - alert.waiting_since).total_seconds() // 60))
     return Notice(
         alert_id=alert.id,
         category=alert.category,
         level=alert.level,
         route_name=route.name,
         raised_at=alert.created_at,
+        reopened_at=alert.reopened_at,
         link=run.outbox.link(alert.id),
         timezone=run.outbox.timezone,
         waited_minutes=waited,

@@ -1,7 +1,8 @@
 """What a notice says, by email and on Telegram: enough to act on, never the child's words.
 
 Only the alert's number, the level, the category in words, the route, when it was
-raised and a link to the alert page (behind a sign-in) are ever put in a message.
+raised (and reopened, if it was) and a link to the alert page (behind a sign-in) are
+ever put in a message.
 The subject line names no category: subjects show on locked phones and in mail logs.
 """
 
@@ -33,6 +34,8 @@ class Notice:
     link: str
     timezone: str = "Europe/London"
     waited_minutes: int | None = None  # set for an escalation
+    # When it was last made new again, if ever: an escalation's minutes count from it.
+    reopened_at: datetime | None = None
 
     @property
     def escalation(self) -> bool:
@@ -40,7 +43,14 @@ class Notice:
 
     @property
     def raised_words(self) -> str:
-        local = self.raised_at.astimezone(ZoneInfo(self.timezone))
+        return self._local_words(self.raised_at)
+
+    @property
+    def reopened_words(self) -> str | None:
+        return None if self.reopened_at is None else self._local_words(self.reopened_at)
+
+    def _local_words(self, moment: datetime) -> str:
+        local = moment.astimezone(ZoneInfo(self.timezone))
         return f"{local:%H:%M} on {local:%d %b %Y} ({local:%Z})"
 
     @property
@@ -63,13 +73,16 @@ class Notice:
         return f"Heard: {urgent}safeguarding alert {self.alert_id}"
 
     def facts(self) -> list[tuple[str, str]]:
-        return [
+        facts = [
             ("Alert", str(self.alert_id)),
             ("Level", self.level_line),
             ("About", category_words(self.category)),
             ("Route", self.route_name),
             ("Raised", self.raised_words),
         ]
+        if self.reopened_words is not None:
+            facts.append(("Reopened", self.reopened_words))
+        return facts
 
     def email_body(self) -> str:
         lines = [self.headline, ""]
@@ -88,6 +101,8 @@ class Notice:
             f"Route: {self.route_name}",
             f"Raised: {self.raised_words}",
         ]
+        if self.reopened_words is not None:
+            lines.append(f"Reopened: {self.reopened_words}")
         if self.escalation:
             lines.append(ACKNOWLEDGE)
         return "\n".join([*lines, self.link])

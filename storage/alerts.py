@@ -118,9 +118,7 @@ def record_contact(
     alert.contact_removed_at = None  # a fresh answer: nothing of it has been removed
     if wanted and alert.status in ("actioned", "closed"):
         was = alert.status
-        alert.status = "new"
-        alert.notified_at = alert.notice_claimed_at = alert.notice_sent_by = None
-        alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None
+        _reopen(alert, now)
         line = (
             f"{now:%d %b %Y, %H:%M} UTC · Heard · new: reopened because they asked for someone "
             f"to get in touch after it was {was}"
@@ -128,6 +126,23 @@ def record_contact(
         _append(alert, line)
     session.flush()
     return alert
+
+
+def _notice_due(alert: SafeguardingAlert, now: datetime) -> None:
+    """Its route is to be told again: the notice is owed from `now`, so the pages call it
+    late only two minutes after this, not after the alert was first raised."""
+    alert.notified_at = alert.notice_claimed_at = alert.notice_sent_by = None
+    alert.notice_due_since = now
+
+
+def _reopen(alert: SafeguardingAlert, now: datetime) -> None:
+    """New again after it was actioned or closed: told again, and escalated again if nobody
+    acknowledges it within its route's minutes counted from `now` (not from when it was
+    first raised, which would escalate an old alert at the very next sweep)."""
+    alert.status = "new"
+    alert.reopened_at = now
+    alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None
+    _notice_due(alert, now)
 
 
 def add_history(session: Session, alert: SafeguardingAlert, line: str) -> SafeguardingAlert:
@@ -197,9 +212,11 @@ def record_reply(
 ) -> SafeguardingAlert:
     """Their reply to the lead, in their own words, as one line of the alert's history
     (the alert is the one place a child's words reach named staff). Its route is told
-    again (the sweep sends a notice: never the words); an alert that was actioned or
-    closed is new again, as for a late "yes, please". Times are in `timezone` (the
-    council's, as the staff pages write history), with the zone named."""
+    again (the sweep sends a notice: never the words), the notice owed from the reply;
+    an alert that was actioned or closed is new again, as for a late "yes, please". On
+    an alert still open the escalation's clock is left alone: a child writing again must
+    not put off the escalation of an alert nobody has acknowledged. Times are in
+    `timezone` (the council's, as the staff pages write history), with the zone named."""
     now = when or utcnow()
     stamp = now.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y, %H:%M %Z")
     words = " ".join(storable_text(text).split())[:REPLY_MAX]
@@ -209,9 +226,9 @@ def record_reply(
         lines.append(
             f"{stamp} · Heard · new: reopened because they replied after it was {alert.status}"
         )
-        alert.status = "new"
-        alert.escalated_at = alert.escalation_claimed_at = alert.escalation_sent_by = None
-    alert.notified_at = alert.notice_claimed_at = alert.notice_sent_by = None
+        _reopen(alert, now)
+    else:
+        _notice_due(alert, now)
     for line in lines:
         _append(alert, line)
     session.flush()

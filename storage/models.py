@@ -267,6 +267,22 @@ class SafeguardingAlert(Base):
     # When a safeguarding lead last messaged them in Telegram from this alert: for a
     # while after it (storage.alerts.REPLY_WINDOW) what they type is their reply.
     lead_messaged_at: Mapped[datetime | None]
+    # When a late "yes, please" or a reply made it new again after it was actioned or
+    # closed: its route's escalation minutes count from here (None: from created_at).
+    reopened_at: Mapped[datetime | None]
+    # When its route last became due a notice (a reopening, or a reply on an open alert):
+    # the pages' "not sent" warning counts from here (None: from created_at).
+    notice_due_since: Mapped[datetime | None]
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when it has waited to be acknowledged: escalation counts from this."""
+        return self.reopened_at or self.created_at
+
+    @property
+    def notice_owed_since(self) -> datetime:
+        """Since when its route has been owed the current notice: lateness counts from this."""
+        return self.notice_due_since or self.created_at
 
     __table_args__ = (
         Index("ix_alerts_status_created", "status", "created_at"),

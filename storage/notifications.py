@@ -39,6 +39,12 @@ class AlertToTell:
     route: str | None
     created_at: datetime
     sent_by: frozenset[str]  # channels that already have this notice (or escalation)
+    reopened_at: datetime | None = None  # when it was last made new again, if ever
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when it has waited to be acknowledged: the escalation counts from this."""
+        return self.reopened_at or self.created_at
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,16 @@ def _joined(channels: Iterable[str]) -> str:
     return ",".join(sorted(set(channels)))
 
 
+def waiting_since() -> ColumnElement[datetime]:
+    """When each alert began waiting to be acknowledged: reopened, or else raised."""
+    return func.coalesce(SafeguardingAlert.reopened_at, SafeguardingAlert.created_at)
+
+
+def notice_owed_since() -> ColumnElement[datetime]:
+    """When each alert's route became owed its current notice: due again, or else raised."""
+    return func.coalesce(SafeguardingAlert.notice_due_since, SafeguardingAlert.created_at)
+
+
 def _free(kind: Kind, now: datetime, lease: timedelta) -> ColumnElement[bool]:
     """Not done, and not claimed, or claimed so long ago that the claimant must be gone."""
     columns = _COLUMNS[kind]
@@ -89,6 +105,7 @@ def _due(
             alert.route,
             alert.created_at,
             _COLUMNS[kind].sent_by,
+            alert.reopened_at,
         )
         .where(where)
         .where(alert.id > after)
@@ -104,6 +121,7 @@ def _due(
             route=row[4],
             created_at=row[5],
             sent_by=channels_of(row[6]),
+            reopened_at=row[7],
         )
         for row in rows
     ]
@@ -120,17 +138,17 @@ def notices_due(
 
 def escalations_due(
     session: Session,
-    raised_before: datetime,
+    waiting_before: datetime,
     now: datetime,
     lease: timedelta,
     limit: int = 100,
     after: int = 0,
 ) -> list[AlertToTell]:
-    """Alerts still "new", raised at or before `raised_before`, not yet escalated or held,
-    page by page as `notices_due`."""
+    """Alerts still "new" that began waiting (were raised or, since, reopened) at or before
+    `waiting_before`, not yet escalated or held, page by page as `notices_due`."""
     where = (
         (SafeguardingAlert.status == "new")
-        & (SafeguardingAlert.created_at <= raised_before)
+        & (waiting_since() <= waiting_before)
         & _free(ESCALATION, now, lease)
     )
     return _due(session, ESCALATION, where, limit, after)
@@ -201,14 +219,15 @@ def release(session: Session, kind: Kind, alert_id: int, claimed: datetime) -> N
     )
 
 
-def unsent_count(session: Session, raised_before: datetime) -> int:
-    """Alerts raised at or before `raised_before` whose notice has still not gone out."""
+def unsent_count(session: Session, owed_before: datetime) -> int:
+    """Alerts whose notice has still not gone out and was owed at or before `owed_before`
+    (since it was raised or, if its route is to be told again, since then)."""
     return int(
         session.scalar(
             select(func.count())
             .select_from(SafeguardingAlert)
             .where(SafeguardingAlert.notified_at.is_(None))
-            .where(SafeguardingAlert.created_at <= raised_before)
+            .where(notice_owed_since() <= owed_before)
         )
         or 0
     )

@@ -21,7 +21,7 @@ from test_web_staff_support import CHILD_WORDS, EMAILS, Seeded, csrf_token
 from heard.scheduling import ALERT_SWEEP_SECONDS
 from heard.wiring import Database
 from storage.alert_queue import get_alert
-from storage.alerts import add_history
+from storage.alerts import add_history, record_reply, set_alert_status
 from storage.db import transaction
 from storage.models import utcnow
 from webforms.staff.alerts import (
@@ -104,6 +104,50 @@ def test_a_notice_half_sent_says_which_way_it_went(
         f"{NOTICE_LABEL}: Sent by email so far; Heard tries the rest again every 15 seconds"
         in queue
     )
+
+
+def test_a_notice_owed_again_is_late_two_minutes_after_that_not_after_it_was_raised(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    """The alert raised 30 minutes ago was sent and closed; a reply reopens it, so its
+    notice is owed again. Counting from when it was raised called it late, with a warning,
+    in the seconds before the sweep sent it. A reply on an open alert is the same."""
+    client = clients["safeguarding"]
+    with transaction(database.sessions) as session:
+        for alert_id in (seeded.alert_id, seeded.script_alert_id):
+            alert = get_alert(session, alert_id)
+            assert alert is not None
+            alert.notified_at, alert.notice_sent_by = alert.created_at, "email"
+        closed = get_alert(session, seeded.alert_id)
+        assert closed is not None
+        set_alert_status(session, closed, "closed", by=EMAILS["safeguarding"], note="seen to")
+        record_reply(session, closed, "can u call me after school")
+        open_one = get_alert(session, seeded.script_alert_id)
+        assert open_one is not None
+        record_reply(session, open_one, "ok thx")
+    queue = text_of(client.get("/staff/alerts").get_data(as_text=True))
+    pages = [
+        text_of(client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True))
+        for alert_id in (seeded.alert_id, seeded.script_alert_id)
+    ]
+    assert queue.count(f"{NOTICE_LABEL}: {WAITING}") == 2
+    for page in (queue, *pages):
+        assert "has not been sent to anyone yet" not in page and "see the warning" not in page
+    for page in pages:
+        assert f"{NOTICE_LABEL} {WAITING}" in page
+
+    with transaction(database.sessions) as session:  # nothing sent three minutes on
+        for alert_id in (seeded.alert_id, seeded.script_alert_id):
+            alert = get_alert(session, alert_id)
+            assert alert is not None and alert.notice_due_since is not None
+            alert.notice_due_since -= timedelta(minutes=3)
+            if alert.reopened_at is not None:
+                alert.reopened_at -= timedelta(minutes=3)
+    queue = text_of(client.get("/staff/alerts").get_data(as_text=True))
+    assert "2 alerts have not been sent to anyone yet, more than two minutes" in queue
+    for since in ("it was reopened", "their reply"):
+        late = f"Not sent yet, more than two minutes after {since}: see the warning above"
+        assert f"{NOTICE_LABEL}: {late}" in queue
 
 
 def test_the_history_is_a_table_oldest_first_with_its_words_escaped(

@@ -24,7 +24,7 @@ from notices.routes import default_routes
 from notices.sweep import LEASE, Outbox, sweep
 from notices.telegram import TelegramSender
 from storage import models
-from storage.alerts import raise_alert, set_alert_status
+from storage.alerts import raise_alert, record_contact, record_reply, set_alert_status
 from storage.db import transaction
 from storage.models import utcnow
 from storage.notifications import ESCALATION, claim, escalations_due
@@ -159,6 +159,71 @@ def test_a_failed_send_is_tried_again_and_acknowledging_meanwhile_stops_it(
     assert run_sweep(database, fake, later) == 1
     assert escalated(database) == {first: later, second: None}
     assert len(escalations_to(fake, STAFF_CHAT)) == 1
+
+
+def reopen(database: Database, alert_id: int, how: str, when: datetime) -> None:
+    """Close the alert (as a lead who thought it done), then make it new again at `when`:
+    by their reply to the lead, or by a late "yes, please" to someone getting in touch."""
+    with transaction(database.sessions) as session:
+        row = session.get(models.SafeguardingAlert, alert_id)
+        assert row is not None
+        set_alert_status(session, row, "closed", by="dsl@council.example", note="seen to")
+        if how == "reply":
+            record_reply(session, row, "can u call me after school", when)
+        else:
+            record_contact(session, row, wanted=True, sealed="sealed-details", when=when)
+        assert row.status == "new"
+
+
+@pytest.mark.parametrize("how", ["reply", "contact"])
+def test_a_reopened_alert_gets_its_routes_minutes_from_the_reopening_then_escalates_once(
+    database: Database, fake: FakeTelegram, how: str
+) -> None:
+    """Raised in the afternoon, escalated, closed; reopened five hours later. Counting from
+    when it was raised escalated it again at the very next sweep, saying it had waited
+    five hours: its route gets its full hour from the reopening, then hears once."""
+    alert = new_alert(database)
+    assert run_sweep(database, fake, RAISED + timedelta(minutes=60)) == 1  # the first wait
+    reopened = RAISED + timedelta(hours=5)
+    reopen(database, alert, how, reopened)
+
+    assert run_sweep(database, fake, reopened + timedelta(seconds=15)) == 0
+    assert run_sweep(database, fake, reopened + timedelta(minutes=59, seconds=59)) == 0
+    assert escalated(database) == {alert: None}
+    assert len(escalations_to(fake, STAFF_CHAT)) == 1
+    again = [m["text"] for m in fake.bot_messages(STAFF_CHAT) if "needs attention" in m["text"]]
+    assert len(again) == 2 and "Reopened: 19:05 on 02 Jul 2026 (BST)" in again[1]
+
+    at = reopened + timedelta(minutes=60)
+    assert run_sweep(database, fake, at) == 1
+    assert escalations_to(fake, STAFF_CHAT)[1] == (
+        f"Safeguarding alert {alert} has not been acknowledged for 60 minutes.\n"
+        "Urgent: please look now\nAbout: Physical abuse\nRoute: Safeguarding lead\n"
+        "Raised: 14:05 on 02 Jul 2026 (BST)\nReopened: 19:05 on 02 Jul 2026 (BST)\n"
+        "Please acknowledge it on the alert page once someone is on it.\n"
+        f"{DASHBOARD}/staff/alerts/{alert}"
+    )
+    assert escalated(database) == {alert: at}
+    assert run_sweep(database, fake, at + timedelta(hours=5)) == 0  # once, however long
+    assert len(escalations_to(fake, STAFF_CHAT)) == 2
+
+
+def test_a_reply_on_an_alert_nobody_acknowledged_does_not_put_off_its_escalation(
+    database: Database, fake: FakeTelegram
+) -> None:
+    """A reply tells the route again, but a child writing more must not give an alert
+    nobody has acknowledged longer: it is escalated an hour after it was raised."""
+    alert = new_alert(database)
+    assert run_sweep(database, fake, RAISED + timedelta(minutes=1)) == 0
+    with transaction(database.sessions) as session:
+        row = session.get(models.SafeguardingAlert, alert)
+        assert row is not None
+        record_reply(session, row, "ok thx", RAISED + timedelta(minutes=50))
+        assert (row.status, row.reopened_at) == ("new", None)
+    assert run_sweep(database, fake, RAISED + timedelta(minutes=60)) == 1
+    [text] = escalations_to(fake, STAFF_CHAT)
+    assert text.startswith(f"Safeguarding alert {alert} has not been acknowledged for 60 minutes.")
+    assert "Reopened" not in text
 
 
 def test_escalations_due_and_claims(database: Database) -> None:

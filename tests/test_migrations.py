@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
@@ -90,4 +92,37 @@ def test_alerts_from_before_0007_keep_their_rows_and_get_no_detected_by(database
             {"by": "x" * 200},
         )
         assert connection.scalar(text("SELECT length(detected_by) FROM safeguarding_alerts")) == 200
+    engine.dispose()
+
+
+def test_alerts_from_before_0020_count_lateness_and_escalation_from_when_raised(
+    database_url: str,
+) -> None:
+    """An alert stored before 0020 has no reopening and no notice owed again: both clocks
+    are its raising, as they always were."""
+    from storage.models import SafeguardingAlert
+    from storage.notifications import notice_owed_since, waiting_since
+
+    engine = make_engine(database_url)
+    upgrade(engine, "0019")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO safeguarding_alerts (id, pseudonym, text, category, level, channel,"
+                " status, created_at) VALUES (1, 'abc', 'words', 'bullying', 'concern', 'web',"
+                " 'new', '2026-01-01 10:00:00')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(
+                SafeguardingAlert.reopened_at,
+                SafeguardingAlert.notice_due_since,
+                waiting_since(),
+                notice_owed_since(),
+            )
+        ).one()
+    raised = datetime(2026, 1, 1, 10, tzinfo=UTC)
+    assert tuple(row) == (None, None, raised, raised)
     engine.dispose()

@@ -112,20 +112,32 @@ def who_words(cohort: str | None, age_band: str | None) -> str:
 def notice_words(alert: SafeguardingAlert, late_before: datetime) -> str:
     """Whether the alert's notice has gone to its route, how and when, or what happens
     next: the same words in the queue and on the alert page. `late_before` is the cut-off
-    of the page's warning (unsent_count), so "see the warning" is said only when it shows."""
+    of the page's warning (unsent_count), so "see the warning" is said only when it shows.
+    Lateness counts from when the notice became owed: a reopened alert's notice is on its
+    way, not late, in the seconds before the sweep sends it."""
     by = sent_by_words(alert.notice_sent_by)
     if alert.notified_at is not None:
         return f"Sent{f' by {by}' if by else ''} on {staff_time(alert.notified_at)}"
-    late = f"more than {UNSENT_AFTER_WORDS} after it was raised: see the warning above"
+    late = f"more than {UNSENT_AFTER_WORDS} after {_owed_since_words(alert)}: see the warning above"
+    overdue = alert.notice_owed_since <= late_before  # counted as unsent_count counts
     if by:  # one channel has had it and another has not: that one is tried again
-        if alert.created_at <= late_before:
+        if overdue:
             return f"Sent by {by} so far; the rest has not gone, {late}"
         return f"Sent by {by} so far; Heard tries the rest again every {SWEEP_SECONDS} seconds"
-    if alert.created_at <= late_before:
+    if overdue:
         return f"Not sent yet, {late}"
     return (
         f"Not sent yet. It normally goes within a minute: Heard tries every {SWEEP_SECONDS} seconds"
     )
+
+
+def _owed_since_words(alert: SafeguardingAlert) -> str:
+    """What its notice became owed on: raised, reopened, or a reply on an open alert."""
+    if alert.notice_due_since is None:
+        return "it was raised"
+    if alert.notice_due_since == alert.reopened_at:
+        return "it was reopened"
+    return "their reply"
 
 
 # One history line as the pages and storage.alerts write it (storage.alert_history reads
