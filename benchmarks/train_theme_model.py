@@ -54,7 +54,7 @@ from analysis.themes.train import (  # noqa: E402
     write_model,
 )
 
-VERSION = "2026.12-3"
+VERSION = "2026.12-5"
 OLD_SET = ROOT / "tests" / "data" / "theme_comments.yaml"
 THEMES_DIR = ROOT / "tests" / "data" / "themes"
 # Training only (never in split.yaml): written by other writers who never saw the lexicon.
@@ -72,6 +72,12 @@ OLD_THEMES = frozenset(YOUNG_PEOPLE_THEME_IDS[:14])
 # used by this one). The model speaks on comments of five words or more: --loso
 # could not tell 3 to 6 apart (F1 0.764 to 0.765), and a short comment ("my old foster
 # carers", "no worries, all good") is one a person reads as the lexicon does.
+# Since 2026.12-5 (fifth look, --loso with lexicon 3 / carers' 2): the model never vetoes
+# a comment's only lexicon theme (those vetoes were wrong 39 times in 71: a coin toss
+# that left the comment untagged), and beside other themes its veto bar is the score
+# under which 8% of a theme's labelled comments fall (5% before): P 0.767 -> 0.774,
+# R 0.790 -> 0.794 (0.10: 0.782 / 0.786, 0.15: 0.798 / 0.770, recall lost).
+# (2026.12-4 was a model trained with the unlearned sets, never shipped.)
 SETTINGS = Settings(
     encoder=ENCODER,
     dense_weight=1.0,
@@ -81,6 +87,8 @@ SETTINGS = Settings(
     add_when_silent=True,
     add_floor=0.9,
     min_words=5,
+    spare_only_theme=True,
+    veto_share=0.08,
 )
 
 
@@ -140,9 +148,26 @@ def _micro(comments: Sequence[TrainingComment], found: Sequence[frozenset[str]])
     return f"P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  (tp {tp}, fp {fp}, fn {fn})"
 
 
-def cross_validate(variants: dict[str, Settings], *, by_set: bool = False) -> None:
+def _per_theme(
+    comments: Sequence[TrainingComment], found: Sequence[frozenset[str]], themes: Sequence[str]
+) -> None:
+    """Precision and recall theme by theme: where a change gains or loses."""
+    for theme in themes:
+        tp = sum(theme in f and theme in c.themes for c, f in zip(comments, found, strict=True))
+        fp = sum(theme in f and theme not in c.themes for c, f in zip(comments, found, strict=True))
+        fn = sum(theme in c.themes and theme not in f for c, f in zip(comments, found, strict=True))
+        print(
+            f"      {theme:<28} P {tp / max(1, tp + fp):.2f}  R {tp / max(1, tp + fn):.2f}"
+            f"  (tp {tp}, fp {fp}, fn {fn})"
+        )
+
+
+def cross_validate(
+    variants: dict[str, Settings], *, by_set: bool = False, by_theme: bool = False
+) -> None:
     """5 folds, or (`by_set`) each training set left out in turn: a writer's own wording
-    never helps score their comments, the harder and more honest figure."""
+    never helps score their comments, the harder and more honest figure. `by_theme`:
+    each variant's lexicon + model figures theme by theme too."""
     comments = training_comments()
     themes = themes_of(comments, THEME_IDS)
     sizes = [(name, len(labelled)) for name, labelled, _ in training_sets()]
@@ -162,6 +187,8 @@ def cross_validate(variants: dict[str, Settings], *, by_set: bool = False) -> No
             start += size
 
     report("lexicon alone", [c.lexicon for c in comments])
+    if by_theme:
+        _per_theme(comments, [c.lexicon for c in comments], themes)
     cache: dict[tuple[object, ...], np.ndarray] = {}
     for name, settings in variants.items():
         # Only the thresholds differ between some variants: their scores are shared.
@@ -179,6 +206,8 @@ def cross_validate(variants: dict[str, Settings], *, by_set: bool = False) -> No
         ):
             found = combined_out_of_fold(comments, themes, settings, scores, folds, use)
             report(label, found)
+            if by_theme and label == "+ both":
+                _per_theme(comments, found, themes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,11 +215,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
     parser.add_argument("--cv", action="store_true", help="cross-validated comparison")
     parser.add_argument("--loso", action="store_true", help="--cv leaving each set out")
+    parser.add_argument(
+        "--shipped-only",
+        action="store_true",
+        help="with --loso: the shipped settings alone, theme by theme",
+    )
     args = parser.parse_args(argv)
+    if args.loso and args.shipped_only:
+        cross_validate({"shipped": SETTINGS}, by_set=True, by_theme=True)
+        return 0
     if args.loso:
+        before = replace(SETTINGS, spare_only_theme=False, veto_share=0.05)
         cross_validate(
             {
                 "shipped": SETTINGS,
+                "2026.12-3's vetoes (only theme too, 5%)": before,
+                **{
+                    f"only theme spared, veto share {v}": replace(SETTINGS, veto_share=v)
+                    for v in (0.05, 0.10, 0.15)
+                },
                 **{f"from {n} words": replace(SETTINGS, min_words=n) for n in (3, 4, 5, 6)},
             },
             by_set=True,

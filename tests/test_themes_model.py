@@ -88,7 +88,7 @@ def test_the_model_adds_a_theme_said_without_any_lexicon_word():
     text = "is this where im staying or am i going again"
     lexicon_alone = ThemeTagger.from_files()
     assert lexicon_alone.tag(text) == []
-    # Model 2026.12-3 (2,877 training comments) adds where the lexicon is silent and the
+    # Model 2026.12-5 (2,877 training comments) adds where the lexicon is silent and the
     # model alone was right at least 3 times in 4 (benchmarks/README.md).
     adding = default_tagger(with_model=True)
     assert adding.tag(text) == ["stability"]
@@ -193,3 +193,44 @@ def test_a_model_file_with_other_vectors_is_refused():
     data["format"] = "something-else"
     with pytest.raises(ValueError, match="heard-themes-linear"):
         ThemeModel.from_dict(data)
+
+
+def _vetoing_everything(spare_only_theme: bool) -> ThemeTagger:
+    """The shipped model with every veto bar at 1: it would drop any lexicon theme."""
+    model = shipped_model()
+    assert model is not None
+    eager = replace(
+        model,
+        veto_below=np.full(len(model.themes), 1.0),
+        add_from=np.full(len(model.themes), 1.01),
+        spare_only_theme=spare_only_theme,
+    )
+    return ThemeTagger(ThemeTagger.from_files().lexicon, eager)
+
+
+def test_the_model_never_vetoes_the_only_theme_the_lexicon_found():
+    """Leaving each training set out, vetoes of a comment's only lexicon theme were wrong
+    39 times in 71 and left the comment untagged (benchmarks/README.md, "Fifth look"):
+    the model drops a passing mention beside another theme, never the one thing found."""
+    one = "my social worker keeps cancelling on me every week"
+    two = "my teacher said my mum would be proud of my mocks"
+    assert ThemeTagger.from_files().tag(one) == ["support_from_council"]
+    sparing = _vetoing_everything(spare_only_theme=True)
+    assert sparing.tag(one) == ["support_from_council"]
+    (reason,) = sparing.why(one)
+    assert reason.tagged and reason.by == "lexicon"
+    assert sparing.tag(two) == []  # beside another theme, vetoes still apply
+    assert all(r.by == "model veto" for r in sparing.why(two))
+    assert _vetoing_everything(spare_only_theme=False).tag(one) == []
+
+
+def test_the_shipped_model_spares_the_only_theme_and_training_agrees():
+    model = shipped_model()
+    assert model is not None and model.spare_only_theme
+    from analysis.themes.train import combine
+
+    scores, veto = {"money": 0.01, "housing": 0.01}, {"money": 0.5, "housing": 0.5}
+    assert combine(frozenset({"money"}), scores, {}, veto, spare_only_theme=True) == {"money"}
+    assert combine(frozenset({"money"}), scores, {}, veto) == frozenset()
+    both = frozenset({"money", "housing"})
+    assert combine(both, scores, {}, veto, spare_only_theme=True) == frozenset()

@@ -78,6 +78,9 @@ class Settings:
     # True: the model adds themes only to a comment the lexicon found no theme in
     # (the wording it has no words for), never beside the lexicon's own themes.
     add_when_silent: bool = False
+    # True: the model never vetoes a comment's only lexicon theme, only one beside
+    # another (a passing mention beside what the comment is about).
+    spare_only_theme: bool = False
     # The lowest add bar allowed: the pooled bar rests on the few training comments the
     # lexicon found nothing in (36, with 3-7 right additions near any bar), so noise can
     # pull it low; an addition needs the model to be very sure.
@@ -280,10 +283,13 @@ def combine(
     add: dict[str, float],
     veto: dict[str, float],
     add_when_silent: bool = False,
+    spare_only_theme: bool = False,
 ) -> frozenset[str]:
     """The combination the tagger uses: lexicon themes not vetoed, plus confident additions
-    (with `add_when_silent`, only to a comment the lexicon found nothing in)."""
-    kept = {t for t in lexicon if not (t in scores and scores[t] < veto.get(t, 0.0))}
+    (with `add_when_silent`, only to a comment the lexicon found nothing in; with
+    `spare_only_theme`, no veto of a comment's only lexicon theme)."""
+    may_veto = len(lexicon) > 1 or not spare_only_theme
+    kept = {t for t in lexicon if not (may_veto and t in scores and scores[t] < veto.get(t, 0.0))}
     if add_when_silent and lexicon:
         return frozenset(kept)
     return frozenset(kept | {t for t, s in scores.items() if s >= add.get(t, 1.01)})
@@ -322,7 +328,14 @@ def combined_out_of_fold(
                 for n, t in enumerate(themes)
                 if t in comment.labelled and speaks[i]
             }
-            found[i] = combine(comment.lexicon, own, add, veto, settings.add_when_silent)
+            found[i] = combine(
+                comment.lexicon,
+                own,
+                add,
+                veto,
+                settings.add_when_silent,
+                settings.spare_only_theme,
+            )
     return found
 
 
@@ -389,10 +402,13 @@ def train_model(
             "veto_ceiling": settings.veto_ceiling,
             "min_gain": settings.min_gain,
             "add_floor": settings.add_floor,
+            "veto_share": settings.veto_share,
             "thresholds": settings.rule,
         },
         "add_when_silent": settings.add_when_silent,
     }
+    if settings.spare_only_theme:
+        content["spare_only_theme"] = True
     if settings.encoder is not None:
         content["encoder"] = encoder_record(settings.encoder, settings.dense_weight)
     return content
