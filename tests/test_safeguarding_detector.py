@@ -144,26 +144,28 @@ def test_gap_after_optional_part_is_refused(tmp_path):
     assert "~" in error.problem and error.item == "categories.self_harm_suicide.urgent[1]"
 
 
+def _with_doer_stop(category: str, not_across: str, *swaps: tuple[str, str]) -> str:
+    block = f"doer_stops:\n  {category}:\n    doer: 'carer'\n    not_across: '{not_across}'\n"
+    return _minimal_lexicon(("categories:", block + "categories:"), *swaps)
+
+
 def test_doer_stops_are_checked(tmp_path):
-    error = _error(
-        tmp_path, _minimal_lexicon(("categories:", "doer_stops:\n  bulying: 'dad'\ncategories:"))
-    )
+    error = _error(tmp_path, _with_doer_stop("bulying", "dad"))
     assert error.item == "doer_stops.bulying" and "bullying" in error.fix
-    text = _minimal_lexicon(("categories:", "doer_stops:\n  bullying: 'dad ~ mum'\ncategories:"))
+    text = _with_doer_stop("bullying", "dad ~ mum")
     error = _error(tmp_path, text)
-    assert error.item == "doer_stops.bullying" and "~" in error.problem
+    assert error.item == "doer_stops.bullying.not_across" and "~" in error.problem
     assert error.line == _line_containing(text, "dad ~ mum")
 
 
-def test_a_gap_does_not_step_over_a_doer_stop(tmp_path):
-    """'my carer said my dad hits me': the dad did it, so the carer's pattern is silent."""
+def test_a_match_with_someone_else_after_the_doer_is_dropped(tmp_path):
+    """'my carer said my dad hits me': the dad did it, so the carer's match is dropped."""
     path = tmp_path / "lexicon.yaml"
-    text = _minimal_lexicon(
-        ("categories:", "doer_stops:\n  allegation_about_carer: 'dad|<me>'\ncategories:"),
-        (
-            "  allegation_about_carer:\n    concern:\n      - 'xyz12'",
-            "  allegation_about_carer:\n    concern:\n      - 'carer ~5 hits'",
-        ),
+    carer_hits = "  allegation_about_carer:\n    concern:\n      - "
+    text = _with_doer_stop(
+        "allegation_about_carer",
+        "dad|<me>",
+        (carer_hits + "'xyz12'", carer_hits + "'carer ~5 hits'"),
     )
     path.write_text(text, encoding="utf-8")
     detector = Detector(compile_lexicon(path))
@@ -245,6 +247,13 @@ RISKY = [
     ),
     ("i told my foster carer my dad hits me when i go home", "abuse_physical", "urgent"),
     ("my carer said a boy at school hits me", "bullying", "concern"),
+    # suicidal wording the lexicon lacked until 2026.12-14
+    ("whats the quickest way to die that doesnt hurt", "self_harm_suicide", "urgent"),
+    ("i tried to choke myself with my dressing gown belt", "self_harm_suicide", "urgent"),
+    ("sometimes i think about jumping out of my window", "self_harm_suicide", "urgent"),
+    ("tuk 30 paracetamol", "self_harm_suicide", "urgent"),
+    ("how many paracetamol is too many. asking for a friend", "self_harm_suicide", "urgent"),
+    ("when im gone will u make sure my sister gets my teddy", "self_harm_suicide", "urgent"),
     # ... but a carer's own household is still the carer's
     ("my foster carer and her husband hit me", "allegation_about_carer", "urgent"),
     ("my foster carers boyfriend hits me", "allegation_about_carer", "urgent"),
@@ -403,6 +412,8 @@ def test_every_disclosure_records_what_fired():
 
 
 HARD_NEGATIVES = [
+    "whats the quickest way to die in minecraft so i can respawn at my bed",
+    "when im gone to uni ill miss my carers",
     "this survey is killing me lol",
     "my mate's dog died",
     "I'd die for a pizza",

@@ -281,6 +281,9 @@ class Detector:
                         continue
                     if story[0] <= start and end <= story[1]:
                         continue
+                    stop = lexicon.doer_stops.get(rule.category)
+                    if stop is not None and stop.someone_else(sentence.text, (start, end)):
+                        continue  # "my carer said my dad hits me": the dad's harm
                     level, lowered = self._level(
                         rule.level, sentence, found_cues, (start, end), now
                     )

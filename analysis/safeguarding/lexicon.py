@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -81,6 +81,23 @@ class Promotion:
 
 
 @dataclass(frozen=True)
+class DoerStop:
+    """A match in this category is someone else's harm when every `doer` in it ("my
+    foster carer") has another person (`not_across`: "my boyfriend") named after it."""
+
+    doer: re.Pattern[str]
+    nearest: re.Pattern[str]  # a doer with nobody else named between it and the end
+
+    def someone_else(self, text: str, span: tuple[int, int]) -> bool:
+        """The match's last word is the harm's own ("makes me call her mum"), never
+        someone else named before it."""
+        start, end = span
+        last = text.rfind(" ", start, end)
+        before = (start, last) if last > start else span
+        return bool(self.doer.search(text, *span)) and not self.nearest.search(text, *before)
+
+
+@dataclass(frozen=True)
 class FuzzySettings:
     """Which misspellings are read as lexicon words; kept narrow to avoid false alarms."""
 
@@ -111,6 +128,7 @@ class Lexicon:
     promotions: tuple[Promotion, ...] = ()
     model_urgent: frozenset[str] = frozenset()
     model_keep_concern: frozenset[str] = frozenset()
+    doer_stops: Mapping[str, DoerStop] = field(default_factory=dict)
 
 
 class _Checker:
@@ -168,18 +186,9 @@ class _Checker:
 
 
 def _expand(
-    checker: _Checker,
-    pattern: str,
-    groups: Mapping[str, str],
-    item: str,
-    line: int | None,
-    stop: str | None = None,
+    checker: _Checker, pattern: str, groups: Mapping[str, str], item: str, line: int | None
 ) -> str:
-    """Replace <group> and ~N gaps so the pattern becomes a plain regular expression.
-
-    With `stop` (an expanded pattern), a gap never steps over a word it matches: the
-    harm after "my carer said my dad" belongs to the dad, not the carer.
-    """
+    """Replace <group> and ~N gaps so the pattern becomes a plain regular expression."""
 
     def group(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -208,8 +217,7 @@ def _expand(
             line=line,
             fix="write the gap between two words, e.g. 'he ~ hits me'",
         )
-    word = r"\S+" if stop is None else rf"(?!(?:{stop})(?!\S))\S+"
-    return _GAP.sub(lambda m: rf" (?:{word} ){{0,{int(m.group(1) or DEFAULT_GAP)}}}", expanded)
+    return _GAP.sub(lambda m: rf" (?:\S+ ){{0,{int(m.group(1) or DEFAULT_GAP)}}}", expanded)
 
 
 def _alternatives(sources: Iterable[str]) -> str:
@@ -286,18 +294,13 @@ def _alternation(
 
 
 def _patterns(
-    checker: _Checker,
-    value: Any,
-    item: str,
-    groups: Mapping[str, str],
-    line: int | None,
-    stop: str | None = None,
+    checker: _Checker, value: Any, item: str, groups: Mapping[str, str], line: int | None
 ) -> list[str]:
     sources = []
     for index, pattern in enumerate(checker.string_list(value, item, line)):
         where = f"{item}[{index + 1}]"
         at = checker.line_of_text(line_of(value), pattern)
-        source = _expand(checker, pattern, groups, where, at, stop)
+        source = _expand(checker, pattern, groups, where, at)
         _compile(checker, source, where, at)
         sources.append(source)
     return sources
@@ -326,30 +329,51 @@ def _stop_pattern(
     return source
 
 
+def _nearest(who: str, stop: str) -> str:
+    """`who` followed by none of the `stop` words before the end of the text searched:
+    written into the pattern so "my carers son" is still tried whole."""
+    return rf"(?:{who})(?=(?:\s+(?!(?:{stop})(?!\S))\S+)*\s*$)"
+
+
 def _doer_stops(
     checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]
-) -> dict[str, str]:
-    """Category -> the words its patterns' gaps never step over (`doer_stops`)."""
+) -> dict[str, DoerStop]:
+    """Category -> whose harm its matches must be (`doer_stops`)."""
     if raw.get("doer_stops") is None:
         return {}
     block = checker.mapping(raw["doer_stops"], "doer_stops", checker.line_of_key(raw, "doer_stops"))
     stops = {}
     for name, value in block.items():
+        item = f"doer_stops.{name}"
         line = checker.line_of_key(block, str(name))
         if name not in CATEGORIES:
             raise checker.fail(
                 f"{name!r} is not a safeguarding category",
-                item=f"doer_stops.{name}",
+                item=item,
                 line=line,
                 fix=f"use one of {', '.join(CATEGORIES)}",
             )
-        stops[str(name)] = _stop_pattern(checker, value, f"doer_stops.{name}", groups, line)
+        entry = checker.mapping(value, item, line)
+        doer = entry.get("doer")
+        if not isinstance(doer, str) or not doer.strip():
+            raise checker.fail(
+                "doer must be a pattern",
+                item=f"{item}.doer",
+                line=line,
+                fix="write e.g. doer: '<carer>'",
+            )
+        who = _expand(checker, doer, groups, f"{item}.doer", line)
+        at = checker.line_of_key(entry, "not_across") if "not_across" in entry else line
+        stop = _stop_pattern(checker, entry.get("not_across"), f"{item}.not_across", groups, at)
+        stops[str(name)] = DoerStop(
+            doer=_compile(checker, who, f"{item}.doer", line),
+            nearest=_compile(checker, _nearest(who, stop), f"{item}.doer", line),
+        )
     return stops
 
 
 def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) -> list[Rule]:
     block = checker.mapping(raw.get("categories"), "categories", line_of(raw))
-    stops = _doer_stops(checker, raw, groups)
     rules: list[Rule] = []
     for name, levels in block.items():
         line = checker.line_of_key(block, str(name))
@@ -370,8 +394,7 @@ def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) ->
                     line=at,
                     fix="use 'urgent' or 'concern'",
                 )
-            where = f"categories.{name}.{level}"
-            sources = _patterns(checker, patterns, where, groups, at, stops.get(str(name)))
+            sources = _patterns(checker, patterns, f"categories.{name}.{level}", groups, at)
             regex = re.compile(_named_alternatives(sources, "p"))
             ids = {f"p{n}": f"{name}.{level}[{n}]" for n in range(1, len(sources) + 1)}
             rules.append(Rule(name, level, regex, ids))
@@ -464,10 +487,8 @@ def _promotions(
         if block.get("not_across") is not None:
             stop = _stop_pattern(checker, block["not_across"], f"{item}.not_across", groups, line)
             not_across = _compile(checker, stop, f"{item}.not_across", line)
-            # Searched up to the harm, `who` only counts with none of these words after
-            # it; written into the pattern so "my carers son" is still tried whole.
-            nearest = rf"(?:{source})(?=(?:\s+(?!(?:{stop})(?!\S))\S+)*\s*$)"
-            who_before = _compile(checker, nearest, f"{item}.who", line)
+            # Searched up to the harm, `who` counts only with none of these words after it.
+            who_before = _compile(checker, _nearest(source, stop), f"{item}.who", line)
         level = block.get("level")
         if level is not None and level not in LEVELS:
             raise checker.fail(
@@ -605,6 +626,7 @@ def compile_lexicon(path: str | Path) -> Lexicon:
         not_risky=not_risky,
         rules=tuple(rules),
         promotions=tuple(_promotions(checker, raw, groups)),
+        doer_stops=_doer_stops(checker, raw, groups),
         model_urgent=_model_urgent(checker, raw),
         model_keep_concern=_model_keep_concern(checker, raw, rules),
     )
