@@ -254,6 +254,11 @@ RISKY = [
     ("tuk 30 paracetamol", "self_harm_suicide", "urgent"),
     ("how many paracetamol is too many. asking for a friend", "self_harm_suicide", "urgent"),
     ("when im gone will u make sure my sister gets my teddy", "self_harm_suicide", "urgent"),
+    # "county lines" alone (a question, a worry about someone) needs a person, not 999;
+    # the child in it is urgent
+    ("what is county lines", "exploitation", "concern"),
+    ("they got me doing county lines", "exploitation", "urgent"),
+    ("im doing county lines and i cant get out", "exploitation", "urgent"),
     # ... but a carer's own household is still the carer's
     ("my foster carer and her husband hit me", "allegation_about_carer", "urgent"),
     ("my foster carers boyfriend hits me", "allegation_about_carer", "urgent"),

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
@@ -27,6 +28,7 @@ from analysis.safeguarding.model import (
     shipped_model,
     shipped_model_path,
 )
+from analysis.safeguarding.train import OutOfFold, TrainingMessage, choose_urgent_threshold
 from analysis.text_vectors import model_difference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,6 +198,7 @@ def _tiny_model(
     dismiss_below: float = 0.0,
     raise_from: float = 1.01,
     urgent: int = 0,
+    urgent_threshold: float | None = None,
 ) -> LinearModel:
     """A real model file's content that knows two words, to test how the opinions combine.
 
@@ -216,6 +219,7 @@ def _tiny_model(
             "scale": 100,
             "min_words": 5,
             "threshold": threshold,
+            **({} if urgent_threshold is None else {"urgent_threshold": urgent_threshold}),
             "veto_below": veto_below,
             "dismiss_below": dismiss_below,
             "urgent_from": 1.01,
@@ -234,6 +238,35 @@ def test_the_model_alone_raises_a_disclosure_and_says_so():
     assert found.category == "missing" and found.level == "urgent"
     assert found.detected_by.startswith("model t1: ")
     assert combine(detector(), _tiny_model(0.99), "i vanished from my placement last week") is None
+
+
+def test_what_the_model_is_sure_is_urgent_is_raised_at_its_lower_bar():
+    """Under the plain bar, the model alone still raises what its level head is as sure
+    is urgent as `raise_from` asks; what it thinks a concern waits for the plain bar."""
+    text = "i vanished from my placement last week"
+    sure = _tiny_model(0.99, urgent_threshold=0.5, raise_from=0.9, urgent=4000)
+    found = combine(detector(), sure, text)
+    assert found is not None and found.source == "model" and found.level == "urgent"
+    unsure = _tiny_model(0.99, urgent_threshold=0.5, raise_from=0.9, urgent=-4000)
+    assert combine(detector(), unsure, text) is None
+    # an older model file has no lower bar: its plain threshold is the only one
+    assert _tiny_model(0.99, raise_from=0.9, urgent=4000).urgent_threshold == 0.99
+    assert combine(detector(), _tiny_model(0.99, raise_from=0.9, urgent=4000), text) is None
+
+
+def test_the_lower_bar_adds_no_more_false_alarms_than_its_budget():
+    messages = [TrainingMessage(f"m{i}", "none", None) for i in range(200)] + [
+        TrainingMessage("r", "missing", "urgent")
+    ]
+    risky = np.array([0.6 + 0.001 * i for i in range(200)] + [0.97])
+    urgent = np.array([0.9] * 100 + [0.1] * 100 + [0.9])
+    scores = OutOfFold(risky, np.array(["missing"] * 201, dtype=object), urgent)
+    assert choose_urgent_threshold(messages, scores, 0.95, 0.8, 0.0) == 0.95
+    # 2 of 200 negatives allowed: of the 100 sure-urgent ones (0.600 to 0.699) the top two
+    bar = choose_urgent_threshold(messages, scores, 0.95, 0.8, 0.01)
+    assert bar == 0.698
+    sure = risky[:100]
+    assert sum(sure >= bar) == 2
 
 
 def test_a_past_cue_keeps_a_model_only_disclosure_a_concern():

@@ -31,8 +31,11 @@ Thresholds chosen on cross-validated scores of the training messages only
 joke; a match graded urgent is never dismissed), `dismiss_below` (a fixed bar, chosen
 leaving one training set out: dismiss a lexicon match graded a concern that the model
 reads as clearly harmless, where nothing in the message says it matters),
-`urgent_from` (grade a disclosure only the model found urgent) and `raise_from` (raise
-a lexicon match graded a concern to urgent: a stricter bar).
+`urgent_from` (grade a disclosure only the model found urgent), `raise_from` (raise
+a lexicon match graded a concern to urgent: a stricter bar) and `urgent_threshold`
+(raise a disclosure the lexicon missed at a lower score when the model is as sure it is
+urgent as `raise_from` asks: missing "whats the quickest way to die that doesnt hurt"
+costs more than a lead's minute on a false alarm, so urgent wording gets a lower bar).
 """
 
 from __future__ import annotations
@@ -113,6 +116,7 @@ class LinearModel:
     version: str
     threshold: float
     veto_below: float
+    urgent_threshold: float
     dismiss_below: float
     urgent_from: float
     raise_from: float
@@ -151,6 +155,7 @@ class LinearModel:
             version=str(data["version"]),
             threshold=float(data["threshold"]),
             veto_below=float(data.get("veto_below", 0.0)),
+            urgent_threshold=float(data.get("urgent_threshold", data["threshold"])),
             dismiss_below=float(data.get("dismiss_below", 0.0)),
             urgent_from=float(data.get("urgent_from", 1.01)),
             raise_from=float(data.get("raise_from", 1.01)),
@@ -224,7 +229,8 @@ class LinearModel:
             score,
             category,
             self.version,
-            flagged=score >= self.threshold,
+            flagged=score >= self.threshold
+            or (score >= self.urgent_threshold and urgent >= self.raise_from),
             urgent=urgent,
             dismisses=score < self.veto_below,
             clearly_harmless=score < self.dismiss_below,

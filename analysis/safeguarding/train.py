@@ -18,7 +18,10 @@ fold, and stratified by category. From those scores, independently of the lexico
   levels best (balanced accuracy, out of fold), for a disclosure only the model found;
 - `raise_from`: the urgent probability that at most `raise_share` of the training
   messages labelled a concern reach: only then does the model raise a lexicon match
-  graded a concern to urgent.
+  graded a concern to urgent;
+- `urgent_threshold`: the lowest score at which the model alone also raises what it
+  is that sure is urgent, adding at most `urgent_lane_budget` of the messages that
+  need nobody.
 
 With `Settings.encoder` the features are the n-grams and the encoder's sentence
 vector side by side (model.py reads them the same way; format 3).
@@ -184,6 +187,26 @@ def choose_threshold(
     return 0.99
 
 
+def choose_urgent_threshold(
+    messages: Sequence[TrainingMessage],
+    scores: OutOfFold,
+    threshold: float,
+    raise_from: float,
+    budget: float,
+) -> float:
+    """The lowest score at which the model alone raises what it is sure is urgent
+    (P(urgent) >= `raise_from`), adding at most `budget` of the negatives to those the
+    plain `threshold` raises; `threshold` itself when the budget is 0."""
+    negatives = [i for i, m in enumerate(messages) if not m.risky]
+    allowed = int(budget * len(negatives))
+    sure = [i for i in negatives if scores.urgent[i] >= raise_from and scores.risky[i] < threshold]
+    candidates = sorted({round(float(scores.risky[i]), DIGITS) for i in sure} | {threshold})
+    for candidate in candidates:
+        if candidate >= 0.5 and sum(scores.risky[i] >= candidate for i in sure) <= allowed:
+            return candidate
+    return threshold
+
+
 def choose_veto(messages: Sequence[TrainingMessage], scores: np.ndarray, share: float) -> float:
     """The score under which at most `share` of the risky messages fall."""
     risky = np.sort([scores[i] for i, m in enumerate(messages) if m.risky])
@@ -238,6 +261,7 @@ def train_model(
     trained_on: dict[str, Any],
     settings: Settings | None = None,
     dismiss_below: float = 0.0,
+    urgent_lane_budget: float = 0.0,
 ) -> dict[str, Any]:
     """Fit both heads and choose the thresholds; returns the model file's content."""
     from threadpoolctl import threadpool_limits
@@ -255,17 +279,22 @@ def train_model(
     classes = ["none", *(c for c in categories if c in learned)]
     rows = [learned.index(c) for c in classes]
     grams = settings.buckets
+    threshold = choose_threshold(messages, scores.risky, false_alarm_budget)
+    raise_from = choose_raise_from(messages, scores.urgent, raise_share)
     content: dict[str, Any] = {
         "format": FORMAT if settings.encoder is None else FORMAT_DENSE,
         "version": version,
         "buckets": settings.buckets,
         "scale": SCALE,
         "min_words": MIN_WORDS,
-        "threshold": choose_threshold(messages, scores.risky, false_alarm_budget),
+        "threshold": threshold,
+        "urgent_threshold": choose_urgent_threshold(
+            messages, scores, threshold, raise_from, urgent_lane_budget
+        ),
         "veto_below": choose_veto(messages, scores.risky, veto_share),
         "dismiss_below": dismiss_below,
         "urgent_from": choose_urgent_from(messages, scores.urgent),
-        "raise_from": choose_raise_from(messages, scores.urgent, raise_share),
+        "raise_from": raise_from,
         "classes": classes,
         "joint": {
             "bias": [_rounded(joint.intercept_[r]) for r in rows],
@@ -286,6 +315,7 @@ def train_model(
             "false_alarm_budget": false_alarm_budget,
             "veto_share": veto_share,
             "raise_share": raise_share,
+            "urgent_lane_budget": urgent_lane_budget,
             "joint_C": settings.joint_c,
             "level_C": settings.level_c,
         },
