@@ -371,6 +371,7 @@ def test_look_alikes_never_hide_harm_beside_them():
         ("when i was 6 mummy burnt my hand with the iron", None),
         ("i burnt myself on the straighteners again on purpose", "self_harm_suicide"),
         ("we had a workshop on county lines and im scared cos im in it", "exploitation"),
+        ("anti-bullying week was rubbish, i get bullied every day", "bullying"),
         ("we had a lesson on grooming and thats what he is doing to me", "online_harm"),
         ("the older lads at the home help me get weed", None),
         ("my boss gave me a phone and said i owe him", "exploitation"),
@@ -417,6 +418,7 @@ def test_every_disclosure_records_what_fired():
 
 
 HARD_NEGATIVES = [
+    "we did anti bullying week at school and made posters",
     "whats the quickest way to die in minecraft so i can respawn at my bed",
     "when im gone to uni ill miss my carers",
     "this survey is killing me lol",
