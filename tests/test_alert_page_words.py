@@ -135,6 +135,10 @@ def test_a_notice_owed_again_is_late_two_minutes_after_that_not_after_it_was_rai
         assert "has not been sent to anyone yet" not in page and "see the warning" not in page
     for page in pages:
         assert f"{NOTICE_LABEL} {WAITING}" in page
+    # reopened: new again, with nobody shown as on it ("New ... by" the person who closed it)
+    assert "Reopened " in pages[0] and "Acknowledged " not in pages[0]
+    assert not re.search(r"(?:New|Closed) \d{2} [A-Z][a-z]{2} \d{4}", pages[0])
+    assert "Reopened " not in pages[1]  # a reply on an open alert reopens nothing
 
     with transaction(database.sessions) as session:  # nothing sent three minutes on
         for alert_id in (seeded.alert_id, seeded.script_alert_id):
