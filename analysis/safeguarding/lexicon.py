@@ -329,6 +329,21 @@ def _stop_pattern(
     return source
 
 
+def _required_pattern(
+    checker: _Checker, block: Mapping[str, Any], key: str, item: str, line: int | None
+) -> str:
+    """The pattern naming who did it (`who:` of a promotion, `doer:` of a doer stop)."""
+    value = block.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise checker.fail(
+            f"{key} must be a pattern",
+            item=f"{item}.{key}",
+            line=line,
+            fix=f"write e.g. {key}: '<carer>'",
+        )
+    return value
+
+
 def _nearest(who: str, stop: str) -> str:
     """`who` followed by none of the `stop` words before the end of the text searched:
     written into the pattern so "my carers son" is still tried whole."""
@@ -354,14 +369,7 @@ def _doer_stops(
                 fix=f"use one of {', '.join(CATEGORIES)}",
             )
         entry = checker.mapping(value, item, line)
-        doer = entry.get("doer")
-        if not isinstance(doer, str) or not doer.strip():
-            raise checker.fail(
-                "doer must be a pattern",
-                item=f"{item}.doer",
-                line=line,
-                fix="write e.g. doer: '<carer>'",
-            )
+        doer = _required_pattern(checker, entry, "doer", item, line)
         who = _expand(checker, doer, groups, f"{item}.doer", line)
         at = checker.line_of_key(entry, "not_across") if "not_across" in entry else line
         stop = _stop_pattern(checker, entry.get("not_across"), f"{item}.not_across", groups, at)
@@ -474,14 +482,7 @@ def _promotions(
                 line=line,
                 fix="write e.g. window: 6",
             )
-        who = block.get("who")
-        if not isinstance(who, str) or not who.strip():
-            raise checker.fail(
-                "who must be a pattern",
-                item=f"{item}.who",
-                line=line,
-                fix="write e.g. who: '<carer>'",
-            )
+        who = _required_pattern(checker, block, "who", item, line)
         source = _expand(checker, who, groups, f"{item}.who", line)
         not_across = who_before = None
         if block.get("not_across") is not None:
