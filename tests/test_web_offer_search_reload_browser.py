@@ -84,6 +84,10 @@ def test_the_help_is_still_there_after_a_reload_and_the_lead_is_told_once(
 
     # They search the local offer with what is happening to them: the help, in view.
     page.goto(f"{live_server.url}/offer")
+    # Before they type, the page says what it will do with a worry (the help's "as we
+    # said at the start"), as every survey's consent does.
+    page.locator("#offer-q").scroll_into_view_if_needed()
+    assert_sees(page, "makes us worried you might not be safe, we will tell someone who can help")
     type_and_send(page, "#offer-q", DISCLOSURE, javascript=javascript)
     help_now = page.locator("#help-now")
     first_words = help_now.locator("p").first.inner_text().strip().splitlines()[0]
