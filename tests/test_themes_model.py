@@ -212,7 +212,8 @@ def test_the_model_never_vetoes_the_only_theme_the_lexicon_found():
     """Leaving each training set out, vetoes of a comment's only lexicon theme were wrong
     39 times in 71 and left the comment untagged (benchmarks/README.md, "Fifth look"):
     the model drops a passing mention beside another theme, never the one thing found."""
-    one = "my social worker keeps cancelling on me every week"
+    # (was "keeps cancelling on me": since lexicon 4 that is trusted adults too, as labelled)
+    one = "i can never get hold of my social worker"
     two = "my teacher said my mum would be proud of my mocks"
     assert ThemeTagger.from_files().tag(one) == ["support_from_council"]
     sparing = _vetoing_everything(spare_only_theme=True)
