@@ -420,7 +420,8 @@ def shown_answers(
             ]
             values = given.set_index("session_id")["value"].reindex(sessions[rows])
             met = {v: rule.is_met(_stored_answer(source, v)) for v in values.dropna().unique()}
-            shown &= values.map(met).fillna(False).to_numpy(dtype=bool)
+            # A session with no answer to the source question did not meet the rule.
+            shown &= np.fromiter((met.get(v, False) for v in values), dtype=bool, count=len(values))
         keep[rows] = shown
     return frame if keep.all() else frame[keep].reset_index(drop=True)
 
