@@ -275,11 +275,6 @@ class SafeguardingAlert(Base):
     notice_due_since: Mapped[datetime | None]
 
     @property
-    def waiting_since(self) -> datetime:
-        """Since when it has waited to be acknowledged: escalation counts from this."""
-        return self.reopened_at or self.created_at
-
-    @property
     def notice_owed_since(self) -> datetime:
         """Since when its route has been owed the current notice: lateness counts from this."""
         return self.notice_due_since or self.created_at

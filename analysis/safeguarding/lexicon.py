@@ -306,10 +306,24 @@ def _patterns(
     return sources
 
 
+def _check_category(
+    checker: _Checker, name: object, item: str, line: int | None, fix: str = "use one of"
+) -> None:
+    """Refuse a name that is not one of the safeguarding categories, naming them all."""
+    if name not in CATEGORIES:
+        raise checker.fail(
+            f"{name!r} is not a safeguarding category",
+            item=item,
+            line=line,
+            fix=f"{fix} {', '.join(CATEGORIES)}",
+        )
+
+
 def _stop_pattern(
     checker: _Checker, value: Any, item: str, groups: Mapping[str, str], line: int | None
 ) -> str:
-    """A pattern of words a gap or a promotion's window must not step over."""
+    """A pattern of words naming someone else, that a doer or a promotion's `who` must not
+    have between it and the harm."""
     if not isinstance(value, str) or not value.strip():
         raise checker.fail(
             "expected a pattern of the words that name someone else",
@@ -361,13 +375,7 @@ def _doer_stops(
     for name, value in block.items():
         item = f"doer_stops.{name}"
         line = checker.line_of_key(block, str(name))
-        if name not in CATEGORIES:
-            raise checker.fail(
-                f"{name!r} is not a safeguarding category",
-                item=item,
-                line=line,
-                fix=f"use one of {', '.join(CATEGORIES)}",
-            )
+        _check_category(checker, name, item, line)
         entry = checker.mapping(value, item, line)
         doer = _required_pattern(checker, entry, "doer", item, line)
         who = _expand(checker, doer, groups, f"{item}.doer", line)
@@ -385,13 +393,7 @@ def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) ->
     rules: list[Rule] = []
     for name, levels in block.items():
         line = checker.line_of_key(block, str(name))
-        if name not in CATEGORIES:
-            raise checker.fail(
-                f"{name!r} is not a safeguarding category",
-                item=f"categories.{name}",
-                line=line,
-                fix=f"use one of {', '.join(CATEGORIES)}",
-            )
+        _check_category(checker, name, f"categories.{name}", line)
         levels = checker.mapping(levels, f"categories.{name}", line)
         for level, patterns in levels.items():
             at = checker.line_of_key(levels, str(level))
@@ -436,13 +438,7 @@ def _outranks(checker: _Checker, raw: dict[str, Any]) -> dict[str, frozenset[str
         line = checker.line_of_key(block, str(name))
         names = [name, *others] if isinstance(others, list) else [name, others]
         for each in names:
-            if each not in CATEGORIES:
-                raise checker.fail(
-                    f"{each!r} is not a safeguarding category",
-                    item=f"outranks.{name}",
-                    line=line,
-                    fix=f"use one of {', '.join(CATEGORIES)}",
-                )
+            _check_category(checker, each, f"outranks.{name}", line)
         result[name] = frozenset(names[1:])
     return result
 
@@ -640,13 +636,8 @@ def _model_urgent(checker: _Checker, raw: dict[str, Any]) -> frozenset[str]:
     block = checker.mapping(raw["model_grading"], "model_grading", line_of(raw))
     names = checker.string_list(block.get("urgent"), "model_grading.urgent", line_of(block))
     for name in names:
-        if name not in CATEGORIES:
-            raise checker.fail(
-                f"{name!r} is not a safeguarding category",
-                item="model_grading.urgent",
-                line=checker.line_of_key(raw, "model_grading"),
-                fix=f"use categories from {', '.join(CATEGORIES)}",
-            )
+        at = checker.line_of_key(raw, "model_grading")
+        _check_category(checker, name, "model_grading.urgent", at, fix="use categories from")
     return frozenset(names)
 
 

@@ -174,3 +174,10 @@ def shipped_model() -> ThemeModel | None:
     """The shipped model, loaded once; None if none ships."""
     path = shipped_model_path()
     return ThemeModel.load(path) if path else None
+
+
+def may_veto(lexicon_themes: int, spare_only_theme: bool) -> bool:
+    """Whether the model may drop any of a comment's `lexicon_themes` (how many the
+    lexicon found): with `spare_only_theme`, only a theme beside another one (a passing
+    mention beside what the comment is about), never the only thing found."""
+    return lexicon_themes > 1 or not spare_only_theme

@@ -38,7 +38,7 @@ from analysis.themes.lexicon import (
     audience_for_cohort,
     load_lexicon,
 )
-from analysis.themes.model import ThemeModel, shipped_model, word_count
+from analysis.themes.model import ThemeModel, may_veto, shipped_model, word_count
 from analysis.themes.text import SPELLINGS_FILE, Token, Tokeniser, negated, stem
 
 log = logging.getLogger(__name__)
@@ -149,12 +149,12 @@ class ThemeTagger:
             return {}
         chances = model.scores(text)
         may_add = found == 0 or not model.add_when_silent
-        may_veto = _may_veto(model, found)
+        vetoes = may_veto(found, model.spare_only_theme)
         return {
             theme: (
                 float(chances[n]),
                 may_add and bool(chances[n] >= model.add_from[n]),
-                may_veto and bool(chances[n] < model.veto_below[n]),
+                vetoes and bool(chances[n] < model.veto_below[n]),
             )
             for n, theme in self._rows
         }
@@ -170,7 +170,7 @@ class ThemeTagger:
             t
             for t in lexicon
             if not (
-                _may_veto(model, len(lexicon))
+                may_veto(len(lexicon), model.spare_only_theme)
                 and t in rows
                 and chances[rows[t]] < model.veto_below[rows[t]]
             )
@@ -305,13 +305,6 @@ def tagger_for_cohort(cohort: str | None) -> ThemeTagger:
 def tag(text: str, audience: Audience = "young_people") -> list[str]:
     """Theme ids for one comment using the shipped lexicon for the audience."""
     return default_tagger(audience).tag(text)
-
-
-def _may_veto(model: ThemeModel, found: int) -> bool:
-    """Whether the model may drop any of the `found` lexicon themes: with
-    `spare_only_theme`, only a theme beside another one (a passing mention beside what
-    the comment is about), never the only thing the lexicon found."""
-    return found > 1 or not model.spare_only_theme
 
 
 def _prefilter(group: list[Entry]) -> re.Pattern[str] | None:

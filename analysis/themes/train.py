@@ -41,7 +41,7 @@ from analysis.text_vectors import (
     write_model_json,
 )
 
-from .model import FORMAT, MIN_WORDS, ThemeModel, word_count
+from .model import FORMAT, MIN_WORDS, ThemeModel, may_veto, word_count
 
 SEED = 20261206
 FOLDS = 5
@@ -288,8 +288,8 @@ def combine(
     """The combination the tagger uses: lexicon themes not vetoed, plus confident additions
     (with `add_when_silent`, only to a comment the lexicon found nothing in; with
     `spare_only_theme`, no veto of a comment's only lexicon theme)."""
-    may_veto = len(lexicon) > 1 or not spare_only_theme
-    kept = {t for t in lexicon if not (may_veto and t in scores and scores[t] < veto.get(t, 0.0))}
+    vetoes = may_veto(len(lexicon), spare_only_theme)
+    kept = {t for t in lexicon if not (vetoes and t in scores and scores[t] < veto.get(t, 0.0))}
     if add_when_silent and lexicon:
         return frozenset(kept)
     return frozenset(kept | {t for t, s in scores.items() if s >= add.get(t, 1.01)})
