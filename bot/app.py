@@ -90,7 +90,7 @@ def build_application(
         AddressBook(config.pseudonym_key),
         offer=offer,
         safeguarding=safeguarding,
-        contact=ContactDesk(sessions, config.pseudonym_key),
+        contact=ContactDesk(sessions, config.pseudonym_key, timezone=config.timezone),
     )
     application = (
         Application.builder()

@@ -54,7 +54,10 @@ def web_services(settings: Settings, database: Database) -> dict[str, object]:
     from webforms.public.services import build_public_services
 
     services = build_public_services(
-        database.sessions, settings.pseudonym_key, idle_days=settings.session_idle_days
+        database.sessions,
+        settings.pseudonym_key,
+        idle_days=settings.session_idle_days,
+        timezone=settings.timezone,
     )
     services["catalogue"] = load_catalogue()
     services["report_sessions"] = session_factory(database.reports)

@@ -54,6 +54,13 @@ class Entry:
         return "\n".join(self.lines)
 
 
+def stamp(moment: datetime, timezone: str) -> str:
+    """When an entry was written, as its line starts: the council's own time to the minute
+    with the zone named ("06 Dec 2026, 16:05 GMT"), as the staff pages show times, so an
+    entry reads the same wherever it is read and `written_by` can date it."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y, %H:%M %Z")
+
+
 def entries(note: str | None) -> list[Entry]:
     """The history, entry by entry. A line that does not start "time · who · " belongs
     to the entry above it (a note typed over several lines)."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.alert_history import stamp
 from storage.models import ALERT_STATUSES, Respondent, SafeguardingAlert, StaffUser, utcnow
 from storage.text import storable_text
 
@@ -105,12 +105,14 @@ def record_contact(
     wanted: bool,
     sealed: str | None,
     when: datetime | None = None,
+    timezone: str = "UTC",
 ) -> SafeguardingAlert:
     """Whether the person would like someone to get in touch, and how (sealed); a later
     answer replaces an earlier one, as a person may change their mind or their number.
 
     A "yes" that comes after the alert was actioned or closed reopens it as new, so the
-    notice goes out again and nobody's request for contact waits on a closed alert."""
+    notice goes out again and nobody's request for contact waits on a closed alert. The
+    history line says when in `timezone` (the council's), as `record_reply` does."""
     now = when or utcnow()
     alert.contact_wanted = wanted
     alert.contact_sealed = sealed if wanted else None
@@ -120,7 +122,7 @@ def record_contact(
         was = alert.status
         _reopen(alert, now)
         line = (
-            f"{now:%d %b %Y, %H:%M} UTC · Heard · new: reopened because they asked for someone "
+            f"{stamp(now, timezone)} · Heard · new: reopened because they asked for someone "
             f"to get in touch after it was {was}"
         )
         _append(alert, line)
@@ -218,13 +220,13 @@ def record_reply(
     not put off the escalation of an alert nobody has acknowledged. Times are in
     `timezone` (the council's, as the staff pages write history), with the zone named."""
     now = when or utcnow()
-    stamp = now.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y, %H:%M %Z")
+    written = stamp(now, timezone)
     words = " ".join(storable_text(text).split())[:REPLY_MAX]
     said = f"reply from the young person: \u201c{words}\u201d"
-    lines = [f"{stamp} · the young person · {said}"]
+    lines = [f"{written} · the young person · {said}"]
     if alert.status in ("actioned", "closed"):
         lines.append(
-            f"{stamp} · Heard · new: reopened because they replied after it was {alert.status}"
+            f"{written} · Heard · new: reopened because they replied after it was {alert.status}"
         )
         _reopen(alert, now)
     else:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.safeguarding.replies import CONTACT_PROBLEM_DEFAULTS, contact_wording
+from storage.alert_history import stamp
 from storage.alerts import add_history, record_contact
 from storage.db import transaction
 from storage.models import SafeguardingAlert, utcnow
@@ -133,11 +134,16 @@ class ContactView:
 
 class ContactDesk:
     """Records a person's answer on their own alert, and opens it for the safeguarding
-    role. The alert must be theirs: a pseudonym that is not the alert's changes nothing."""
+    role. The alert must be theirs: a pseudonym that is not the alert's changes nothing.
+    `timezone` is the council's (HEARD_TIMEZONE): the lines it adds to an alert's history
+    are in it, as the staff pages write theirs."""
 
-    def __init__(self, sessions: sessionmaker[Session], key: bytes) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], key: bytes, *, timezone: str = "UTC"
+    ) -> None:
         self._sessions = sessions
         self._seal = ContactSeal(key)
+        self._timezone = timezone
 
     def answer(
         self,
@@ -174,7 +180,7 @@ class ContactDesk:
         if first_answer_only and alert.contact_answered_at is not None:
             return ANSWERED_BEFORE
         sealed = self._seal.seal(details) if wanted and details and not details.empty else None
-        record_contact(session, alert, wanted=wanted, sealed=sealed)
+        record_contact(session, alert, wanted=wanted, sealed=sealed, timezone=self._timezone)
         return RECORDED
 
     def answer_standing(self, alert_id: int, *, pseudonym: str | None = None) -> bool | None:
@@ -219,13 +225,14 @@ class ContactDesk:
                 wanted=earlier.contact_wanted,
                 sealed=earlier.contact_sealed,
                 when=earlier.contact_answered_at,
+                timezone=self._timezone,
             )
             now = when or utcnow()
             said = "yes, please" if earlier.contact_wanted else "no, thank you"
             add_history(
                 session,
                 alert,
-                f"{now:%d %b %Y, %H:%M} UTC · Heard · get in touch: not asked again; "
+                f"{stamp(now, self._timezone)} · Heard · get in touch: not asked again; "
                 f"their answer for alert {earlier.id} within the last day ({said}) stands",
             )
         return alert.contact_wanted

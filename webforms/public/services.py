@@ -24,13 +24,14 @@ def build_public_services(
     *,
     idle_days: int = 14,
     with_offer: bool = True,
+    timezone: str = "UTC",
 ) -> dict[str, object]:
     """engine, people, contact_desk and (if the local offer loads) offer_search, for
-    `create_app`."""
+    `create_app`. `timezone` is the council's: the contact desk's history lines use it."""
     services: dict[str, object] = {
         "engine": ConversationEngine(sessions, load_catalogue(), idle_days=idle_days),
         "people": People(sessions, pseudonym_key),
-        "contact_desk": ContactDesk(sessions, pseudonym_key),
+        "contact_desk": ContactDesk(sessions, pseudonym_key, timezone=timezone),
     }
     if with_offer:
         from localoffer.catalogue import load_offer

@@ -20,14 +20,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from notices.categories import CATEGORY_WORDS
-from storage.alert_history import entries
+from storage.alert_history import entries, stamp
 from storage.alert_queue import (
     DONE_STATUSES,
     NOBODY,
@@ -182,7 +181,7 @@ def _status_form(alert: SafeguardingAlert) -> AlertStatusForm:
 def _history_line(status: str, by: str, note: str) -> str:
     """One line of the alert's history, in the council's own time (as the page shows
     times), with the zone named so the line means the same wherever it is read."""
-    when = utcnow().astimezone(ZoneInfo(web_config().timezone)).strftime("%d %b %Y, %H:%M %Z")
+    when = stamp(utcnow(), web_config().timezone)
     return f"{when} · {by} · {status}" + (f": {note}" if note else "")
 
 
