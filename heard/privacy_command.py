@@ -81,6 +81,9 @@ def _kept_records(sessions: sessionmaker[Session], pseudonym: str) -> list[dict[
                 "level": alert.level,
                 "status": alert.status,
                 "closed": alert.closed_at.isoformat() if alert.closed_at else None,
+                # When a late "yes, please" or a reply made it new again after it was
+                # actioned or closed: "status" is where it is now; "closed" may be earlier.
+                "reopened": alert.reopened_at.isoformat() if alert.reopened_at else None,
                 "your_words": alert.text if alert.text_removed_at is None else None,
                 "words_removed": (
                     alert.text_removed_at.isoformat() if alert.text_removed_at else None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from heard.settings import load_settings
-from heard.wiring import open_database
+from heard.settings import Settings, load_settings
+from heard.wiring import Database, open_database
 from storage import models
 from storage.audit import audit_entries
 from storage.db import transaction
@@ -116,3 +119,55 @@ def test_the_alert_pages_reference_finds_the_person_and_their_kept_alert(tmp_pat
     assert len(missing.stderr.strip().splitlines()) == 1
     short = _heard(["export", "--respondent", pseudonym[:8]], tmp_path)
     assert short.returncode == 2 and "channel:id" in short.stderr
+
+
+def test_export_says_when_a_kept_alert_was_reopened(
+    database: Database, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A late "yes, please" made a closed alert new again: subject access says when, beside
+    when it was raised and closed, so "status: new" with a "closed" time reads right.
+    (When its route was next owed a notice is the staff's own clock, not about them.)"""
+    from heard.privacy_command import run_export
+    from storage.alerts import raise_alert, record_contact, set_alert_status
+
+    people = People(database.sessions, settings.pseudonym_key)
+    pseudonym = people.pseudonym("telegram", 4242)
+    people.set_profile(pseudonym, "telegram", cohort="child_in_care", age_band="11-17")
+    raised = datetime(2026, 7, 2, 9, 0, tzinfo=UTC)
+    closed, reopened = raised + timedelta(hours=1), raised + timedelta(hours=5)
+    with transaction(database.sessions) as session:
+        alerts = [
+            raise_alert(
+                session,
+                pseudonym=pseudonym,
+                text=words,
+                category="unsafe_home",
+                level="concern",
+                channel="telegram",
+                cohort="child_in_care",
+                age_band="11-17",
+                when=raised + timedelta(minutes=minutes),  # export lists them oldest first
+            )
+            for minutes, words in enumerate(("i dont feel safe at home", "still not safe"))
+        ]
+        for alert in alerts:
+            set_alert_status(session, alert, "closed", by="lead@council", when=closed)
+        record_contact(
+            session,
+            alerts[0],
+            wanted=True,
+            sealed="sealed",
+            when=reopened,
+            timezone=settings.timezone,
+        )
+
+    run_export(argparse.Namespace(respondent=pseudonym), settings)
+    first, second = json.loads(capsys.readouterr().out)["safeguarding_records"]
+    assert first["status"] == "new" and first["closed"] == closed.isoformat()
+    assert first["reopened"] == reopened.isoformat()
+    assert "notice_due_since" not in first and "reopened_at" not in first
+    assert first["history"] == [
+        "02 Jul 2026, 15:00 BST · Heard · new: reopened because they asked for someone "
+        "to get in touch after it was closed"
+    ]
+    assert second["status"] == "closed" and second["reopened"] is None
