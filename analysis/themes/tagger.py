@@ -39,6 +39,7 @@ from analysis.themes.lexicon import (
     load_lexicon,
 )
 from analysis.themes.model import ThemeModel, may_veto, shipped_model, word_count
+from analysis.themes.prefilter import Prefilter
 from analysis.themes.text import SPELLINGS_FILE, Token, Tokeniser, negated, stem
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,17 @@ class Reason:
 
 class ThemeTagger:
     """Built once from a lexicon; ``tag``, ``explain`` and ``why`` are then cheap and
-    thread-safe. With a ``model`` its opinion adds and vetoes themes (see ``why``)."""
+    thread-safe. With a ``model`` its opinion adds and vetoes themes (see ``why``).
 
-    def __init__(self, lexicon: Lexicon, model: ThemeModel | None = None) -> None:
+    ``prefilter`` (on by default) skips each pattern and except_pattern on a comment
+    that lacks the literal text it needs (analysis/themes/prefilter.py); the results
+    are the same without it, only slower (issue 17: the pattern searches were most of
+    the lexicon's time).
+    """
+
+    def __init__(
+        self, lexicon: Lexicon, model: ThemeModel | None = None, *, prefilter: bool = True
+    ) -> None:
         self.lexicon = lexicon
         self.model = model
         # The model's rows for this audience's themes, and whether it can ever speak.
@@ -110,6 +119,26 @@ class ThemeTagger:
         self._patterns = [(_prefilter(group), group) for group in patterns.values()]
         self._except_index = _index(key for keys in lexicon.exceptions.values() for key in keys)
         self._except_patterns = {theme: group for theme, group in lexicon.except_patterns.items()}
+        # With the prefilter: every regex numbered, patterns then except_patterns, and
+        # one Prefilter saying which of them a comment may match.
+        self._prefilter: Prefilter | None = None
+        self._numbered_patterns: list[list[tuple[int, Entry]]] = []
+        self._numbered_excepts: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        if prefilter:
+            regexes: list[re.Pattern[str]] = []
+            for group in patterns.values():
+                numbered = []
+                for entry in group:
+                    assert entry.regex is not None
+                    numbered.append((len(regexes), entry))
+                    regexes.append(entry.regex)
+                self._numbered_patterns.append(numbered)
+            for theme, regex_group in lexicon.except_patterns.items():
+                self._numbered_excepts[theme] = [
+                    (len(regexes) + n, r) for n, r in enumerate(regex_group)
+                ]
+                regexes.extend(regex_group)
+            self._prefilter = Prefilter(regexes)
         self._except_themes: dict[tuple[str, ...], list[str]] = {}
         for theme, keys in lexicon.exceptions.items():
             for key in keys:
@@ -234,6 +263,8 @@ class ThemeTagger:
             for theme in self._except_themes[key]:
                 spans.setdefault(theme, []).append((i, j))
         joined, starts = _joined(tokens)
+        # The regexes that may match (all of them without the prefilter).
+        possible = self._prefilter.possible(joined) if self._prefilter is not None else None
         # A theme's except_patterns are run only once it has evidence to switch off.
         pending = set(self._except_patterns)
         matches: list[Match] = []
@@ -241,7 +272,13 @@ class ThemeTagger:
         def keep(entry: Entry, i: int, j: int) -> None:
             if entry.theme in pending:
                 pending.discard(entry.theme)
-                for regex in self._except_patterns[entry.theme]:
+                if possible is None:
+                    excepts = self._except_patterns[entry.theme]
+                else:
+                    excepts = tuple(
+                        r for n, r in self._numbered_excepts[entry.theme] if n in possible
+                    )
+                for regex in excepts:
                     for hit in regex.finditer(joined):
                         a = bisect_right(starts, hit.start()) - 1
                         b = max(a + 1, bisect_left(starts, hit.end()))
@@ -259,6 +296,19 @@ class ThemeTagger:
         for key, i, j in _find(self._index, stems):
             keep(self._entries[key], i, j)
         done = {m.theme for m in matches} if first_only else set()
+        if possible is not None:
+            for numbered in self._numbered_patterns:
+                if numbered[0][1].theme in done:
+                    continue
+                for n, entry in numbered:
+                    if n not in possible:
+                        continue
+                    assert entry.regex is not None
+                    for hit in entry.regex.finditer(joined):
+                        i = bisect_right(starts, hit.start()) - 1
+                        j = max(i + 1, bisect_left(starts, hit.end()))
+                        keep(entry, i, j)
+            return matches
         for combined, group in self._patterns:
             if group[0].theme in done or (combined and combined.search(joined) is None):
                 continue
