@@ -9,11 +9,11 @@ which every match must contain at least one (here ``{"not got any"}``), or None
 when it cannot tell. A comment whose folded text (:func:`fold`) contains none of them
 is skipped for that pattern: a substring test costs a fraction of a regex search.
 
-Why hand-written: no library does this for Python's ``re``. Engines such as RE2,
-Hyperscan and Rust's ``regex`` extract required literals internally, but for their own
-syntax and not as an API; ``re`` exposes nothing. So this walks the parse tree of
-``re._parser`` (the parser ``re.compile`` itself uses, so the tree is exactly what
-runs) and is deliberately conservative: anything it does not understand
+Why hand-written: no library we found does this for Python's ``re``. Other engines
+have literal extractors (Rust's ``regex-syntax`` has ``hir::literal``; RE2 and Hyperscan
+do it inside), but for their own syntax and semantics, and ``re`` exposes none. So this
+walks the parse tree of ``re._parser`` (the parser ``re.compile`` itself uses, so the
+tree is exactly what runs) and is deliberately conservative: anything it does not understand
 (classes with ranges or ``\\w``, ``.``, backreferences, conditionals, repeats of
 more than three, non-ASCII letters, a parser that changed shape) gives "no
 literal" for that part, and a pattern with no usable literal is always run. It can
