@@ -114,8 +114,8 @@ class ThemeTagger:
         for entry in lexicon.entries:
             if entry.kind == "pattern":
                 patterns.setdefault(entry.theme, []).append(entry)
-        # One alternation per theme finds out cheaply whether any of its patterns
-        # can match; only then are the patterns run one by one.
+        # Without the prefilter (below), one alternation per theme finds out whether
+        # any of its patterns can match; only then are the patterns run one by one.
         self._patterns = [(_prefilter(group), group) for group in patterns.values()]
         self._except_index = _index(key for keys in lexicon.exceptions.values() for key in keys)
         self._except_patterns = {theme: group for theme, group in lexicon.except_patterns.items()}
