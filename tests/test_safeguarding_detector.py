@@ -149,6 +149,45 @@ def _with_doer_stop(category: str, not_across: str, *swaps: tuple[str, str]) -> 
     return _minimal_lexicon(("categories:", block + "categories:"), *swaps)
 
 
+def test_ongoing_harm_needs_its_cue_and_real_categories(tmp_path):
+    no_cue = _minimal_lexicon(("not_risky:", "ongoing_urgent: [abuse_physical]\nnot_risky:"))
+    error = _error(tmp_path, no_cue)
+    assert error.item == "ongoing_urgent" and "cues.ongoing" in error.fix
+    assert error.line == _line_containing(no_cue, "ongoing_urgent")
+    wrong = _minimal_lexicon(
+        ('  now: "tonight"', '  now: "tonight"\n  ongoing: "again"'),
+        ("not_risky:", "ongoing_urgent: [abuse_physcial]\nnot_risky:"),
+    )
+    error = _error(tmp_path, wrong)
+    assert error.item == "ongoing_urgent" and "'abuse_physcial'" in error.problem
+    assert "abuse_physical" in error.fix
+
+
+def test_harm_that_keeps_happening_is_urgent_only_in_its_categories(tmp_path):
+    text = _minimal_lexicon(
+        ('  now: "tonight"', '  now: "tonight"\n  ongoing: "again|every day"'),
+        ("not_risky:", "ongoing_urgent: [abuse_physical]\nnot_risky:"),
+        (
+            "  abuse_physical:\n    concern:\n      - 'xyz1'",
+            "  abuse_physical:\n    concern:\n      - 'hits me'",
+        ),
+        (
+            "  bullying:\n    concern:\n      - 'xyz9'",
+            "  bullying:\n    concern:\n      - 'picks on me'",
+        ),
+    )
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(text, encoding="utf-8")
+    engine = Detector(compile_lexicon(path))
+    assert engine.detect("he hits me").level == "concern"
+    assert engine.detect("he hits me again").level == "urgent"
+    assert engine.detect("every day he hits me").level == "urgent"
+    assert engine.detect("he used to hit me every day, he hits me").level == "concern"
+    assert engine.detect("he picks on me every day").level == "concern"  # not listed
+    # the cue must be in the match's own clause
+    assert engine.detect("i go every day to school. he hits me").level == "concern"
+
+
 def test_doer_stops_are_checked(tmp_path):
     error = _error(tmp_path, _with_doer_stop("bulying", "dad"))
     assert error.item == "doer_stops.bulying" and "bullying" in error.fix
@@ -261,6 +300,26 @@ RISKY = [
     ("im doing county lines and i cant get out", "exploitation", "urgent"),
     # ... but a carer's own household is still the carer's
     ("my foster carer and her husband hit me", "allegation_about_carer", "urgent"),
+    # harm that keeps happening is ongoing abuse, urgent (cues.ongoing, 2026.12-17)
+    ("he hit me again", "abuse_physical", "urgent"),
+    ("my brother punches me really hard every day", "abuse_physical", "urgent"),
+    ("the boys at school hit me every day", "bullying", "concern"),
+    # ways of saying self-harm and suicide the lexicon lacked until 2026.12-17
+    ("i tied my belt round my neck last night", "self_harm_suicide", "urgent"),
+    ("the bleeding wont stop and theres blood everywhere", "self_harm_suicide", "urgent"),
+    ("just took everything in mums medicine cupboard", "self_harm_suicide", "urgent"),
+    ("giving my mate my trainers, i wont need them where im going", "self_harm_suicide", "urgent"),
+    ("havnt eaten since monday, only water, keep nearly fainting", "self_harm_suicide", "urgent"),
+    ("been making myself sick after every meal", "self_harm_suicide", "urgent"),
+    ("been saving up my tablets in a box under my bed", "self_harm_suicide", "urgent"),
+    ("thinking about sewer slide again", "self_harm_suicide", "urgent"),
+    # debt bondage, documents held, grooming secrets and dangerous mixes
+    ("i work in the kitchen until i pay back for the lorry", "exploitation", "urgent"),
+    ("the boss is holding my passport and says i owe him", "exploitation", "urgent"),
+    ("he says the tickling is our special game", "abuse_sexual", "urgent"),
+    ("we have secret cuddles and im not allowed to tell mummy", "abuse_sexual", "urgent"),
+    ("mixing xans with vodka again tonight", "substance_misuse", "urgent"),
+    ("i am in a strangers car and my phone is dying", "missing", "urgent"),
     ("my foster carers boyfriend hits me", "allegation_about_carer", "urgent"),
     ("the foster carer husband come in my room when i sleep", "allegation_about_carer", "urgent"),
 ]
@@ -282,6 +341,7 @@ def test_detects_disclosures(text, category, level):
         ("he doesn't hit me anymore", "abuse_physical"),
         ("i tried to kill myself last year", "self_harm_suicide"),
         ("i dont want to die", "self_harm_suicide"),
+        ("he used to hit me every day", "abuse_physical"),
     ],
 )
 def test_negation_and_past_lower_to_concern_but_still_flag(text, category):
@@ -436,6 +496,21 @@ HARD_NEGATIVES = [
     "he hit me up on snap",
     "we learned about county lines at school",
     "i'm dead 💀",
+    # look-alikes of the 2026.12-17 patterns
+    "my nose is bleeding and it wont stop",
+    "sorry i was late, there wont be a next time",
+    "how long does it take to die your hair blue",
+    "i put my scarf round my neck cos its freezing",
+    "i tied my school tie round my neck for the photo",
+    "my carer keeps my passport in the safe",
+    "collecting my meds from the pharmacy later",
+    "she gave away her old clothes to the charity shop",
+    "i have been saving up my money for a new phone",
+    "he hits me every time we play fifa he is so bad at losing lol",
+    "he hits me with pillows every night lol",
+    "we played a secret santa game at the home",
+    "cant wake my brother up for school he is so lazy",
+    "im not going to be around much longer on this chat, starting a new job",
     "",
     "   ",
 ]

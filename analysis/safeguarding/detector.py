@@ -232,6 +232,20 @@ class Detector:
             clause_bounds=bounds,
         )
 
+    @staticmethod
+    def _in_clause(
+        sentence: _Sentence, found: _Cues, span: tuple[int, int], cues: list[tuple[int, int]]
+    ) -> bool:
+        """Whether a cue lies in the clause of the match at `span`, outside the match (a
+        pattern that names the repetition itself, "flinches every time ...", is a sign)."""
+        if not cues:
+            return False
+        clause_start, clause_end = found.clause_bounds[sentence.clauses[sentence.token_at(span[0])]]
+        return any(
+            clause_start <= c[0] and c[1] <= clause_end and (c[1] <= span[0] or c[0] >= span[1])
+            for c in cues
+        )
+
     def _level(
         self, base: Level, sentence: _Sentence, found: _Cues, span: tuple[int, int], now: bool
     ) -> tuple[Level, bool]:
@@ -263,6 +277,8 @@ class Detector:
         sentences = self.sentences(text)
         lexicon = self.lexicon
         now = any(lexicon.cues["now"].search(s.text) for s in sentences)
+        # Repetition does not make a joke urgent ("he hits me every time we play fifa lol").
+        joking = "ongoing" in lexicon.cues and self.marked_as_joke(text)
         found: list[_Hit] = []
         for number, sentence in enumerate(sentences):
             masks = (
@@ -271,6 +287,8 @@ class Detector:
                 else []
             )
             found_cues = self._cues(sentence)
+            ongoing_cue = None if joking else lexicon.cues.get("ongoing")
+            ongoing = [m.span() for m in ongoing_cue.finditer(sentence.text)] if ongoing_cue else []
             story = self._story_span(sentence.text)
             back = lexicon.cues.get("frame_end")
             returns = [m.start() for m in back.finditer(sentence.text)] if back else []
@@ -284,8 +302,13 @@ class Detector:
                     stop = lexicon.doer_stops.get(rule.category)
                     if stop is not None and stop.someone_else(sentence.text, (start, end)):
                         continue  # "my carer said my dad hits me": the dad's harm
+                    # Harm that keeps happening ("he hit me again") is ongoing abuse.
+                    raise_now = now or (
+                        rule.category in lexicon.ongoing_urgent
+                        and self._in_clause(sentence, found_cues, (start, end), ongoing)
+                    )
                     level, lowered = self._level(
-                        rule.level, sentence, found_cues, (start, end), now
+                        rule.level, sentence, found_cues, (start, end), raise_now
                     )
                     hit = _Hit(
                         rule.category,

@@ -39,8 +39,9 @@ LEVELS: tuple[Level, ...] = ("urgent", "concern")
 CUES = ("negation", "past", "current", "now")
 # frame: a story, film, game or lesson: what follows it in the sentence is not about the
 # child. joke: the writer marks the message as a joke; worry: the writer says it worries
-# them, which no joke marker outweighs (detector.combine).
-OPTIONAL_CUES = ("frame", "frame_after", "frame_end", "joke", "worry", "it_is_me")
+# them, which no joke marker outweighs (detector.combine). ongoing: in the sentence of a
+# match in an `ongoing_urgent` category, the harm keeps happening, so it is urgent.
+OPTIONAL_CUES = ("frame", "frame_after", "frame_end", "joke", "worry", "it_is_me", "ongoing")
 DEFAULT_GAP = 3
 
 _GROUP = re.compile(r"<([a-z_]+)>")
@@ -129,6 +130,7 @@ class Lexicon:
     model_urgent: frozenset[str] = frozenset()
     model_keep_concern: frozenset[str] = frozenset()
     doer_stops: Mapping[str, DoerStop] = field(default_factory=dict)
+    ongoing_urgent: frozenset[str] = frozenset()
 
 
 class _Checker:
@@ -590,6 +592,13 @@ def compile_lexicon(path: str | Path) -> Lexicon:
     for key in OPTIONAL_CUES:
         if key in cue_block:
             cues[key] = _alternation(checker, cue_block, key, groups)
+    if raw.get("ongoing_urgent") is not None and "ongoing" not in cues:
+        raise checker.fail(
+            "ongoing_urgent names categories but there is no cue saying harm keeps happening",
+            item="ongoing_urgent",
+            line=checker.line_of_key(raw, "ongoing_urgent"),
+            fix='add cues.ongoing (e.g. "again|every day|all the time") or remove ongoing_urgent',
+        )
     not_risky = None
     if raw.get("not_risky") is not None:
         line = checker.line_of_key(raw, "not_risky")
@@ -625,6 +634,7 @@ def compile_lexicon(path: str | Path) -> Lexicon:
         promotions=tuple(_promotions(checker, raw, groups)),
         doer_stops=_doer_stops(checker, raw, groups),
         model_urgent=_model_urgent(checker, raw),
+        ongoing_urgent=_category_set(checker, raw, "ongoing_urgent"),
         model_keep_concern=_model_keep_concern(checker, raw, rules),
     )
 
@@ -638,6 +648,17 @@ def _model_urgent(checker: _Checker, raw: dict[str, Any]) -> frozenset[str]:
     for name in names:
         at = checker.line_of_key(raw, "model_grading")
         _check_category(checker, name, "model_grading.urgent", at, fix="use categories from")
+    return frozenset(names)
+
+
+def _category_set(checker: _Checker, raw: dict[str, Any], key: str) -> frozenset[str]:
+    """A top-level list of category names (empty when the key is absent)."""
+    if raw.get(key) is None:
+        return frozenset()
+    at = checker.line_of_key(raw, key)
+    names = checker.string_list(raw[key], key, at)
+    for name in names:
+        _check_category(checker, name, key, at, fix="use categories from")
     return frozenset(names)
 
 
