@@ -440,3 +440,96 @@ def test_a_word_only_in_passing_is_not_the_theme(audience: Audience, text: str, 
 )
 def test_the_theme_it_is_about_stays(text: str, theme: str) -> None:
     assert theme in ThemeTagger.from_files().tag(text)
+
+
+# --- seventh look (issue 17): the commonest false tags on dev and the training sets ---
+# Each family below was a frequent false tag (benchmarks/README.md, "Seventh look"); the
+# sentences are written for these tests, not taken from the corpus. NOT_THE_THEME must
+# lose the theme; each look-alike in STILL_THE_THEME keeps it.
+
+NOT_THE_THEME: list[tuple[Audience, str, str]] = [
+    # the school as the thing that keeps changing, or only where a meeting, a visit or
+    # the bus happened
+    ("young_people", "been to five schools since year 3", "education_and_work"),
+    ("young_people", "had to change schools again in march", "education_and_work"),
+    ("young_people", "this is my second school this year", "education_and_work"),
+    ("young_people", "they had the planning meeting while i was at school", "education_and_work"),
+    ("young_people", "my PA came to my college to see me", "education_and_work"),
+    ("young_people", "on the bus to college thinking about stuff", "education_and_work"),
+    ("carers", "picked him up from school early because of the snow", "education_and_work"),
+    ("carers", "sat waiting outside school for an hour", "education_and_work"),
+    ("carers", "he lost his school and his football team in one day", "education_and_work"),
+    # a move only feared or repeated is stability; an old or new school only as where
+    # friends are
+    ("young_people", "please dont make me move again", "moves_and_transitions"),
+    (
+        "young_people",
+        "i worry about being moved every time there is a review",
+        "moves_and_transitions",
+    ),
+    ("young_people", "you move so much you stop unpacking", "moves_and_transitions"),
+    ("young_people", "my mates from my old school still text me", "moves_and_transitions"),
+    ("young_people", "loads of people at my new school play football", "moves_and_transitions"),
+    ("carers", "he is so scared of being moved that he wont unpack", "moves_and_transitions"),
+    # friends as the yardstick for a rule, a sleepover as a permission, lonely with
+    # people around
+    ("young_people", "i need a form signed before i can have a sleepover", "friendship"),
+    ("young_people", "my friends are allowed out till 10", "friendship"),
+    ("young_people", "i feel lonely even when there are people round me", "friendship"),
+    # family words said of someone who is not birth family, a parent's consent, contact
+    # only as a place
+    ("young_people", "my youth worker is more of a dad to me", "family_time"),
+    ("young_people", "the younger kids call me their big sister", "family_time"),
+    ("carers", "the passport needs mum's consent and she won't reply", "family_time"),
+    ("carers", "he kicked off at contact and we had to leave early", "family_time"),
+    # nothing to say, an adult who listens when they are sad, retelling their story to a
+    # new worker, their own choice still to make
+    ("young_people", "nothing much to tell this week", "being_heard"),
+    ("young_people", "ask me again next week", "being_heard"),
+    ("young_people", "my carer listens when im sad", "being_heard"),
+    ("young_people", "new worker so i had to tell my whole story again", "being_heard"),
+    ("young_people", "i havent decided about college yet", "being_heard"),
+    # someone else crying, or not crying
+    ("young_people", "mum cried at the end of contact", "emotional_wellbeing"),
+    ("young_people", "i didnt even cry at the dentist", "emotional_wellbeing"),
+    # a hostel only as a place stays a passing mention
+    ("young_people", "met my best mate in the hostel", "housing"),
+    ("young_people", "i was lonely in the hostel at christmas", "housing"),
+]
+
+
+@pytest.mark.parametrize(("audience", "text", "theme"), NOT_THE_THEME)
+def test_seventh_look_false_tags_are_gone(audience: Audience, text: str, theme: str) -> None:
+    assert theme not in ThemeTagger.from_files(audience=audience).tag(text)
+
+
+STILL_THE_THEME: list[tuple[Audience, str, str]] = [
+    ("young_people", "my school is really good at maths", "education_and_work"),
+    ("young_people", "i was at school all day revising for my mocks", "education_and_work"),
+    ("young_people", "cant afford the bus to college every day", "education_and_work"),
+    ("carers", "his school has been brilliant with his EHCP", "education_and_work"),
+    ("young_people", "moving into my own flat next month, bit scared", "moves_and_transitions"),
+    ("young_people", "starting my new school on monday", "moves_and_transitions"),
+    ("young_people", "my old school was better", "moves_and_transitions"),
+    ("carers", "the move to his adopters was rushed", "moves_and_transitions"),
+    ("young_people", "i dont have anyone to hang out with", "friendship"),
+    ("young_people", "my friends are the best thing about this year", "friendship"),
+    ("young_people", "i miss my big sister so much", "family_time"),
+    ("young_people", "my dad is more of a stranger now", "family_time"),
+    ("carers", "contact with mum is going really well", "family_time"),
+    ("young_people", "nobody listens to what i want at my reviews", "being_heard"),
+    ("young_people", "they decided without asking me", "being_heard"),
+    ("young_people", "they havent decided where im going and nobody asks me", "being_heard"),
+    ("young_people", "i cried all night", "emotional_wellbeing"),
+    ("young_people", "mum cried and i felt awful after", "emotional_wellbeing"),
+    # recall: the hostel's own conditions, the rent going up, choosing their room
+    ("young_people", "in the hostel people are dealing on the stairs", "housing"),
+    ("young_people", "i dont feel safe at the hostel", "housing"),
+    ("young_people", "my rent went up again", "housing"),
+    ("young_people", "they asked me what colour i wanted my room", "home_and_belonging"),
+]
+
+
+@pytest.mark.parametrize(("audience", "text", "theme"), STILL_THE_THEME)
+def test_seventh_look_look_alikes_keep_the_theme(audience: Audience, text: str, theme: str) -> None:
+    assert theme in ThemeTagger.from_files(audience=audience).tag(text)
