@@ -325,6 +325,22 @@ def test_a_concern_the_model_reads_as_harmless_is_dismissed_only_if_nothing_says
     assert combine(detector(), sure, unsure) is not None
 
 
+def test_harm_urgent_only_because_it_repeats_is_still_a_concern_the_model_may_dismiss():
+    """ "he hits me again" is urgent (cues.ongoing), but only by that rule: a model sure the
+    message is harmless may dismiss it as it would the concern it otherwise is. Harm by
+    someone the child lives with is urgent by its own rule and never dismissed."""
+    sure = _tiny_model(0.5, dismiss_below=0.3)
+    again = "he hits me again about my bananas every day"
+    found = detect_with_lexicon(again)
+    assert found is not None and found.level == "urgent" and found.ongoing
+    assert combine(detector(), _tiny_model(0.5), again) is not None  # no bar: it stands
+    assert combine(detector(), sure, again) is None
+    household = "my dad hits me again about my bananas"
+    found = detect_with_lexicon(household)
+    assert found is not None and found.level == "urgent" and not found.ongoing
+    assert combine(detector(), sure, household) is not None
+
+
 def test_the_model_raises_a_concern_to_urgent_only_where_the_rules_allow():
     model = _tiny_model(0.5, raise_from=0.8, urgent=2000)
     found = combine(detector(), model, "i get bullied every day since i vanished")

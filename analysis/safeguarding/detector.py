@@ -64,6 +64,9 @@ class Disclosure:
     level_settled: bool = False
     # The level the lexicon gave, when the model raised it to urgent.
     raised_from: Level | None = None
+    # Urgent only because the harm is said to keep happening ("he hits me again"): a
+    # concern otherwise, so the model may still read it as harmless (`combine`).
+    ongoing: bool = False
 
     @property
     def urgent(self) -> bool:
@@ -116,6 +119,8 @@ class _Hit:
     span: tuple[int, int]
     rule: str
     lowered: bool = False
+    # Urgent only because the harm is said to keep happening (cues.ongoing).
+    ongoing: bool = False
 
     def overlaps(self, other: _Hit) -> bool:
         return (
@@ -302,22 +307,25 @@ class Detector:
                     stop = lexicon.doer_stops.get(rule.category)
                     if stop is not None and stop.someone_else(sentence.text, (start, end)):
                         continue  # "my carer said my dad hits me": the dad's harm
-                    # Harm that keeps happening ("he hit me again") is ongoing abuse.
-                    raise_now = now or (
-                        rule.category in lexicon.ongoing_urgent
-                        and self._in_clause(sentence, found_cues, (start, end), ongoing)
-                    )
                     level, lowered = self._level(
-                        rule.level, sentence, found_cues, (start, end), raise_now
+                        rule.level, sentence, found_cues, (start, end), now
+                    )
+                    # Harm that keeps happening ("he hit me again") is ongoing abuse.
+                    repeats = (
+                        level == "concern"
+                        and not lowered
+                        and rule.category in lexicon.ongoing_urgent
+                        and self._in_clause(sentence, found_cues, (start, end), ongoing)
                     )
                     hit = _Hit(
                         rule.category,
-                        level,
+                        "urgent" if repeats else level,
                         match.group(0),
                         number,
                         (start, end),
                         rule.rule_id(match),
                         lowered,
+                        ongoing=repeats,
                     )
                     found.append(hit)
                     found.extend(self._promote(hit, sentence))
@@ -402,6 +410,7 @@ class Detector:
                 span = (min(who.start(), hit.span[0]), max(who.end(), hit.span[1]))
                 phrase = sentence.text[span[0] : span[1]]
                 level = hit.level if hit.lowered or rule.level is None else rule.level
+                repeats = hit.ongoing and (rule.level is None or rule.level == "concern")
                 promoted.append(
                     _Hit(
                         rule.category,
@@ -411,6 +420,7 @@ class Detector:
                         span,
                         f"{hit.rule}+promote[{index}]",
                         hit.lowered,
+                        ongoing=repeats and level == "urgent",
                     )
                 )
         return promoted
@@ -502,6 +512,7 @@ class Detector:
         return Disclosure(
             category=primary,
             level=level,
+            ongoing=level == "urgent" and all(h.ongoing for h in top),
             categories=categories,
             matched=matched,
             lexicon_version=self.lexicon.version,
@@ -553,7 +564,8 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
       matters (`Detector.says_it_matters`: no word of worry, nothing happening now, not
       "it is happening to me") is none: the look-alikes a phrase list cannot tell apart
       ("we did a project on homelessness in geography", "six months since i last
-      went missing"); a concern the model raises to urgent is never dismissed;
+      went missing"); a concern the model raises to urgent is never dismissed, while one
+      urgent only because the harm is said to keep happening (`Disclosure.ongoing`) may be;
     - a match graded a concern is raised to urgent when the model is confident it is
       urgent (`Opinion.raises`), unless the grading rules settled that level
       (`Disclosure.level_settled`);
@@ -579,7 +591,7 @@ def combine(lexicon: Detector, model: LinearModel | None, text: str) -> Disclosu
             return None  # what the model heard was a known look-alike ("hit me up")
         return _model_disclosure(lexicon, text, opinion)
     raised = found.level == "concern" and opinion.raises and not found.level_settled
-    concern = found.level == "concern" and not raised
+    concern = (found.level == "concern" or found.ongoing) and not raised
     if concern and opinion.clearly_harmless and not lexicon.says_it_matters(text):
         return None
     if concern and opinion.dismisses and lexicon.marked_as_joke(text):
