@@ -495,6 +495,18 @@ NOT_THE_THEME: list[tuple[Audience, str, str]] = [
     # a hostel only as a place stays a passing mention
     ("young_people", "met my best mate in the hostel", "housing"),
     ("young_people", "i was lonely in the hostel at christmas", "housing"),
+    # "take no notice" is ignoring, not notice of a move; the carers' family as
+    # belonging, not birth family or friends
+    ("young_people", "they never take any notice of what i say", "moves_and_transitions"),
+    ("young_people", "my carers feel like my real mum and dad", "family_time"),
+    ("young_people", "i get left out when their family comes round", "friendship"),
+    ("young_people", "i feel like i fit in with this family", "friendship"),
+    # a worker changing again is the council; a permanent contract is a job
+    ("young_people", "new social worker again and she doesnt know me", "stability"),
+    ("young_people", "got a permanent contract at the warehouse", "stability"),
+    # a friend who gets me, a threat to get me
+    ("young_people", "my best mate gets me", "trusted_adults"),
+    ("young_people", "a lad on the estate says he will get me", "trusted_adults"),
 ]
 
 
@@ -527,6 +539,32 @@ STILL_THE_THEME: list[tuple[Audience, str, str]] = [
     ("young_people", "i dont feel safe at the hostel", "housing"),
     ("young_people", "my rent went up again", "housing"),
     ("young_people", "they asked me what colour i wanted my room", "home_and_belonging"),
+    # recall said indirectly: being heard, home and belonging, housing, feeling safe
+    ("young_people", "it was all sorted before anyone spoke to me", "being_heard"),
+    ("young_people", "it feels like im invisible in meetings", "being_heard"),
+    ("young_people", "they never take any notice of what i say", "being_heard"),
+    ("young_people", "my carers feel like my real mum and dad", "home_and_belonging"),
+    ("young_people", "i get left out when their family comes round", "home_and_belonging"),
+    ("young_people", "i feel like i fit in with this family", "home_and_belonging"),
+    ("young_people", "it doesnt feel like my house, i just live here", "home_and_belonging"),
+    ("young_people", "i am just the foster kid to them", "home_and_belonging"),
+    (
+        "young_people",
+        "i know i will always have a home with them even after 18",
+        "home_and_belonging",
+    ),
+    ("young_people", "the council offered me a place miles from everyone i know", "housing"),
+    ("young_people", "the council wont put me on the list until im 18", "housing"),
+    ("young_people", "there is nowhere for care leavers to live round here", "housing"),
+    ("young_people", "i cant get a private rent because nobody will be my guarantor", "housing"),
+    ("young_people", "a lad on the estate says he will get me", "feeling_safe"),
+    # their look-alikes keep their own themes
+    ("young_people", "my foster carers are nice but i miss my mum and dad", "family_time"),
+    ("young_people", "i got left out at school", "friendship"),
+    ("young_people", "my carer really gets me", "trusted_adults"),
+    ("young_people", "my carer said she will get me a new coat", "trusted_adults"),
+    ("young_people", "i want to stay here permanently", "stability"),
+    ("young_people", "we had no notice before i had to move", "moves_and_transitions"),
 ]
 
 
