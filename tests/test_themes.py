@@ -507,6 +507,19 @@ NOT_THE_THEME: list[tuple[Audience, str, str]] = [
     # a friend who gets me, a threat to get me
     ("young_people", "my best mate gets me", "trusted_adults"),
     ("young_people", "a lad on the estate says he will get me", "trusted_adults"),
+    # lessons and tests for driving, sport training, their own child's nursery, a music
+    # teacher, sport kit, the neighbours' music
+    ("young_people", "saving up for driving lessons", "education_and_work"),
+    ("young_people", "passed my driving theory test", "education_and_work"),
+    ("young_people", "swimming training on tuesdays", "education_and_work"),
+    ("young_people", "my son starts nursery next week", "education_and_work"),
+    (
+        "carers",
+        "he has drum lessons now and the teacher says he is a natural",
+        "education_and_work",
+    ),
+    ("young_people", "my carer irons my football kit every sunday", "activities_and_hobbies"),
+    ("young_people", "the neighbours play loud music all night", "activities_and_hobbies"),
 ]
 
 
@@ -565,6 +578,11 @@ STILL_THE_THEME: list[tuple[Audience, str, str]] = [
     ("young_people", "my carer said she will get me a new coat", "trusted_adults"),
     ("young_people", "i want to stay here permanently", "stability"),
     ("young_people", "we had no notice before i had to move", "moves_and_transitions"),
+    ("young_people", "i failed my maths test", "education_and_work"),
+    ("young_people", "i go to training college", "education_and_work"),
+    ("carers", "his teacher says he is doing well", "education_and_work"),
+    ("young_people", "i play football every saturday", "activities_and_hobbies"),
+    ("young_people", "i love playing music with my mates", "activities_and_hobbies"),
 ]
 
 
