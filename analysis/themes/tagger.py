@@ -295,29 +295,27 @@ class ThemeTagger:
 
         for key, i, j in _find(self._index, stems):
             keep(self._entries[key], i, j)
+
+        def keep_regex_hits(entry: Entry) -> None:
+            assert entry.regex is not None
+            for hit in entry.regex.finditer(joined):
+                i = bisect_right(starts, hit.start()) - 1
+                keep(entry, i, max(i + 1, bisect_left(starts, hit.end())))
+
         done = {m.theme for m in matches} if first_only else set()
         if possible is not None:
             for numbered in self._numbered_patterns:
                 if numbered[0][1].theme in done:
                     continue
                 for n, entry in numbered:
-                    if n not in possible:
-                        continue
-                    assert entry.regex is not None
-                    for hit in entry.regex.finditer(joined):
-                        i = bisect_right(starts, hit.start()) - 1
-                        j = max(i + 1, bisect_left(starts, hit.end()))
-                        keep(entry, i, j)
+                    if n in possible:
+                        keep_regex_hits(entry)
             return matches
         for combined, group in self._patterns:
             if group[0].theme in done or (combined and combined.search(joined) is None):
                 continue
             for entry in group:
-                assert entry.regex is not None
-                for hit in entry.regex.finditer(joined):
-                    i = bisect_right(starts, hit.start()) - 1
-                    j = max(i + 1, bisect_left(starts, hit.end()))
-                    keep(entry, i, j)
+                keep_regex_hits(entry)
         return matches
 
 
