@@ -12,6 +12,7 @@ database and never in a log.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -86,6 +87,11 @@ def _month_later(database: Database) -> None:
         session.execute(update(Respondent).values(last_active_at=NOON - timedelta(days=40)))
 
 
+def _without_times(text: str) -> str:
+    """The text without its timestamps, whose microseconds can hold "7700" by chance."""
+    return re.sub(r"\d{2}:\d{2}:\d{2}(?:\.\d+)?", "", text)
+
+
 def _token_in(body: str, base_url: str) -> str:
     link = next(word for word in body.split() if word.startswith(f"{base_url}/s/"))
     return link.removeprefix(f"{base_url}/s/")
@@ -137,6 +143,7 @@ def test_a_fresh_single_use_link_by_text_once_and_its_answers_count(
         row = " ".join(
             str(v) for v in connection.execute(text("SELECT * FROM web_contact_deliveries")).one()
         )
+    row = _without_times(row)
     assert "7700" not in row and fresh not in row and "check-in" not in row
 
     # A second scheduler, now and later, sends nothing more for this round.
@@ -181,7 +188,8 @@ def test_a_fresh_single_use_link_by_text_once_and_its_answers_count(
     held = exported["texts_and_emails"]
     assert held["kind"] == "text messages" and held["how"] == "end of checkin"
     assert held["messages_sent"] == 2 and held["agreed"]
-    assert "7700" not in str(exported) and "900123" not in str(exported)
+    held_text = _without_times(str(exported))
+    assert "7700" not in held_text and "900123" not in held_text
 
 
 def test_two_schedulers_at_once_send_one_text(
