@@ -80,6 +80,9 @@ def _kept_records(sessions: sessionmaker[Session], pseudonym: str) -> list[dict[
                 "about": alert.category.replace("_", " "),
                 "level": alert.level,
                 "status": alert.status,
+                "acknowledged": (
+                    alert.acknowledged_at.isoformat() if alert.acknowledged_at else None
+                ),
                 "closed": alert.closed_at.isoformat() if alert.closed_at else None,
                 # When a late "yes, please" or a reply made it new again after it was
                 # actioned or closed: "status" is where it is now; "closed" may be earlier.
@@ -87,6 +90,20 @@ def _kept_records(sessions: sessionmaker[Session], pseudonym: str) -> list[dict[
                 "your_words": alert.text if alert.text_removed_at is None else None,
                 "words_removed": (
                     alert.text_removed_at.isoformat() if alert.text_removed_at else None
+                ),
+                # Their answer to "would you like someone to get in touch?": true (yes,
+                # please), false (no, thank you), or "not answered" (also if never asked).
+                "asked_to_be_contacted": (
+                    "not answered" if alert.contact_wanted is None else alert.contact_wanted
+                ),
+                "contact_answered": (
+                    alert.contact_answered_at.isoformat() if alert.contact_answered_at else None
+                ),
+                # How to reach them stays sealed, shown only to the safeguarding role: only
+                # whether Heard still holds it, and when retention removed it.
+                "contact_details_held": alert.contact_sealed is not None,
+                "contact_details_removed": (
+                    alert.contact_removed_at.isoformat() if alert.contact_removed_at else None
                 ),
                 # What was done, when and by whom; its words until retention trims them.
                 "history": [entry.text for entry in entries(alert.note)],

@@ -171,3 +171,66 @@ def test_export_says_when_a_kept_alert_was_reopened(
         "to get in touch after it was closed"
     ]
     assert second["status"] == "closed" and second["reopened"] is None
+
+
+def test_export_says_when_an_alert_was_acknowledged_and_what_they_said_about_contact(
+    database: Database, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Subject access lists when staff acknowledged each kept alert and, in plain words,
+    whether the person asked for someone to get in touch and when they answered; how to
+    reach them stays sealed (only whether it is still held, and when retention took it)."""
+    from heard.privacy_command import run_export
+    from storage.alerts import raise_alert, record_contact, set_alert_status
+    from storage.retention import apply_retention
+
+    people = People(database.sessions, settings.pseudonym_key)
+    pseudonym = people.pseudonym("telegram", 5151)
+    people.set_profile(pseudonym, "telegram", cohort="child_in_care", age_band="11-17")
+    raised = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    acknowledged = raised + timedelta(minutes=40)
+    answered = raised + timedelta(minutes=5)
+    with transaction(database.sessions) as session:
+        yes, no, unanswered, removed = [
+            raise_alert(
+                session,
+                pseudonym=pseudonym,
+                text=f"not safe at home {n}",
+                category="unsafe_home",
+                level="concern",
+                channel="telegram",
+                cohort="child_in_care",
+                age_band="11-17",
+                when=raised + timedelta(minutes=n),  # export lists them oldest first
+            )
+            for n in range(4)
+        ]
+        set_alert_status(session, yes, "acknowledged", by="lead@council", when=acknowledged)
+        record_contact(session, yes, wanted=True, sealed="SEALED-YES-DETAILS", when=answered)
+        record_contact(session, no, wanted=False, sealed=None, when=answered)
+        record_contact(session, removed, wanted=True, sealed="SEALED-OLD-DETAILS", when=answered)
+        set_alert_status(session, removed, "closed", by="lead@council", when=acknowledged)
+        # Only `removed` is closed, so retention takes its sealed details and no others.
+        assert apply_retention(session, raised + timedelta(days=400))["alert_contacts"] == 1
+
+    run_export(argparse.Namespace(respondent=pseudonym), settings)
+    out = capsys.readouterr().out
+    assert "SEALED-" not in out
+    records = json.loads(out)["safeguarding_records"]
+    assert [r["alert"] for r in records] == [yes.id, no.id, unanswered.id, removed.id]
+    first, second, third, fourth = records
+    assert first["acknowledged"] == acknowledged.isoformat() and first["closed"] is None
+    assert first["asked_to_be_contacted"] is True
+    assert first["contact_answered"] == answered.isoformat()
+    assert first["contact_details_held"] is True and first["contact_details_removed"] is None
+    assert second["acknowledged"] is None
+    assert second["asked_to_be_contacted"] is False
+    assert second["contact_answered"] == answered.isoformat()
+    assert second["contact_details_held"] is False
+    assert third["asked_to_be_contacted"] == "not answered"
+    assert third["contact_answered"] is None and third["contact_details_held"] is False
+    # That they asked, and when, stays after retention; the details are gone, and when.
+    assert fourth["acknowledged"] == acknowledged.isoformat()
+    assert fourth["asked_to_be_contacted"] is True
+    assert fourth["contact_answered"] == answered.isoformat()
+    assert fourth["contact_details_held"] is False and fourth["contact_details_removed"]
+    assert "contact_sealed" not in fourth and "acknowledged_by" not in fourth
