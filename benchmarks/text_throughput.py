@@ -8,7 +8,7 @@ identical, up to --comments. The tagger and scorer are built before timing (a
 process builds them once). The shipped tagger (lexicon + theme model) is timed beside
 the same lexicon without the model, so the model's share is measured in the same run,
 and themes + sentiment is timed again with the tagger's regex prefilter off
-(analysis/themes/prefilter.py), so its gain is a ratio from the same run too.
+(analysis/prefilter.py), so its gain is a ratio from the same run too.
 ``str.lower().split()`` over the same comments is timed in the same run as a
 baseline, so the ratio means something on any machine. The safeguarding detector
 (lexicon + model, as every typed message meets it) is timed beside its lexicon alone on

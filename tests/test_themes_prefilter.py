@@ -1,4 +1,4 @@
-"""The theme tagger's regex prefilter (analysis/themes/prefilter.py, issue 17 speed):
+"""The theme tagger's regex prefilter (analysis/prefilter.py, issue 17 speed):
 the literals it reads out of tricky patterns, that every string matching a pattern
 contains one of them, and that the tagger gives exactly the same output with and
 without it on every comment of the theme corpus."""
@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analysis.prefilter import CASE_EQUIVALENTS, Prefilter, fold, required_literals
 from analysis.themes.lexicon import AUDIENCES, Audience, load_lexicon
 from analysis.themes.model import shipped_model
-from analysis.themes.prefilter import CASE_EQUIVALENTS, Prefilter, fold, required_literals
 from analysis.themes.quality import load_labelled
 from analysis.themes.tagger import ThemeTagger
 

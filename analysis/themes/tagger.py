@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.prefilter import Prefilter
 from analysis.themes.lexicon import (
     AUDIENCE_THEMES,
     THEME_IDS,
@@ -39,7 +40,6 @@ from analysis.themes.lexicon import (
     load_lexicon,
 )
 from analysis.themes.model import ThemeModel, may_veto, shipped_model, word_count
-from analysis.themes.prefilter import Prefilter
 from analysis.themes.text import SPELLINGS_FILE, Token, Tokeniser, negated, stem
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class ThemeTagger:
     thread-safe. With a ``model`` its opinion adds and vetoes themes (see ``why``).
 
     ``prefilter`` (on by default) skips each pattern and except_pattern on a comment
-    that lacks the literal text it needs (analysis/themes/prefilter.py); the results
+    that lacks the literal text it needs (analysis/prefilter.py); the results
     are the same without it, only slower (issue 17: the pattern searches were most of
     the lexicon's time).
     """
