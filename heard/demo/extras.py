@@ -19,6 +19,7 @@ from heard.settings import Settings
 from heard.wiring import Database
 from localoffer.catalogue import load_offer
 from localoffer.search import OfferSearch
+from storage.alert_history import stamp
 from storage.alerts import add_history, assign_alert, raise_alert, set_alert_status
 from storage.datafiles import DataFileError, load_yaml, require_mapping
 from storage.db import transaction
@@ -64,7 +65,9 @@ def add_demo_extras(
             role: session.scalar(select(StaffUser).where(StaffUser.email == email))
             for role, email in staff_emails.items()
         }
-        alerts = _alerts(session, path, content.get("alerts") or [], end, rng, staff)
+        alerts = _alerts(
+            session, path, content.get("alerts") or [], end, rng, staff, settings.timezone
+        )
         posts = _posts(session, content.get("you_said") or [], end, staff_emails)
         questions = _questions(session, content.get("offer_questions") or [], end, rng)
     reports = _reports(database, settings, last_month)
@@ -83,7 +86,10 @@ def _alerts(
     end: datetime,
     rng: random.Random,
     staff: dict[str, StaffUser | None],
+    timezone: str,
 ) -> int:
+    """The alerts and their histories, each line stamped in the council's `timezone` as
+    real history lines are (storage.alert_history.stamp)."""
     for number, item in enumerate(items, start=1):
         missing = _ALERT_KEYS - set(item)
         if missing or item["status"] not in ALERT_STATUSES:
@@ -113,15 +119,15 @@ def _alerts(
         if assignee is not None:
             assign_alert(session, alert, assignee, note=None)
         for step, line in enumerate(item.get("history") or [], start=1):
-            stamp = when + timedelta(minutes=25 * step)
+            moment = when + timedelta(minutes=25 * step)
             who, _, said = str(line).partition(" · ")
             status, _, words = said.partition(": ")
             by = staff.get(who) or assignee or staff.get("safeguarding")
             by_email = by.email if by is not None else who
             if status in ALERT_STATUSES:
-                set_alert_status(session, alert, status, by=by_email, when=stamp)
+                set_alert_status(session, alert, status, by=by_email, when=moment)
             add_history(
-                session, alert, f"{stamp:%d %b %Y, %H:%M} UTC · {by_email} · {status}: {words}"
+                session, alert, f"{stamp(moment, timezone)} · {by_email} · {status}: {words}"
             )
         if alert.status != item["status"]:
             set_alert_status(session, alert, str(item["status"]), by="demo", when=when)
