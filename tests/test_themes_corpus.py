@@ -97,3 +97,29 @@ def test_dev_figures_do_not_fall_back(corpus: dict[str, list[Labelled]]) -> None
     assert quality.overall.recall >= 0.95, quality.overall
     for audience in ("young_people", "carers"):
         assert quality.per_audience[audience].recall >= 0.95, audience
+
+
+def test_dev_only_never_scores_the_unlearned_sets(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--dev-only is the tuning run: like test, the two unlearned sets (a check of the
+    tagger on words nobody tuned for) are neither read nor scored, so tuning never
+    sees their figures; the sets one may tune on still are."""
+    read: list[Path] = []
+    real = theme_quality.load_labelled
+
+    def spy(path: str | Path) -> list[Labelled]:
+        read.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(theme_quality, "load_labelled", spy)
+    assert theme_quality.main(["--dev-only"]) == 0
+    out = capsys.readouterr().out
+    unlearned = theme_quality.UNLEARNED_SETS
+    assert not set(read) & set(unlearned.values())
+    for name in unlearned:
+        assert name not in out
+    assert "== test" not in out and "not scored: --dev-only" in out
+    assert "== dev:" in out and "== old set:" in out
+    for name in theme_quality.TRAINING_SETS:
+        assert f"== {name}:" in out
