@@ -182,9 +182,23 @@ def serve(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
     try:
         yield LiveServer(url=url, database=database, settings=settings, app=app)
     finally:
-        server.close()
-        thread.join(timeout=5)
+        stop_waitress(server, thread)
         database.close()
+
+
+def stop_waitress(server: Any, thread: threading.Thread) -> None:
+    """Stop `server` and its loop `thread` without either touching a closed descriptor.
+
+    `server.close()` from this thread closed the sockets while the loop thread sat in
+    select() on them, and a worker finishing a request could still pull the closed
+    trigger: EBADF warnings, now and then. So the workers finish first (the trigger is
+    still open for them), then the loop closes its own sockets, from its own thread.
+    """
+    from waitress import wasyncore
+
+    server.task_dispatcher.shutdown()
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(timeout=5)
 
 
 @contextmanager
