@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from browser_support import choice_values, hidden_fields
+from browser_support import choice_values, hidden_fields, stop_waitress
 from fakes.telegram_api import FakeTelegram
 from sqlalchemy import Engine, MetaData, select
 
@@ -312,7 +312,6 @@ class WebProcess(HeardProcess):
 @contextlib.contextmanager
 def served(app: Any, threads: int = 4) -> Iterator[str]:
     """An in-process app on waitress at 127.0.0.1 (a free port): real HTTP, real errors."""
-    from waitress import wasyncore
     from waitress.server import create_server
 
     server = create_server(
@@ -328,11 +327,7 @@ def served(app: Any, threads: int = 4) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     finally:
-        server.task_dispatcher.shutdown()  # let requests in hand finish, then stop
-        # Close every socket from the server's own loop, which then ends (nothing left).
-        sockets = server._map  # type: ignore[union-attr]
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))  # type: ignore[union-attr]
-        thread.join(timeout=5)
+        stop_waitress(server, thread)
 
 
 class SlowTelegram(FakeTelegram):
