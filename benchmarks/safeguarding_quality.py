@@ -431,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         dest="split",
         choices=("dev", "legacy", *SCORED_SETS, "test"),
         default="dev",
-        help="whose misses --misses lists (dev by default; test is refused)",
+        help="whose misses --misses lists (dev by default; test and unlearned sets refused)",
     )
     parser.add_argument(
         "--no-test",
@@ -455,6 +455,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.misses and args.split == HELD_OUT:
         parser.error("test is held out: its misses are never shown (use --split dev)")
+    if args.misses and args.split in UNLEARNED_SETS:
+        parser.error(
+            f"{args.split} is kept unlearned, an honest check on writing the detector never "
+            "met: its misses are never shown (use --split dev or a training set)"
+        )
     names = ("lexicon", "model", "combined") if args.detector == "all" else (args.detector,)
     failed = False
     for name in names:

@@ -33,7 +33,8 @@ figures only while `SECOND_OPINION` is off.
   --dev-only (as test is not), so tuning runs do not see them.
 
 `--set NAME` scores just that set (test: figures and bars only); `--misses` lists the
-disagreements of --set (or `--misses dev`, as before); test's are always refused.
+disagreements of --set (or `--misses dev`, as before); test's and the unlearned sets'
+are always refused.
 
 Sentiment stays TextBlob polarity (analysis/sentiment.py, untouched here); the last
 table is how often its label agrees with the feeling each comment was labelled with.
@@ -78,7 +79,8 @@ TRAINING_SETS = {
 # Written after the shipped model (2026.12-3) was trained, by writers who read only
 # LABELLING.md, and not learned: the model trained with them too (2026.12-4) added home
 # and belonging to "can we have pizza on friday" and was not shipped, so these are a
-# check of the shipped tagger on words it never met (scored with --set, misses listed).
+# check of the shipped tagger on words it never met (scored with --set; their misses are
+# never listed, as test's are not).
 UNLEARNED_SETS = {
     "unlearned-being-heard": CORPUS_DIR / "train_being_heard.yaml",
     "unlearned-everyday": CORPUS_DIR / "train_everyday.yaml",
@@ -233,6 +235,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "refused: test is held out. Its disagreements are never listed, so nobody "
             "tunes the lexicon on it; look at --misses dev instead.",
+            file=sys.stderr,
+        )
+        return 2
+    if misses_of in UNLEARNED_SETS:
+        print(
+            f"refused: {misses_of} is kept unlearned, an honest check on words the tagger "
+            "never met. Its disagreements are never listed, so nobody tunes on it; look "
+            "at --misses dev or a training set instead.",
             file=sys.stderr,
         )
         return 2

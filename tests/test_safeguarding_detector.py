@@ -654,6 +654,16 @@ def test_benchmark_never_shows_test_misses(capsys):
         bench.render([report], misses_from=report)
 
 
+def test_benchmark_never_shows_the_unlearned_sets_misses(capsys):
+    bench = _benchmark()
+    for name in bench.UNLEARNED_SETS:
+        with pytest.raises(SystemExit) as refused:
+            bench.main(["--misses", "--split", name])
+        assert refused.value.code == 2
+        err = capsys.readouterr().err
+        assert f"{name} is kept unlearned" in err
+
+
 # --- robustness --------------------------------------------------------------------
 
 

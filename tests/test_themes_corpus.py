@@ -78,6 +78,17 @@ def test_benchmark_refuses_to_list_test_disagreements(capsys: pytest.CaptureFixt
     assert captured.out == ""
 
 
+@pytest.mark.parametrize("name", sorted(theme_quality.UNLEARNED_SETS))
+@pytest.mark.parametrize("how", ["--misses {name}", "--misses --set {name}"])
+def test_benchmark_refuses_to_list_the_unlearned_sets_disagreements(
+    name: str, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert theme_quality.main(how.format(name=name).split()) == 2
+    captured = capsys.readouterr()
+    assert f"refused: {name} is kept unlearned" in captured.err
+    assert captured.out == ""
+
+
 def test_carers_get_carers_themes_and_young_people_theirs(
     corpus: dict[str, list[Labelled]],
 ) -> None:
