@@ -1,9 +1,11 @@
 """Which literal text a lexicon pattern needs, so the pattern need not run without it.
 
-The theme tagger runs a few hundred case-insensitive regular expressions (the
-lexicons' ``patterns`` and ``except_patterns``) over every comment, and most of them
-cannot match most comments: ``\\bnot got any ?(?:one|body)\\b`` needs "not got any" in
-the text before the regex engine has anything to do. :func:`required_literals` reads
+Used by the theme tagger (analysis/themes/tagger.py) and the safeguarding detector
+(analysis/safeguarding/detector.py). The theme tagger runs a few hundred
+case-insensitive regular expressions (the lexicons' ``patterns`` and
+``except_patterns``) over every comment, and most of them cannot match most
+comments: ``\\bnot got any ?(?:one|body)\\b`` needs "not got any" in the text
+before the regex engine has anything to do. :func:`required_literals` reads
 a compiled pattern once, when the tagger is built, and returns a set of strings of
 which every match must contain at least one (here ``{"not got any"}``), or None
 when it cannot tell. A comment whose folded text (:func:`fold`) contains none of them
@@ -20,7 +22,13 @@ literal" for that part, and a pattern with no usable literal is always run. It c
 only ever skip a regex that would have found nothing, so the tagger's output is
 the same with or without it (tests/test_themes_prefilter.py checks this on every
 comment of the theme corpus, and that strings generated to match each lexicon pattern
-contain its literals).
+contain its literals; tests/test_safeguarding_prefilter.py checks the detector's
+output on every safeguarding message).
+
+The safeguarding lexicon compiles each category's patterns into one alternation of
+named groups, so a match says which pattern fired. :func:`alternation_matches` gives
+what ``finditer`` of such an alternation gives while running only the branches a
+text may match, each compiled alone (:func:`scannable_alone` says when that is exact).
 
 How it reads a pattern:
 
@@ -39,12 +47,15 @@ Case: lexicon patterns are compiled with ``re.IGNORECASE``, under which an ASCII
 also matches its capital and four non-ASCII letters (dotted and dotless i, long s, the
 Kelvin sign). Literals are kept in lower-case ASCII only and the comment is folded the
 same way, so a case-insensitive match always leaves its literal in the folded text.
+A case-sensitive pattern (the safeguarding lexicon's, run on casefolded sentences)
+matches a subset of that, so folding serves it too; an inline ``(?i:...)`` or
+``(?-i:...)`` changes nothing either way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import product
 from re import _constants as _sre  # type: ignore[attr-defined]
@@ -112,24 +123,96 @@ class Prefilter:
         return found
 
 
+def scannable_alone(regex: re.Pattern[str]) -> bool:
+    """Whether ``regex``, one branch of an alternation compiled alone, can stand in for
+    that branch in :func:`alternation_matches`: it cannot match the empty string (the
+    scan moves on from each match's end) and refers to no group (a backreference or
+    conditional: a group's number differs when the branch stands alone)."""
+    if not isinstance(regex.pattern, str):
+        return False
+    return _read(regex.pattern, regex.flags)[1]
+
+
+def _opcodes(tree: Any) -> Iterator[Any]:
+    """Every opcode anywhere in a parsed pattern (groups, branches, repeats, lookarounds;
+    a class's members are not opcodes that matter here and are not walked)."""
+    for op, av in tree:
+        yield op
+        if isinstance(av, _parser.SubPattern):  # an atomic group
+            av = (av,)
+        if op is _sre.IN or not isinstance(av, (tuple, list)):
+            continue
+        for part in av:
+            if isinstance(part, _parser.SubPattern):
+                yield from _opcodes(part)
+            elif isinstance(part, list):
+                for branch in part:
+                    yield from _opcodes(branch)
+
+
+def alternation_matches(branches: Sequence[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """The matches ``finditer`` of an alternation gives on ``text``, from some of its
+    branches each compiled alone (every one :func:`scannable_alone`).
+
+    Each regex in ``branches`` must be the whole alternation with only one of its
+    branches left (the same surroundings, the same group name), listed in the
+    alternation's order. If the branches left out cannot match anywhere in ``text``
+    (their literals are not in it), the matches are exactly the alternation's: it
+    tries its branches in order at the leftmost position where one matches, and that
+    branch matches there as it does alone; the next match is looked for from its end.
+    A lookbehind sees the text before the position a search starts from, as in
+    ``finditer``, so each branch is searched from there.
+    """
+    if len(branches) == 1:
+        yield from branches[0].finditer(text)
+        return
+    ahead = [branch.search(text) for branch in branches]
+    position = 0
+    while True:
+        best: re.Match[str] | None = None
+        for number, branch in enumerate(branches):
+            found = ahead[number]
+            if found is not None and found.start() < position:
+                found = ahead[number] = branch.search(text, position)
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        if best is None:
+            return
+        if best.end() == best.start():
+            raise ValueError(f"{best.re.pattern!r} matched the empty string: not scannable alone")
+        yield best
+        position = best.end()
+
+
 def required_literals(regex: re.Pattern[str]) -> Literals | None:
     """Strings (lower-case ASCII) of which every match of ``regex`` contains one, or
     None when no such set is known or worth testing."""
     if not isinstance(regex.pattern, str):
         return None
-    return _required_literals(regex.pattern, regex.flags)
+    return _read(regex.pattern, regex.flags)[0]
 
 
 @lru_cache(maxsize=4096)
-def _required_literals(pattern: str, flags: int) -> Literals | None:
+def _read(pattern: str, flags: int) -> tuple[Literals | None, bool]:
+    """:func:`required_literals` and :func:`scannable_alone` from one parse (a lexicon
+    of hundreds of long patterns takes a second or more to parse)."""
     try:
         tree = _parser.parse(pattern, flags)
-        found = _required_sequence(list(tree))
     except Exception:  # noqa: BLE001 - a changed private parser means "no prefilter"
-        return None
-    if found is None or "" in found or min(map(len, found)) < MIN_LENGTH:
-        return None
-    return found
+        return None, False
+    try:
+        found = _required_sequence(list(tree))
+    except Exception:  # noqa: BLE001 - as above
+        found = None
+    if found is not None and ("" in found or min(map(len, found)) < MIN_LENGTH):
+        found = None
+    try:
+        alone = tree.getwidth()[0] > 0 and not any(
+            getattr(op, "name", "").startswith("GROUPREF") for op in _opcodes(tree)
+        )
+    except Exception:  # noqa: BLE001 - a changed private parser means "run it whole"
+        alone = False
+    return found, alone
 
 
 def _cost(literals: Literals) -> float:

@@ -61,9 +61,20 @@ class Rule:
     level: Level
     regex: re.Pattern[str]
     ids: Mapping[str, str]
+    # The patterns `regex` is the alternation of, as written out (groups expanded).
+    sources: tuple[str, ...] = ()
 
     def rule_id(self, match: re.Match[str]) -> str:
         return self.ids.get(match.lastgroup or "", f"{self.category}.{self.level}")
+
+    def branches(self) -> tuple[re.Pattern[str], ...]:
+        """Each pattern alone, as `regex` with only that pattern in its alternation (the
+        same group name, the same surroundings), in order; () when `sources` is empty.
+        The detector's prefilter runs only those a sentence may match."""
+        return tuple(
+            re.compile(_named_alternatives([source], "p", first=n))
+            for n, source in enumerate(self.sources, 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -227,9 +238,9 @@ def _alternatives(sources: Iterable[str]) -> str:
     return "(?<!\\S)(?:" + "|".join(f"(?:{s})" for s in sources) + ")(?!\\S)"
 
 
-def _named_alternatives(sources: Iterable[str], prefix: str) -> str:
-    """Like _alternatives, with each pattern a named group `{prefix}{n}` (n from 1)."""
-    parts = "|".join(f"(?P<{prefix}{n}>{s})" for n, s in enumerate(sources, 1))
+def _named_alternatives(sources: Iterable[str], prefix: str, *, first: int = 1) -> str:
+    """Like _alternatives, with each pattern a named group `{prefix}{n}` (n from `first`)."""
+    parts = "|".join(f"(?P<{prefix}{n}>{s})" for n, s in enumerate(sources, first))
     return "(?<!\\S)(?:" + parts + ")(?!\\S)"
 
 
@@ -409,7 +420,7 @@ def _rules(checker: _Checker, raw: dict[str, Any], groups: Mapping[str, str]) ->
             sources = _patterns(checker, patterns, f"categories.{name}.{level}", groups, at)
             regex = re.compile(_named_alternatives(sources, "p"))
             ids = {f"p{n}": f"{name}.{level}[{n}]" for n in range(1, len(sources) + 1)}
-            rules.append(Rule(name, level, regex, ids))
+            rules.append(Rule(name, level, regex, ids, tuple(sources)))
     missing = [c for c in CATEGORIES if c not in block]
     if missing:
         raise checker.fail(
