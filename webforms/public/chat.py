@@ -134,13 +134,15 @@ def _chat_page(
     greeting: bool = False,
     contact_reply: contact.Taken | None = None,
     kept_help: KeptHelp | None = None,
+    unsaved: str | None = None,
 ) -> Response:
     """One exchange. Help raised by this message comes first, straight under their words,
     with an offer answer under it only when the offer is sure of one (and first, above
     a "please read" for words in another language); help given earlier in the visit stays,
     folded. `contact_reply`: their answer to "would you like someone to get in touch?"
     (Heard's reply, or the question again with what to put right), with `kept_help`,
-    the help it was asked under."""
+    the help it was asked under. `unsaved`: typed words not taken (too long, say), put
+    back in the box exactly as typed, so nothing is lost and they can cut them down."""
     active = reply.state == "active" and reply.prompt is not None
     view = reply_view(reply)
     new_help = None
@@ -173,6 +175,7 @@ def _chat_page(
         audience=profile.cohort,
         offer_available=services.offer_search() is not None,
         nonce=new_nonce(),
+        unsaved=unsaved,
     )
 
 
@@ -341,7 +344,8 @@ def _outside_checkin(
         update_key=update_key,
     )
     shown = now if now.state == "paused" else Reply(state="none")
-    return _chat_page(shown, profile, said=text, offer=offer)
+    unsaved = text if offer.too_long else None
+    return _chat_page(shown, profile, said=text, offer=offer, unsaved=unsaved)
 
 
 def _begin(pseudonym: str, profile: Profile, said: str) -> Response:
@@ -376,7 +380,7 @@ def _after(
     shown again, from its alert: open, with "would you like someone to get in touch?",
     while that is unanswered, else kept, folded."""
     if reply.state != "duplicate":
-        return _chat_page(reply, profile, said=said)
+        return _chat_page(reply, profile, said=said, unsaved=_not_taken(reply, typed))
     language = current_language()
     reply = services.engine().current(pseudonym, language=language)
     if typed is None and not chosen:
@@ -397,6 +401,16 @@ def _after(
         alert_urgent=again.urgent,
     )
     return _chat_page(shown, profile, said=said)
+
+
+def _not_taken(reply: Reply, typed: str | None) -> str | None:
+    """Words typed as the answer to a free-text question and not taken ("I haven't saved
+    this one yet"), with that question asked again: they go back in the box. Never after
+    help (the next step is "carry on?"), nor once taken."""
+    prompt = reply.prompt
+    if typed is None or reply.accepted or reply.state != "active" or prompt is None:
+        return None
+    return typed if prompt.type == "text" else None
 
 
 def _choice_words(reply: Reply, step: str, choice: str) -> str:

@@ -81,6 +81,8 @@ class OfferReply:
     # The alert is a "please read" (words in another language, no disclosure found): the
     # offer's answer, if it is sure of one, is shown under it.
     please_read: bool = False
+    # Refused as too long (TOO_LONG): nothing was checked, searched or logged.
+    too_long: bool = False
 
 
 def ask_offer(
@@ -101,7 +103,7 @@ def ask_offer(
     help its first post was (webforms/public/resent.py)."""
     text = text.strip()
     if len(text) > TEXT_MAX_LENGTH:
-        return OfferReply(gettext(TOO_LONG))
+        return OfferReply(gettext(TOO_LONG), too_long=True)
     raise_as, alert_channel = pseudonym, channel
     if raise_as is None and alert_anonymously:
         raise_as, alert_channel = one_off_reference(update_key), SEARCH_CHANNEL

@@ -56,9 +56,14 @@ def _refused(refusal: Refused) -> Response:
 
 
 def render_reply(
-    token: str, visitor: Visitor, reply: Reply, device: DeviceId | None = None
+    token: str,
+    visitor: Visitor,
+    reply: Reply,
+    device: DeviceId | None = None,
+    typed: str | None = None,
 ) -> Response:
-    """The page for wherever the engine says the person is now."""
+    """The page for wherever the engine says the person is now. `typed`: words they
+    wrote that were not taken (too long, say), put back in the box as they wrote them."""
     view = reply_view(reply)
     context: dict[str, Any] = {
         "token": token,
@@ -88,6 +93,7 @@ def render_reply(
         survey_title=survey.title if survey else gettext("Check-in"),
         asks_about_help=_asks_about_help(reply.survey_id),
         nonce=new_nonce(),
+        typed=typed,
         **context,
     )
 
@@ -167,8 +173,19 @@ def answer(token: str) -> Response:
             record_helped(
                 session, visitor.invite_id, visitor.pseudonym, request.form.get("helped") == "yes"
             )
-    response = render_reply(token, visitor, reply)
+    response = render_reply(token, visitor, reply, typed=_words_not_taken(reply, step))
     return answers_window.open_window(response, token, visitor.invite_id)
+
+
+def _words_not_taken(reply: Reply, step: str) -> str | None:
+    """Words typed into a text box and not taken (too long, say: "I haven't saved this one
+    yet"), when that same box is asked again: they go back in it, exactly as typed, so
+    nothing they wrote is lost and they can cut it down. Never after help (the next page
+    is "carry on?") nor once taken (the next question's box starts empty)."""
+    prompt = reply.prompt
+    if reply.accepted or prompt is None or prompt.type != "text" or prompt.step != step:
+        return None
+    return _engine_input().get("text")
 
 
 def _asks_about_help(survey_id: str | None) -> bool:
