@@ -130,7 +130,10 @@ def as_described(
         {
             "row": np.arange(len(respondents)),
             "respondent_id": respondents.to_numpy(dtype="int64"),
-            "month_end": month_ends.astype("datetime64[ns, UTC]").to_numpy(),
+            # `.array`, not `.to_numpy()`: an aware column's numpy form is objects, which
+            # an empty frame keeps as objects and merge_asof then refuses (a period with
+            # no answers, e.g. one far ahead, gave a 500)
+            "month_end": month_ends.astype("datetime64[ns, UTC]").array,
         }
     ).sort_values("month_end", kind="stable")
     found: dict[str, pd.Categorical] = {}
