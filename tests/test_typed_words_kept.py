@@ -58,6 +58,13 @@ def in_chat_box(html: str) -> str | None:
     return unescape(value.group(1)) if value else None
 
 
+def their_line(html: str) -> str:
+    """Their own line in the chat ("You: ..."), as shown."""
+    match = re.search(r'<li class="from-you"[^>]*>(.*?)</li>', html, re.S)
+    assert match, "no line of theirs"
+    return unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
 def stored(database: Database) -> tuple[int, list[str]]:
     with transaction(database.sessions) as session:
         comments = session.scalar(select(func.count(models.Comment.id))) or 0
@@ -144,6 +151,8 @@ def test_chat_keeps_words_refused_as_too_long_in_the_box(app: Flask, database: D
     assert in_chat_box(html) == comment
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert stored(database) == (0, [])
+    # Their line shows the start only, so "make it a bit shorter" is not pushed out of view.
+    assert their_line(html) == "You: " + comment[:200].rstrip() + "…"
 
     shorter = comment[:1_200]
     done = say(client, html, text=shorter)
@@ -159,5 +168,6 @@ def test_chat_keeps_a_too_long_offer_question_in_the_box(app: Flask, database: D
     html = say(client, page, text=question)
     assert "Thank you for writing so much! I can take up to 2,000 characters" in html
     assert in_chat_box(html) == question
+    assert len(their_line(html)) < 220
     with transaction(database.sessions) as session:
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 0

@@ -91,6 +91,10 @@ GREETINGS = {
 }
 
 
+# How much of words not taken (too long) their own line shows: the rest is in the box.
+SAID_SHOWN = 200
+
+
 def _page(template: str, status: int = 200, device: DeviceId | None = None, **context) -> Response:
     response = make_response(render_template(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
@@ -142,8 +146,12 @@ def _chat_page(
     folded. `contact_reply`: their answer to "would you like someone to get in touch?"
     (Heard's reply, or the question again with what to put right), with `kept_help`,
     the help it was asked under. `unsaved`: typed words not taken (too long, say), put
-    back in the box exactly as typed, so nothing is lost and they can cut them down."""
+    back in the box exactly as typed, so nothing is lost and they can cut them down; their
+    line above shows only the start of them, so Heard's "make it a bit shorter" is in view
+    under it, not pushed off the screen by their own words."""
     active = reply.state == "active" and reply.prompt is not None
+    if unsaved is not None and said == unsaved and len(said) > SAID_SHOWN:
+        said = said[:SAID_SHOWN].rstrip() + "…"
     view = reply_view(reply)
     new_help = None
     new_help_alert_id = None
