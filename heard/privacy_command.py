@@ -106,7 +106,7 @@ def _kept_records(sessions: sessionmaker[Session], pseudonym: str) -> list[dict[
                     alert.contact_removed_at.isoformat() if alert.contact_removed_at else None
                 ),
                 # What was done, when and by whom; its words until retention trims them.
-                "history": [entry.text for entry in entries(alert.note)],
+                "history": [entry.shown for entry in entries(alert.note)],
             }
             for alert in alerts_about(session, pseudonym)
         ]

@@ -6,6 +6,11 @@ what happened is an action written by Heard ("acknowledged", "assigned to ...",
 person wrote (a staff note, the lead's message, the young person's reply), which may run
 over several lines. Retention keeps each entry's time, who and action, so the audit
 trail stays, and takes out the words (storage.retention).
+
+Every line is written by `line`: a person's words run on over further lines only after
+CONTINUED, which no entry's first line can start with, so nothing anyone types can start
+an entry of its own or change who wrote one, or when. Histories written before this kept
+their further lines as typed and read back as they always did.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ _ENTRY = re.compile(
     r"(?: (?P<zone>[A-Za-z0-9+\-]{1,10}))?)"
     r" · (?P<who>[^\s·]+|the young person) · (?P<what>.*)$"
 )
+# Put before each further line of a person's words: an entry starts with a digit (its
+# time), so a line starting with this is never read as an entry (shown without it).
+CONTINUED = "\t"
+_WHO = re.compile(r"[^\s·]+|the young person")
 # Actions Heard writes before any words; anything else before ": " may be words.
 _ACTIONS = frozenset(
     (*ALERT_STATUSES, "messaged them in Telegram", "reply from the young person", "get in touch")
@@ -51,7 +60,18 @@ class Entry:
 
     @property
     def text(self) -> str:
+        """The entry as stored (further lines of words still marked CONTINUED)."""
         return "\n".join(self.lines)
+
+    @property
+    def shown(self) -> str:
+        """The entry as people read it: further lines as they were typed."""
+        return "\n".join((self.lines[0], *(unmarked(more) for more in self.lines[1:])))
+
+
+def unmarked(further: str) -> str:
+    """A further line of a person's words as typed (older histories: as stored)."""
+    return further.removeprefix(CONTINUED)
 
 
 def stamp(moment: datetime, timezone: str) -> str:
@@ -59,6 +79,31 @@ def stamp(moment: datetime, timezone: str) -> str:
     with the zone named ("06 Dec 2026, 16:05 GMT"), as the staff pages show times, so an
     entry reads the same wherever it is read and `written_by` can date it."""
     return moment.astimezone(ZoneInfo(timezone)).strftime("%d %b %Y, %H:%M %Z")
+
+
+def line(moment: datetime, timezone: str, who: str, what: str, words: str = "") -> str:
+    """One entry of the history: when (`stamp`), who, what was done (Heard's own words,
+    on one line) and, after ": ", any words a person wrote, which may run over several
+    lines (any line break: CR, LF, U+2028, ...); each further line is marked CONTINUED
+    so it can never be read as an entry of its own."""
+    if not _WHO.fullmatch(who):
+        raise ValueError(f"not a name for a history line: {who!r}")
+    if what.splitlines() != [what] or what != what.strip():
+        raise ValueError(f"not an action for a history line: {what!r}")
+    first, *more = words.strip().splitlines() or [""]
+    said = "".join(f"\n{CONTINUED}{further}" for further in more)
+    return f"{stamp(moment, timezone)} · {who} · {what}" + (
+        f": {first}{said}" if words.strip() else ""
+    )
+
+
+def at_most_one_entry(text: str) -> bool:
+    """Whether `text` can start no entry but on its first line, as `line` writes it: any
+    further lines marked CONTINUED, no line break but LF."""
+    first, *more = text.split("\n")
+    return text.splitlines() == [first, *more] and all(
+        further.startswith(CONTINUED) for further in more
+    )
 
 
 def entries(note: str | None) -> list[Entry]:

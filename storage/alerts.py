@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.alert_history import stamp
+from storage.alert_history import at_most_one_entry
+from storage.alert_history import line as history_line
 from storage.models import ALERT_STATUSES, Respondent, SafeguardingAlert, StaffUser, utcnow
 from storage.text import storable_text
 
@@ -74,6 +75,8 @@ def set_alert_status(
     if status not in ALERT_STATUSES:
         raise ValueError(f"unknown alert status {status!r}")
     now = when or utcnow()
+    if note:  # first: a line storage refuses changes nothing
+        _append(alert, note)
     if status == "acknowledged":
         alert.acknowledged_by, alert.acknowledged_at = by, now
     elif status in ("actioned", "closed"):
@@ -81,8 +84,6 @@ def set_alert_status(
         if alert.acknowledged_at is None:
             alert.acknowledged_by, alert.acknowledged_at = by, now
     alert.status = status
-    if note:
-        _append(alert, note)
     session.flush()
     return alert
 
@@ -91,9 +92,9 @@ def assign_alert(
     session: Session, alert: SafeguardingAlert, assignee: StaffUser | None, *, note: str | None
 ) -> SafeguardingAlert:
     """Give the alert to a member of staff (None: to nobody), adding `note` to its history."""
-    alert.assigned_to = assignee.id if assignee is not None else None
-    if note:
+    if note:  # first: a line storage refuses changes nothing
         _append(alert, note)
+    alert.assigned_to = assignee.id if assignee is not None else None
     session.flush()
     return alert
 
@@ -121,11 +122,8 @@ def record_contact(
     if wanted and alert.status in ("actioned", "closed"):
         was = alert.status
         _reopen(alert, now)
-        line = (
-            f"{stamp(now, timezone)} · Heard · new: reopened because they asked for someone "
-            f"to get in touch after it was {was}"
-        )
-        _append(alert, line)
+        what = f"new: reopened because they asked for someone to get in touch after it was {was}"
+        _append(alert, history_line(now, timezone, "Heard", what))
     session.flush()
     return alert
 
@@ -155,6 +153,10 @@ def add_history(session: Session, alert: SafeguardingAlert, line: str) -> Safegu
 
 
 def _append(alert: SafeguardingAlert, line: str) -> None:
+    """`line` at the end of the history: written by storage.alert_history.line, so words
+    in it cannot start an entry of their own (anything else is refused)."""
+    if not at_most_one_entry(line):
+        raise ValueError("a history line must be written by storage.alert_history.line")
     alert.note = line if not alert.note else f"{alert.note}\n{line}"
 
 
@@ -220,18 +222,16 @@ def record_reply(
     not put off the escalation of an alert nobody has acknowledged. Times are in
     `timezone` (the council's, as the staff pages write history), with the zone named."""
     now = when or utcnow()
-    written = stamp(now, timezone)
     words = " ".join(storable_text(text).split())[:REPLY_MAX]
-    said = f"reply from the young person: \u201c{words}\u201d"
-    lines = [f"{written} · the young person · {said}"]
+    said = f"\u201c{words}\u201d"
+    lines = [history_line(now, timezone, "the young person", "reply from the young person", said)]
     if alert.status in ("actioned", "closed"):
-        lines.append(
-            f"{written} · Heard · new: reopened because they replied after it was {alert.status}"
-        )
+        was = f"new: reopened because they replied after it was {alert.status}"
+        lines.append(history_line(now, timezone, "Heard", was))
         _reopen(alert, now)
     else:
         _notice_due(alert, now)
-    for line in lines:
-        _append(alert, line)
+    for written in lines:
+        _append(alert, written)
     session.flush()
     return alert

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from analysis.safeguarding.replies import CONTACT_PROBLEM_DEFAULTS, contact_wording
-from storage.alert_history import stamp
+from storage.alert_history import line as history_line
 from storage.alerts import add_history, record_contact
 from storage.db import transaction
 from storage.models import SafeguardingAlert, utcnow
@@ -229,12 +229,11 @@ class ContactDesk:
             )
             now = when or utcnow()
             said = "yes, please" if earlier.contact_wanted else "no, thank you"
-            add_history(
-                session,
-                alert,
-                f"{stamp(now, self._timezone)} · Heard · get in touch: not asked again; "
-                f"their answer for alert {earlier.id} within the last day ({said}) stands",
+            what = (
+                f"get in touch: not asked again; their answer for alert {earlier.id} "
+                f"within the last day ({said}) stands"
             )
+            add_history(session, alert, history_line(now, self._timezone, "Heard", what))
         return alert.contact_wanted
 
     def view(self, alert: SafeguardingAlert) -> ContactView:

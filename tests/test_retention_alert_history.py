@@ -9,7 +9,6 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from heard.settings import Settings
 from heard.wiring import Database
 from storage import models
-from storage.alert_history import REMOVED, entries
+from storage.alert_history import REMOVED, entries, line
 from storage.alerts import (
     add_history,
     assign_alert,
@@ -40,8 +39,7 @@ MINUTE = timedelta(minutes=1)
 
 def _line(when: datetime, who: str, action: str, words: str = "") -> str:
     """A history line as the staff pages write it (webforms/staff/alerts.py)."""
-    stamp = when.astimezone(ZoneInfo(LONDON)).strftime("%d %b %Y, %H:%M %Z")
-    return f"{stamp} · {who} · {action}" + (f": {words}" if words else "")
+    return line(when, LONDON, who, action, words)
 
 
 def _alert(

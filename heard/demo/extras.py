@@ -19,7 +19,7 @@ from heard.settings import Settings
 from heard.wiring import Database
 from localoffer.catalogue import load_offer
 from localoffer.search import OfferSearch
-from storage.alert_history import stamp
+from storage.alert_history import line as history_line
 from storage.alerts import add_history, assign_alert, raise_alert, set_alert_status
 from storage.datafiles import DataFileError, load_yaml, require_mapping
 from storage.db import transaction
@@ -126,9 +126,7 @@ def _alerts(
             by_email = by.email if by is not None else who
             if status in ALERT_STATUSES:
                 set_alert_status(session, alert, status, by=by_email, when=moment)
-            add_history(
-                session, alert, f"{stamp(moment, timezone)} · {by_email} · {status}: {words}"
-            )
+            add_history(session, alert, history_line(moment, timezone, by_email, status, words))
         if alert.status != item["status"]:
             set_alert_status(session, alert, str(item["status"]), by="demo", when=when)
     return len(items)

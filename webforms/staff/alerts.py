@@ -26,7 +26,8 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from notices.categories import CATEGORY_WORDS
-from storage.alert_history import entries, stamp
+from storage.alert_history import entries, unmarked
+from storage.alert_history import line as history_line
 from storage.alert_queue import (
     DONE_STATUSES,
     NOBODY,
@@ -165,9 +166,9 @@ def history_rows(note: str | None) -> list[HistoryRow]:
         first, *more = entry.lines
         match = _HISTORY_LINE.match(first)
         if match is None:
-            rows.append(HistoryRow("Not recorded", "Not recorded", entry.text))
+            rows.append(HistoryRow("Not recorded", "Not recorded", entry.shown))
         else:
-            what = "\n".join((match["what"], *more))
+            what = "\n".join((match["what"], *map(unmarked, more)))
             rows.append(HistoryRow(match["when"], match["who"], what))
     return rows
 
@@ -179,10 +180,10 @@ def _status_form(alert: SafeguardingAlert) -> AlertStatusForm:
 
 
 def _history_line(status: str, by: str, note: str) -> str:
-    """One line of the alert's history, in the council's own time (as the page shows
-    times), with the zone named so the line means the same wherever it is read."""
-    when = stamp(utcnow(), web_config().timezone)
-    return f"{when} · {by} · {status}" + (f": {note}" if note else "")
+    """One entry of the alert's history, in the council's own time (as the page shows
+    times), with the zone named so the line means the same wherever it is read; the
+    note's further lines can never be read as entries (storage.alert_history.line)."""
+    return history_line(utcnow(), web_config().timezone, by, status, note)
 
 
 @staff.after_request
