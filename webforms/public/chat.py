@@ -50,7 +50,7 @@ from webforms.public.cookies import (
     remember,
 )
 from webforms.public.kept_help import KeptHelp, posted_help
-from webforms.public.language import current_language
+from webforms.public.language import N_, current_language
 from webforms.public.offer_answers import OfferReply, ask_offer
 from webforms.public.resent import earlier_alert, help_again
 from webforms.public.views import prompt_view, reply_view
@@ -78,15 +78,38 @@ BAND_LABELS = {
 # Answers to "would you like someone to get in touch?" per address: as on its own page,
 # /get-in-touch.
 CONTACT_ANSWERS_PER_ADDRESS = ROUTE_LIMITS["public_contact.get_in_touch"][1]
+# The greeting, by who the chat knows it is talking to (the cohort chosen on the start
+# page); GREETING for anyone else, in words a 9-year-old, a 14-year-old and a care leaver
+# all understand. The local offer is for care leavers: a child in care is not sent to it.
 GREETING = lazy_gettext(
-    "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
-    "or ask me anything about the help care leavers can get (the local offer)."
+    "Hi! I'm Heard. You can tell us how things are going: type start for a check-in. "
+    "If you've left care, you can also ask me about the help you can get."
 )
 GREETINGS = {
+    "child_in_care": lazy_gettext(
+        "Hi! I'm Heard. You can tell us how things are going, at home, at school or "
+        'anywhere else. Type start, or press "Start a check-in", to begin.'
+    ),
+    "care_leaver": lazy_gettext(
+        "Hi! I'm Heard. You can do a check-in to tell the council how life is going, "
+        "or ask me anything about the help care leavers can get (the local offer)."
+    ),
     "carer": lazy_gettext(
         "Hello, I'm Heard. You can do a check-in to tell the council how fostering is going "
         "and what support you need. You can also look up the help care leavers can get "
         "(the local offer)."
+    ),
+}
+# When the local offer is not sure what was asked, it says so and sends a care leaver to
+# their PA (personal adviser) or the Leaving Care Service; nobody else has either.
+NOT_SURE = {
+    "child_in_care": N_(
+        "Sorry, I didn't understand that. You can type start to do a check-in and tell us "
+        "how things are going. Or you can talk to your social worker or your carer."
+    ),
+    "carer": N_(
+        "Sorry, I'm not sure I've understood that. You can type start to do a check-in "
+        "about how fostering is going, or ask your supervising social worker."
     ),
 }
 
@@ -193,7 +216,7 @@ def chat() -> Response:
     if person is None:
         return _start_page()
     pseudonym, profile = person
-    reply = services.engine().current(pseudonym, language=current_language())
+    reply = _now(pseudonym)
     return _chat_page(reply, profile, greeting=reply.state == "none")
 
 
@@ -257,7 +280,7 @@ def send() -> Response:
         said = _choice_words(reply, step, choice)
         return _after(pseudonym, profile, reply, said=said, key=update_key, chosen=True)
     if not text.strip():
-        now = engine.current(pseudonym, language=language)
+        now = _now(pseudonym)
         return _chat_page(now, profile, greeting=now.state == "none")
     reply = engine.handle_if_active(pseudonym, text, update_key=update_key, language=language)
     if reply is not None:
@@ -285,7 +308,7 @@ def get_in_touch() -> Response:
         return contact.closed_page(taken)
     wording = contact_wording(taken.offer.audience, language=current_language())
     said = None if taken.wanted is None else wording.yes if taken.wanted else wording.no
-    now = services.engine().current(pseudonym, language=current_language())
+    now = _now(pseudonym)
     kept = replace(taken.offer.help, alert_id=taken.offer.alert_id)
     return _chat_page(now, profile, said=said, contact_reply=taken, kept_help=kept)
 
@@ -314,6 +337,14 @@ def kept_help() -> Response:
         ask=_unanswered(shown.alert_id, pseudonym),
         audience=profile.cohort,
     )
+
+
+def _now(pseudonym: str) -> Reply:
+    """Where they are, shown under a greeting or their answer to "get in touch?": with no
+    check-in open, nothing is said of one ("You don't have a check-in open right now" is
+    for someone who asked to go back, skip or stop, and they did not)."""
+    reply = services.engine().current(pseudonym, language=current_language())
+    return Reply(state="none") if reply.state == "none" else reply
 
 
 def _unanswered(alert_id: int | None, pseudonym: str) -> bool:
@@ -351,9 +382,22 @@ def _outside_checkin(
         age_band=profile.age_band,
         update_key=update_key,
     )
+    offer = _not_sure_for(offer, profile.cohort)
     shown = now if now.state == "paused" else Reply(state="none")
     unsaved = text if offer.too_long else None
     return _chat_page(shown, profile, said=text, offer=offer, unsaved=unsaved)
+
+
+def _not_sure_for(offer: OfferReply, cohort: str | None) -> OfferReply:
+    """The offer's "not sure" reply in words for who is asking (NOT_SURE): never "ask your
+    PA" to a child in care or a foster carer. A sure answer, help, and any other reply (too
+    long, the offer not there) stay as they are."""
+    words = NOT_SURE.get(cohort or "")
+    answer = offer.answer
+    if words is None or offer.alert is not None or answer is None or answer.confident:
+        return offer
+    text = gettext(words)
+    return OfferReply(text, language=current_language() if text != words else "en")
 
 
 def _begin(pseudonym: str, profile: Profile, said: str) -> Response:

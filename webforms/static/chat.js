@@ -216,7 +216,10 @@
         }
         var here = document.getElementById("chat-log");
         if (form.classList.contains("contact-offer")) {
-          form.remove(); // answered, or asked again below with what to put right
+          // Answered, or asked again below with what to put right. Asked again before, it
+          // was all of its line: the line goes too, never left an empty Heard bubble.
+          var askedAgain = form.closest(".contact-again");
+          (askedAgain || form).remove();
         }
         var earlier = here.querySelector("#help-now");
         if (earlier && log.querySelector("#help-now")) {
