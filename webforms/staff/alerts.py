@@ -55,7 +55,7 @@ from webforms.staff.blueprint import (
     staff_time,
     web_config,
 )
-from webforms.staff.forms import AlertMessageForm, AlertStatusForm, choices
+from webforms.staff.forms import NOTE_MAX, AlertMessageForm, AlertStatusForm, choices
 from webforms.staff.roles import roles_required
 
 # Where an alert may go next. Closing straight from "new" is allowed (a duplicate,
@@ -350,6 +350,7 @@ def _render_detail(
         reply_days=REPLY_WINDOW.days,  # what they type back for this long comes here
         reply_until=_reply_until(alert),
         needs_note=NEEDS_NOTE,
+        note_max=NOTE_MAX,  # the note's limit, said beside the box (no maxlength cuts it)
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),
     )

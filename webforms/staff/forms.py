@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from notices.child_message import MESSAGE_MAX
 from storage.models import STAFF_ROLES
@@ -70,12 +70,20 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
+def note_length(form: Any, field: Any) -> None:
+    """A note longer than NOTE_MAX is refused with its length, and kept in the box to
+    shorten: no maxlength on the box, which would cut a pasted note silently."""
+    typed = len((field.data or "").strip().replace("\r\n", "\n"))
+    if typed > NOTE_MAX:
+        raise ValidationError(
+            f"Notes can be up to {NOTE_MAX:,} characters; this one is {typed:,}. Nothing "
+            "has been saved yet; shorten it and save again."
+        )
+
+
 class AlertStatusForm(FlaskForm):
     status = SelectField("New status", choices=[])
-    note = TextAreaField(
-        "Note: what you did, or why",
-        validators=[Optional(), Length(max=NOTE_MAX, message=f"Keep the note under {NOTE_MAX}.")],
-    )
+    note = TextAreaField("Note: what you did, or why", validators=[Optional(), note_length])
 
 
 class AlertMessageForm(FlaskForm):
