@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "Period",
     "PeriodError",
+    "complete_months_before",
     "date_range",
     "financial_year",
     "financial_year_of",
@@ -86,8 +87,20 @@ class Period:
         return self.end - timedelta(days=1)
 
     @property
+    def whole(self) -> bool:
+        """False for a quarter or financial year cut short (`complete_months_before`)."""
+        natural = {"month": 1, "quarter": 3, "financial_year": 12}.get(self.kind)
+        return natural is None or self.end == _add_months(self.start, natural)
+
+    @property
     def label(self) -> str:
-        """Short and sortable: 2026-10, 2026-Q3, 2026, or 2026-07-01..2026-08-15."""
+        """Short and sortable: 2026-10, 2026-Q3, 2026, or 2026-07-01..2026-08-15; a
+        period cut short says where it stops: 2026-Q4 to 2026-11."""
+        if not self.whole:
+            return f"{self._whole_label()} to {self.last_day:%Y-%m}"
+        return self._whole_label()
+
+    def _whole_label(self) -> str:
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
@@ -312,13 +325,29 @@ def _refuse(why: str) -> Period:
 
 def parts_of(period: Period) -> list[Period]:
     """The periods a published period is made of: a quarter's months, a financial
-    year's quarters; a month has none."""
+    year's quarters; a month has none. A financial year cut short is made of its
+    quarters up to where it stops, the last one cut short there too."""
     if period.kind == "quarter":
         return months_in(period)
     if period.kind == "financial_year":
         starts = [_add_months(period.start, 3 * i) for i in range(4)]
-        return [Period(start, _add_months(start, 3), "quarter") for start in starts]
+        return [
+            Period(start, min(_add_months(start, 3), period.end), "quarter")
+            for start in starts
+            if start < period.end
+        ]
     return []
+
+
+def complete_months_before(period: Period, month: Period) -> Period | None:
+    """`period` (a quarter or financial year holding `month`) cut short where `month`
+    starts: its complete months only, while `month` is still running and too small to
+    show. None when `month` is its first (nothing before it to count) or not inside it."""
+    if period.kind not in ("quarter", "financial_year") or month.kind != "month":
+        return None
+    if not period.start < month.start < period.end:
+        return None
+    return Period(period.start, month.start, period.kind)
 
 
 def last_complete_month(today: date) -> Period:

@@ -10,6 +10,7 @@ same `Report` (or `headline`) for its figures.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -53,11 +55,19 @@ from analysis.kpi import (
     percent,
     percent_text,
 )
-from analysis.periods import Period, months_in, published, trailing_months
+from analysis.periods import (
+    Period,
+    complete_months_before,
+    month_of,
+    months_in,
+    published,
+    trailing_months,
+)
 from analysis.plan_cache import PlanCache, fingerprint
 from analysis.safeguarding import detect
 from analysis.scrub import scrub_quote
 from analysis.suppression import (
+    HIDDEN,
     KpiTable,
     RawStat,
     SafeKpi,
@@ -80,9 +90,12 @@ __all__ = [
     "FILTERED_BREAKDOWNS",
     "FILTER_DIMENSIONS",
     "Breakdown",
+    "CARERS_TITLE",
+    "CarersFigures",
     "Quote",
     "Report",
     "ReportOptions",
+    "YOUNG_PEOPLE",
     "YouSaid",
     "build_report",
     "headline",
@@ -168,6 +181,21 @@ FILTER_DIMENSIONS = ("cohort", "age_band")
 FILTER_SETS: tuple[tuple[str, ...], ...] = (("cohort",), ("age_band",), ("cohort", "age_band"))
 _WITHIN_FILTER = ("domain", "survey", "question")
 FILTERED_BREAKDOWNS = tuple(b for b in _BREAKDOWNS if b[0] in _WITHIN_FILTER)
+# Who the headline counts. The 80% target is young people's own (the council's quality
+# and performance framework), so its figure, interval, RAG, trend and comparisons count
+# children in care and care leavers only. Foster carers' answers are planned and shown
+# apart (`CarersFigures`), never added in: a period with or without carers' answers
+# would otherwise compare different mixes. An answer whose group is not recorded is in
+# neither.
+YOUNG_PEOPLE = ("child_in_care", "care_leaver")
+CARERS = ("carer",)
+CARERS_TITLE = "Foster carers (not in the young people's figure)"
+
+
+def split_by_audience(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI answers of young people (the headline's) and of foster carers."""
+    cohort = frame["cohort"].astype("object")
+    return frame[cohort.isin(YOUNG_PEOPLE).to_numpy()], frame[cohort.isin(CARERS).to_numpy()]
 
 
 # --------------------------------------------------------------------------- the report
@@ -222,6 +250,64 @@ class Breakdown:
     def measure(self) -> str:
         """ "answers" or "people" (each person counted once)."""
         return _measure(self.name)
+
+
+def _find_table(
+    dimensions: tuple[str, ...],
+    measure: str,
+    overall: SafeKpi,
+    people: SafeKpi,
+    monthly: tuple[SafeKpi, ...],
+    monthly_by_cohort: tuple[SafeKpi, ...],
+    tables: Sequence[Breakdown],
+) -> Breakdown | None:
+    """The published table split by exactly `dimensions` ("month" included), if any."""
+    if measure == "answers" and dimensions in (("month",), ("month", "cohort")):
+        name = "monthly" if dimensions == ("month",) else "monthly_by_cohort"
+        cells = monthly if name == "monthly" else monthly_by_cohort
+        return Breakdown(name, "Month by month", dimensions, cells)
+    if not dimensions:
+        cell = overall if measure == "answers" else people
+        return Breakdown("overall" if measure == "answers" else "people", "", (), (cell,))
+    return next(
+        (b for b in tables if b.dimensions == dimensions and b.measure == measure),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class CarersFigures:
+    """Foster carers' own satisfied-or-better figures, beside young people's headline and
+    never in it (`YOUNG_PEOPLE`). Planned and suppressed as the headline is, on carers'
+    answers alone: the two groups share no answer, so no figure of one can be worked
+    out from the other's."""
+
+    overall: SafeKpi
+    people: SafeKpi
+    year_on_year: SafeKpi | None
+    breakdowns: tuple[Breakdown, ...]
+    people_breakdowns: tuple[Breakdown, ...]
+    monthly: tuple[SafeKpi, ...]
+    monthly_by_cohort: tuple[SafeKpi, ...]
+    within: tuple[Breakdown, ...] = ()
+    title: str = CARERS_TITLE
+
+    def cells(self) -> list[SafeKpi]:
+        found = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
+        found += [self.year_on_year] if self.year_on_year is not None else []
+        tables = (*self.breakdowns, *self.people_breakdowns, *self.within)
+        return found + [c for b in tables for c in b.cells]
+
+    def table(self, dimensions: tuple[str, ...], measure: str = "answers") -> Breakdown | None:
+        return _find_table(
+            dimensions,
+            measure,
+            self.overall,
+            self.people,
+            self.monthly,
+            self.monthly_by_cohort,
+            (*self.breakdowns, *self.people_breakdowns, *self.within),
+        )
 
 
 @dataclass(frozen=True)
@@ -282,6 +368,14 @@ class Report:
     """The headline's answers by whether a grown-up said they were helping ("yes"), or not
     or never asked ("no"): answers given with help still count, and add up to the headline."""
     comparisons: tuple[ComparisonRow, ...] = ()
+    carers: CarersFigures | None = None
+    """Foster carers' figures, apart: the headline and everything above count young
+    people only (`YOUNG_PEOPLE`)."""
+    counted_to: str | None = None
+    """Set while the period is still running and its current month so far is too small to
+    show: the figures count the complete months only, and this says so in words."""
+    counted: Period | None = None
+    """The span those figures count (`period` cut short), when `counted_to` is set."""
 
     def __post_init__(self) -> None:
         kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
@@ -294,6 +388,7 @@ class Report:
         stats = [*self.questions, *self.domains, *self.life, *self.coverage]
         stats += [*self.response_rates, *self.themes.themes, *self.themes.sentiment]
         stats += self.themes.by_cohort
+        kpis += self.carers.cells() if self.carers is not None else []
         for cell in kpis:
             if not isinstance(cell, SafeKpi):
                 raise TypeError(f"a report takes only suppressed KPI cells, got {type(cell)}")
@@ -307,22 +402,26 @@ class Report:
         )
 
     def table(self, dimensions: tuple[str, ...], measure: str = "answers") -> Breakdown | None:
-        """The published table split by exactly `dimensions` ("month" included), if any."""
-        if measure == "answers" and dimensions in (("month",), ("month", "cohort")):
-            name = "monthly" if dimensions == ("month",) else "monthly_by_cohort"
-            cells = self.monthly if name == "monthly" else self.monthly_by_cohort
-            return Breakdown(name, "Month by month", dimensions, cells)
-        if not dimensions:
-            cell = self.overall if measure == "answers" else self.people
-            return Breakdown("overall" if measure == "answers" else "people", "", (), (cell,))
-        return next(
-            (
-                b
-                for b in (*self.breakdowns, *self.people_breakdowns, *self.within)
-                if b.dimensions == dimensions and b.measure == measure
-            ),
-            None,
+        """The published table split by exactly `dimensions` ("month" included), if any.
+
+        Split by anything, it holds foster carers' cells too (from `carers`, planned on
+        their own), so a view filtered to carers finds theirs; with no dimensions it is
+        the young people's headline."""
+        ours = _find_table(
+            dimensions,
+            measure,
+            self.overall,
+            self.people,
+            self.monthly,
+            self.monthly_by_cohort,
+            (*self.breakdowns, *self.people_breakdowns, *self.within),
         )
+        theirs = self.carers.table(dimensions, measure) if self.carers and dimensions else None
+        if theirs is None or not theirs.cells:
+            return ours
+        if ours is None:
+            return theirs
+        return Breakdown(ours.name, ours.title, ours.dimensions, ours.cells + theirs.cells)
 
     def summary(self) -> dict[str, Any]:
         """The few figures stored with the report, for the dashboard's list of reports."""
@@ -331,6 +430,8 @@ class Report:
             "target": self.options.target,
             "overall": _headline_json(self.overall),
             "people": _headline_json(self.people),
+            "counts": "children in care and care leavers",
+            "carers": _headline_json(self.carers.overall) if self.carers else None,
             "generated_at": self.generated_at.isoformat(),
         }
 
@@ -481,8 +582,13 @@ class _Planner:
     """
 
     def __init__(
-        self, frame: pd.DataFrame, options: ReportOptions, order: Mapping[tuple[str, str], int]
+        self,
+        frame: pd.DataFrame,
+        options: ReportOptions,
+        order: Mapping[tuple[str, str], int],
+        today: date | None = None,
     ) -> None:
+        self.today = today
         self.everyone = frame
         self.trusted = frame[frame["arrived"].isin(options.trusted_arrivals)]
         self.options = options
@@ -537,6 +643,26 @@ class _Planner:
             key = ("kpi", period.label, fingerprint(rows), self._inputs)
             self._settled[period.label] = PLANS.get(key, lambda: self._make(period))
         return self._settled[period.label]
+
+    def counted(self, period: Period) -> Period:
+        """What a period's figures count: all of it; or, while it is still running and
+        the current month's own plan hides its headline (too few answers so far), only
+        its complete months. Otherwise the quarter and the financial year would be
+        hidden at the start of every month: shown, they would give the month away (the
+        quarter minus its other months). Their complete months are published already,
+        so this adds no figure that could be subtracted; the current month joins once
+        its own headline is shown (`counted_words` says so)."""
+        if self.today is None or not period.contains(self.today):
+            return period
+        current = month_of(self.today)
+        cut = complete_months_before(period, current)
+        if cut is None or self._shown_so_far(current):
+            return period
+        return cut
+
+    def _shown_so_far(self, month: Period) -> bool:
+        found = self.settled(month).status_of(("answers", frozenset()))
+        return found is None or found[0].n == 0 or found[1] is None
 
     def _make(self, period: Period) -> Settled:
         parts, within = nested_parts(period, self.settled)
@@ -666,19 +792,52 @@ class _StatPlanner:
 PLANS = PlanCache()
 
 
+def _day_words(counted: Period) -> str:
+    """ "30 November": the last day a period cut short counts."""
+    last = counted.last_day
+    return f"{last.day} {last:%B}"
+
+
+def counted_words(period: Period, counted: Period, threshold: int) -> str | None:
+    """Why a running period's figures stop early, in words: None when they do not."""
+    if counted == period:
+        return None
+    month = f"{counted.end:%B}"
+    return (
+        f"To {_day_words(counted)}: {month} so far has too few answers to show "
+        f"(fewer than {threshold}), so {period.this} counts the complete months before "
+        f"it until {month} has {threshold} or more."
+    )
+
+
+def _overall_alone(plan: Settled, options: ReportOptions, wording: Wording) -> SafeKpi:
+    """Another period's headline as its own plan publishes it (for "compared with")."""
+    found = plan.status_of(("answers", frozenset()))
+    assert found is not None  # every period has an overall cell
+    counts, status, aside = found
+    figure = KpiFigure((), counts, KpiCounts(0, 0))
+    return publish_cell(figure, status, HIDDEN, aside, options.rules, wording)
+
+
 def _kpi_section(
     frame: pd.DataFrame,
     period: Period,
     months: Sequence[Period],
     options: ReportOptions,
     labels: Mapping[str, str],
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """All KPI tables of the report, each cell as its period's plan has it (`_Planner`)."""
-    planner = _Planner(frame, options, _question_order(labels))
-    settled = planner.with_changes(period)
+    """All KPI tables of the report, each cell as its period's plan has it (`_Planner`).
+    A period still running on `today` may count only its complete months
+    (`_Planner.counted`); "last period" and "a year before" are whole periods."""
+    planner = _Planner(frame, options, _question_order(labels), today)
+    counted = planner.counted(period)
+    settled = planner.with_changes(counted)
     tables = list(settled.tables)
-    wording = Wording(period.this, period.last, {**labels, **_month_wording(months)})
-    published = publish_settled(settled, options.rules, wording, planner.settled(period.previous()))
+    when = period.this if counted == period else f"{period.this} to {_day_words(counted)}"
+    wording = Wording(when, period.last, {**labels, **_month_wording(months)})
+    previous = planner.settled(period.previous())
+    published = publish_settled(settled, options.rules, wording, previous)
     cells = {table.name: tuple(p) for table, p in zip(tables, published, strict=True)}
     # The same headline against the same period a year before, as that period's plan has it.
     last_year = planner.settled(period.year_before())
@@ -691,7 +850,7 @@ def _kpi_section(
         before[1],
         overall[2],
         options.rules,
-        Wording(period.this, period.same_last_year, labels),
+        Wording(when, period.same_last_year, labels),
     )
     titles, within_titles = planner.titles, planner.within_titles
     monthly_by = [
@@ -704,6 +863,12 @@ def _kpi_section(
         for fixed in FILTER_SETS
     ]
     return {
+        "counted": counted,
+        "counted_to": counted_words(period, counted, options.threshold),
+        "other_periods": (
+            _overall_alone(previous, options, Wording(period.last, period.last, labels)),
+            _overall_alone(last_year, options, Wording(period.last, period.last, labels)),
+        ),
         "year_on_year": year_on_year,
         "by_arrival": Breakdown(
             "by_arrival", "By how people came", ("arrived",), cells["by_arrival"]
@@ -735,6 +900,59 @@ def _kpi_section(
         )
         + tuple(monthly_by[1:]),  # by cohort is `monthly_by_cohort`
     }
+
+
+YOUNG_PEOPLE_WORDS = "children in care and care leavers"
+
+
+def _named(cell: SafeKpi, who: str) -> SafeKpi:
+    """A headline cell (or a month's) whose sentence says whom it counts: "answers from
+    children in care and care leavers", not "all answers" or "everyone". Words only:
+    the figures are the cell's own."""
+    if set(cell.key) - {"month"}:
+        return cell
+    words = (
+        cell.sentence.replace(" of all answers ", f" of answers from {who} ", 1)
+        .replace(" of people who answered ", f" of {who} who answered ", 1)
+        .replace(" from everyone ", f" from {who} ", 1)
+        .replace(" for everyone ", f" for {who} ", 1)
+    )
+    return dataclasses.replace(cell, sentence=words)
+
+
+def named_headline(kpis: Mapping[str, Any], who: str) -> dict[str, Any]:
+    """The headline, person-level, year-on-year and monthly cells of `_kpi_section`,
+    their sentences naming `who` they count."""
+    named: dict[str, Any] = {
+        name: _named(kpis[name], who) for name in ("overall", "people") if name in kpis
+    }
+    if kpis.get("year_on_year") is not None:
+        named["year_on_year"] = _named(kpis["year_on_year"], who)
+    named["monthly"] = tuple(_named(cell, who) for cell in kpis.get("monthly", ()))
+    return named
+
+
+def carers_figures(
+    answers: pd.DataFrame,
+    period: Period,
+    months: Sequence[Period],
+    options: ReportOptions,
+    labels: Mapping[str, str],
+) -> CarersFigures:
+    """Foster carers' figures for the period, planned and suppressed as the headline's
+    are but on carers' answers alone (`split_by_audience`)."""
+    kpis = _kpi_section(answers, period, months, options, labels)
+    kpis.update(named_headline(kpis, COHORT_WORDS["carer"]))
+    return CarersFigures(
+        overall=kpis["overall"],
+        people=kpis["people"],
+        year_on_year=kpis["year_on_year"],
+        breakdowns=kpis["breakdowns"],
+        people_breakdowns=kpis["people_breakdowns"],
+        monthly=kpis["monthly"],
+        monthly_by_cohort=kpis["monthly_by_cohort"],
+        within=kpis["within"],
+    )
 
 
 def _arrival_table(
@@ -849,6 +1067,11 @@ def _you_said(frame: pd.DataFrame, tz: str) -> tuple[YouSaid, ...]:
     )
 
 
+def _local_day(now: datetime, tz: str) -> date:
+    """Today in the council's time zone."""
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
 def _chart_window(period: Period, count: int) -> tuple[list[Period], Period]:
     """The chart's months (at least `count`, all of a longer period) and the window to load:
     those, the previous period and the same period last year."""
@@ -869,8 +1092,10 @@ def build_report(
     now: datetime | None = None,
 ) -> Report:
     """Read, compute and suppress everything one report shows (a month, quarter or
-    financial year: `published` says why not other spans)."""
+    financial year: `published` says why not other spans). A period still running at
+    `now` (default: the clock) may count only its complete months (`Report.counted_to`)."""
     published(period)
+    now = now or datetime.now(UTC)
     options = options or ReportOptions()
     catalogue = catalogue if catalogue is not None else load_catalogue()
     sizes = options.cohort_sizes if options.cohort_sizes is not None else load_cohort_sizes()
@@ -879,23 +1104,32 @@ def build_report(
     months, window = _chart_window(period, options.chart_months)
     profiles = loading.respondent_profiles(connection)
     frame = loading.kpi_answers(connection, window, tz, catalogue, profiles)
-    kpis = _kpi_section(frame, period, months, options, labels)
+    everyone = frame  # the other figures (questions, domains) count carers' answers too
+    frame, carers_answers = split_by_audience(everyone)
+    carers = carers_figures(carers_answers, period, months, options, labels)
+    kpis = _kpi_section(frame, period, months, options, labels, _local_day(now, tz))
+    counted: Period = kpis.pop("counted")
+    kpis["counted"] = counted if counted != period else None
+    other_periods: tuple[SafeKpi, SafeKpi] = kpis.pop("other_periods")
+    kpis.update(named_headline(kpis, YOUNG_PEOPLE_WORDS))
     # this period and the last, for the other figures and last period's theme shares
     span = Period(period.previous().start, period.end, "range")
-    in_span = loading.within(frame, span, tz)
-    del frame
+    in_span = loading.within(everyone, span, tz)
+    del frame, everyone, carers_answers
     scale = loading.scale_answers(connection, span, tz, catalogue, in_span, profiles)
     del in_span
     stats = _StatPlanner(scale, loading.comments(connection, span, tz), options)
-    settled = stats.settled(period).tables
-    themes = stats.themes(period)
+    # counted as the KPI is: a running period's complete months, while the month so far
+    # is too small to show (the same cut, so each table is a sum of published months)
+    settled = stats.settled(counted).tables
+    themes = stats.themes(counted)
     quote_themes = [c.key["theme"] for c in themes.themes if c.suppressed is None]
-    quotes, quotes_note = _pick_quotes(stats.comments(period), quote_themes, options.threshold)
+    quotes, quotes_note = _pick_quotes(stats.comments(counted), quote_themes, options.threshold)
     _, end = period.utc_bounds(tz)
     return Report(
         period=period,
         previous=period.previous(),
-        generated_at=now or datetime.now(UTC),
+        generated_at=now,
         options=options,
         months=tuple(months),
         questions=tuple(publish_settled_stats(settled["questions"], options.threshold)),
@@ -913,8 +1147,9 @@ def build_report(
         quotes_note=quotes_note,
         you_said=_you_said(loading.you_said_posts(connection, end), tz),
         labels=labels,
+        carers=carers,
         comparisons=comparison_rows(
-            period, kpis["overall"], kpis["year_on_year"], options.comparators
+            period, kpis["overall"], kpis["year_on_year"], options.comparators, other_periods
         ),
         **kpis,
     )
@@ -924,32 +1159,59 @@ def _their_figure(rate: float | None, why_not: str) -> str:
     return why_not if rate is None else f"{percent(rate)}%"
 
 
+def why_not_shown(other: SafeKpi) -> str:
+    """Why another period's headline has no figure, as its own plan decided: too few
+    answers or people, none, or hidden to protect a smaller group (which is not "no
+    data": that period had answers)."""
+    if other.suppressed is None:
+        return "not shown: no answers"
+    if other.n_display.endswith("people"):
+        return f"not shown: {other.n_display} answered"
+    if other.n_display.startswith("fewer than"):
+        return f"not shown: {other.n_display} answers"
+    return "hidden, though it had answers, so that a smaller group's figure cannot be worked out"
+
+
 def comparison_rows(
     period: Period,
     overall: SafeKpi,
     year_on_year: SafeKpi | None,
     comparators: Sequence[Comparator] = (),
+    other_periods: tuple[SafeKpi, SafeKpi] | None = None,
 ) -> tuple[ComparisonRow, ...]:
     """The previous period, the same period last year (always), then the council's
-    comparators. Another period's figure is shown only where it was not hidden."""
+    comparators. Another period's figure is shown where its own plan showed it, even
+    when this period's is hidden (it is already published in its own report); else why
+    not, in words. Without `other_periods`, only the changes' own previous rates."""
     hidden = "not shown: fewer answers than the threshold, or none"
+
+    def theirs(other: SafeKpi | None, previous_rate: float | None) -> tuple[float | None, str]:
+        if other is None:
+            return previous_rate, _their_figure(previous_rate, hidden)
+        if other.rate is not None:
+            return other.rate, _their_figure(other.rate, hidden)
+        return None, why_not_shown(other)
+
+    before, year_ago = other_periods or (None, None)
+    rate, shown = theirs(before, overall.previous_rate)
     rows = [
         ComparisonRow(
             period.last.capitalize(),
             period.previous().label,
-            overall.previous_rate,
-            _their_figure(overall.previous_rate, hidden),
-            _ours(overall.rate, overall.previous_rate),
+            rate,
+            shown,
+            _ours(overall.rate, rate),
         )
     ]
     if year_on_year is not None and period.year_before() != period.previous():
+        rate, shown = theirs(year_ago, year_on_year.previous_rate)
         rows.append(
             ComparisonRow(
                 period.same_last_year.capitalize(),
                 period.year_before().label,
-                year_on_year.previous_rate,
-                _their_figure(year_on_year.previous_rate, hidden),
-                _ours(overall.rate, year_on_year.previous_rate),
+                rate,
+                shown,
+                _ours(overall.rate, rate),
             )
         )
     for comparator in comparators:
@@ -981,6 +1243,7 @@ def headline(
     options: ReportOptions | None = None,
     *,
     catalogue: Mapping[str, Survey] | None = None,
+    now: datetime | None = None,
 ) -> tuple[SafeKpi, SafeKpi, tuple[Breakdown, ...]]:
     """Just the KPI tables for a period (answer-level, person-level, breakdowns): the
     dashboard's quick view, suppressed exactly as in the full report."""
@@ -988,7 +1251,10 @@ def headline(
     catalogue = catalogue if catalogue is not None else load_catalogue()
     months, window = _chart_window(period, options.chart_months)
     frame = loading.kpi_answers(connection, window, options.timezone, catalogue)
-    kpis = _kpi_section(frame, period, months, options, loading.labels(catalogue))
+    frame, _ = split_by_audience(frame)  # the headline is young people's
+    labels = loading.labels(catalogue)
+    today = _local_day(now or datetime.now(UTC), options.timezone)
+    kpis = _kpi_section(frame, period, months, options, labels, today)
     return kpis["overall"], kpis["people"], kpis["breakdowns"] + kpis["people_breakdowns"]
 
 
@@ -1068,6 +1334,29 @@ def _headline_json(cell: SafeKpi) -> dict[str, Any]:
     }
 
 
+HEADLINE_COUNTS = "children in care and care leavers (not foster carers)"
+
+
+def _carers_json(carers: CarersFigures) -> dict[str, Any]:
+    return {
+        "title": carers.title,
+        "overall": _kpi_json(carers.overall),
+        "overall_year_on_year": _kpi_json(carers.year_on_year) if carers.year_on_year else None,
+        "person_level": _kpi_json(carers.people),
+        "breakdowns": [
+            {
+                "name": b.name,
+                "title": b.title,
+                "dimensions": list(b.dimensions),
+                "measure": b.measure,
+                "cells": [_kpi_json(c) for c in b.cells],
+            }
+            for b in (*carers.breakdowns, *carers.people_breakdowns)
+        ],
+        "monthly": [_kpi_json(c) for c in carers.monthly],
+    }
+
+
 def _kpi_json(cell: SafeKpi) -> dict[str, Any]:
     data = cell.to_dict()
     for name in ("rate", "ci_low", "ci_high", "previous_rate", "change", "p_value"):
@@ -1083,6 +1372,11 @@ def _methods(report: Report) -> dict[str, str]:
     o = report.options
     t = percent(o.target)
     return {
+        "who_is_counted": (
+            "The headline, its interval, RAG, trend and comparisons count children in care "
+            "and care leavers only: the 80% target is young people's. Foster carers' "
+            "answers are shown apart, in their own figure, and are never added in."
+        ),
         "answer_level_rate": (
             "Of all answers to the questions that count towards the measure, the share in the "
             "top two answers (happy or very happy; yes). 'I'd rather not say' and skipped "
@@ -1132,11 +1426,14 @@ def to_dict(report: Report) -> dict[str, Any]:
             "start": report.period.start.isoformat(),
             "end": report.period.last_day.isoformat(),
             "previous": report.previous.label,
+            # the last day the figures count, when a running period is cut short
+            "counted_to": report.counted.last_day.isoformat() if report.counted else None,
         },
         "generated_at": report.generated_at.isoformat(),
         "target": report.options.target,
         "tolerance": report.options.tolerance,
         "suppression_threshold": report.options.threshold,
+        "counted_note": report.counted_to,
         "overall": _kpi_json(report.overall),
         "overall_year_on_year": _kpi_json(report.year_on_year) if report.year_on_year else None,
         "comparisons": [
@@ -1166,6 +1463,8 @@ def to_dict(report: Report) -> dict[str, Any]:
             for cell in (report.by_help.cells if report.by_help else ())
         ],
         "person_level": _kpi_json(report.people),
+        "headline_counts": HEADLINE_COUNTS,
+        "carers": _carers_json(report.carers) if report.carers else None,
         "breakdowns": [
             {
                 "name": b.name,
@@ -1272,6 +1571,18 @@ def _csv_rows(report: Report) -> Iterable[tuple[str, SafeKpi]]:
         yield "monthly", cell
     for cell in report.monthly_by_cohort:
         yield "monthly_by_cohort", cell
+    # foster carers' own figures: not in the rows above (the headline is young people's)
+    carers = report.carers
+    if carers is not None:
+        yield "carers_overall", carers.overall
+        if carers.year_on_year is not None:
+            yield "carers_overall_year_on_year", carers.year_on_year
+        yield "carers_person_level", carers.people
+        for breakdown in (*carers.breakdowns, *carers.people_breakdowns):
+            for cell in breakdown.cells:
+                yield f"carers_{breakdown.name}", cell
+        for cell in carers.monthly:
+            yield "carers_monthly", cell
 
 
 def to_csv(report: Report) -> str:
@@ -1326,7 +1637,7 @@ def _charts(report: Report) -> dict[str, Chart]:
     charts = {
         "trend": trend_chart(
             names,
-            {"Everyone": list(report.monthly)},
+            {"Young people": list(report.monthly)},
             target,
             "Satisfied or better, month by month",
         ),

@@ -130,4 +130,6 @@ def report_for(period: Period) -> Report:
     the wiring's report database (a replica if one is set), else the app's own."""
     readers = services().get("report_sessions") or sessions()
     with transaction(readers) as db:
-        return build_report(db.connection(), period, report_options(), catalogue=catalogue())
+        return build_report(
+            db.connection(), period, report_options(), catalogue=catalogue(), now=utcnow()
+        )
