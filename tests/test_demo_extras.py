@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from heard.demo.extras import add_demo_extras
 from heard.demo.logins import ensure_demo_logins
+from heard.notice_wiring import current_routes
 from heard.settings import Settings
 from heard.wiring import Database
 from storage.alert_history import entries, stamp, written_by
@@ -47,3 +48,20 @@ def test_demo_alert_history_is_stamped_in_the_councils_time_zone(
                 written = written_by(entry, settings.timezone)
                 assert written is not None and written >= alert.created_at
     assert lines and all(" BST · " in line and " UTC · " not in line for line in lines)
+
+
+def test_demo_alerts_are_routed_as_the_sweep_would_route_them(
+    database: Database, settings: Settings
+) -> None:
+    """An alert the demo says was sent names the route it went to: before, every seeded
+    alert read "Route: Not routed yet" beside "Sent on ...", which contradicts itself."""
+    routes = current_routes(settings)
+    logins = ensure_demo_logins(database, settings.data_dir)
+    add_demo_extras(database, settings, last_month=date(2026, 11, 1), seed=3, staff_emails=logins)
+    with transaction(database.sessions) as session:
+        alerts = list(session.scalars(select(SafeguardingAlert)))
+        assert alerts
+        for alert in alerts:
+            assert alert.notified_at is not None and alert.notice_sent_by == "email"
+            assert alert.route == routes.route_for(alert.category, alert.level).key
+            assert routes.name_of(alert.route) != "Not routed yet"

@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis.periods import Period, parse_period
+from heard.notice_wiring import current_routes
 from heard.settings import Settings
 from heard.wiring import Database
 from localoffer.catalogue import load_offer
 from localoffer.search import OfferSearch
+from notices.routes import RouteBook
 from storage.alert_history import line as history_line
 from storage.alerts import add_history, assign_alert, raise_alert, set_alert_status
 from storage.datafiles import DataFileError, load_yaml, require_mapping
@@ -66,7 +68,14 @@ def add_demo_extras(
             for role, email in staff_emails.items()
         }
         alerts = _alerts(
-            session, path, content.get("alerts") or [], end, rng, staff, settings.timezone
+            session,
+            path,
+            content.get("alerts") or [],
+            end,
+            rng,
+            staff,
+            settings.timezone,
+            current_routes(settings),
         )
         posts = _posts(session, content.get("you_said") or [], end, staff_emails)
         questions = _questions(session, content.get("offer_questions") or [], end, rng)
@@ -87,6 +96,7 @@ def _alerts(
     rng: random.Random,
     staff: dict[str, StaffUser | None],
     timezone: str,
+    routes: RouteBook,
 ) -> int:
     """The alerts and their histories, each line stamped in the council's `timezone` as
     real history lines are (storage.alert_history.stamp)."""
@@ -114,7 +124,11 @@ def _alerts(
             detected_by=str(item.get("detected_by") or "lexicon: demo"),
             when=when,
         )
+        # Routed and announced as the sweep would have done, so the page's route and its
+        # "Sent by email on ..." agree (the demo's own settings may send to nobody now).
+        alert.route = routes.route_for(alert.category, alert.level).key
         alert.notified_at = when + timedelta(seconds=20)
+        alert.notice_sent_by = "email"
         assignee = staff.get(str(item.get("assign_to") or ""))
         if assignee is not None:
             assign_alert(session, alert, assignee, note=None)
