@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import (
@@ -103,7 +104,11 @@ def create_app(
 
     @app.errorhandler(NotFound)
     @app.errorhandler(MethodNotAllowed)
-    def not_found(error: NotFound | MethodNotAllowed) -> tuple[str, int]:
+    def not_found(error: NotFound | MethodNotAllowed) -> Any:
+        from webforms.staff.blueprint import is_staff_path, staff_not_found
+
+        if is_staff_path(request.path):  # the staff page, never the young people's
+            return staff_not_found(error.code or 404)
         return render_template("not_found.html"), error.code or 404
 
     @app.errorhandler(InternalServerError)

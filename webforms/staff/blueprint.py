@@ -6,7 +6,15 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.alert_queue import alert_counts
 from storage.db import transaction
 from webforms.config import WebConfig
-from webforms.staff.roles import guard
+from webforms.staff.roles import guard, session_refusal
 
 # Ids are 32-bit in PostgreSQL's integer columns: anything larger names nothing, so the
 # page is "not found" rather than a database overflow (a 500).
@@ -114,5 +122,26 @@ def form_expired(_error: CSRFError) -> tuple[str, int]:
 
 
 @staff.errorhandler(404)
-def not_found(_error: Exception) -> tuple[str, int]:
-    return render_template("staff/not_found.html"), 404
+def not_found(_error: Exception) -> Any:
+    return staff_not_found(404)
+
+
+def is_staff_path(path: str) -> bool:
+    return path == "/staff" or path.startswith("/staff/")
+
+
+def staff_not_found(code: int = 404) -> Any:
+    """The staff "Not found" page, for any address under /staff/ (webforms.app sends the
+    ones no staff view matched here too, so nobody on a staff page gets the young
+    people's page): the staff menu for someone signed in, a link to sign in otherwise.
+    A session that has run out goes to sign in, as on any staff page."""
+    menu: dict[str, Any] = {}
+    if current_user.is_authenticated:
+        refusal = session_refusal()
+        if refusal is not None:
+            return refusal
+        if request.blueprint != staff.name:  # no staff view matched: add the menu here
+            menu = staff_menu()
+    response = make_response(render_template("staff/not_found.html", **menu), code)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -46,6 +46,17 @@ def _refusal() -> Any:
     roles: frozenset[str] | None = getattr(view, ROLES_ATTR, None)
     if roles is None:
         abort(403)  # a staff view that never said who may use it
+    refusal = session_refusal()
+    if refusal is not None:
+        return refusal
+    if current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def session_refusal() -> Any:
+    """None while the person is signed in and their session has not run out; otherwise
+    the response that sends them to sign in (and, when it ran out, ends it)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     now = time.time()
@@ -60,8 +71,6 @@ def _refusal() -> Any:
         return _signed_out_for_idling(idle_minutes)
     if now - last_seen >= SEEN_EVERY_SECONDS:
         session[LAST_SEEN] = now
-    if current_user.role not in roles:
-        abort(403)
     return None
 
 
