@@ -72,12 +72,14 @@ def test_invite_link_completes_checkin_8_11_with_js_off(app: Flask, database: Da
     assert first.headers["Cache-Control"] == "no-store"
     cookie = first.headers["Set-Cookie"]
     assert "heard_device=" in cookie and "HttpOnly" in cookie and "Path=/s/" in cookie
-    # Nothing on the survey needs JavaScript: one script registers the app's worker, the
-    # other adds "Read it to me" where the browser can speak (read_aloud.js), both optional.
+    # Nothing on the survey needs JavaScript: one script registers the app's worker, one
+    # adds "Read it to me" where the browser can speak (read_aloud.js), one counts what is
+    # typed in a text box (text_count.js), all optional.
     scripts = re.findall(r"<script[^>]*>", text_of(first))
     assert scripts == [
         '<script src="/static/install.js" data-worker="/sw.js" defer>',
         '<script src="/static/read_aloud.js" defer>',
+        '<script src="/static/text_count.js" defer>',
     ]
     page = through_consent(client, token)
     total = len(CATALOGUE["checkin-8-11"].questions)  # every question it can ask: never shifts

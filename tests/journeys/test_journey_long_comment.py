@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_support import LiveServer
+from browser_support import LiveServer, phone_page
 from journey_support import (
     assert_in_view,
     assert_sees,
@@ -78,8 +78,31 @@ def test_a_long_comment_is_kept_in_the_box_to_cut_down(
 
     story = pasted(5_000)
     box = page.locator("#answer-text")
+    assert box.get_attribute("maxlength") is None  # never cut off silently
+    count, spoken = page.locator("#text-count"), page.locator("#text-count-spoken")
+    assert spoken.get_attribute("aria-live") == "polite"
     box.tap()
+    page.keyboard.type("I like my school")
+    if javascript:  # counted as she types; far from the limit, nothing is said
+        assert count.inner_text() == "16 of 2,000 characters"
+        page.wait_for_timeout(1_300)
+        assert spoken.text_content() == ""
+    else:
+        assert not count.is_visible()
+    box.fill("")
     page.keyboard.insert_text(story)  # as a paste arrives: all at once
+    if javascript:
+        over = "5,000 of 2,000 characters. That is too many: could you make it a bit shorter?"
+        assert count.inner_text() == over
+        page.wait_for_function(
+            "() => document.getElementById('text-count-spoken').textContent !== ''"
+        )
+        assert spoken.text_content() == over
+        assert box.input_value() == story  # the count cut nothing
+        box.scroll_into_view_if_needed()
+        shot("0-counted")
+    # She scrolls down to Next (a tap scrolling a box this full into view may miss).
+    page.locator("main").get_by_role("button", name="Next", exact=True).scroll_into_view_if_needed()
     tap_button(page, "Next", javascript=javascript)
 
     assert_sees(page, "Thank you for writing so much! That was 5,000 characters")
@@ -95,12 +118,46 @@ def test_a_long_comment_is_kept_in_the_box_to_cut_down(
     # She cuts it down and finishes: stored once, as she left it.
     shorter = story[:1_400]
     box.fill(shorter)
+    if javascript:
+        assert count.inner_text() == "1,400 of 2,000 characters"
     tap_button(page, "Next", javascript=javascript)
     assert_sees(page, "Thank you")
     shot("2-finished")
     assert comments(live_server) == [shorter.strip()]
     assert not dialogs
     no_script_errors(page)
+
+
+def test_the_count_is_in_arabic_right_to_left(live_server: LiveServer) -> None:
+    """JavaScript on, in Arabic: the count's words are the translation's, on a page read
+    right to left, and the box still holds every character pasted."""
+    with phone_page(javascript=True, viewport={"width": 320, "height": 740}) as page:
+        page.context.add_cookies([{"name": "heard_lang", "value": "ar", "url": live_server.url}])
+        page.goto(live_server.invite("checkin-8-11"))
+        for _ in range(30):
+            if page.query_selector("#answer-text"):
+                break
+            if page.query_selector('button[name="choice"]'):
+                target = page.locator('button[name="choice"]').first
+            else:
+                page.locator("label.choice").first.tap()
+                target = page.locator('button[name="action"][value="answer"]')
+            with page.expect_navigation():
+                target.tap()
+        assert page.evaluate("() => document.documentElement.dir") == "rtl"
+        story = pasted(2_100)
+        page.locator("#answer-text").tap()
+        page.keyboard.insert_text(story)
+        count = page.locator("#text-count")
+        assert count.inner_text().startswith("2,100 من 2,000 حرف. هذا كثير")
+        assert (
+            page.evaluate("() => getComputedStyle(document.getElementById('text-count')).direction")
+            == "rtl"
+        )
+        assert page.locator("#answer-text").input_value() == story
+        page.locator("#answer-text").scroll_into_view_if_needed()
+        snap(page, "long-comment-count-ar", javascript=True)
+        no_script_errors(page)
 
 
 def test_a_long_question_in_the_chat_stays_in_the_box(
