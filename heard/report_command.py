@@ -130,5 +130,8 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     overall = written.report.overall
     print(f"Report for {period.title} ({period.label}) written to {written.path}")
     print(f"  {overall.sentence}")
+    carers = written.report.carers
+    if carers is not None and carers.overall.n != 0:
+        print(f"  Foster carers (not in the young people's figure): {carers.overall.sentence}")
     print("  Stored for the dashboard's list of reports.")
     return 0

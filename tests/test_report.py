@@ -225,12 +225,16 @@ def test_json_figures_match_the_hand_count(report: Report):
     assert data["period"]["label"] == "2026-Q3"
     assert data["target"] == 0.8
     overall = data["overall"]
-    # Q3: children 8/10 + own_space 1/1, leavers 2/3, carers 3/6 → 14 of 20
-    assert (overall["n"], overall["rate"]) == (20, 0.7)
+    # Q3, young people only: children 8/10 + own_space 1/1, leavers 2/3 → 11 of 14
+    # (the carers' 3 of 6 are their own figure, not in the headline)
+    assert (overall["n"], overall["rate"]) == (14, 0.7857)
     # one "rather not say": a count under 5, so it is hidden too
     assert overall["not_counted"] is None and overall["not_counted_display"] == "fewer than 5"
     assert overall["rag"] == "amber"
-    assert (overall["ci_low"], overall["ci_high"]) == (0.4810, 0.8545)
+    assert (overall["ci_low"], overall["ci_high"]) == (0.5241, 0.9243)
+    assert data["headline_counts"].startswith("children in care and care leavers")
+    carers = data["carers"]["overall"]
+    assert (carers["n"], carers["rate"], carers["rag"]) == (6, 0.5, "red")
     # Q2: 6 of 10 children
     assert overall["previous_rate"] == 0.6
     assert overall["direction"] == "up" and overall["significant"] is False
@@ -241,15 +245,18 @@ def test_json_figures_match_the_hand_count(report: Report):
 def test_cohorts_are_suppressed_primary_and_secondary(report: Report):
     data = json.loads(to_json_text(report))
     by_cohort = cells(data, "cohort")
-    assert by_cohort["child_in_care"]["rate"] == pytest.approx(9 / 11, abs=1e-4)
+    assert set(by_cohort) == {"child_in_care", "care_leaver"}  # carers are apart
     leavers = by_cohort["care_leaver"]
     assert leavers["suppressed"] == "primary"
     assert (leavers["n"], leavers["rate"], leavers["ci_low"]) == (None, None, None)
     assert leavers["n_display"] == "fewer than 5"
-    carers = by_cohort["carer"]
-    assert carers["suppressed"] == "secondary" and carers["rate"] is None
-    # the "adult" age band holds the same carers: hidden with them
-    assert cells(data, "age_band")["adult"]["rate"] is None
+    # the headline (young people) minus the children would give the leavers away
+    children = by_cohort["child_in_care"]
+    assert children["suppressed"] == "secondary" and children["rate"] is None
+    assert "adult" not in cells(data, "age_band")
+    # carers' own tables, planned on their answers alone: one group, shown
+    [carers] = [b for b in data["carers"]["breakdowns"] if b["name"] == "cohort"]
+    assert [(c["cohort"], c["n"], c["rate"]) for c in carers["cells"]] == [("carer", 6, 0.5)]
 
 
 def to_json_text(report: Report) -> str:
@@ -259,15 +266,18 @@ def to_json_text(report: Report) -> str:
 def test_person_level_rate(report: Report):
     people = report.people
     # children c0-c7 mostly satisfied (c2's unhappy answer fell in October), c8 and c9
-    # not; leavers 2 of 3; carers 3 of 6 → 13 of 19 people
-    assert people.n == 19
-    assert people.rate == pytest.approx(13 / 19)
+    # not; leavers 2 of 3 → 10 of 13 young people (carers, 3 of 6, are apart)
+    assert people.n == 13
+    assert people.rate == pytest.approx(10 / 13)
     assert "who answered were mostly satisfied or better" in people.sentence
+    assert report.carers is not None and report.carers.people.n == 6
 
 
 def test_csv_has_one_row_per_kpi_cell_and_hides_small_ones(report: Report):
     rows = list(csv.DictReader(io.StringIO(to_csv(report))))
-    assert rows[0]["table"] == "overall" and rows[0]["rate"] == "0.7"
+    assert rows[0]["table"] == "overall" and rows[0]["rate"] == "0.7857"
+    [carers] = [r for r in rows if r["table"] == "carers_overall"]
+    assert (carers["n"], carers["rate"]) == ("6", "0.5")
     leavers = [r for r in rows if r["table"] == "cohort" and r["cohort"] == "care_leaver"]
     assert leavers and leavers[0]["rate"] == "" and leavers[0]["n"] == ""
     assert leavers[0]["n_display"] == "fewer than 5"
@@ -397,14 +407,15 @@ def test_heard_report_writes_a_file_and_stores_it(
     args = argparse.Namespace(period="2026-Q3", format="json", out=str(tmp_path / "out"))
     assert run_report(args, settings) == 0
     path = tmp_path / "out" / "heard-report-2026-Q3.json"
-    assert json.loads(path.read_text())["overall"]["n"] == 20
+    assert json.loads(path.read_text())["overall"]["n"] == 14
     assert str(path) in capsys.readouterr().out
     with transaction(database.sessions) as session:
         stored = session.scalars(select(GeneratedReport)).all()
     assert [(r.kind, r.period_label, r.format) for r in stored] == [
         ("quarterly", "2026-Q3", "json")
     ]
-    assert stored[0].summary["overall"]["n"] == 20
+    assert stored[0].summary["overall"]["n"] == 14
+    assert stored[0].summary["carers"]["n"] == 6
     # the same period and format again replaces, not duplicates
     write_report(database, settings, Q3, "json")
     with transaction(database.sessions) as session:

@@ -95,6 +95,9 @@ def kpi() -> Response:
             "person_level": report["person_level"],
             "overall_year_on_year": report["overall_year_on_year"],
             "comparisons": report["comparisons"],
+            # the headline is young people's; foster carers' figure is apart
+            "headline_counts": report["headline_counts"],
+            "carers": report["carers"],
         }
     )
 

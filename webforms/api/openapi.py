@@ -103,11 +103,14 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/api/v1/kpi": {
                 "get": _operation(
-                    "The headline figure and its comparisons",
+                    "The headline figure (children in care and care leavers) and its "
+                    "comparisons; foster carers' figure apart, in `carers`",
                     {
                         "overall": _CELL,
                         "person_level": _CELL,
                         "comparisons": {"type": "array", "items": {"type": "object"}},
+                        "headline_counts": {"type": "string"},
+                        "carers": {"type": ["object", "null"]},
                     },
                 )
             },
