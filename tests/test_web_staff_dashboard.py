@@ -207,8 +207,14 @@ def test_the_dashboard_shows_the_measure_and_hides_the_small_group(
     assert any(row["n"] == "fewer than 5" for row in leavers)
     band = rows_named(html, "Aged 16-25")
     assert band and all("%" not in row["Actual"] for row in band)
+    # the headline is young people's (36 + 3 answers); with care leavers hidden, the
+    # children's row is hidden beside them (the headline minus it would give them away)
     children = rows_named(html, "Children in care")
-    assert children and children[0]["Actual"].endswith("%") and children[0]["n"] == "36"
+    assert children and children[0]["Actual"] == "hidden"
+    assert "(n=39," in html.split('id="carers"')[0]
+    # foster carers' 18 answers are apart, not in the headline
+    assert "Foster carers (not in the young people&#39;s figure)" in html
+    assert "(n=18," in html.split('id="carers"')[1]
 
 
 def test_a_rate_just_under_target_never_reads_as_the_target(
@@ -256,7 +262,10 @@ def test_downloads_are_suppressed_and_audited(
     assert leavers and leavers[0]["rate"] == "" and leavers[0]["n"] == ""
     assert leavers[0]["n_display"] == "fewer than 5"
     children = [r for r in rows if r["table"] == "cohort" and r["cohort"] == "child_in_care"]
-    assert children[0]["rate"] != ""
+    assert children[0]["rate"] == "" and children[0]["suppressed"] == "secondary"
+    assert not [r for r in rows if r["table"] == "cohort" and r["cohort"] == "carer"]
+    [carers] = [r for r in rows if r["table"] == "carers_overall"]
+    assert (carers["n"], carers["rate"]) != ("", "")
     report = client.get(f"/staff/reports/now?period={figures}&format=html")
     assert report.status_code == 200 and "fewer than 5" in report.get_data(as_text=True)
     assert "<script>alert(" not in report.get_data(as_text=True)
@@ -414,15 +423,16 @@ def test_offer_entries_past_their_review_date_are_flagged(
 def test_the_headline_states_the_group_and_hidden_figures_are_explained(
     clients: dict[str, FlaskClient], figures: str
 ) -> None:
-    """3 care leavers are too few, so the next smallest group (6 carers) is "hidden":
-    the table that shows it says why, and points to the note."""
+    """3 care leavers are too few, so the other young people's group (children in care)
+    is "hidden": the table that shows it says why, and points to the note. The headline
+    says whom it counts: young people, not foster carers."""
     html = clients["participation"].get(f"/staff/dashboard?period={figures}").get_data(as_text=True)
-    assert (
-        "<strong>Everyone:</strong>" in html and "of all answers were satisfied or better" in html
-    )
+    assert "<strong>Children in care and care leavers:</strong>" in html
+    assert "of answers from children in care and care leavers were satisfied or better" in html
     assert 'A figure shown as "hidden" is not small itself' in html
-    carers = rows_named(html, "Foster carers")
-    assert carers and carers[0]["Actual"] == "hidden"
+    children = rows_named(html, "Children in care")
+    assert children and children[0]["Actual"] == "hidden"
+    assert not rows_named(html, "Foster carers")  # not a row of the young people's table
     assert 'aria-describedby="table-cohort-hidden"' in html
     assert 'id="table-cohort-hidden"><strong>“hidden”:</strong> this figure is not small' in html
     assert 'role="region" tabindex="0" aria-labelledby="table-cohort-caption"' in html
@@ -436,7 +446,8 @@ def test_filtering_by_cohort_and_age_band_keeps_the_period_and_the_suppression(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "<strong>Children in care, 11 to 17:</strong>" in html
-    assert "of answers from children in care aged 11-17 were satisfied or better" in html
+    # hidden beside the 3 care leavers, as in the table for everyone
+    assert "The figure for children in care aged 11-17 this quarter is hidden" in html
     assert f'<input type="hidden" name="period" value="{figures}">' in html
     assert '<option value="child_in_care" selected>' in html
     assert '<option value="11-17" selected>' in html
@@ -447,7 +458,7 @@ def test_filtering_by_cohort_and_age_band_keeps_the_period_and_the_suppression(
     # the same group's cell as in the table for everyone, not a new figure
     everyone = client.get(f"/staff/dashboard?period={figures}").get_data(as_text=True)
     row = rows_named(everyone, "Children in care aged 11-17")[0]  # answers, then people
-    assert row["n"] == "36" and f"(n={row['n']}," in html
+    assert row["n"] == "hidden" and row["Actual"] == "hidden"
 
     leavers = client.get(f"/staff/dashboard?period={figures}&cohort=care_leaver")
     text = leavers.get_data(as_text=True)
@@ -455,8 +466,9 @@ def test_filtering_by_cohort_and_age_band_keeps_the_period_and_the_suppression(
     assert "Fewer than 5 answers came from care leavers this quarter" in text
     assert not rows_named(text, "Aged 16-25")[0]["Actual"].endswith("%")
 
+    # adults are foster carers: their own figures, planned apart from young people's
     carers = client.get(f"/staff/dashboard?period={figures}&age_band=adult").get_data(as_text=True)
-    assert "<strong>Adults:</strong>" in carers and "is hidden so that" in carers
+    assert "<strong>Adults:</strong>" in carers and "(n=18," in carers
 
 
 def test_an_unknown_group_shows_everyone_and_says_so(
