@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_support import LiveServer, phone_page
+from browser_support import LiveServer, axe_violations, describe_violations, phone_page
 from journey_support import (
     assert_in_view,
     assert_sees,
@@ -101,6 +101,8 @@ def test_a_long_comment_is_kept_in_the_box_to_cut_down(
         assert box.input_value() == story  # the count cut nothing
         box.scroll_into_view_if_needed()
         shot("0-counted")
+        violations = axe_violations(page)  # the count and its live region pass WCAG AA
+        assert not violations, describe_violations(violations)
     # She scrolls down to Next (a tap scrolling a box this full into view may miss).
     page.locator("main").get_by_role("button", name="Next", exact=True).scroll_into_view_if_needed()
     tap_button(page, "Next", javascript=javascript)
