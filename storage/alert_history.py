@@ -36,7 +36,13 @@ CONTINUED = "\t"
 _WHO = re.compile(r"[^\s·]+|the young person")
 # Actions Heard writes before any words; anything else before ": " may be words.
 _ACTIONS = frozenset(
-    (*ALERT_STATUSES, "messaged them in Telegram", "reply from the young person", "get in touch")
+    (
+        *ALERT_STATUSES,
+        "note",  # a note added with the status left as it was
+        "messaged them in Telegram",
+        "reply from the young person",
+        "get in touch",
+    )
 )
 _ASSIGNED = re.compile(r"assigned to [^\s:]+")
 # Heard's own lines, which hold no one's words and are kept whole.

@@ -4,13 +4,16 @@ box and kept there to shorten, never cut short without a word."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import test_web_staff_support as support
 from flask.testing import FlaskClient
-from test_web_staff_support import Seeded, csrf_token
+from test_web_staff_support import EMAILS, Seeded, csrf_token
 
 from heard.wiring import Database
+from storage.alert_history import REMOVED, entries, trimmed
 from storage.alert_queue import get_alert
+from storage.audit import audit_entries
 from storage.db import transaction
 from webforms.staff.forms import NOTE_MAX
 
@@ -68,3 +71,41 @@ def test_a_long_note_is_refused_beside_the_box_kept_whole_and_nothing_saved(
     with transaction(database.sessions) as session:
         alert = get_alert(session, alert_id)
         assert alert is not None and alert.status == "actioned"
+
+
+def test_a_progress_note_is_added_and_the_status_stays(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    client, alert_id = clients["safeguarding"], seeded.alert_id
+    page = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    assert "status stays" not in page  # a new alert is acknowledged first
+    assert _status(client, alert_id, "note", "rang her").status_code == 400
+    assert _status(client, alert_id, "acknowledged", "").status_code == 302
+
+    page = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    select = page.split('<select id="status"', 1)[1].split("</select>", 1)[0]
+    options = re.findall(r'<option[^>]*value="([^"]+)"[^>]*>([^<]*)</option>', select)
+    assert options[0] == ("note", "Add a note (status stays Acknowledged)")  # the default
+    refused = _status(client, alert_id, "note", "  ")
+    assert refused.status_code == 400 and "Write the note to add." in refused.get_data(as_text=True)
+    added = _status(client, alert_id, "note", "Rang her social worker; visiting at 4.")
+    assert added.status_code == 302
+    shown = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert f"Your note is added to alert {alert_id}. It is still acknowledged." in shown
+    assert "note: Rang her social worker; visiting at 4." in shown
+    with transaction(database.sessions) as session:
+        alert = get_alert(session, alert_id)
+        assert alert is not None and alert.status == "acknowledged"
+        [entry] = [e for e in entries(alert.note) if " · note: " in e.text]
+        assert f" · {EMAILS['safeguarding']} · note: Rang her" in entry.text
+        [noted] = audit_entries(session, "alert.note")
+        assert noted.actor == EMAILS["safeguarding"] and noted.detail == {"status": "acknowledged"}
+        # Retention keeps that a note was added, by whom and when; the words go.
+        later = datetime.now(UTC) + timedelta(days=1)
+        assert trimmed(entry.text, later, "Europe/London") == entry.text.split(": ", 1)[0] + (
+            f": {REMOVED}"
+        )
+
+    assert _status(client, alert_id, "actioned", "Visited; safe.").status_code == 302
+    page = client.get(f"/staff/alerts/{alert_id}").get_data(as_text=True)
+    assert "Add a note (status stays Actioned)" in page

@@ -40,7 +40,7 @@ from storage.alert_queue import (
     routes_in_use,
     staff_emails,
 )
-from storage.alerts import REPLY_WINDOW, assign_alert, set_alert_status
+from storage.alerts import REPLY_WINDOW, add_history, assign_alert, set_alert_status
 from storage.audit import audit
 from storage.db import transaction
 from storage.models import SafeguardingAlert, StaffUser, utcnow
@@ -72,7 +72,16 @@ STATUS_WORDS = {
     "actioned": "Actioned: something has been done",
     "closed": "Closed",
 }
-NEEDS_NOTE = ("actioned", "closed")
+# The status form's choice that adds a note and leaves the status as it is (a progress
+# note while someone is on it, or after something has been done); it needs a note.
+NOTE_ONLY = "note"
+NOTE_ONLY_FROM = ("acknowledged", "actioned")
+NEEDS_NOTE = ("actioned", "closed", NOTE_ONLY)
+_NOTE_NEEDED = {
+    "actioned": "Say what was done, or why it is closed.",
+    "closed": "Say what was done, or why it is closed.",
+    NOTE_ONLY: "Write the note to add.",
+}
 VIEWS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
 CHANNEL_WORDS = {
     "web": "Web form",
@@ -175,7 +184,11 @@ def history_rows(note: str | None) -> list[HistoryRow]:
 
 def _status_form(alert: SafeguardingAlert) -> AlertStatusForm:
     form = AlertStatusForm()
-    form.status.choices = choices((s, STATUS_WORDS[s]) for s in NEXT_STATUSES.get(alert.status, ()))
+    moves = [(s, STATUS_WORDS[s]) for s in NEXT_STATUSES.get(alert.status, ())]
+    if alert.status in NOTE_ONLY_FROM:  # first, so the status moves only when chosen
+        stays = STATUS_WORDS[alert.status].split(":")[0]
+        moves.insert(0, (NOTE_ONLY, f"Add a note (status stays {stays})"))
+    form.status.choices = choices(moves)
     return form
 
 
@@ -368,7 +381,7 @@ def alert_status(alert_id: int) -> Any:
         if not form.validate_on_submit():
             problem = "Choose a status the alert can move to next."
         elif form.status.data in NEEDS_NOTE and not (form.note.data or "").strip():
-            form.note.errors = [*form.note.errors, "Say what was done, or why it is closed."]
+            form.note.errors = [*form.note.errors, _NOTE_NEEDED[str(form.status.data)]]
             problem = "Add a note."
         if problem is not None:
             others = alerts_from_same_person(db, alert)
@@ -376,6 +389,11 @@ def alert_status(alert_id: int) -> Any:
             return _render_detail(db, alert, others, form), 400
         before, after = alert.status, str(form.status.data)
         note = (form.note.data or "").strip()
+        if after == NOTE_ONLY:
+            add_history(db, alert, _history_line(NOTE_ONLY, actor(), note))
+            audit(db, actor(), "alert.note", f"alert:{alert.id}", status=before)
+            flash(f"Your note is added to alert {alert_id}. It is still {before}.", "info")
+            return redirect(url_for("staff.alert_detail", alert_id=alert_id))
         set_alert_status(db, alert, after, by=actor(), note=_history_line(after, actor(), note))
         audit(
             db,
