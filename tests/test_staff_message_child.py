@@ -472,3 +472,15 @@ def test_the_wiring_gives_the_pages_a_messenger_only_with_a_bot_token(
     messenger = for_pages(with_token)["child_messenger"]
     assert isinstance(messenger, ChildMessenger)
     assert fake.token not in repr(messenger)
+
+
+def test_the_message_box_has_no_maxlength_and_says_its_limit(
+    app: Flask, database: Database
+) -> None:
+    """A maxlength would cut a pasted message short without a word; the page says the
+    limit instead, and a longer message is refused with its length (test above)."""
+    alert_id = said_yes(database)
+    shown = page(signed_in(app, "safeguarding"), alert_id)
+    box = re.search(r'<textarea[^>]*id="message-them"[^>]*>', shown)
+    assert box is not None and "maxlength" not in box.group(0)
+    assert "Up to 1,000 characters." in shown

@@ -26,6 +26,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from notices.categories import CATEGORY_WORDS
+from notices.child_message import MESSAGE_MAX
 from storage.alert_history import entries, unmarked
 from storage.alert_history import line as history_line
 from storage.alert_queue import (
@@ -364,6 +365,7 @@ def _render_detail(
         reply_until=_reply_until(alert),
         needs_note=NEEDS_NOTE,
         note_max=NOTE_MAX,  # the note's limit, said beside the box (no maxlength cuts it)
+        message_max=MESSAGE_MAX,  # and the message's
         back=url_for("staff.alert_detail", alert_id=alert.id),
         **_page_context(db, [alert]),
     )

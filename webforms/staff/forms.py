@@ -16,7 +16,6 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
-from notices.child_message import MESSAGE_MAX
 from storage.models import STAFF_ROLES
 from storage.you_said import WE_DID_MAX, YOU_SAID_MAX
 from webforms.staff.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -90,11 +89,9 @@ class AlertMessageForm(FlaskForm):
     """A safeguarding lead's message to a person's Heard chat in Telegram; checked by
     notices.child_message.check_message (the one place its rules live)."""
 
-    message = TextAreaField(
-        "Message them in Telegram",
-        id="message-them",
-        render_kw={"maxlength": MESSAGE_MAX},
-    )
+    # No maxlength: it would cut a pasted message short without a word; check_message
+    # refuses one over MESSAGE_MAX with its length and keeps it in the box to shorten.
+    message = TextAreaField("Message them in Telegram", id="message-them")
     # A fresh random value each time the box is shown: Send pressed twice sends once.
     once = HiddenField(id="message-once")
 
