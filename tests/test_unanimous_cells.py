@@ -206,8 +206,8 @@ def answers(scenario: Scenario) -> list[Given]:
 
 
 def rate(scenario: Scenario) -> float | None:
-    satisfied = scenario.children[0] + scenario.carers[0]
-    n = scenario.children[1] + scenario.carers[1]
+    """The headline: young people's answers only (foster carers' are apart)."""
+    satisfied, n = scenario.children
     return satisfied / n if n >= 5 else None
 
 
@@ -226,13 +226,17 @@ def check_json(text: str, scenario: Scenario) -> None:
         assert (cell["ci_high"] == 1.0) == (cell["rate"] == 1.0), cell
         assert (cell["ci_low"] == 0.0) == (cell["rate"] == 0.0), cell
     [cohorts] = [b for b in data["breakdowns"] if b["name"] == "cohort"]
-    found = {c["cohort"]: c["rate"] for c in cohorts["cells"]}
+    [carers] = [b for b in data["carers"]["breakdowns"] if b["name"] == "cohort"]
+    found = {c["cohort"]: c["rate"] for c in (*cohorts["cells"], *carers["cells"])}
     for cohort, (satisfied, n) in (
         ("child_in_care", scenario.children),
         ("carer", scenario.carers),
     ):
         if n >= 5:
             assert found[cohort] == satisfied / n, (cohort, found)
+    satisfied, n = scenario.carers
+    theirs = data["carers"]["overall"]["rate"]
+    assert theirs == (round(satisfied / n, 4) if n >= 5 else None)
 
 
 def check_html(text: str, scenario: Scenario) -> None:
