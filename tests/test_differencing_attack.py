@@ -90,7 +90,13 @@ PERIODS = DATA_MONTHS + QUARTERS + YEARS + FINANCIAL_YEARS
 # report again, so this is slow) for one quarter only
 ALL_API_VIEWS_FOR = ("2025-Q3",)
 API_VIEWS = ("report", "kpi", "breakdowns", "monthly")
-MEASURES = {"answers": ("n", "satisfied", "not_counted"), "comments": ("n",)}
+# "answers": young people's, the headline's; "carers": foster carers' own figures, planned
+# apart and never added into the headline (report.YOUNG_PEOPLE)
+MEASURES = {
+    "answers": ("n", "satisfied", "not_counted"),
+    "carers": ("n", "satisfied", "not_counted"),
+    "comments": ("n",),
+}
 
 Key = tuple[tuple[str, str], ...]
 Ident = tuple[str, str, Key]  # (family: "answers" or "comments", period label, key)
@@ -181,7 +187,7 @@ def synthetic_council() -> Council:
                     ]
                     tables = list({frozenset(t): t for t in tables}.values())  # each once
                     council.count(
-                        "answers",
+                        "carers" if cohort == "carer" else "answers",
                         month,
                         [_key((d, dims[d]) for d in table) for table in tables],
                         n=int(counted),
@@ -238,7 +244,13 @@ class Shown:
     previous: tuple[Ident, float] | None = None  # another period's rate shown with it
 
 
-def _kpi_cell(view: str, period: str, cell: Mapping[str, Any], dims: Iterable[str]) -> Shown:
+def _kpi_cell(
+    view: str,
+    period: str,
+    cell: Mapping[str, Any],
+    dims: Iterable[str],
+    family: str = "answers",
+) -> Shown:
     dims = list(dims)
     key = _key((d, cell[d]) for d in dims if d != "month")
     at = str(cell["month"]) if "month" in dims else period
@@ -250,13 +262,13 @@ def _kpi_cell(view: str, period: str, cell: Mapping[str, Any], dims: Iterable[st
     before = parse_period(at).previous().label
     return Shown(
         view,
-        ("answers", at, key),
+        (family, at, key),
         {
             "n": n,
             "satisfied": satisfied,
             "not_counted": None if aside in (None, "") else int(aside),
         },
-        None if previous in (None, "") else (("answers", before, key), float(previous)),
+        None if previous in (None, "") else ((family, before, key), float(previous)),
     )
 
 
@@ -282,6 +294,18 @@ def cells_of_report(view: str, period: str, data: Mapping[str, Any]) -> Iterator
         yield _kpi_cell(view, period, cell, ("month",))
     for cell in data.get("monthly_by_cohort", ()):
         yield _kpi_cell(view, period, cell, ("month", "cohort"))
+    carers = data.get("carers") or {}
+    if carers:
+        yield _kpi_cell(view, period, carers["overall"], (), "carers")
+        if carers.get("overall_year_on_year"):
+            cell = dict(carers["overall_year_on_year"], previous_rate=None)
+            yield _kpi_cell(view + " (year on year)", period, cell, (), "carers")
+        for table in carers["breakdowns"]:
+            if table["measure"] == "answers":
+                for cell in table["cells"]:
+                    yield _kpi_cell(view, period, cell, table["dimensions"], "carers")
+        for cell in carers["monthly"]:
+            yield _kpi_cell(view, period, cell, ("month",), "carers")
     for name, dims in (
         ("themes", ("theme",)),
         ("theme_sentiment", ("theme", "sentiment")),
@@ -302,9 +326,10 @@ def cells_of_csv(view: str, period: str, text: str) -> Iterator[Shown]:
     for row in csv.DictReader(io.StringIO(text)):
         if row["measure"] != "answers" or row["table"] == "by_arrival":
             continue
-        if row["table"] == "overall_year_on_year":
+        if row["table"] in ("overall_year_on_year", "carers_overall_year_on_year"):
             row = {**row, "previous_rate": ""}
-        yield _kpi_cell(view, period, row, [d for d in dims if row.get(d)])
+        family = "carers" if row["table"].startswith("carers_") else "answers"
+        yield _kpi_cell(view, period, row, [d for d in dims if row.get(d)], family)
 
 
 _ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
@@ -417,7 +442,12 @@ def dashboard_cells(database: Database) -> Iterator[Shown]:
             view = f"dashboard {period} {chosen.words()}"
             for cell in figures.cells:
                 if cell.measure == "answers":
-                    yield _kpi_cell(view, period, cell.to_dict(), (d for d, _ in cell.dimensions))
+                    # a view of foster carers reads their own figures (`Report.table`)
+                    key = cell.key
+                    theirs = key.get("cohort") == "carer" or key.get("age_band") == "adult"
+                    dims = [d for d, _ in cell.dimensions]
+                    family = "carers" if theirs else "answers"
+                    yield _kpi_cell(view, period, cell.to_dict(), dims, family)
 
 
 def themes_page_cells(view: str, period: str, page: str) -> Iterator[Shown]:
