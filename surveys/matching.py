@@ -799,8 +799,10 @@ def reask_message(question: Question, reason: str = "unclear", language: str = "
 
 
 def _clean_text(text: str) -> str:
-    """Free text as given, minus what no database can store (NUL, lone surrogates)."""
-    text = text.replace("\x00", "")
+    """Free text as given, minus what no database can store (NUL, lone surrogates), with
+    every line break one "\n": a web form sends CR LF, and counting that as two characters
+    told a child with many short lines she had written more than she had."""
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
         text = "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
     return text.strip()

@@ -171,3 +171,20 @@ def test_chat_keeps_a_too_long_offer_question_in_the_box(app: Flask, database: D
     assert len(their_line(html)) < 220
     with transaction(database.sessions) as session:
         assert session.scalar(select(func.count(models.OfferQuery.id))) == 0
+
+
+def test_a_line_break_counts_once_and_is_stored_as_one(app: Flask, database: Database) -> None:
+    """A browser sends each line break in a text box as CR LF. Counted as two characters,
+    2,000 characters over 40 short lines were refused as 2,040, and what was taken was
+    stored with CR LF. Now a line break is one character, stored as "\\n"."""
+    token = issue_link(database, "checkin-8-11")
+    client = app.test_client()
+    page = to_the_comment_box(client, token)
+    lines = ["a" * 49] * 40  # 40 lines of 49 letters and 39 breaks between them
+    typed = "\n".join(lines)
+    typed += "b" * (2_000 - len(typed))  # exactly the limit, counting a break once
+    sent = typed.replace("\n", "\r\n")  # as the browser posts it
+    data = {**hidden_fields(page), "action": "answer", "text": sent}
+    html = text_of(client.post(f"/s/{token}", data=data))
+    assert "Thank you for writing so much" not in html
+    assert stored(database)[1] == [typed]

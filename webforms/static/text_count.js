@@ -6,14 +6,14 @@
 // page (data-count-words, data-count-over, with {used} and {limit} in them). The visible
 // count changes as they type; the polite live region beside it speaks only when they come
 // near the limit or go over it, once they pause, so a screen reader is not talked over.
-// Characters are counted as the server counts them: letters and emoji one each, a line
-// break two (a form sends it as CR LF), spaces at either end not at all.
+// Characters are counted as the server counts them: letters, emoji and line breaks one
+// each, spaces at either end not at all.
 (function () {
   "use strict";
   var NEAR = 0.9;
 
   function counted(text) {
-    return Array.from(text.replace(/\r?\n/g, "\r\n").trim()).length;
+    return Array.from(text.replace(/\r\n?/g, "\n").trim()).length;
   }
 
   function number(n) {
