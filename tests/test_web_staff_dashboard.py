@@ -480,4 +480,4 @@ def test_an_unknown_group_shows_everyone_and_says_so(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "That age band is not one Heard knows. Showing everyone instead." in html
-    assert "<strong>Everyone:</strong>" in html
+    assert "<strong>Children in care and care leavers:</strong>" in html

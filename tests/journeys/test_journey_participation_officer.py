@@ -54,17 +54,18 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     sign_in(page, live_server.url, EMAIL, PASSWORD)
     snap(page, "officer-01-dashboard", javascript=javascript)
 
-    # The dashboard opens on this quarter: everyone's figure against the 80% target.
+    # The dashboard opens on this quarter: young people's figure against the 80% target
+    # (children in care and care leavers; foster carers' answers are shown apart).
     assert page.url.endswith("/staff/dashboard")
     assert_sees(
         page,
         "Satisfied or better:",
-        "Everyone:",
-        "of all answers were satisfied or better this quarter",
+        "Children in care and care leavers:",
+        "of answers from children in care and care leavers were satisfied or better this quarter",
         "80% target",
     )
     page.locator("section[aria-label='Answers satisfied or better']").scroll_into_view_if_needed()
-    assert_sees(page, "Answers satisfied or better", "target 80%", "n 80")
+    assert_sees(page, "Answers satisfied or better", "target 80%", "n 68")  # 80 less carers' 12
     snap(page, "officer-02-headline", javascript=javascript)
 
     # Beside the figure: last quarter and the same quarter last year, and how people came.
@@ -129,7 +130,7 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     # Back to everyone, then to Reports, where she makes this quarter's report now.
     with page.expect_navigation():
         page.click("a.button:has-text('Show everyone')")
-    assert_sees(page, "Everyone:")
+    assert_sees(page, "Children in care and care leavers:")
     with page.expect_navigation():
         page.click("nav[aria-label='Staff pages'] a:has-text('Reports')")
     assert_sees(page, "Reports", "Make a report now")
