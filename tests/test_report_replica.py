@@ -51,12 +51,17 @@ def test_reports_read_the_replica_and_are_stored_on_the_primary(tmp_path: Path) 
     args = argparse.Namespace(period="2026-Q3", format="json", out=str(tmp_path / "out"))
     assert run_report(args, settings) == 0
     written = json.loads((tmp_path / "out" / "heard-report-2026-Q3.json").read_text())
-    assert written["overall"]["n"] == 20  # the replica's figures
+    # The replica's figures: 20 answers, the young people's 14 in the headline and the
+    # foster carers' 6 in their own figure.
+    assert written["overall"]["n"] + written["carers"]["overall"]["n"] == 20
+    assert written["overall"]["n"] == 14
 
     database = open_database(settings)
     app = create_app(database.sessions, web_config(settings), web_services(settings, database))
     with app.test_request_context("/staff/dashboard"):
-        assert report_for(Q3).overall.n == 20  # the dashboard reads the replica too
+        shown = report_for(Q3)  # the dashboard reads the replica too
+        assert shown.overall.n == 14
+        assert shown.carers is not None and shown.carers.overall.n == 6
     with database.reports.connect() as replica, database.engine.connect() as main:
         assert replica.scalar(select(func.count()).select_from(GeneratedReport)) == 0
         assert main.scalar(select(func.count()).select_from(GeneratedReport)) == 1
