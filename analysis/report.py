@@ -275,6 +275,21 @@ def _find_table(
     )
 
 
+def _own_table(
+    figures: CarersFigures | Report, dimensions: tuple[str, ...], measure: str
+) -> Breakdown | None:
+    """A set of figures' own table split by exactly `dimensions` (young people's or carers')."""
+    return _find_table(
+        dimensions,
+        measure,
+        figures.overall,
+        figures.people,
+        figures.monthly,
+        figures.monthly_by_cohort,
+        (*figures.breakdowns, *figures.people_breakdowns, *figures.within),
+    )
+
+
 @dataclass(frozen=True)
 class CarersFigures:
     """Foster carers' own satisfied-or-better figures, beside young people's headline and
@@ -299,15 +314,7 @@ class CarersFigures:
         return found + [c for b in tables for c in b.cells]
 
     def table(self, dimensions: tuple[str, ...], measure: str = "answers") -> Breakdown | None:
-        return _find_table(
-            dimensions,
-            measure,
-            self.overall,
-            self.people,
-            self.monthly,
-            self.monthly_by_cohort,
-            (*self.breakdowns, *self.people_breakdowns, *self.within),
-        )
+        return _own_table(self, dimensions, measure)
 
 
 @dataclass(frozen=True)
@@ -407,15 +414,7 @@ class Report:
         Split by anything, it holds foster carers' cells too (from `carers`, planned on
         their own), so a view filtered to carers finds theirs; with no dimensions it is
         the young people's headline."""
-        ours = _find_table(
-            dimensions,
-            measure,
-            self.overall,
-            self.people,
-            self.monthly,
-            self.monthly_by_cohort,
-            (*self.breakdowns, *self.people_breakdowns, *self.within),
-        )
+        ours = _own_table(self, dimensions, measure)
         theirs = self.carers.table(dimensions, measure) if self.carers and dimensions else None
         if theirs is None or not theirs.cells:
             return ours
