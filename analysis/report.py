@@ -306,6 +306,10 @@ class CarersFigures:
     monthly_by_cohort: tuple[SafeKpi, ...]
     within: tuple[Breakdown, ...] = ()
     title: str = CARERS_TITLE
+    counted: Period | None = None
+    """The span carers' figures count when a running period is cut short (as
+    `Report.counted`, on carers' own month so far), with `counted_to` saying why."""
+    counted_to: str | None = None
 
     def cells(self) -> list[SafeKpi]:
         found = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
@@ -937,12 +941,17 @@ def carers_figures(
     months: Sequence[Period],
     options: ReportOptions,
     labels: Mapping[str, str],
+    today: date | None = None,
 ) -> CarersFigures:
     """Foster carers' figures for the period, planned and suppressed as the headline's
-    are but on carers' answers alone (`split_by_audience`)."""
-    kpis = _kpi_section(answers, period, months, options, labels)
+    are but on carers' answers alone (`split_by_audience`): a running period counts its
+    complete months while carers' own month so far is too small to show."""
+    kpis = _kpi_section(answers, period, months, options, labels, today)
     kpis.update(named_headline(kpis, COHORT_WORDS["carer"]))
+    counted: Period = kpis["counted"]
     return CarersFigures(
+        counted=counted if counted != period else None,
+        counted_to=kpis["counted_to"],
         overall=kpis["overall"],
         people=kpis["people"],
         year_on_year=kpis["year_on_year"],
@@ -1105,8 +1114,9 @@ def build_report(
     frame = loading.kpi_answers(connection, window, tz, catalogue, profiles)
     everyone = frame  # the other figures (questions, domains) count carers' answers too
     frame, carers_answers = split_by_audience(everyone)
-    carers = carers_figures(carers_answers, period, months, options, labels)
-    kpis = _kpi_section(frame, period, months, options, labels, _local_day(now, tz))
+    today = _local_day(now, tz)
+    carers = carers_figures(carers_answers, period, months, options, labels, today)
+    kpis = _kpi_section(frame, period, months, options, labels, today)
     counted: Period = kpis.pop("counted")
     kpis["counted"] = counted if counted != period else None
     other_periods: tuple[SafeKpi, SafeKpi] = kpis.pop("other_periods")
@@ -1339,6 +1349,9 @@ HEADLINE_COUNTS = "children in care and care leavers (not foster carers)"
 def _carers_json(carers: CarersFigures) -> dict[str, Any]:
     return {
         "title": carers.title,
+        # the last day carers' figures count, when a running period is cut short
+        "counted_to": carers.counted.last_day.isoformat() if carers.counted else None,
+        "counted_note": carers.counted_to,
         "overall": _kpi_json(carers.overall),
         "overall_year_on_year": _kpi_json(carers.year_on_year) if carers.year_on_year else None,
         "person_level": _kpi_json(carers.people),

@@ -222,3 +222,47 @@ def test_the_bi_api_serves_the_young_peoples_headline_and_carers_apart(
     assert (data["overall"]["n"], data["overall"]["rate"]) == (12, 0.75)
     assert data["headline_counts"].startswith("children in care and care leavers")
     assert (data["carers"]["overall"]["n"], data["carers"]["overall"]["rate"]) == (10, 0.1)
+
+
+def test_carers_running_quarter_counts_their_complete_months_while_their_month_is_small(
+    database: Database,
+) -> None:
+    # On 6 December: carers' October and November are shown (6 each), December so far has
+    # 2 carers' answers. Carers' quarter would give those 2 away (the quarter less October
+    # and November), so it counts October and November, as the young people's headline does
+    # on young people's own month so far (here 12 answers: shown, the quarter is whole).
+    oct_, nov, dec = (
+        datetime(2026, m, d, 12, 0, tzinfo=UTC) for m, d in ((10, 9), (11, 9), (12, 2))
+    )
+    rows = people(carer, 6, 5, "fo", oct_) + people(carer, 6, 3, "fn", nov)
+    rows += people(carer, 2, 0, "fd", dec)
+    for name, when in (("o", oct_), ("n", nov), ("d", dec)):
+        rows += people(young, 8, 6, f"c{name}", when) + people(leaver, 4, 3, f"l{name}", when)
+    seed(database, rows)
+    dec_6 = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    with database.engine.connect() as connection:
+        report = build_report(connection, Q4, ReportOptions(), now=dec_6)
+        december = build_report(connection, parse_period("2026-12"), ReportOptions(), now=dec_6)
+    assert report.counted is None and report.overall.n == 36  # young people's, whole
+    carers = report.carers
+    assert carers is not None and carers.counted is not None
+    assert (carers.overall.n, carers.overall.rate) == (12, pytest.approx(8 / 12))
+    assert carers.counted.last_day.isoformat() == "2026-11-30"
+    assert carers.counted_to is not None
+    assert carers.counted_to.startswith("To 30 November: December so far has too few answers")
+    assert "to 30 November" in carers.overall.sentence
+    assert december.carers is not None and december.carers.overall.n is None  # still hidden
+    assert {c.key["month"]: c.n for c in carers.monthly}["2026-12"] is None
+    html = to_html(report)
+    assert 'id="carers-counted-to"' in html and "this quarter to 30 November" in html
+    data = json.loads(report_json(report))["carers"]
+    assert (data["counted_to"], data["overall"]["n"]) == ("2026-11-30", 12)
+    assert data["counted_note"] == carers.counted_to
+
+    # three more carers answer in December: December shows, and the quarter is whole again
+    seed(database, people(carer, 3, 3, "fe", dec))
+    with database.engine.connect() as connection:
+        whole = build_report(connection, Q4, ReportOptions(), now=dec_6)
+    assert whole.carers is not None and whole.carers.counted is None
+    assert whole.carers.counted_to is None and whole.carers.overall.n == 17
+    assert json.loads(report_json(whole))["carers"]["counted_to"] is None

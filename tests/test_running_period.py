@@ -42,6 +42,7 @@ fast_hashing = staff_support.fast_hashing
 THRESHOLD = 5
 OPTIONS = ReportOptions(threshold=THRESHOLD, timezone="Europe/London")
 YOUNG = ("child_in_care", "11-17", "checkin-11-17", "home_happy", ("1", "2", "4", "5"))
+CARERS = ("carer", "adult", "carer-feedback", "support_overall", ("1", "2", "4", "5"))
 LEAVERS = ("care_leaver", "16-25", "checkin-care-leaver", "feel_safe_home", ("no", "yes"))
 
 
@@ -51,11 +52,17 @@ def _month_labels(first: str, last: str) -> list[str]:
 
 
 def council(
-    months: Iterable[str], small: dict[str, int], *, satisfied: float | None = None, seed_: int = 7
+    months: Iterable[str],
+    small: dict[str, int],
+    *,
+    satisfied: float | None = None,
+    seed_: int = 7,
+    carers: dict[str, int] | None = None,
 ) -> list[Given]:
     """Each month of `months`: 9 young people and 6 care leavers (a few in residential
-    homes, a small group to protect); each month in `small`: that many young people only.
-    `satisfied`: the share answering satisfied or better (None: at random)."""
+    homes, a small group to protect); each month in `small`: that many young people only;
+    each month in `carers`: that many foster carers. `satisfied`: the share answering
+    satisfied or better (None: at random)."""
     rng = Random(seed_)
     answers: list[Given] = []
 
@@ -79,6 +86,9 @@ def council(
     for month, count in small.items():
         for i in range(count):
             answer(month, YOUNG, 100 + i, 2 + i % 3)
+    for month, count in (carers or {}).items():
+        for i in range(count):
+            answer(month, CARERS, 200 + i, 2 + i % 3)
     return answers
 
 
@@ -90,6 +100,9 @@ def report(database: Database, period: str, today: date, threshold: int = THRESH
 
 
 # --------------------------------------------------------------------------- the attacker
+
+
+FAMILY = ("family", "foster carers")  # in the key of every carers' figure
 
 
 @dataclass(frozen=True)
@@ -127,21 +140,41 @@ def _filters() -> list[Filter]:
     return chosen
 
 
+def _carers_cells(report: Report) -> Iterator[SafeKpi]:
+    carers = report.carers
+    if carers is None:
+        return
+    yield carers.overall
+    if carers.year_on_year is not None:
+        yield carers.year_on_year
+    for table in (*carers.breakdowns, *carers.within):
+        yield from table.cells
+    yield from carers.monthly
+    yield from carers.monthly_by_cohort
+
+
 def figures_of(report: Report) -> list[Figure]:
     """Every answers figure a report (and the dashboard's views of it) shows, with the
-    months it really counts: a running period cut short counts fewer."""
-    span = report.counted or report.period
+    months it really counts: a running period cut short counts fewer. Foster carers'
+    figures are a family of their own (FAMILY in their key), cut short on their own."""
     found = []
-    for cell in _kpi_cells(report):
-        if cell.measure != "answers":
-            continue
-        key = dict(cell.dimensions)
-        month = key.pop("month", None)
-        months = (month,) if month else tuple(m.label for m in months_in(span))
-        n = cell.n
-        satisfied = None if n is None or cell.rate is None else round(cell.rate * n)
-        satisfied = 0 if n == 0 else satisfied
-        found.append(Figure(report.period.label, months, frozenset(key.items()), n, satisfied))
+    carers_span = (report.carers and report.carers.counted) or report.period
+    for cells, carers_own in ((_kpi_cells(report), False), (_carers_cells(report), True)):
+        for cell in cells:
+            if cell.measure != "answers":
+                continue
+            key = dict(cell.dimensions)
+            month = key.pop("month", None)
+            # the dashboard's views of carers alone (or adults: carers) show carers' cells
+            theirs = carers_own or key.get("cohort") == "carer" or key.get("age_band") == "adult"
+            family = (FAMILY,) if theirs else ()
+            span = carers_span if theirs else report.counted or report.period
+            months = (month,) if month else tuple(m.label for m in months_in(span))
+            n = cell.n
+            satisfied = None if n is None or cell.rate is None else round(cell.rate * n)
+            satisfied = 0 if n == 0 else satisfied
+            where = frozenset((*key.items(), *family))
+            found.append(Figure(report.period.label, months, where, n, satisfied))
     return found
 
 
@@ -175,7 +208,7 @@ def leaks(shown: list[Figure], truth: dict) -> list[str]:
         # a table's cells add up to the table without one of its dimensions, where true
         by_parent: dict[tuple, list] = {}
         for month, key in cells:
-            for pair in key:
+            for pair in key - {FAMILY}:
                 parent = key - {pair}
                 by_parent.setdefault((month, parent, pair[0], key - {pair}), []).append(key)
         for (month, parent, _, _), children in by_parent.items():
@@ -377,3 +410,23 @@ def test_the_dashboard_says_what_the_quarter_counts(
     december = staff.get("/staff/dashboard?period=2026-12").get_data(as_text=True)
     assert "To 30 November" not in december
     assert "fewer answers than the threshold, or none" not in december
+
+
+def test_carers_small_december_leaves_their_quarter_shown_and_gives_nothing_away(
+    database: Database,
+) -> None:
+    # Young people's December is large (shown, their quarter whole); foster carers'
+    # December so far is 2: carers' quarter and year count their complete months.
+    months = _month_labels("2026-04", "2026-12")
+    carers = {m: 6 for m in months[:-1]} | {"2026-12": 2}
+    seed(database, council(months, {}, carers=carers))
+    q4 = report(database, "2026-Q4", DEC_6)
+    assert q4.counted is None and q4.carers is not None
+    assert q4.carers.counted is not None and q4.carers.counted.last_day == date(2026, 11, 30)
+    assert q4.carers.overall.n == 12 and q4.carers.overall.ci_low is not None
+    year = report(database, "2026-27", DEC_6).carers
+    assert year is not None and year.overall.n == 6 * 8
+    shown = every_view(database, DEMO_PERIODS, DEC_6)
+    truth = truth_of(database, _month_labels("2026-03", "2026-12"), DEC_6)
+    assert truth[("2026-12", frozenset({FAMILY}))][0] == 2
+    assert not leaks(shown, truth)
