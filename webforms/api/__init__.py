@@ -91,6 +91,8 @@ def kpi() -> Response:
     return jsonify(
         {
             **{key: report[key] for key in keys},
+            # why a running period stops early (its last day is period.counted_to)
+            "counted_note": report["counted_note"],
             "overall": report["overall"],
             "person_level": report["person_level"],
             "overall_year_on_year": report["overall_year_on_year"],

@@ -45,8 +45,38 @@ _PERIOD_OBJECT = {
         "start": {"type": "string", "format": "date"},
         "end": {"type": "string", "format": "date"},
         "previous": {"type": "string"},
+        "counted_to": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": (
+                "The last day the headline counts when a running quarter or year is cut "
+                "short (its month so far has too few answers to show); null otherwise"
+            ),
+        },
     },
     "required": ["label", "kind", "start", "end"],
+}
+_COUNTED_NOTE = {
+    "type": ["string", "null"],
+    "description": "Why a running period's figures stop early, in words; null when they do not",
+}
+_CARERS = {
+    "type": ["object", "null"],
+    "description": (
+        "Foster carers' own figures, planned and suppressed apart and never in the "
+        "headline; a running period is cut short on carers' own month so far"
+    ),
+    "properties": {
+        "title": {"type": "string"},
+        "counted_to": {"type": ["string", "null"], "format": "date"},
+        "counted_note": _COUNTED_NOTE,
+        "overall": _CELL,
+        "person_level": _CELL,
+        "overall_year_on_year": {"oneOf": [_CELL, {"type": "null"}]},
+        "breakdowns": {"type": "array", "items": {"type": "object"}},
+        "monthly": {"type": "array", "items": _CELL},
+    },
+    "required": ["title", "overall", "person_level"],
 }
 _PROBLEM = {
     "description": "A problem, in words",
@@ -110,7 +140,8 @@ def openapi_document() -> dict[str, Any]:
                         "person_level": _CELL,
                         "comparisons": {"type": "array", "items": {"type": "object"}},
                         "headline_counts": {"type": "string"},
-                        "carers": {"type": ["object", "null"]},
+                        "counted_note": _COUNTED_NOTE,
+                        "carers": _CARERS,
                     },
                 )
             },
@@ -124,7 +155,10 @@ def openapi_document() -> dict[str, Any]:
                 "get": _operation("Month by month", {"monthly": cells, "monthly_by_cohort": cells})
             },
             "/api/v1/report": {
-                "get": _operation("Everything in the report but the quotes", {"overall": _CELL})
+                "get": _operation(
+                    "Everything in the report but the quotes",
+                    {"overall": _CELL, "counted_note": _COUNTED_NOTE, "carers": _CARERS},
+                )
             },
         },
     }
