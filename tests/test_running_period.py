@@ -388,7 +388,8 @@ def app(database: Database, settings: Settings, fast_hashing: None) -> Flask:
 def test_the_dashboard_says_what_the_quarter_counts(
     app: Flask, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seed(database, council(_month_labels("2026-07", "2026-11"), {"2026-12": 3}))
+    carers = {"2026-10": 6, "2026-11": 6, "2026-12": 1}
+    seed(database, council(_month_labels("2026-07", "2026-11"), {"2026-12": 3}, carers=carers))
     monkeypatch.setattr(
         "webforms.staff.figures.utcnow", lambda: datetime(2026, 12, 6, 23, 41, tzinfo=UTC)
     )
@@ -405,6 +406,9 @@ def test_the_dashboard_says_what_the_quarter_counts(
     assert "To 30 November: December so far has too few answers to show" in page
     assert "this quarter to 30 November" in page
     assert "fewer answers than the threshold, or none" not in page
+    # foster carers' own figures, cut short on their own month so far, say so beside them
+    carers = page.split('id="carers"')[1]
+    assert 'id="carers-counted-to"' in carers and "To 30 November" in carers
     year = staff.get("/staff/dashboard?period=2026-27").get_data(as_text=True)
     assert "To 30 November: December so far has too few answers to show" in year
     december = staff.get("/staff/dashboard?period=2026-12").get_data(as_text=True)
