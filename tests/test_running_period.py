@@ -434,3 +434,36 @@ def test_carers_small_december_leaves_their_quarter_shown_and_gives_nothing_away
     truth = truth_of(database, _month_labels("2026-03", "2026-12"), DEC_6)
     assert truth[("2026-12", frozenset({FAMILY}))][0] == 2
     assert not leaks(shown, truth)
+
+
+def test_a_view_of_foster_carers_says_what_their_quarter_counts(
+    app: Flask, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Young people's December is large (their quarter is whole); carers' December so far
+    # is 1, so carers' quarter counts October and November, and only carers' views say so.
+    months = _month_labels("2026-10", "2026-12")
+    carers = {"2026-10": 6, "2026-11": 6, "2026-12": 1}
+    seed(database, council(months, {}, carers=carers))
+    monkeypatch.setattr(
+        "webforms.staff.figures.utcnow", lambda: datetime(2026, 12, 6, 23, 41, tzinfo=UTC)
+    )
+    with transaction(database.sessions) as session:
+        add_staff(
+            session,
+            email=staff_support.EMAILS["participation"],
+            password_hash=hash_password(staff_support.PASSWORD),
+            role="participation",
+        )
+    staff = app.test_client()
+    assert staff_support.login(staff, staff_support.EMAILS["participation"]).status_code == 302
+    everyone = staff.get("/staff/dashboard").get_data(as_text=True)
+    top, carers_part = everyone.split('id="carers"')
+    assert 'id="counted-to"' not in top
+    assert "To 30 November: December so far has too few answers" in carers_part
+    for view in ("cohort=carer", "age_band=adult"):
+        page = staff.get(f"/staff/dashboard?{view}").get_data(as_text=True)
+        assert 'id="counted-to"' in page, view
+        assert "To 30 November: December so far has too few answers" in page, view
+        assert "this quarter to 30 November" in page, view
+    young = staff.get("/staff/dashboard?cohort=child_in_care").get_data(as_text=True)
+    assert "To 30 November" not in young

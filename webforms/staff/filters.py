@@ -51,6 +51,11 @@ class Filter:
     def active(self) -> bool:
         return bool(self.pairs)
 
+    @property
+    def foster_carers(self) -> bool:
+        """Showing foster carers' own figures (planned apart from young people's)."""
+        return self.cohort == "carer" or self.age_band == "adult"
+
     def matches(self, cell: SafeKpi) -> bool:
         key = cell.key
         return all(key.get(dimension) == value for dimension, value in self.pairs)
