@@ -407,8 +407,8 @@ def test_the_dashboard_says_what_the_quarter_counts(
     assert "this quarter to 30 November" in page
     assert "fewer answers than the threshold, or none" not in page
     # foster carers' own figures, cut short on their own month so far, say so beside them
-    carers = page.split('id="carers"')[1]
-    assert 'id="carers-counted-to"' in carers and "To 30 November" in carers
+    carers_part = page.split('id="carers"')[1]
+    assert 'id="carers-counted-to"' in carers_part and "To 30 November" in carers_part
     year = staff.get("/staff/dashboard?period=2026-27").get_data(as_text=True)
     assert "To 30 November: December so far has too few answers to show" in year
     december = staff.get("/staff/dashboard?period=2026-12").get_data(as_text=True)
