@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 import test_web_staff_support as staff_support
 from flask import Flask
+from flask.testing import FlaskClient
 from test_report import Given, seed
 
 from analysis.periods import Period, months_in, parse_period
@@ -385,11 +386,10 @@ def app(database: Database, settings: Settings, fast_hashing: None) -> Flask:
     return app
 
 
-def test_the_dashboard_says_what_the_quarter_counts(
+def participation_on_6_december(
     app: Flask, database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    carers = {"2026-10": 6, "2026-11": 6, "2026-12": 1}
-    seed(database, council(_month_labels("2026-07", "2026-11"), {"2026-12": 3}, carers=carers))
+) -> FlaskClient:
+    """A participation officer signed in, late on 6 December."""
     monkeypatch.setattr(
         "webforms.staff.figures.utcnow", lambda: datetime(2026, 12, 6, 23, 41, tzinfo=UTC)
     )
@@ -402,6 +402,15 @@ def test_the_dashboard_says_what_the_quarter_counts(
         )
     staff = app.test_client()
     assert staff_support.login(staff, staff_support.EMAILS["participation"]).status_code == 302
+    return staff
+
+
+def test_the_dashboard_says_what_the_quarter_counts(
+    app: Flask, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    carers = {"2026-10": 6, "2026-11": 6, "2026-12": 1}
+    seed(database, council(_month_labels("2026-07", "2026-11"), {"2026-12": 3}, carers=carers))
+    staff = participation_on_6_december(app, database, monkeypatch)
     page = staff.get("/staff/dashboard").get_data(as_text=True)
     assert "To 30 November: December so far has too few answers to show" in page
     assert "this quarter to 30 November" in page
@@ -444,18 +453,7 @@ def test_a_view_of_foster_carers_says_what_their_quarter_counts(
     months = _month_labels("2026-10", "2026-12")
     carers = {"2026-10": 6, "2026-11": 6, "2026-12": 1}
     seed(database, council(months, {}, carers=carers))
-    monkeypatch.setattr(
-        "webforms.staff.figures.utcnow", lambda: datetime(2026, 12, 6, 23, 41, tzinfo=UTC)
-    )
-    with transaction(database.sessions) as session:
-        add_staff(
-            session,
-            email=staff_support.EMAILS["participation"],
-            password_hash=hash_password(staff_support.PASSWORD),
-            role="participation",
-        )
-    staff = app.test_client()
-    assert staff_support.login(staff, staff_support.EMAILS["participation"]).status_code == 302
+    staff = participation_on_6_december(app, database, monkeypatch)
     everyone = staff.get("/staff/dashboard").get_data(as_text=True)
     top, carers_part = everyone.split('id="carers"')
     assert 'id="counted-to"' not in top
