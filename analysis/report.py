@@ -387,6 +387,8 @@ class Report:
     show: the figures count the complete months only, and this says so in words."""
     counted: Period | None = None
     """The span those figures count (`period` cut short), when `counted_to` is set."""
+    coverage_counted_to: str | None = None
+    """Set when "who we heard from" counts a group to an earlier day, as its figures do."""
 
     def __post_init__(self) -> None:
         kpis = [self.overall, self.people, *self.monthly, *self.monthly_by_cohort]
@@ -801,13 +803,14 @@ def _day_words(counted: Period) -> str:
     return f"{last.day} {last:%B}"
 
 
-def counted_words(period: Period, counted: Period, threshold: int) -> str | None:
-    """Why a running period's figures stop early, in words: None when they do not."""
+def counted_words(period: Period, counted: Period, threshold: int, whose: str = "") -> str | None:
+    """Why a running period's figures stop early, in words: None when they do not.
+    `whose`: " from foster carers", where the figures beside are not the headline's."""
     if counted == period:
         return None
     month = f"{counted.end:%B}"
     return (
-        f"To {_day_words(counted)}: {month} so far has too few answers to show "
+        f"To {_day_words(counted)}: {month} so far has too few answers{whose} to show "
         f"(fewer than {threshold}), so {period.this} counts the complete months before "
         f"it until {month} has {threshold} or more."
     )
@@ -829,6 +832,7 @@ def _kpi_section(
     options: ReportOptions,
     labels: Mapping[str, str],
     today: date | None = None,
+    whose: str = "",
 ) -> dict[str, Any]:
     """All KPI tables of the report, each cell as its period's plan has it (`_Planner`).
     A period still running on `today` may count only its complete months
@@ -867,7 +871,7 @@ def _kpi_section(
     ]
     return {
         "counted": counted,
-        "counted_to": counted_words(period, counted, options.threshold),
+        "counted_to": counted_words(period, counted, options.threshold, whose),
         "other_periods": (
             _overall_alone(previous, options, Wording(period.last, period.last, labels)),
             _overall_alone(last_year, options, Wording(period.last, period.last, labels)),
@@ -946,7 +950,8 @@ def carers_figures(
     """Foster carers' figures for the period, planned and suppressed as the headline's
     are but on carers' answers alone (`split_by_audience`): a running period counts its
     complete months while carers' own month so far is too small to show."""
-    kpis = _kpi_section(answers, period, months, options, labels, today)
+    whose = f" from {COHORT_WORDS['carer']}"
+    kpis = _kpi_section(answers, period, months, options, labels, today, whose)
     kpis.update(named_headline(kpis, COHORT_WORDS["carer"]))
     counted: Period = kpis["counted"]
     return CarersFigures(
@@ -1145,8 +1150,13 @@ def build_report(
         domains=tuple(publish_settled_stats(settled["domains"], options.threshold)),
         life=tuple(publish_settled_stats(settled["life"], options.threshold)),
         coverage=tuple(
-            coverage(loading.respondents_answered(connection, period, tz), sizes, options.threshold)
+            coverage(
+                _answered_as_counted(connection, counted, carers.counted or period, tz),
+                sizes,
+                options.threshold,
+            )
         ),
+        coverage_counted_to=_coverage_words(counted, period, carers.counted),
         cohort_sizes=sizes,
         response_rates=tuple(
             response_rates(loading.invite_batches(connection, period, tz), options.threshold)
@@ -1162,6 +1172,36 @@ def build_report(
         ),
         **kpis,
     )
+
+
+def _answered_as_counted(
+    connection: Connection, young: Period, carers: Period, tz: str
+) -> pd.DataFrame:
+    """Who answered at all, over the span each group's figures count: a running period cut
+    short for young people or for carers (`_Planner.counted`). Counted over the whole
+    period instead, "10 carers answered" beside "7 carers, to 30 November" would give away
+    how many answered in a month too small to show."""
+    answered = loading.respondents_answered(connection, young, tz)
+    if carers == young:
+        return answered
+    theirs = loading.respondents_answered(connection, carers, tz)
+
+    def is_carer(frame: pd.DataFrame) -> pd.Series:
+        return frame["cohort"].astype("object").isin(CARERS)
+
+    return pd.concat([answered[~is_carer(answered)], theirs[is_carer(theirs)]], ignore_index=True)
+
+
+def _coverage_words(young: Period, period: Period, carers: Period | None) -> str | None:
+    """Which groups "who we heard from" counts to an earlier day, as their figures do."""
+    parts = []
+    if young != period:
+        parts.append(f"children in care and care leavers to {_day_words(young)}")
+    if carers is not None:
+        parts.append(f"foster carers to {_day_words(carers)}")
+    if not parts:
+        return None
+    return f"Counted as the figures above count them: {' and '.join(parts)}."
 
 
 def _their_figure(rate: float | None, why_not: str) -> str:
@@ -1504,6 +1544,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "coverage": {
             "cohort_sizes_as_of": sizes.as_of if sizes else None,
             "cohort_sizes_source": sizes.source if sizes else None,
+            "counted_note": report.coverage_counted_to,
             "cells": [_stat_json(c) for c in report.coverage],
             "response_rates": [_stat_json(c) for c in report.response_rates],
         },

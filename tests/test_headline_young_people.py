@@ -258,6 +258,15 @@ def test_carers_running_quarter_counts_their_complete_months_while_their_month_i
     data = json.loads(report_json(report))["carers"]
     assert (data["counted_to"], data["overall"]["n"]) == ("2026-11-30", 12)
     assert data["counted_note"] == carers.counted_to
+    # who we heard from counts carers as their figures do: 12 to 30 November, not 14 (the
+    # difference would be December's 2); young people over the whole quarter
+    heard = {(c.key["cohort"], c.key["age_band"]): c.n for c in report.coverage}
+    assert heard[("carer", "all")] == 12 and heard[("child_in_care", "all")] == 24
+    assert report.coverage_counted_to == (
+        "Counted as the figures above count them: foster carers to 30 November."
+    )
+    assert 'id="coverage-counted-to"' in html
+    assert json.loads(report_json(report))["coverage"]["counted_note"] == report.coverage_counted_to
 
     # three more carers answer in December: December shows, and the quarter is whole again
     seed(database, people(carer, 3, 3, "fe", dec))
@@ -265,4 +274,8 @@ def test_carers_running_quarter_counts_their_complete_months_while_their_month_i
         whole = build_report(connection, Q4, ReportOptions(), now=dec_6)
     assert whole.carers is not None and whole.carers.counted is None
     assert whole.carers.counted_to is None and whole.carers.overall.n == 17
+    assert whole.coverage_counted_to is None
+    assert {(c.key["cohort"], c.key["age_band"]): c.n for c in whole.coverage}[
+        ("carer", "all")
+    ] == 17
     assert json.loads(report_json(whole))["carers"]["counted_to"] is None

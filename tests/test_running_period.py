@@ -268,6 +268,12 @@ def test_a_small_december_so_far_leaves_the_quarter_and_year_headlines_shown(
     assert q4.counted_to is not None
     assert q4.counted_to.startswith("To 30 November: December so far has too few answers")
     assert "this quarter to 30 November" in q4.overall.sentence
+    # who we heard from counts to 30 November too: 9 a month, not December's 3 more
+    heard = {(c.key["cohort"], c.key["age_band"]): c.n for c in q4.coverage}
+    assert heard[("child_in_care", "all")] == 18
+    assert q4.coverage_counted_to == (
+        "Counted as the figures above count them: children in care and care leavers to 30 November."
+    )
     # the financial year too
     year = report(database, "2026-27", DEC_6)
     assert year.overall.suppressed is None and year.overall.ci_low is not None
@@ -465,3 +471,19 @@ def test_a_view_of_foster_carers_says_what_their_quarter_counts(
         assert "this quarter to 30 November" in page, view
     young = staff.get("/staff/dashboard?cohort=child_in_care").get_data(as_text=True)
     assert "To 30 November" not in young
+
+
+def test_carers_with_none_to_30_november_are_not_said_to_have_none_this_quarter(
+    app: Flask, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found walking the demo: carers answer in January and July only, so on 6 December
+    # with 3 carers' answers so far the page said "No answers from foster carers in
+    # October to December 2026" under a notice that December has fewer than 5.
+    seed(database, council(_month_labels("2026-10", "2026-12"), {}, carers={"2026-12": 3}))
+    staff = participation_on_6_december(app, database, monkeypatch)
+    carers_part = staff.get("/staff/dashboard").get_data(as_text=True).split('id="carers"')[1]
+    assert "December so far has too few answers from foster carers to show" in carers_part
+    assert "No answers from foster carers between 1 October and 30 November." in carers_part
+    assert "in October to December 2026" not in carers_part.split("</section>")[0]
+    theirs = staff.get("/staff/dashboard?cohort=carer").get_data(as_text=True)
+    assert "No answers from this group between 1 October and 30 November." in theirs
