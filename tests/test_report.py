@@ -356,7 +356,7 @@ def test_html_is_self_contained_accessible_and_escaped(report: Report):
     assert "<b>" not in html
     assert str(escape(scrub_quote(QUOTE))) in html
     assert "PRIVATE WORDS" not in html
-    assert "<caption>" in html and "<h1>" in html
+    assert "<caption id=" in html and "<h1>" in html
     images = re.findall(r"<img ([^>]+)>", html)
     assert len(images) >= 2
     for attributes in images:

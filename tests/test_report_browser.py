@@ -55,7 +55,19 @@ def test_html_report_has_working_charts_and_the_target_line(tmp_path: Path) -> N
         )
         screenshot(page, "report")
         violations = axe_violations(page)
+        # on a phone, wide tables scroll inside their own boxes, not the whole page
+        page.set_viewport_size({"width": 390, "height": 844})
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        boxes = page.evaluate("document.querySelectorAll('.scroll > table').length")
+        tables = page.evaluate("document.querySelectorAll('table').length")
+        ids = page.evaluate("Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+        screenshot(page, "report-phone")
+        phone_violations = axe_violations(page)
         browser.close()
+    assert page_width <= 390, f"the report is {page_width}px wide on a 390px phone"
+    assert boxes == tables
+    assert len(ids) == len(set(ids)), "every id once"
+    assert not phone_violations, describe_violations(phone_violations)
     assert images, "the report should have charts"
     assert all(image["ok"] for image in images), [i["alt"] for i in images if not i["ok"]]
     assert all(image["alt"].strip() for image in images), "every chart needs alt text"
