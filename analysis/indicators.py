@@ -144,6 +144,16 @@ class _Table:
     rows: list[RawStat] = field(default_factory=list)
     groups: list[list[int]] = field(default_factory=list)
     links: list[Hashable | None] = field(default_factory=list)
+    totals: dict[int, int] = field(default_factory=dict)  # group -> the row it adds up to
+
+    def group(self, members: list[int], total: int) -> None:
+        """Rows that add up to the row `total`: were it hidden with them all shown, it
+        could be added up again, so one of them is hidden with it."""
+        self.totals[len(self.groups)] = total
+        self.groups.append(members)
+
+    def _group_totals(self) -> list[int | None]:
+        return [self.totals.get(i) for i in range(len(self.groups))]
 
     def add(self, row: RawStat) -> int:
         self.rows.append(row)
@@ -151,13 +161,23 @@ class _Table:
         return len(self.rows) - 1
 
     def publish(self, threshold: int) -> list[SafeStat]:
-        return publish_stats(self.rows, threshold, self.groups, self.links)
+        return publish_stats(
+            self.rows, threshold, self.groups, self.links, group_totals=self._group_totals()
+        )
 
     def settle(
         self, threshold: int, parts: Sequence[SettledStats] = (), within: Sequence[Within] = ()
     ) -> SettledStats:
         """This period's plan, with the periods inside it fixed (`nested_parts`)."""
-        return settle_stats(self.rows, threshold, self.groups, self.links, parts, within)
+        return settle_stats(
+            self.rows,
+            threshold,
+            self.groups,
+            self.links,
+            parts,
+            within,
+            group_totals=self._group_totals(),
+        )
 
 
 def _nested(
@@ -183,18 +203,19 @@ def _nested(
 
     cohorts = _labels(frame["cohort"]).to_numpy()
     bands = _labels(frame["age_band"]).to_numpy()
-    add(ALL, ALL, frame)
+    everyone = add(ALL, ALL, frame)
     top: list[int] = []
     for cohort in sorted(set(cohorts), key=lambda c: order_key("cohort", c)):
         in_cohort = cohorts == cohort
         top.append(add(cohort, ALL, frame[in_cohort]))
-        table.groups.append(
+        table.group(
             [
                 add(cohort, band, frame[in_cohort & (bands == band)])
                 for band in sorted(set(bands[in_cohort]), key=lambda b: order_key("age_band", b))
-            ]
+            ],
+            top[-1],
         )
-    table.groups.append(top)
+    table.group(top, everyone)
 
 
 def _rate_values(positive: int, n: int) -> Values:
@@ -321,15 +342,15 @@ def coverage(answered: pd.DataFrame, sizes: CohortSizes, threshold: int) -> list
         values: Values = {"cohort_size": size, "coverage": n / size if size else None}
         return table.add(RawStat((("cohort", cohort), ("age_band", band)), n, values, n))
 
-    add(ALL, ALL, sum(counts.values()))
+    everyone = add(ALL, ALL, sum(counts.values()))
     top: list[int] = []
     for cohort in sorted({c for c, _ in counts}, key=lambda c: order_key("cohort", c)):
         bands = sorted(
             (b for c, b in counts if c == cohort), key=lambda b: order_key("age_band", b)
         )
         top.append(add(cohort, ALL, sum(counts[(cohort, b)] for b in bands)))
-        table.groups.append([add(cohort, band, counts[(cohort, band)]) for band in bands])
-    table.groups.append(top)
+        table.group([add(cohort, band, counts[(cohort, band)]) for band in bands], top[-1])
+    table.group(top, everyone)
     return table.publish(threshold)
 
 

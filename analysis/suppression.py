@@ -790,10 +790,11 @@ def settle_stats(
     links: Sequence[Hashable | None] = (),
     parts: Sequence[SettledStats] = (),
     within: Sequence[Within] = (),
+    group_totals: Sequence[int | None] = (),
 ) -> SettledStats:
     """Plan one period's table, with the shorter periods inside it already settled:
     each row is the sum of the same row in its parts (counts of answers and comments
-    add up across periods)."""
+    add up across periods). `group_totals`: per group, the row it adds up to, if any."""
     flat: list[RawStat] = list(rows)
     preset: dict[int, str | None] = {}
     places: list[dict[tuple[tuple[str, str], ...], int]] = []
@@ -805,7 +806,7 @@ def settle_stats(
             flat.append(row)
     own = {row.dimensions: i for i, row in reversed(list(enumerate(rows)))}
     all_groups = [list(g) for g in groups]
-    totals: list[int | None] = [None] * len(all_groups)
+    totals: list[int | None] = [*group_totals, *[None] * (len(all_groups) - len(group_totals))]
     sums: list[tuple[list[int], int]] = []
     for relation in within:
         whole = own if relation.whole is None else places[relation.whole]
@@ -845,10 +846,13 @@ def publish_stats(
     threshold: int,
     groups: Sequence[Sequence[int]] = (),
     links: Sequence[Hashable | None] = (),
+    group_totals: Sequence[int | None] = (),
 ) -> list[SafeStat]:
-    """Suppress one table of figures; `groups` and `links` as for `hide_small`
-    (no groups: primary suppression only, for cells that do not add up to a total)."""
-    return publish_settled_stats(settle_stats(rows, threshold, groups, links), threshold)
+    """Suppress one table of figures; `groups`, `links` and `group_totals` (`totals`)
+    as for `hide_small` (no groups: primary suppression only, for cells that do not add
+    up to a total)."""
+    settled = settle_stats(rows, threshold, groups, links, group_totals=group_totals)
+    return publish_settled_stats(settled, threshold)
 
 
 def nested_parts(period: Period, settled: Callable[[Period], T]) -> tuple[list[T], list[Within]]:
