@@ -487,3 +487,4 @@ def test_carers_with_none_to_30_november_are_not_said_to_have_none_this_quarter(
     assert "in October to December 2026" not in carers_part.split("</section>")[0]
     theirs = staff.get("/staff/dashboard?cohort=carer").get_data(as_text=True)
     assert "No answers from this group between 1 October and 30 November." in theirs
+    assert "no answers between 1 October and 30 November." in theirs  # the headline sentence
