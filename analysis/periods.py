@@ -87,6 +87,17 @@ class Period:
         return self.end - timedelta(days=1)
 
     @property
+    def first_day_words(self) -> str:
+        """ "1 October": the first day, as a sentence says it within its year."""
+        return f"{self.start.day} {_MONTH_NAMES[self.start.month - 1]}"
+
+    @property
+    def last_day_words(self) -> str:
+        """ "30 November": the last day, as "to 30 November" says it."""
+        last = self.last_day
+        return f"{last.day} {_MONTH_NAMES[last.month - 1]}"
+
+    @property
     def whole(self) -> bool:
         """False for a quarter or financial year cut short (`complete_months_before`)."""
         natural = {"month": 1, "quarter": 3, "financial_year": 12}.get(self.kind)

@@ -797,12 +797,6 @@ class _StatPlanner:
 PLANS = PlanCache()
 
 
-def _day_words(counted: Period) -> str:
-    """ "30 November": the last day a period cut short counts."""
-    last = counted.last_day
-    return f"{last.day} {last:%B}"
-
-
 def counted_words(period: Period, counted: Period, threshold: int, whose: str = "") -> str | None:
     """Why a running period's figures stop early, in words: None when they do not.
     `whose`: " from foster carers", where the figures beside are not the headline's."""
@@ -810,7 +804,7 @@ def counted_words(period: Period, counted: Period, threshold: int, whose: str = 
         return None
     month = f"{counted.end:%B}"
     return (
-        f"To {_day_words(counted)}: {month} so far has too few answers{whose} to show "
+        f"To {counted.last_day_words}: {month} so far has too few answers{whose} to show "
         f"(fewer than {threshold}), so {period.this} counts the complete months before "
         f"it until {month} has {threshold} or more."
     )
@@ -841,7 +835,7 @@ def _kpi_section(
     counted = planner.counted(period)
     settled = planner.with_changes(counted)
     tables = list(settled.tables)
-    when = period.this if counted == period else f"{period.this} to {_day_words(counted)}"
+    when = period.this if counted == period else f"{period.this} to {counted.last_day_words}"
     wording = Wording(when, period.last, {**labels, **_month_wording(months)})
     previous = planner.settled(period.previous())
     published = publish_settled(settled, options.rules, wording, previous)
@@ -1196,9 +1190,9 @@ def _coverage_words(young: Period, period: Period, carers: Period | None) -> str
     """Which groups "who we heard from" counts to an earlier day, as their figures do."""
     parts = []
     if young != period:
-        parts.append(f"children in care and care leavers to {_day_words(young)}")
+        parts.append(f"children in care and care leavers to {young.last_day_words}")
     if carers is not None:
-        parts.append(f"foster carers to {_day_words(carers)}")
+        parts.append(f"foster carers to {carers.last_day_words}")
     if not parts:
         return None
     return f"Counted as the figures above count them: {' and '.join(parts)}."
