@@ -219,10 +219,11 @@ def test_a_match_with_someone_else_after_the_doer_is_dropped(tmp_path):
 # child lives with or still sees, sexual abuse and exploitation in progress are urgent
 # whatever the tense, so several examples that issue 8 graded `concern` ("my dad hit
 # me", "my carer touches me", "i got cuckooed") are `urgent` now. Harm by someone not
-# named ("he hits me ...") stays `concern` unless a "now" cue is present.
+# named said once ("he hit me") stays `concern` unless a "now" cue is present; said in
+# the present ("he hits me", "hes hurting me") it is going on, so urgent (2026.12-18).
 RISKY = [
     # the issue's own examples and the slang the brief lists
-    ("he hits me when she's out", "abuse_physical", "concern"),
+    ("he hits me when she's out", "abuse_physical", "urgent"),
     ("i want to die", "self_harm_suicide", "urgent"),
     ("my bf makes me carry stuff to other towns", "exploitation", "urgent"),
     ("kms", "self_harm_suicide", "urgent"),
@@ -233,7 +234,10 @@ RISKY = [
     ("want to slit my wrists", "self_harm_suicide", "urgent"),
     ("i feel sucidal", "self_harm_suicide", "urgent"),
     ("my dad hit me", "abuse_physical", "urgent"),
-    ("he hurts me", "abuse_physical", "concern"),
+    ("he hurts me", "abuse_physical", "urgent"),
+    ("he hit me", "abuse_physical", "concern"),
+    ("hes hurting me", "abuse_physical", "urgent"),
+    ("she only pushes me when i wind her up tbh", "abuse_physical", "urgent"),
     ("my stepdad strangled me", "abuse_physical", "urgent"),
     ("they took me to a trap house", "exploitation", "urgent"),
     ("i got cuckooed", "exploitation", "urgent"),
@@ -304,6 +308,12 @@ RISKY = [
     ("he hit me again", "abuse_physical", "urgent"),
     ("my brother punches me really hard every day", "abuse_physical", "urgent"),
     ("the boys at school hit me every day", "bullying", "concern"),
+    # no bed tonight said in the present, and a child left with no adult and no food
+    # (2026.12-18)
+    ("nowhere 2 sleep", "homelessness", "urgent"),
+    ("I have no place for sleep. Please what I do", "homelessness", "urgent"),
+    ("mum gone 3 days, no food", "abuse_emotional_neglect", "urgent"),
+    ("no1 home again, no gas, its freezin n ive not had tea", "abuse_emotional_neglect", "urgent"),
     # ways of saying self-harm and suicide the lexicon lacked until 2026.12-17
     ("i tied my belt round my neck last night", "self_harm_suicide", "urgent"),
     ("the bleeding wont stop and theres blood everywhere", "self_harm_suicide", "urgent"),
@@ -351,8 +361,50 @@ def test_negation_and_past_lower_to_concern_but_still_flag(text, category):
 
 def test_current_cue_overrides_past_and_now_cue_raises():
     assert detect("i used to cut but i still do").level == "urgent"
-    assert detect("he hits me").level == "concern"
+    assert detect("he hit me").level == "concern"
     assert detect("he is hitting me right now please help").level == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # the present simple and progressive say the harm goes on (cues.habitual)
+        ("he hits me", "urgent"),
+        ("she hurts me when nobody is home", "urgent"),
+        ("he is hurting me", "urgent"),
+        ("he hits me but only when i wind him up so its kinda my fault", "urgent"),
+        # once, over, denied, a feeling or pressure: the level the rules gave before
+        ("he hit me", "concern"),
+        ("he used to hit me", "concern"),
+        ("he doesnt hit me or anything", "concern"),
+        ("he keeps pushing me for pics", "concern"),
+    ],
+)
+def test_harm_said_in_the_present_is_going_on(text, level):
+    found = detect_with_lexicon(text)
+    assert found is not None and found.level == level, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i will have nowhere to sleep when my tenancy ends next month",
+        "we did a project on people with nowhere to sleep",
+        "nowhere to sleep in this house with all the noise",
+        "mum has gone to work, no food in so im having cereal",
+        "my mum is not home yet and there is no food so we are getting a takeaway",
+    ],
+)
+def test_later_worries_and_ordinary_days_are_not_raised_to_urgent(text):
+    found = detect_with_lexicon(text)
+    assert found is None or found.level == "concern", text
+
+
+def test_harm_said_in_the_present_as_a_joke_or_a_game_is_not_raised():
+    joke = detect_with_lexicon("he hits me every time we play fifa lol")
+    assert joke is not None and joke.level == "concern" and not joke.ongoing
+    assert detect_with_lexicon("my brother hits me with pillows") is None
+    assert detect_with_lexicon("it really hurts me that mum didnt come") is None
 
 
 def test_harm_by_someone_the_child_lives_with_is_urgent_unless_it_is_past():

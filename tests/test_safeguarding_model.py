@@ -348,7 +348,7 @@ def test_the_model_raises_a_concern_to_urgent_only_where_the_rules_allow():
     assert "raised to urgent" in found.detected_by
     past = combine(detector(), model, "i used to get bullied before i vanished")
     assert past is not None and past.level == "concern"  # a past cue settled it
-    unnamed = combine(detector(), model, "he hits me and then i vanished")
+    unnamed = combine(detector(), model, "he hit me and then i vanished")
     assert unnamed is not None and unnamed.level == "concern"  # keep_concern: a rule
 
 

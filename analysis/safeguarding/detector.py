@@ -363,7 +363,10 @@ class Detector:
                         level == "concern"
                         and not lowered
                         and rule.category in lexicon.ongoing_urgent
-                        and self._in_clause(sentence, found_cues, (start, end), ongoing)
+                        and (
+                            self._in_clause(sentence, found_cues, (start, end), ongoing)
+                            or self._habitual(sentence.text, (start, end), joking)
+                        )
                     )
                     hit = _Hit(
                         rule.category,
@@ -378,6 +381,19 @@ class Detector:
                     found.append(hit)
                     found.extend(self._promote(hit, sentence))
         return found
+
+    def _habitual(self, text: str, span: tuple[int, int], joking: bool) -> bool:
+        """Whether the match itself says the harm goes on ("he hits me", "hes hurting
+        me"): the present simple and progressive are habitual, so the abuse is ongoing.
+
+        The cue is read from the match's start in its sentence, so it can look at the
+        words either side ("it hurts me" is a feeling, "pushing me for pics" pressure).
+        """
+        cue = self.lexicon.cues.get("habitual")
+        if joking or cue is None:
+            return False
+        found = cue.search(text, span[0])
+        return found is not None and found.start() < span[1]
 
     def _masked(
         self, text: str, span: tuple[int, int], masks: list[tuple[int, int]], returns: list[int]

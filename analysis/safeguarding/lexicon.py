@@ -41,7 +41,16 @@ CUES = ("negation", "past", "current", "now")
 # child. joke: the writer marks the message as a joke; worry: the writer says it worries
 # them, which no joke marker outweighs (detector.combine). ongoing: in the sentence of a
 # match in an `ongoing_urgent` category, the harm keeps happening, so it is urgent.
-OPTIONAL_CUES = ("frame", "frame_after", "frame_end", "joke", "worry", "it_is_me", "ongoing")
+OPTIONAL_CUES = (
+    "frame",
+    "frame_after",
+    "frame_end",
+    "joke",
+    "worry",
+    "it_is_me",
+    "ongoing",
+    "habitual",
+)
 DEFAULT_GAP = 3
 
 _GROUP = re.compile(r"<([a-z_]+)>")

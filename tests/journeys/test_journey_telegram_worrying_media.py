@@ -98,7 +98,9 @@ def test_a_worrying_photo_caption_reaches_a_person_and_other_media_get_kind_repl
             reply = said[0]["text"]
             assert reply.startswith(READ_THE_CAPTION)
             assert "Thank you for telling Heard" in reply
-            assert "Childline is free on 0800 1111" in reply
+            # "he hits me" says it goes on: urgent, so 999 and Childline come first
+            assert "If you are in danger right now, call 999." in reply
+            assert "Childline: call 0800 1111" in reply
             assert alerts(database) == [(WORRY, "telegram")]
             [notice] = await staff_told(database, fake)
             assert notice.startswith("Safeguarding alert 1 needs attention.")
