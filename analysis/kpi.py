@@ -469,6 +469,16 @@ def _about(key: Mapping[str, str], labels: Mapping[str, str]) -> str:
     return about
 
 
+def people_words(key: Mapping[str, str]) -> str:
+    """Who answered, as people to count: "foster carers", "people aged 11-17", "people"."""
+    return _who(key) or "people"
+
+
+def about_words(key: Mapping[str, str], labels: Mapping[str, str] | None = None) -> str:
+    """What the answers were about, with a leading space: " about home and care"."""
+    return _about(key, labels or {})
+
+
 def subject_words(key: Mapping[str, str], labels: Mapping[str, str] | None = None) -> str:
     """Who and what a cell is about, e.g. "children in care aged 11-17 about home and care".
 

@@ -1126,6 +1126,7 @@ def build_report(
     del frame, everyone, carers_answers
     scale = loading.scale_answers(connection, span, tz, catalogue, in_span, profiles)
     del in_span
+    scale = _carers_as_counted(scale, counted, carers.counted, tz)
     stats = _StatPlanner(scale, loading.comments(connection, span, tz), options)
     # counted as the KPI is: a running period's complete months, while the month so far
     # is too small to show (the same cut, so each table is a sum of published months)
@@ -1166,6 +1167,20 @@ def build_report(
         ),
         **kpis,
     )
+
+
+def _carers_as_counted(
+    scale: pd.DataFrame, young: Period, carers: Period | None, tz: str
+) -> pd.DataFrame:
+    """Foster carers' answers cut where carers' own figures stop, when that is earlier
+    than young people's: carers' domain and question rows then count the months their
+    KPI counts, so the two agree instead of the tables hiding carers' rows for a small
+    month the KPI leaves out."""
+    if carers is None or carers.end >= young.end:
+        return scale
+    _, cut = carers.utc_bounds(tz)
+    later = scale["cohort"].astype("object").isin(CARERS) & (scale["answered_at"] >= cut)
+    return scale[~later.to_numpy()]
 
 
 def _answered_as_counted(

@@ -28,8 +28,10 @@ from analysis.kpi import (
     KpiCounts,
     KpiFigure,
     Rules,
+    about_words,
     compare,
     describe,
+    people_words,
     position,
     rag,
     subject_words,
@@ -615,8 +617,8 @@ def _empty_sentence(figure: KpiFigure, wording: Wording, status: str | None, thr
                 f"so no percentage is shown."
             )
         return (
-            f"Fewer than {threshold} people from {subject} answered {when}, "
-            f"so no percentage is shown."
+            f"Fewer than {threshold} {people_words(figure.key)} answered"
+            f"{about_words(figure.key, wording.labels)} {when}, so no percentage is shown."
         )
     return f"No {unit} from {subject} {when}."
 

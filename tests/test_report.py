@@ -378,6 +378,15 @@ def test_html_shows_fewer_than_5_without_a_percentage(report: Report):
         assert "%" not in re.sub(r"<[^>]+>", "", row.split("</th>", 1)[1]).replace("80%", "")
 
 
+def test_html_key_figures_say_whose_they_are(report: Report):
+    html = to_html(report)
+    kpis = html.split('id="kpis"', 1)[1].split("</table>", 1)[0]
+    # the headline row counts young people only (carers have their own section)
+    assert '<th scope="row">Children in care and care leavers</th>' in kpis
+    assert '<th scope="row">Everyone</th>' not in kpis
+    assert "(in development)" not in html
+
+
 def test_report_rejects_unsuppressed_cells(report: Report):
     from dataclasses import replace
 

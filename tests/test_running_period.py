@@ -14,6 +14,7 @@ figure is given away when its sum lies in the span of the known ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,7 +28,7 @@ from flask.testing import FlaskClient
 from test_report import Given, seed
 
 from analysis.periods import Period, months_in, parse_period
-from analysis.report import Report, ReportOptions, build_report
+from analysis.report import Report, ReportOptions, build_report, to_html
 from analysis.suppression import SafeKpi
 from heard.settings import Settings
 from heard.wiring import Database
@@ -274,6 +275,12 @@ def test_a_small_december_so_far_leaves_the_quarter_and_year_headlines_shown(
     assert q4.coverage_counted_to == (
         "Counted as the figures above count them: children in care and care leavers to 30 November."
     )
+    # and the report's tables say so in their captions
+    html = to_html(q4)
+    assert "Satisfied or better, October to December 2026 to 30 November: target" in html
+    breakdowns = html.split('id="breakdowns"', 1)[1].split("</section>", 1)[0]
+    captions = re.findall(r"<caption[^>]*>([^<]*)</caption>", breakdowns)
+    assert captions and all(c.endswith("October to December 2026 to 30 November") for c in captions)
     # the financial year too
     year = report(database, "2026-27", DEC_6)
     assert year.overall.suppressed is None and year.overall.ci_low is not None
@@ -420,6 +427,7 @@ def test_the_dashboard_says_what_the_quarter_counts(
     page = staff.get("/staff/dashboard").get_data(as_text=True)
     assert "To 30 November: December so far has too few answers to show" in page
     assert "this quarter to 30 November" in page
+    assert "October to December 2026 to 30 November" in page  # the breakdowns' captions
     assert "fewer answers than the threshold, or none" not in page
     # foster carers' own figures, cut short on their own month so far, say so beside them
     carers_part = page.split('id="carers"')[1]
@@ -469,8 +477,10 @@ def test_a_view_of_foster_carers_says_what_their_quarter_counts(
         assert 'id="counted-to"' in page, view
         assert "To 30 November: December so far has too few answers" in page, view
         assert "this quarter to 30 November" in page, view
+        # the breakdowns' captions say the span they count too
+        assert "October to December 2026 to 30 November" in page, view
     young = staff.get("/staff/dashboard?cohort=child_in_care").get_data(as_text=True)
-    assert "To 30 November" not in young
+    assert "To 30 November" not in young and "2026 to 30 November" not in young
 
 
 def test_carers_with_none_to_30_november_are_not_said_to_have_none_this_quarter(
@@ -488,3 +498,26 @@ def test_carers_with_none_to_30_november_are_not_said_to_have_none_this_quarter(
     theirs = staff.get("/staff/dashboard?cohort=carer").get_data(as_text=True)
     assert "No answers from this group between 1 October and 30 November." in theirs
     assert "no answers between 1 October and 30 November." in theirs  # the headline sentence
+
+
+def test_carers_other_figures_count_the_months_their_kpi_counts(database: Database) -> None:
+    # Young people's December is large, so the quarter's tables count it; foster carers'
+    # December so far is 2, so carers' KPI counts to 30 November. Their domain and
+    # question rows must count to 30 November too: beside the KPI, a whole-quarter
+    # "Support for foster carers" row would give December's 2 away by subtraction.
+    months = _month_labels("2026-04", "2026-12")
+    carers = {m: 6 for m in months[:-1]} | {"2026-12": 2}
+    seed(database, council(months, {}, carers=carers))
+    q4 = report(database, "2026-Q4", DEC_6)
+    assert q4.counted is None and q4.carers is not None and q4.carers.counted is not None
+    rows = [
+        row
+        for table in (q4.domains, q4.questions)
+        for row in table
+        if row.key.get("cohort") == "carer" and row.n is not None
+    ]
+    assert rows, "carers' rows are shown, not hidden for December's few"
+    assert all(row.n == 12 for row in rows), [(row.key, row.n) for row in rows]
+    # young people's rows still count December
+    young = [row for row in q4.domains if row.key.get("cohort") == "child_in_care"]
+    assert any(row.n == 9 * 3 for row in young if row.n is not None)

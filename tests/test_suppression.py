@@ -143,6 +143,13 @@ def test_few_people_hides_the_cell_even_with_many_answers():
     assert cell.suppressed == "primary"
     assert cell.n_display == "fewer than 5 people"
     assert cell.rate is None
+    assert cell.sentence.startswith("Fewer than 5 foster carers answered this quarter")
+
+
+def test_few_people_sentence_names_people_plainly():
+    table = KpiTable("overall", (), [KpiFigure((), KpiCounts(30, 40, 0, 2), None)])
+    [[cell]] = publish_kpis([table], Rules(), WORDING)
+    assert cell.sentence == "Fewer than 5 people answered this quarter, so no percentage is shown."
 
 
 def test_small_rather_not_say_count_is_hidden():
