@@ -101,8 +101,9 @@ def test_a_teenager_types_a_disclosure_mid_checkin_and_says_yes_please(
 
             thanks = await bot.tap(TEEN, YES, message=asked)
             assert texts_of(thanks) == [
-                "Thank you. We have told our safeguarding lead, and they will message you "
-                "here as soon as they can."
+                "Thank you. We have told the person at the council whose job is keeping "
+                "children and young people safe, and they will message you here as soon as "
+                "they can."
             ]
             edited = contact_question(fake, TEEN)
             assert edited["text"] == f"{ASK}\n\n✔ {YES}"  # as every answered button reads

@@ -141,14 +141,17 @@ def test_web_chat_asks_and_keeps_the_details_sealed_on_the_alert(
 ) -> None:
     client = app.test_client()
     page = _disclose_in_chat(client)
-    assert "Name of your social worker" in page and "Only our safeguarding lead will see it" in page
+    assert (
+        "Name of your social worker" in page
+        and "Only the person at the council whose job is keeping" in page
+    )
     done = client.post(
         "/get-in-touch",
         data={**_offer_fields(page), "wanted": "yes", "first_name": "Jo", "phone": "07700 900123"},
     )
     html = text_of(done)
     assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"
-    assert "We have told our safeguarding lead, and they will get in touch" in html
+    assert "young people safe, and they will get in touch" in html
     assert "0800 1111" in html  # the help is still on screen
     assert 'action="/chat"' in html  # and the way back to the chat, the help with it
     back = client.post("/chat", data={**hidden_fields(html), "csrf_token": csrf_token(html)})

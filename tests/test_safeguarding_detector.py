@@ -35,6 +35,7 @@ from analysis.safeguarding.replies import REPLIES_PATH
 from storage.datafiles import DataFileError
 
 ROOT = Path(__file__).resolve().parents[1]
+ROLE = "the person at the council whose job is keeping children and young people safe"
 
 
 def _benchmark():
@@ -596,7 +597,7 @@ def test_urgent_reply_gives_999_and_childline_first():
     assert reply.splitlines()[0].startswith("Thank you for telling Heard")
     order = [reply.index(n) for n in ("999", "0800 1111", "116 123", "85258")]
     assert order == sorted(order)
-    assert "our safeguarding lead" in reply and "your social worker" in reply
+    assert f"{ROLE} will be told" in reply and "your social worker" in reply
     assert "out-of-hours" in reply
     # What happens next belongs to the channel: the engine asks "carry on?" in a check-in,
     # and outside one there are no questions to carry on with.
@@ -616,7 +617,7 @@ def test_concern_reply_offers_childline_worker_and_advocate_not_999():
     reply = safeguarding_reply(detect("i get bullied at school"), "care_leaver")
     assert "0800 1111" in reply and "999" not in reply
     assert "personal adviser" in reply and "advocate" in reply
-    assert "our safeguarding lead" in reply
+    assert f"{ROLE} will be told" in reply
 
 
 def test_homelessness_reply_adds_housing_help():
@@ -637,6 +638,33 @@ def test_council_can_set_its_own_numbers(tmp_path):
     path.write_text(text, encoding="utf-8")
     reply = safeguarding_reply(detect("i want to die"), None, replies=compile_replies(path))
     assert "01452 614194" in reply
+
+
+def test_who_will_be_told_is_said_in_words_each_reader_knows(tmp_path):
+    """A child is told who, as the chat said before they typed; a foster carer hears the
+    role's name. A council can give any cohort words of its own."""
+    disclosure = detect("i want to die")
+    for cohort in ("child_in_care", "care_leaver", None):
+        assert f"{ROLE} will be told" in safeguarding_reply(disclosure, cohort)
+    assert "our safeguarding lead will be told" in safeguarding_reply(
+        detect("the child i look after said her dad hits her"), "carer"
+    )
+    text = REPLIES_PATH.read_text(encoding="utf-8").replace(
+        "  carer: our safeguarding lead",
+        "  carer: our safeguarding lead\n  care_leaver: Sam, our lead",
+        1,
+    )
+    path = tmp_path / "replies.yaml"
+    path.write_text(text, encoding="utf-8")
+    replies = compile_replies(path)
+    assert "Sam, our lead will be told" in safeguarding_reply(
+        disclosure, "care_leaver", replies=replies
+    )
+    broken = text.replace("  care_leaver: Sam, our lead", "  care_leaver: ''", 1)
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        compile_replies(path)
+    assert caught.value.item == "safeguarding_roles" and "carer:" in caught.value.fix
 
 
 def test_broken_replies_name_line_and_fix(tmp_path):

@@ -129,7 +129,7 @@ def test_answering_get_in_touch_outside_a_check_in_says_nothing_of_one(
     assert "contact-again" in empty and NO_CHECKIN not in empty
     thanks = answer(client, empty, wanted="yes", first_name="Jas", phone="07700 900123")
     log = words(log_of(thanks))
-    assert "Thank you. We have told our safeguarding lead" in log
+    assert "Thank you. We have told the person at the council whose job is keeping" in log
     assert NO_CHECKIN not in thanks
     assert "Start a check-in" in thanks  # they can still begin one
     # Asked, "back" with nothing open still says so: that line is for a check-in question.

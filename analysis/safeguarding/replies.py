@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,8 @@ class Replies:
     path: str = ""
     # The council's own numbers as replies.yaml gives them (out of hours, housing).
     phones: tuple[str, str] = ("", "")
+    # {role} for a cohort that has words of its own (adults who know "safeguarding lead").
+    roles: dict[str, str] = field(default_factory=dict)
 
 
 def _contact(raw: Any, key: str, path: Path) -> str:
@@ -193,6 +195,17 @@ def compile_replies(path: str | Path) -> Replies:
             item="safeguarding_role",
             fix="name the role your consent text names, e.g. our safeguarding lead",
         )
+    roles = raw.get("safeguarding_roles") or {}
+    if not isinstance(roles, dict) or not all(
+        isinstance(v, str) and v.strip() for v in roles.values()
+    ):
+        raise DataFileError(
+            path,
+            "safeguarding_roles must be 'cohort: words' lines",
+            line=line_of(roles) or line_of(raw),
+            item="safeguarding_roles",
+            fix="indent one line per cohort, e.g. 'carer: our safeguarding lead'",
+        )
     workers = raw.get("workers")
     if not isinstance(workers, dict) or not isinstance(workers.get("default"), str):
         raise DataFileError(
@@ -219,6 +232,7 @@ def compile_replies(path: str | Path) -> Replies:
     return Replies(
         version=str(raw.get("version", "")),
         role=role.strip(),
+        roles={str(k): str(v).strip() for k, v in roles.items()},
         out_of_hours=_contact(raw.get("out_of_hours"), "out_of_hours", path),
         housing=_contact(raw.get("housing"), "housing", path),
         workers={str(k): str(v) for k, v in workers.items()},
@@ -413,6 +427,8 @@ def compile_translation(path: str | Path, english: Replies, code: str) -> Replie
     return Replies(
         version=str(raw.get("version", english.version)),
         role=role or english.role,
+        # English words for a cohort only where the translation keeps English's role
+        roles={} if role else english.roles,
         out_of_hours=_with_phone(out_of_hours, english.out_of_hours, english.phones[0]),
         housing=_with_phone(housing, english.housing, english.phones[1]),
         phones=english.phones,
@@ -484,7 +500,7 @@ def please_read_reply(
 
 def _values(replies: Replies, cohort: str | None) -> dict[str, str]:
     return {
-        "role": replies.role,
+        "role": replies.roles.get(cohort or "", replies.role),
         "worker": replies.workers.get(cohort or "", replies.workers["default"]),
         "out_of_hours": replies.out_of_hours,
         "housing": replies.housing,

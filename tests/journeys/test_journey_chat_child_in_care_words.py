@@ -103,7 +103,7 @@ def test_a_child_in_care_hears_words_for_her(
     post_and_wait(page, page.locator(yes).last.tap, javascript=javascript)
     thanks = page.locator("#chat-log li.contact-answered").last
     thanks.scroll_into_view_if_needed()
-    assert_sees(page, "Thank you. We have told our safeguarding lead")
+    assert_sees(page, "Thank you. We have told the person at the council whose job is keeping")
     shot("5-thanks")
     assert empty_heard_bubbles(page) == []
     assert_not_seen(page, NO_CHECKIN)

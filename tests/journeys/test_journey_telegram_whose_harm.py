@@ -112,7 +112,7 @@ def test_harm_from_a_boyfriend_goes_to_the_lead_and_from_carers_to_the_lado(
             assert help_now.startswith("Thank you for telling Heard. You have done the right")
             assert "If you are in danger right now, call 999." in help_now
             assert "Childline (for under 19s): call 0800 1111." in help_now
-            assert "our safeguarding lead will be told" in help_now
+            assert "whose job is keeping children and young people safe will be told" in help_now
             assert "You can also tell your personal adviser (PA)" in help_now
             assert not any("Staying Put" in m["text"] for m in said)
             assert said[1]["text"].startswith("Would you like someone from the council to get")
