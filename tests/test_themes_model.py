@@ -20,7 +20,7 @@ from analysis.text_vectors import encoder
 from analysis.themes import tagger as tagger_module
 from analysis.themes.lexicon import CARER_THEME_IDS
 from analysis.themes.model import FORMAT, ThemeModel, shipped_model, shipped_model_path
-from analysis.themes.tagger import ThemeTagger, default_tagger
+from analysis.themes.tagger import BEYOND_MOST, MOST_THEMES, ThemeTagger, default_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -235,3 +235,24 @@ def test_the_shipped_model_spares_the_only_theme_and_training_agrees():
     assert combine(frozenset({"money"}), scores, {}, veto) == frozenset()
     both = frozenset({"money", "housing"})
     assert combine(both, scores, {}, veto, spare_only_theme=True) == frozenset()
+
+
+def test_a_comment_gets_the_two_themes_the_model_is_surest_of():
+    """People who label comments give more than two themes to under 1% of them: a third
+    or fourth theme is dropped, the one the model is least sure of, and `why` says so."""
+    tagger = default_tagger(with_model=True)
+    text = (
+        "my social worker keeps changing and i never get to see my brother, "
+        "school is rubbish and i have no money for the bus"
+    )
+    tagged = tagger.tag(text)
+    reasons = tagger.why(text)
+    assert len(tagged) == MOST_THEMES == 2
+    assert sorted(r.theme for r in reasons if r.tagged) == sorted(tagged)
+    beyond = [r for r in reasons if r.by == BEYOND_MOST]
+    assert beyond and not any(r.tagged for r in beyond)
+    kept = [r.score for r in reasons if r.tagged and r.score is not None]
+    assert all(r.score is not None and r.score <= min(kept) for r in beyond)
+    # two themes or fewer are left alone
+    two = "i never get to see my brother and i have no money"
+    assert not any(r.by == BEYOND_MOST for r in tagger.why(two))
