@@ -301,7 +301,7 @@ def test_the_dashboard_and_report_pages_render(staff: FlaskClient, scenario: Sce
     page = staff.get("/staff/dashboard?period=2026-Q3")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert '<svg class="chart"' in html
+    assert '<svg class="chart chart-wide"' in html
     children = rows_named(html, "Children in care")
     satisfied, n = scenario.children
     if n >= 5 and children:

@@ -207,6 +207,14 @@ def _check_page(page: Any, path: str, javascript: bool) -> int:
     for table in tables:
         assert table["inBox"] and table["role"] == "region" and table["tabindex"] == "0", path
         assert table["label"], f"{path}: a scrolling table without a name"
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll('svg.chart')]
+            .filter(s => getComputedStyle(s).display !== 'none')
+            .map(s => ({cls: s.getAttribute('class'), text: Math.min(...[...s.querySelectorAll(
+                'text.chart-axis')].map(t => t.getBoundingClientRect().height))}))"""
+    )
+    for chart in charts:  # a phone is shown the drawing whose labels it can read
+        assert chart["cls"] == "chart chart-narrow" and chart["text"] >= 9, (path, chart)
     name = path.strip("/").replace("/", "-").replace("?", "-").replace("&", "-").replace("=", "-")
     snap(page, f"320-{name}", javascript=javascript)
     return len(tables)

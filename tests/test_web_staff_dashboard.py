@@ -198,7 +198,10 @@ def test_the_dashboard_shows_the_measure_and_hides_the_small_group(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Answers satisfied or better" in html and "target 80%" in html
-    assert '<svg class="chart"' in html and 'class="chart-target"' in html and "Target 80%" in html
+    assert '<svg class="chart chart-wide"' in html and 'class="chart-target"' in html
+    assert "Target 80%" in html
+    # the same chart drawn for a phone, with titles of its own (one is shown by CSS)
+    assert '<svg class="chart chart-narrow"' in html and 'id="trend-narrow-title"' in html
     leavers = rows_named(html, "Care leavers")
     assert leavers, "no care leaver row"
     for row in leavers:
