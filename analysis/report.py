@@ -1179,8 +1179,12 @@ def _carers_as_counted(
     if carers is None or carers.end >= young.end:
         return scale
     _, cut = carers.utc_bounds(tz)
-    later = scale["cohort"].astype("object").isin(CARERS) & (scale["answered_at"] >= cut)
+    later = _is_carer(scale) & (scale["answered_at"] >= cut)
     return scale[~later.to_numpy()]
+
+
+def _is_carer(frame: pd.DataFrame) -> pd.Series:
+    return frame["cohort"].astype("object").isin(CARERS)
 
 
 def _answered_as_counted(
@@ -1194,11 +1198,7 @@ def _answered_as_counted(
     if carers == young:
         return answered
     theirs = loading.respondents_answered(connection, carers, tz)
-
-    def is_carer(frame: pd.DataFrame) -> pd.Series:
-        return frame["cohort"].astype("object").isin(CARERS)
-
-    return pd.concat([answered[~is_carer(answered)], theirs[is_carer(theirs)]], ignore_index=True)
+    return pd.concat([answered[~_is_carer(answered)], theirs[_is_carer(theirs)]], ignore_index=True)
 
 
 def _coverage_words(young: Period, period: Period, carers: Period | None) -> str | None:

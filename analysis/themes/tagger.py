@@ -23,7 +23,7 @@ import dataclasses
 import logging
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -179,15 +179,14 @@ class ThemeTagger:
             found = self._with_model(text, found)
         return sorted(found, key=_ORDER.__getitem__)
 
-    def _most_likely(self, themes: set[str], chances: np.ndarray) -> set[str]:
-        """The `MOST_THEMES` the model scores highest (a theme it has no row for first)."""
+    def _most_likely(self, themes: set[str], score: Callable[[str], float | None]) -> set[str]:
+        """The `MOST_THEMES` the model scores highest (a theme it has no score for first)."""
         if len(themes) <= MOST_THEMES:
             return themes
-        rows = self._row_of
 
         def sureness(theme: str) -> tuple[float, int]:
-            score = float(chances[rows[theme]]) if theme in rows else 2.0
-            return (-score, _ORDER[theme])
+            chance = score(theme)
+            return (-(2.0 if chance is None else chance), _ORDER[theme])
 
         return set(sorted(themes, key=sureness)[:MOST_THEMES])
 
@@ -218,6 +217,10 @@ class ThemeTagger:
             return lexicon
         chances = model.scores(text)
         rows = self._row_of
+
+        def score(theme: str) -> float | None:
+            return float(chances[rows[theme]]) if theme in rows else None
+
         kept = {
             t
             for t in lexicon
@@ -228,10 +231,10 @@ class ThemeTagger:
             )
         }
         if lexicon and model.add_when_silent:
-            return self._most_likely(kept, chances)
+            return self._most_likely(kept, score)
         mine = self._row_index
         added = np.flatnonzero(chances[mine] >= model.add_from[mine])
-        return self._most_likely(kept | {self._rows[int(n)][1] for n in added}, chances)
+        return self._most_likely(kept | {self._rows[int(n)][1] for n in added}, score)
 
     def why(self, text: str) -> list[Reason]:
         """Every theme tagged, with its reason, then every lexicon theme the model
@@ -263,10 +266,7 @@ class ThemeTagger:
                 reasons.append(Reason(theme, True, "model", found, rounded, add_bar))
         tagged = {r.theme for r in reasons if r.tagged}
         if opinions and len(tagged) > MOST_THEMES:
-            chances = np.zeros(len(model.themes) if model is not None else 0)
-            for theme, (score, _, _) in opinions.items():
-                chances[bars[theme]] = score
-            kept = self._most_likely(tagged, chances)
+            kept = self._most_likely(tagged, lambda t: opinions[t][0] if t in opinions else None)
             reasons = [
                 dataclasses.replace(r, tagged=False, by=BEYOND_MOST)
                 if r.tagged and r.theme not in kept

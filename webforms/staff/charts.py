@@ -49,7 +49,7 @@ class Point:
         return self.cell.rate if self.cell is not None else None
 
 
-def _x(index: int, count: int, layout: Layout = WIDE) -> float:
+def _x(index: int, count: int, layout: Layout) -> float:
     inner = layout.width - LEFT - layout.right
     return LEFT + (inner * index / (count - 1) if count > 1 else inner / 2)
 
@@ -59,7 +59,7 @@ def _y(rate: float) -> float:
     return TOP + (HEIGHT - TOP - BOTTOM) * (1 - min(1.0, max(0.0, rate)))
 
 
-def _segments(points: Sequence[Point], layout: Layout = WIDE) -> list[list[tuple[float, float]]]:
+def _segments(points: Sequence[Point], layout: Layout) -> list[list[tuple[float, float]]]:
     """Runs of consecutive shown months; a hidden month breaks the line."""
     runs: list[list[tuple[float, float]]] = [[]]
     for index, point in enumerate(points):
