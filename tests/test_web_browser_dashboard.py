@@ -213,6 +213,8 @@ def _check_page(page: Any, path: str, javascript: bool) -> int:
             .map(s => ({cls: s.getAttribute('class'), text: Math.min(...[...s.querySelectorAll(
                 'text.chart-axis')].map(t => t.getBoundingClientRect().height))}))"""
     )
+    if path.startswith("/staff/dashboard"):
+        assert charts, f"{path}: no chart in view"
     for chart in charts:  # a phone is shown the drawing whose labels it can read
         assert chart["cls"] == "chart chart-narrow" and chart["text"] >= 9, (path, chart)
     name = path.strip("/").replace("/", "-").replace("?", "-").replace("&", "-").replace("=", "-")
