@@ -69,3 +69,39 @@ def test_what_is_installed_is_the_locked_set() -> None:
         if installed != version:
             different[name] = (version, installed)
     assert different == {}
+
+
+PACKAGES = ("bot", "webforms", "surveys", "analysis", "storage", "localoffer", "heard", "notices")
+
+
+def test_every_file_heard_reads_is_in_the_wheel(tmp_path: Path) -> None:
+    """A council that installs the built package, not a checkout, gets every data file:
+    models, lexicons, templates, translations (the theme model was once left out, so
+    themes silently ran on the lexicon alone)."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "pyproject.toml", "README.md", "LICENSE", *PACKAGES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    source = tmp_path / "source"
+    for name in tracked:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+        + ["--wheel-dir", str(tmp_path / "wheel"), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (tmp_path / "wheel").glob("heard-*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    data = [n for n in tracked if n.startswith(PACKAGES) and not n.endswith(".py")]
+    assert data, "no data files found: is this a git checkout?"
+    assert [n for n in data if n not in inside] == []
