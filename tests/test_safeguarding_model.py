@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -174,18 +173,6 @@ def test_features_read_typos_and_case_alike():
     assert "w kill" in features("KILL")
     assert "c <ki" in features("kil") and "c <ki" in features("kill")
     assert features("") == []
-
-
-def test_one_prediction_takes_about_a_millisecond_at_most():
-    """N-grams ~90 µs, the encoder's tokenizer and mean ~200 µs on a quiet core; the
-    bound leaves room for a busy shared machine."""
-    model = shipped_model()
-    text = "he says i owe them and i have to go to another town this weekend to pay it off"
-    model.opinion(text)
-    started = time.perf_counter()
-    for _ in range(500):
-        model.opinion(text)
-    assert (time.perf_counter() - started) / 500 < 0.0015
 
 
 BUCKETS = 4096
