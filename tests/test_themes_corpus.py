@@ -113,7 +113,7 @@ def test_dev_figures_do_not_fall_back(corpus: dict[str, list[Labelled]]) -> None
 def test_dev_only_never_scores_the_unlearned_sets(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """--dev-only is the tuning run: like test, the two unlearned sets (a check of the
+    """--dev-only is the tuning run: like test, the unlearned sets (a check of the
     tagger on words nobody tuned for) are neither read nor scored, so tuning never
     sees their figures; the sets one may tune on still are."""
     read: list[Path] = []
