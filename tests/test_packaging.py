@@ -104,6 +104,6 @@ def test_every_file_heard_reads_is_in_the_wheel(tmp_path: Path) -> None:
     )
     (wheel,) = (tmp_path / "wheel").glob("heard-*.whl")
     inside = set(zipfile.ZipFile(wheel).namelist())
-    data = [n for n in tracked if n.startswith(PACKAGES) and not n.endswith(".py")]
+    data = [n for n in tracked if n.split("/")[0] in PACKAGES and not n.endswith(".py")]
     assert data, "no data files found: is this a git checkout?"
     assert [n for n in data if n not in inside] == []
