@@ -2,6 +2,7 @@
 sentence vector from all-MiniLM-L6-v2 in place of wordllama's (NOTE.md).
 
     ENC=all-minilm-l6-v2-int8 W=1.0 python run_loso.py    # or ENC=wordllama-l2-supercat-256
+    HELD=train-homes python run_loso.py                   # fewer sets left out (comma-separated)
 """
 
 import os
@@ -21,4 +22,6 @@ transformer_encoder.install()
 name = os.environ.get("ENC", transformer_encoder.NAME)
 weight = float(os.environ.get("W", "1.0"))
 print(name, weight)
-print(train.leave_one_set_out(replace(train.SETTINGS, encoder=name, dense_weight=weight)))
+held = os.environ["HELD"].split(",") if os.environ.get("HELD") else train.UNTUNED
+settings = replace(train.SETTINGS, encoder=name, dense_weight=weight)
+print(train.leave_one_set_out(settings, held))
