@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import html
 import io
+import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -484,3 +485,31 @@ def test_an_unknown_group_shows_everyone_and_says_so(
     assert page.status_code == 200
     assert "That age band is not one Heard knows. Showing everyone instead." in html
     assert "<strong>Children in care and care leavers:</strong>" in html
+
+
+def test_a_new_you_said_post_is_a_draft_until_it_is_ticked(
+    clients: dict[str, FlaskClient], database: Database, seeded: Seeded
+) -> None:
+    """A post goes straight to children: one saved without ticking "Publish now" (or
+    saved by mistake half written) stays a draft that nobody outside the team sees."""
+    client = clients["participation"]
+    form = client.get("/staff/you-said").get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="published"[^>]*>', form)
+    assert box is not None and "checked" not in box.group(0)
+    token = csrf_token(client)
+    saved = client.post(
+        "/staff/you-said",
+        data={
+            "theme": "money",
+            "you_said": "Half written",
+            "we_did": "Not yet",
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
+    page = saved.get_data(as_text=True)
+    assert "Draft saved: young people will not see it until you publish it." in page
+    assert "Half written" in page and "Draft: not shown" in page
+    assert "Half written" not in client.get("/you-said").get_data(as_text=True)
+    with transaction(database.sessions) as session:
+        assert [p.you_said for p in latest_posts(session, limit=10)] == []

@@ -164,12 +164,24 @@ def test_a_participation_officer_reads_filters_reports_answers_back_and_signs_ou
     page.select_option("#theme", label="Money")
     page.fill("#you_said", YOU_SAID)
     page.fill("#we_did", WE_DID)
-    assert page.is_checked("#published")
+    # A new update is a draft until she ticks "Publish now": saved by mistake half
+    # written, it must not reach children.
+    assert not page.is_checked("#published")
     with page.expect_navigation():
         page.click("form[action$='/staff/you-said'] button:has-text('Save')")
-    assert_sees(page, "Update saved.")
+    assert_sees(page, "Draft saved: young people will not see it until you publish it.")
+    row = page.locator("tr", has_text=YOU_SAID)
+    row.scroll_into_view_if_needed()
+    assert_sees(page, YOU_SAID, "Draft: not shown")
+    snap(page, "officer-08a-draft", javascript=javascript)
+    page.goto(f"{live_server.url}/you-said")
+    assert_not_seen(page, YOU_SAID)
+    page.goto(f"{live_server.url}/staff/you-said")
+    with page.expect_navigation():
+        page.locator("tr", has_text=YOU_SAID).locator("button:has-text('Publish')").click()
+    assert_sees(page, "Published.")
     page.locator("table", has_text=YOU_SAID).scroll_into_view_if_needed()
-    assert_sees(page, YOU_SAID, "Published")
+    assert page.locator("tr", has_text=YOU_SAID).locator("strong").inner_text() == "Published"
     snap(page, "officer-08-posted", javascript=javascript)
 
     # It is on the public page young people see.

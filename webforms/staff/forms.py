@@ -112,7 +112,9 @@ class YouSaidForm(FlaskForm):
             Length(max=WE_DID_MAX, message=f"Keep this under {WE_DID_MAX} characters."),
         ],
     )
-    published = BooleanField("Publish now (young people can see it)", default=True)
+    # a draft until someone ticks this: a post goes straight to children, so a half-written
+    # one saved by mistake must not reach them
+    published = BooleanField("Publish now (young people will see it straight away)", default=False)
 
 
 class StaffAddForm(FlaskForm):

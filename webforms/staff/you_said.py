@@ -35,7 +35,12 @@ def you_said() -> Any:
                 published=bool(form.published.data),
             )
             audit(db, actor(), "you_said.add", f"you_said:{post.id}", published=post.published)
-        flash("Update saved." if form.published.data else "Draft saved.", "info")
+        flash(
+            "Update saved and published."
+            if form.published.data
+            else "Draft saved: young people will not see it until you publish it.",
+            "info",
+        )
         return redirect(url_for("staff.you_said"))
     with transaction(sessions()) as db:
         posts = all_posts(db)
