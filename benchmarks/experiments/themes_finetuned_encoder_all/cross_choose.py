@@ -12,7 +12,7 @@ import numpy as np
 from evaluate import rules, prf, HERE
 
 npz = sys.argv[1] if len(sys.argv) > 1 else "out/unlearned.npz"
-data = json.load(open(HERE / "data.json"))
+data = json.load(open(HERE / __import__("os").environ.get("DATA", "data.json")))
 themes, rows = data["themes"], data["rows"]
 col = {t: n for n, t in enumerate(themes)}
 n, k = len(rows), len(themes)

@@ -1,4 +1,4 @@
-# ruff: noqa: E501, SIM115 - scratch experiment kept as run (README.md)
+# ruff: noqa: E501, F541, SIM115 - scratch experiment kept as run (README.md)
 """Figures for the shipped tagger, the fine-tuned model and their combinations (scratch).
 
     venv/bin/python evaluate.py [--npz out/unlearned.npz] > eval.txt
@@ -130,7 +130,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--npz", default="out/unlearned.npz")
     args = ap.parse_args()
-    data = json.load(open(HERE / "data.json"))
+    data = json.load(open(HERE / __import__("os").environ.get("DATA", "data.json")))
     themes, rows = data["themes"], data["rows"]
     col = {t: n for n, t in enumerate(themes)}
     n, k = len(rows), len(themes)
@@ -153,7 +153,7 @@ def main():
     print("params chosen on calibration: " + ", ".join(f"{a}={b}" for a, b in params.items()))
     for nm, arr in per_t.items():
         print(f"  {nm}: " + ", ".join(f"{themes[j]}={arr[j]:.2f}" for j in range(k)))
-    print("\n== calibration (training pool, 20%; the shipped tagger was tuned/trained on these)")
+    print(f"\n== calibration (training pool, 20%; the shipped tagger was tuned/trained on these)")
     print(f"  {'rule':<16}{'P':>7}{'R':>7}{'F1':>7}")
     for name, (p, r, f) in cal.items():
         print(

@@ -48,7 +48,7 @@ def model_dir():
 
 
 def load():
-    data = json.load(open(HERE / "data.json"))
+    data = json.load(open(HERE / __import__("os").environ.get("DATA", "data.json")))
     return data["themes"], data["rows"]
 
 
