@@ -37,5 +37,9 @@ for path in sorted(MORE.glob("more_*.yaml")):
         "same text as an unlearned comment:",
         sum(1 for r in data["rows"] if r["set"] == path.stem and r["text"] in known),
     )
-json.dump(data, open("data_more.json", "w"), indent=0)
+json.dump(
+    data,
+    open(__import__("sys").argv[1] if len(__import__("sys").argv) > 1 else "data_more.json", "w"),
+    indent=0,
+)
 print("added", added, "training rows; pool now", sum(r["pool"] == "train" for r in data["rows"]))
