@@ -7,7 +7,6 @@ only: nothing is chosen here.
 """
 
 import argparse
-import json
 
 import evaluate as E
 import numpy as np
@@ -17,18 +16,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--npz", default="out/unlearned.npz")
     args = ap.parse_args()
-    data = json.load(open(E.HERE / "data.json"))
-    themes, rows = data["themes"], data["rows"]
-    col = {t: n for n, t in enumerate(themes)}
-    n, k = len(rows), len(themes)
-    Y, M, L = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
-    for i, r in enumerate(rows):
-        for t in r["themes"]:
-            Y[i, col[t]] = 1
-        for t in r["could"]:
-            M[i, col[t]] = 1
-        for t in r["lexicon"]:
-            L[i, col[t]] = 1
+    themes, rows, Y, M, L = E.load_matrices("data.json")
     z = dict(np.load(E.HERE / args.npz))
     ci, hi = z["calib_idx"], z["held_idx"]
     fns, _, params, _ = E.rules(z["calib"], L[ci], Y[ci], M[ci])

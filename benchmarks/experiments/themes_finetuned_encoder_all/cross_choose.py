@@ -7,23 +7,12 @@ home-front, and the other way round. Also: the model's top two themes only (the
 labelling convention, as the shipped tagger's MOST_THEMES = 2).
 """
 
-import json, sys
+import sys
 import numpy as np
-from evaluate import rules, prf, HERE
+from evaluate import rules, prf, HERE, load_matrices
 
 npz = sys.argv[1] if len(sys.argv) > 1 else "out/unlearned.npz"
-data = json.load(open(HERE / __import__("os").environ.get("DATA", "data.json")))
-themes, rows = data["themes"], data["rows"]
-col = {t: n for n, t in enumerate(themes)}
-n, k = len(rows), len(themes)
-Y, M, L = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
-for i, r in enumerate(rows):
-    for t in r["themes"]:
-        Y[i, col[t]] = 1
-    for t in r["could"]:
-        M[i, col[t]] = 1
-    for t in r["lexicon"]:
-        L[i, col[t]] = 1
+themes, rows, Y, M, L = load_matrices()
 sets = np.array([r["set"] for r in rows])
 z = dict(np.load(HERE / npz))
 hi = z["held_idx"]

@@ -22,6 +22,7 @@ Rules (L = shipped tag, S = model score):
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -126,22 +127,28 @@ def rules(Sc, Lc, yc, mc):
     return out, calib_f1, params, dict(model_theme_t=tj, union_theme_a=aj, addveto_theme_a=aj2)
 
 
+def load_matrices(name=None):
+    """The data file's rows as 0/1 matrices over all themes: Y labelled, M could have been
+    labelled (the audience's themes), L tagged by the shipped tagger. Every script here
+    reads them this one way. `name` defaults to $DATA, else data.json."""
+    data = json.load(open(HERE / (name or os.environ.get("DATA", "data.json"))))
+    themes, rows = data["themes"], data["rows"]
+    col = {t: n for n, t in enumerate(themes)}
+    Y, M, L = (np.zeros((len(rows), len(themes))) for _ in range(3))
+    for i, r in enumerate(rows):
+        for matrix, field in ((Y, "themes"), (M, "could"), (L, "lexicon")):
+            for t in r[field]:
+                matrix[i, col[t]] = 1
+    return themes, rows, Y, M, L
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--npz", default="out/unlearned.npz")
     args = ap.parse_args()
-    data = json.load(open(HERE / __import__("os").environ.get("DATA", "data.json")))
-    themes, rows = data["themes"], data["rows"]
+    themes, rows, Y, M, L = load_matrices()
     col = {t: n for n, t in enumerate(themes)}
-    n, k = len(rows), len(themes)
-    Y, M, L = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
-    for i, r in enumerate(rows):
-        for t in r["themes"]:
-            Y[i, col[t]] = 1
-        for t in r["could"]:
-            M[i, col[t]] = 1
-        for t in r["lexicon"]:
-            L[i, col[t]] = 1
+    k = len(themes)
     sets = np.array([r["set"] for r in rows])
     aud = np.array([r["audience"] for r in rows])
     z = dict(np.load(HERE / args.npz))

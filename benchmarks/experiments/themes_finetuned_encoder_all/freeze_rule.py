@@ -5,20 +5,9 @@ rule add+veto/theme, its thresholds chosen by micro F1 on all four unlearned set
 
 import json
 import numpy as np
-from evaluate import rules, prf, HERE
+from evaluate import rules, prf, HERE, load_matrices
 
-data = json.load(open(HERE / "data.json"))
-themes, rows = data["themes"], data["rows"]
-col = {t: n for n, t in enumerate(themes)}
-n, k = len(rows), len(themes)
-Y, M, L = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
-for i, r in enumerate(rows):
-    for t in r["themes"]:
-        Y[i, col[t]] = 1
-    for t in r["could"]:
-        M[i, col[t]] = 1
-    for t in r["lexicon"]:
-        L[i, col[t]] = 1
+themes, rows, Y, M, L = load_matrices("data.json")
 z = dict(np.load(HERE / "out/unlearned.npz"))
 hi = z["held_idx"]
 S = z["held"] * M[hi]
