@@ -371,6 +371,7 @@ def test_posting_you_said_we_did(
     )
     assert done.status_code == 302
     page = client.get("/staff/you-said").get_data(as_text=True)
+    assert "Update saved and published." in page  # ticked: it says it is public now
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     with transaction(database.sessions) as session:
         public = latest_posts(session, limit=10)
