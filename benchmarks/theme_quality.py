@@ -77,6 +77,23 @@ TRAINING_SETS = {
     "train-carers-voices": CORPUS_DIR / "train_carers_voices.yaml",
     "train-in-passing": CORPUS_DIR / "train_in_passing.yaml",
 }
+# Written on 2026-12-07 for the theme encoder (analysis/themes/encoder.py) by writers who
+# read only LABELLING.md, 360 each: the encoder learns from them and every set above; the
+# linear model (benchmarks/train_theme_model.py) does not, so its shipped file stays as
+# trained. Scored with --set, like the sets above.
+ENCODER_TRAINING_SETS = {
+    f"encoder-{name.replace('_', '-')}": CORPUS_DIR / f"encoder_{name}.yaml"
+    for name in (
+        "young_lives",
+        "leaving_care",
+        "carers",
+        "between_lines",
+        "homes_and_staff",
+        "little_ones",
+        "what_would_help",
+        "carers_two",
+    )
+}
 # Written after the shipped model (2026.12-3) was trained, by writers who read only
 # LABELLING.md, and not learned: the model trained with them too (2026.12-4) added home
 # and belonging to "can we have pizza on friday" and was not shipped, so these are a
@@ -92,7 +109,11 @@ UNLEARNED_SETS = {
     "unlearned-quiet-reach": CORPUS_DIR / "train_quiet_reach.yaml",
     "unlearned-home-front": CORPUS_DIR / "train_home_front.yaml",
 }
-SETS = ("dev", "old", *TRAINING_SETS, *UNLEARNED_SETS, "test")
+# No tagger learned from the unlearned sets, but the theme encoder's bars (its veto and
+# its per-theme additions) were chosen on the first two, so for the shipped tagger only
+# quiet-reach and home-front are words nobody tuned anything on.
+ENCODER_BARS_CHOSEN_ON = ("unlearned-being-heard", "unlearned-everyday")
+SETS = ("dev", "old", *TRAINING_SETS, *ENCODER_TRAINING_SETS, *UNLEARNED_SETS, "test")
 ORIGINAL_THEMES = YOUNG_PEOPLE_THEME_IDS[:14]
 MICRO_BAR = 0.85
 THEME_RECALL_BAR = 0.70
@@ -193,7 +214,16 @@ def show_set(name: str, tagger: TaggerFor, misses: bool) -> Quality:
     elif name in UNLEARNED_SETS:
         comments = load_labelled(UNLEARNED_SETS[name])
         quality = evaluate(tagger, comments)
-        show(f"{name}: {len(comments)} comments (neither tuned on nor learned)", quality)
+        how = (
+            "not learned; the encoder's bars were chosen on it"
+            if name in ENCODER_BARS_CHOSEN_ON
+            else "neither tuned on nor learned"
+        )
+        show(f"{name}: {len(comments)} comments ({how})", quality)
+    elif name in ENCODER_TRAINING_SETS:
+        comments = load_labelled(ENCODER_TRAINING_SETS[name])
+        quality = evaluate(tagger, comments)
+        show(f"{name}: {len(comments)} comments (the encoder's training only)", quality)
     else:
         comments = load_labelled(TRAINING_SETS[name])
         quality = evaluate(tagger, comments)
@@ -234,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--with-model", action="store_true", help="the theme model on (SECOND_OPINION forced)"
     )
+    parser.add_argument(
+        "--encoder", action="store_true", help="the theme encoder on (THEME_ENCODER forced)"
+    )
     args = parser.parse_args(argv)
     misses_of = args.misses or (args.set if args.misses == "" else None)
     if args.misses == "" and misses_of is None:
@@ -254,6 +287,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     tagger: TaggerFor = _with_model if args.with_model else shipped_taggers
+    if args.encoder:
+
+        def tagger(comment: Labelled) -> ThemeTagger:
+            if args.with_model:
+                return default_tagger(comment.audience, with_model=True, with_encoder=True)
+            return default_tagger(comment.audience, with_encoder=True)
+
     if args.set == "test":
         comments = load_corpus()["test"]
         test = evaluate(tagger, comments)
@@ -265,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus()
     # Held out from tuning as test is: a tuning run (--dev-only) never scores them.
     unlearned = () if args.dev_only else tuple(UNLEARNED_SETS)
-    for name in ("dev", "old", *TRAINING_SETS, *unlearned):
+    for name in ("dev", "old", *TRAINING_SETS, *ENCODER_TRAINING_SETS, *unlearned):
         show_set(name, tagger, misses=misses_of == name)
     sentiment_agreement("dev", corpus["dev"])
     if args.dev_only:

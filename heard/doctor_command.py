@@ -436,6 +436,39 @@ def check_contact_numbers() -> Iterator[Finding]:
         )
 
 
+def check_theme_tagging() -> Iterator[Finding]:
+    """The theme encoder is read lazily, on the first comment tagged; a file that cannot
+    be read would only show as an error in the scheduler's log and duller themes."""
+    from analysis.themes import tagger
+    from analysis.themes.encoder import EncoderUnavailable, ThemeEncoder, shipped_encoder_path
+
+    path = shipped_encoder_path()
+    if not tagger.THEME_ENCODER:
+        yield Finding(
+            OK, "theme encoder", "switched off (THEME_ENCODER in analysis/themes/tagger.py)"
+        )
+        return
+    if path is None:
+        yield Finding(
+            PROBLEM,
+            "theme encoder",
+            "no analysis/themes/model/themes-encoder-*.json: comments are tagged without "
+            "it, and miss themes said in other words; reinstall Heard",
+        )
+        return
+    try:
+        found = ThemeEncoder.load(path)
+    except EncoderUnavailable as exc:
+        yield Finding(
+            PROBLEM,
+            "theme encoder",
+            f"{exc}: comments are tagged without it, and miss themes said in other words; "
+            "reinstall Heard",
+        )
+        return
+    yield Finding(OK, "theme encoder", f"version {found.version} reads comments ({path.name})")
+
+
 def check_base_url(settings: Settings) -> Iterator[Finding]:
     if settings.base_url in ("http://127.0.0.1:5000", "http://localhost:5000"):
         yield Finding(
@@ -476,6 +509,7 @@ def diagnose(args: argparse.Namespace) -> list[Finding]:
         lambda: check_notify(settings),
         lambda: check_routes(settings),
         check_contact_numbers,
+        check_theme_tagging,
         lambda: check_base_url(settings),
     ]
     for check in checks:

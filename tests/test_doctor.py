@@ -37,6 +37,7 @@ CHECKS = (
     "GOV.UK Notify",
     "alert routes",
     "contact numbers",
+    "theme encoder",
     "base URL",
 )
 STATUSES = ("ok", "problem", "not set up")
@@ -315,6 +316,43 @@ def test_plain_http_base_url_is_a_problem(
     code, found = doctor(home, capsys)
     assert code == 1
     assert found["base URL"][0] == "problem" and "TLS" in found["base URL"][1]
+
+
+def test_an_unreadable_theme_encoder_is_a_problem(
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Read lazily, a broken encoder file would only show as a line in the scheduler's
+    log and duller themes; the doctor says so at install time."""
+    import analysis.themes.encoder as encoder_module
+    import analysis.themes.tagger as tagger_module
+
+    shipped = encoder_module.shipped_encoder_path()
+    assert shipped is not None
+    monkeypatch.setattr(tagger_module, "THEME_ENCODER", False)
+    code, found = doctor(home, capsys)
+    assert found["theme encoder"][0] == "ok" and "switched off" in found["theme encoder"][1]
+    monkeypatch.setattr(tagger_module, "THEME_ENCODER", True)
+    code, found = doctor(home, capsys)
+    version = json.loads(shipped.read_text())["version"]
+    assert found["theme encoder"] == ("ok", f"version {version} reads comments ({shipped.name})")
+    broken = tmp_path / shipped.name
+    broken.write_text(
+        shipped.read_text().replace('"format": "heard-themes-encoder/1"', '"format": "x"')
+    )
+    monkeypatch.setattr(encoder_module, "shipped_encoder_path", lambda: broken)
+    code, found = doctor(home, capsys)
+    assert code == 1 and found["theme encoder"][0] == "problem"
+    assert "not a heard-themes-encoder/1 file" in found["theme encoder"][1]
+    assert "reinstall Heard" in found["theme encoder"][1]
+    monkeypatch.setattr(encoder_module, "shipped_encoder_path", lambda: None)
+    code, found = doctor(home, capsys)
+    assert (
+        found["theme encoder"][0] == "problem"
+        and "no analysis/themes/model" in found["theme encoder"][1]
+    )
 
 
 def test_postgresql_without_pg_dump_cannot_be_backed_up(

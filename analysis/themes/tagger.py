@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.prefilter import Prefilter
+from analysis.themes.encoder import ThemeEncoder, has_words, shipped_encoder
 from analysis.themes.lexicon import (
     AUDIENCE_THEMES,
     THEME_IDS,
@@ -73,11 +74,13 @@ class Reason:
     """Why a theme was tagged, or why a lexicon match was dropped (``tagged`` False).
 
     ``by`` is "lexicon" (its words found it; the model did not object), "model" (no
-    lexicon word: the model's score reached the theme's ``add_from``), or "lexicon and
-    model" (both); for a dropped theme it is "model veto" (the lexicon's words were
-    there but the model's score was under the theme's ``veto_below``) or
+    lexicon word: the model's score reached the theme's ``add_from``), "lexicon and
+    model" (both), or "encoder" (the encoder's score reached its bar for the theme,
+    whatever the others found); for a dropped theme it is "model veto" (the lexicon's
+    words were there but the model's score was under the theme's ``veto_below``),
     ``BEYOND_MOST`` (tagged, but more themes than ``MOST_THEMES`` were, and the model
-    was surer of the others).
+    was surer of the others) or "encoder veto" (tagged by the others, but the
+    encoder's score was under its ``veto_below``).
     """
 
     theme: str
@@ -86,11 +89,13 @@ class Reason:
     words: tuple[str, ...]  # the comment's own words the lexicon matched
     score: float | None  # the model's chance the comment is about the theme
     threshold: float | None  # the bar the score was held to (add_from or veto_below)
+    encoder_score: float | None = None  # the encoder's chance, when it read the comment
 
 
 class ThemeTagger:
     """Built once from a lexicon; ``tag``, ``explain`` and ``why`` are then cheap and
-    thread-safe. With a ``model`` its opinion adds and vetoes themes (see ``why``).
+    thread-safe. With a ``model`` its opinion adds and vetoes themes (see ``why``); with
+    an ``encoder`` (encoder.py) it has the last word on what the two found.
 
     ``prefilter`` (on by default) skips each pattern and except_pattern on a comment
     that lacks the literal text it needs (analysis/prefilter.py); the results
@@ -99,10 +104,17 @@ class ThemeTagger:
     """
 
     def __init__(
-        self, lexicon: Lexicon, model: ThemeModel | None = None, *, prefilter: bool = True
+        self,
+        lexicon: Lexicon,
+        model: ThemeModel | None = None,
+        *,
+        prefilter: bool = True,
+        encoder: ThemeEncoder | None = None,
     ) -> None:
         self.lexicon = lexicon
         self.model = model
+        self.encoder = encoder
+        self._audience_themes = AUDIENCE_THEMES[lexicon.audience]
         # The model's rows for this audience's themes, and whether it can ever speak.
         self._rows: list[tuple[int, str]] = []
         if model is not None:
@@ -174,10 +186,20 @@ class ThemeTagger:
 
     def tag(self, text: str) -> list[str]:
         """Theme ids the comment talks about, in taxonomy order."""
+        found = self._without_encoder(text)
+        encoder = self.encoder
+        if encoder is not None and has_words(text):
+            scores = encoder.scores([text], self.audience)[0]
+            kept, added = encoder.decide(scores, found, self._audience_themes)
+            found = kept | added
+        return sorted(found, key=_ORDER.__getitem__)
+
+    def _without_encoder(self, text: str) -> set[str]:
+        """What the lexicon and the linear model tag."""
         found = {m.theme for m in self._scan(text, first_only=True)}
         if self._rows:
             found = self._with_model(text, found)
-        return sorted(found, key=_ORDER.__getitem__)
+        return found
 
     def _most_likely(self, themes: set[str], score: Callable[[str], float | None]) -> set[str]:
         """The `MOST_THEMES` the model scores highest (a theme it has no score for first)."""
@@ -273,7 +295,45 @@ class ThemeTagger:
                 else r
                 for r in reasons
             ]
+        if self.encoder is not None and has_words(text):
+            reasons = self._encoder_reasons(text, reasons)
         return sorted(reasons, key=lambda r: (not r.tagged, _ORDER[r.theme]))
+
+    def _encoder_reasons(self, text: str, reasons: list[Reason]) -> list[Reason]:
+        """`why`'s last step: the encoder's vetoes and additions (as `tag_many`)."""
+        encoder = self.encoder
+        assert encoder is not None
+        scores = encoder.scores([text], self.audience)[0]
+        chance = {t: round(float(scores[n]), 3) for n, t in enumerate(encoder.themes)}
+        tagged = {r.theme for r in reasons if r.tagged}
+        kept, added = encoder.decide(scores, tagged, self._audience_themes)
+        out = []
+        for reason in reasons:
+            mine = chance.get(reason.theme)
+            if reason.tagged and reason.theme not in kept:
+                out.append(
+                    dataclasses.replace(
+                        reason,
+                        tagged=False,
+                        by="encoder veto",
+                        threshold=encoder.veto_below,
+                        encoder_score=mine,
+                    )
+                )
+            elif reason.theme in added:
+                bar = encoder.add_bar(reason.theme)
+                out.append(
+                    dataclasses.replace(
+                        reason, tagged=True, by="encoder", threshold=bar, encoder_score=mine
+                    )
+                )
+            else:
+                out.append(dataclasses.replace(reason, encoder_score=mine))
+        for theme in added - {r.theme for r in reasons}:
+            out.append(
+                Reason(theme, True, "encoder", (), None, encoder.add_bar(theme), chance[theme])
+            )
+        return out
 
     def explain(self, text: str) -> list[Match]:
         """The evidence that counted, in reading order; evidence nested in a longer
@@ -364,20 +424,33 @@ class ThemeTagger:
 SECOND_OPINION = True
 
 
-@lru_cache(maxsize=4)
+# Whether the shipped taggers hear the fine-tuned encoder (encoder.py) last. Encoder
+# 2026.12-1 ships but is off: on the two unlearned sets nobody chose anything on, micro
+# F1 rose from 0.730 to 0.836 (benchmarks/README.md, "Tenth look"), but it also changes
+# the themes of short comments the suite pins ("i miss my m8s" gains education and
+# work), and it costs speed (about 7 ms a comment against 0.3 ms); switching it on is
+# issue 17's next step, with those read one by one.
+THEME_ENCODER = False
+
+
+@lru_cache(maxsize=8)
 def default_tagger(
-    audience: Audience = "young_people", *, with_model: bool = SECOND_OPINION
+    audience: Audience = "young_people",
+    *,
+    with_model: bool = SECOND_OPINION,
+    with_encoder: bool = THEME_ENCODER,
 ) -> ThemeTagger:
     """The tagger for the shipped lexicon of an audience; `with_model`, with the shipped
-    model too (if it can be read; otherwise the lexicon alone, logged)."""
-    if not with_model:
-        return ThemeTagger.from_files(audience=audience)
-    try:
-        model = shipped_model()
-    except (OSError, ValueError, KeyError) as error:
-        log.error("the theme model could not be loaded (%s); using the lexicon alone", error)
-        model = None
-    return ThemeTagger.from_files(audience=audience, model=model)
+    linear model too, and `with_encoder`, the shipped encoder last (each if it can be
+    read; otherwise without it, logged)."""
+    model: ThemeModel | None = None
+    if with_model:
+        try:
+            model = shipped_model()
+        except (OSError, ValueError, KeyError) as error:
+            log.error("the theme model could not be loaded (%s); using the lexicon alone", error)
+    encoder = shipped_encoder() if with_encoder else None
+    return ThemeTagger(load_lexicon(None, SPELLINGS_FILE, audience), model, encoder=encoder)
 
 
 def tagger_for_cohort(cohort: str | None) -> ThemeTagger:
