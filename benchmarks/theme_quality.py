@@ -8,6 +8,7 @@
     .venv/bin/python benchmarks/theme_quality.py --set train-young-voices   # one set's figures
     .venv/bin/python benchmarks/theme_quality.py --misses --set train-carers-small
     .venv/bin/python benchmarks/theme_quality.py --dev-only --with-model     # model forced on
+    .venv/bin/python benchmarks/theme_quality.py --encoder   # the theme encoder on (it ships off)
 
 The corpus is tests/data/themes/ (471 comments labelled before the lexicon was read,
 split once into dev and test by benchmarks/split_theme_corpus.py). Foster carers'
@@ -28,10 +29,12 @@ figures only while `SECOND_OPINION` is off.
   writers who never saw the lexicon (never in split.yaml). Scored before any tuning on
   them they were an out-of-sample figure (benchmarks/README.md); since then they are
   tuned and trained on, so their figures flatter the tagger as dev's do.
+- encoder-*: eight sets written for the theme encoder (analysis/themes/encoder.py), its
+  training data only (the linear model does not learn them).
 - unlearned-being-heard, unlearned-everyday, unlearned-quiet-reach,
   unlearned-home-front: written after the shipped model was trained, neither tuned on
   nor learned: scored by a full run or --set, never by --dev-only (as test is not), so
-  tuning runs do not see them.
+  tuning runs do not see them. The encoder's bars were chosen on the first two.
 
 `--set NAME` scores just that set (test: figures and bars only); `--misses` lists the
 disagreements of --set (or `--misses dev`, as before); test's and the unlearned sets'
