@@ -120,8 +120,6 @@ def test_a_comment_reads_the_same_alone_or_among_others(shipped: ThemeEncoder):
     together = shipped.scores(texts, "young_people")
     for n, text in enumerate(texts):
         assert np.array_equal(shipped.scores([text], "young_people")[0], together[n]), text
-    tagger = default_tagger(with_encoder=True)
-    assert [tagger.tag(text) for text in COMMENTS] == [tagger.tag(text) for text in COMMENTS]
 
 
 def test_the_audiences_read_differently(shipped: ThemeEncoder):
@@ -167,18 +165,17 @@ def test_a_veto_drops_what_the_others_found_and_why_says_so(shipped: ThemeEncode
 
 
 def test_an_addition_says_it_came_from_the_encoder(shipped: ThemeEncoder):
-    text = "they treat me like im one of their own kids now"
+    text = "we go to the park on sundays"
+    without = default_tagger(with_encoder=False)
+    assert "home_and_belonging" not in without.tag(text)
     bars = np.full(len(shipped.themes), 1.01)
     bars[shipped.themes.index("home_and_belonging")] = 0.0
     adding = replace(shipped, veto_below=0.0, add_from=bars)
-    without = default_tagger(with_encoder=False)
     tagger = ThemeTagger(without.lexicon, without.model, encoder=adding)
     assert "home_and_belonging" in tagger.tag(text)
-    reasons = {r.theme: r for r in tagger.why(text)}
-    reason = reasons["home_and_belonging"]
-    assert reason.tagged and reason.by in {"encoder", "lexicon", "lexicon and model", "model"}
-    if "home_and_belonging" not in without.tag(text):
-        assert reason.by == "encoder" and reason.threshold == 0.0
+    reason = {r.theme: r for r in tagger.why(text)}["home_and_belonging"]
+    assert reason.tagged and reason.by == "encoder" and reason.threshold == 0.0
+    assert reason.words == () and reason.encoder_score is not None
 
 
 def test_why_agrees_with_tag_on_the_shipped_tagger():
