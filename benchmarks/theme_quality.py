@@ -112,10 +112,11 @@ UNLEARNED_SETS = {
     "unlearned-quiet-reach": CORPUS_DIR / "train_quiet_reach.yaml",
     "unlearned-home-front": CORPUS_DIR / "train_home_front.yaml",
 }
-# No tagger learned from the unlearned sets, but the theme encoder's bars (its veto and
-# its per-theme additions) were chosen on the first two, so for the shipped tagger only
-# quiet-reach and home-front are words nobody tuned anything on.
-ENCODER_BARS_CHOSEN_ON = ("unlearned-being-heard", "unlearned-everyday")
+# No tagger learned from the unlearned sets, but the theme encoder's two bars (its veto
+# and its addition) are chosen on all four (2026.12-2; the rule itself was chosen by
+# choosing on two and judging on the other two, benchmarks/experiments/
+# themes_encoder_bars/), so with the encoder on only test is words nobody tuned on.
+ENCODER_BARS_CHOSEN_ON = tuple(UNLEARNED_SETS)
 SETS = ("dev", "old", *TRAINING_SETS, *ENCODER_TRAINING_SETS, *UNLEARNED_SETS, "test")
 ORIGINAL_THEMES = YOUNG_PEOPLE_THEME_IDS[:14]
 MICRO_BAR = 0.85

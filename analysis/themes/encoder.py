@@ -4,17 +4,18 @@ The lexicon finds the words it lists and the linear model (model.py) the n-grams
 seen; neither reads a comment it has never met the way a person would ("they treat me
 like one of their own" is home and belonging, "nobody asks what I think" being heard).
 all-MiniLM-L6-v2 (Apache-2.0), fine-tuned with one multi-label head over every theme on
-the labelled comments we may tune on (benchmarks/train_theme_encoder.py), does: on the
-four sets no tagger was tuned on it raised micro F1 from about 0.73 to 0.80-0.82
-(benchmarks/README.md, "Tenth look").
+the labelled comments we may tune on (benchmarks/train_theme_encoder.py), does: with its
+bars chosen on two sets no tagger learned and judged on two others, micro F1 rose from
+about 0.73 to 0.84 (benchmarks/experiments/themes_encoder_bars/results.txt).
 
-It ships as int8 ONNX (23 MB) beside a JSON file of its bars, read with onnxruntime and
-the `tokenizers` package, never downloaded. The rule, chosen on the unlearned sets:
+It ships as int8 ONNX (23 MB) beside a JSON file of its two bars, read with onnxruntime
+and the `tokenizers` package, never downloaded. The rule, bars chosen on the unlearned
+sets:
 
 - a theme the lexicon and linear model tagged is kept unless the encoder's score for it
   is under `veto_below` (a word mentioned in passing: "my mate from school came round");
-- a theme is added when the encoder's score reaches that theme's `add_from` bar
-  (1.01 = never), whatever the lexicon found.
+- a theme is added when the encoder's score reaches its `add_from` bar (one bar for
+  every theme since 2026.12-2; 1.01 = never), whatever the lexicon found.
 
 A comment with no letters is left alone: the encoder would read only the audience prefix.
 If onnxruntime or the files cannot be read, the tagger runs without it (logged).
