@@ -1,0 +1,65 @@
+# ruff: noqa: E402
+"""Does the encoder hold better reading the comment's plain words (the spellings table
+applied: "m8s" -> "mates", "sw" -> "social worker") than its raw text?
+
+The encoder was trained on raw text; MiniLM's word pieces know "mates" and not "m8s"
+("i miss my m8s" scored education and work 1.00, friendship 0.16). Bars chosen on one
+pair of unlearned sets, judged on the other, both ways round; test never read.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from dataclasses import replace
+
+import numpy as np
+from compare_rules import PAIRS, figures, rule_global
+from theme_quality import UNLEARNED_SETS
+from train_theme_encoder import matrices
+
+from analysis.themes.encoder import shipped_encoder
+from analysis.themes.quality import load_labelled
+from analysis.themes.tagger import default_tagger
+
+
+def plain(text: str) -> str:
+    tokens = default_tagger(with_encoder=False)._tokeniser.tokens(text)
+    return " ".join(t.text for t in tokens)
+
+
+def main() -> int:
+    encoder = shipped_encoder()
+    assert encoder is not None
+    for how in ("raw", "plain words"):
+        m = {}
+        for pair in PAIRS:
+            comments = [c for name in pair for c in load_labelled(UNLEARNED_SETS[name])]
+            raw = matrices(encoder, comments)
+            if how == "plain words":
+                read = [replace(c, text=plain(c.text)) for c in comments]
+                scores = matrices(encoder, read)[0]
+                raw = (scores, *raw[1:])  # the lexicon still reads the raw text
+            m[pair] = raw
+        rows = []
+        for chosen, judged in (PAIRS, PAIRS[::-1]):
+            veto, bars = rule_global(m[chosen])
+            rows.append((figures(m[judged], veto, bars), veto, bars[0]))
+        mean = np.mean([r[0][:3] for r in rows], axis=0)
+        print(f"{how}: mean {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}")
+        for (p, r, f, weak), veto, add in rows:
+            print(f"    {p:.3f} / {r:.3f} / {f:.3f}  veto {veto} add {add}")
+            print(f"        weak: {', '.join(weak) or '-'}")
+    for text in ("i miss my m8s", "my sw changed again thats 4 this yr", "pa never answers"):
+        print(text, "->", plain(text))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
