@@ -4,10 +4,11 @@ messages per second through the safeguarding detector beside its lexicon alone.
     python benchmarks/text_throughput.py [--comments 20000] [--rounds 3]
                                          [--encoder-comments 2000]
 
-The theme encoder (analysis/themes/encoder.py; shipped, off while THEME_ENCODER is
-False) is timed on the first --encoder-comments comments only (the rest of the figures
-on all of them), beside the lexicon and linear model without it on the same comments,
-so its share is a ratio from the same run. The bar is held against the shipped default.
+The theme encoder (analysis/themes/encoder.py; shipped, off unless a council sets
+HEARD_THEME_ENCODER=on) is timed on the first --encoder-comments comments only (the
+rest of the figures on all of them), beside the lexicon and linear model without it on
+the same comments, so its share is a ratio from the same run. The bar is held against
+the shipped default.
 
 The labelled test comments are repeated, with a counter appended so no two are
 identical, up to --comments. The tagger and scorer are built before timing (a
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     # The lexicon and linear model, without the encoder.
     tagger, scorer = default_tagger(with_model=True, with_encoder=False), default_scorer()
     lexicon_alone = ThemeTagger(tagger.lexicon)  # the same lexicon without the model
-    shipped = default_tagger()  # what Heard runs (the encoder only if THEME_ENCODER is on)
+    shipped = default_tagger()  # what Heard runs unless HEARD_THEME_ENCODER=on
     with_encoder = default_tagger(with_encoder=True)
     tagger.tag(comments[0]), scorer.score(comments[0]), with_encoder.tag(comments[0])  # warm
     lexicon_alone.tag(comments[0])

@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         "--with-model", action="store_true", help="the theme model on (SECOND_OPINION forced)"
     )
     parser.add_argument(
-        "--encoder", action="store_true", help="the theme encoder on (THEME_ENCODER forced)"
+        "--encoder", action="store_true", help="the theme encoder on (as HEARD_THEME_ENCODER=on)"
     )
     args = parser.parse_args(argv)
     misses_of = args.misses or (args.set if args.misses == "" else None)

@@ -35,12 +35,14 @@ def safeguarding_summary(text: str) -> dict[str, object]:
 WHO_AUDIENCE: dict[str, Audience] = {"young-person": "young_people", "carer": "carers"}
 
 
-def analyse_line(text: str, who: str = "young-person") -> dict[str, object]:
+def analyse_line(
+    text: str, who: str = "young-person", *, with_encoder: bool = False
+) -> dict[str, object]:
     sentiment = score_sentiment(text)
     return {
         "text": text,
         "who": who,
-        "themes": default_tagger(WHO_AUDIENCE[who]).tag(text),
+        "themes": default_tagger(WHO_AUDIENCE[who], with_encoder=with_encoder).tag(text),
         "polarity": round(sentiment.polarity, 3),
         "subjectivity": round(sentiment.subjectivity, 3),
         "safeguarding": safeguarding_summary(text),
@@ -48,11 +50,15 @@ def analyse_line(text: str, who: str = "young-person") -> dict[str, object]:
 
 
 def run_analyse_text(args: argparse.Namespace) -> int:
+    """Tags as the council's Heard stores comments (HEARD_THEME_ENCODER included)."""
+    from heard.settings import theme_encoder_chosen
+
+    with_encoder = theme_encoder_chosen()
     for raw in sys.stdin:
         text = raw.rstrip("\n")
         if not text.strip():
             continue
-        result = analyse_line(text, getattr(args, "who", "young-person"))
+        result = analyse_line(text, getattr(args, "who", "young-person"), with_encoder=with_encoder)
         if args.json:
             print(json.dumps(result, ensure_ascii=False), flush=True)
         else:
@@ -73,7 +79,9 @@ def run_retag_comments(settings: Settings) -> int:
     from analysis.annotate import retag_all
     from heard.wiring import open_database
 
-    retagged, changed = retag_all(open_database(settings).sessions)
+    retagged, changed = retag_all(
+        open_database(settings).sessions, with_encoder=settings.theme_encoder
+    )
     print(
         f"Tagged {retagged} comment{'s' if retagged != 1 else ''} again; "
         f"{changed} now have different themes. Comments whose words were removed after "

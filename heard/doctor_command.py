@@ -436,16 +436,18 @@ def check_contact_numbers() -> Iterator[Finding]:
         )
 
 
-def check_theme_tagging() -> Iterator[Finding]:
+def check_theme_tagging(settings: Settings) -> Iterator[Finding]:
     """The theme encoder is read lazily, on the first comment tagged; a file that cannot
     be read would only show as an error in the scheduler's log and duller themes."""
-    from analysis.themes import tagger
     from analysis.themes.encoder import EncoderUnavailable, ThemeEncoder, shipped_encoder_path
 
     path = shipped_encoder_path()
-    if not tagger.THEME_ENCODER:
+    if not settings.theme_encoder:
         yield Finding(
-            OK, "theme encoder", "switched off (THEME_ENCODER in analysis/themes/tagger.py)"
+            OK,
+            "theme encoder",
+            "off (HEARD_THEME_ENCODER=on tags comments with it too; docs/operations.md, "
+            '"Theme encoder")',
         )
         return
     if path is None:
@@ -509,7 +511,7 @@ def diagnose(args: argparse.Namespace) -> list[Finding]:
         lambda: check_notify(settings),
         lambda: check_routes(settings),
         check_contact_numbers,
-        check_theme_tagging,
+        lambda: check_theme_tagging(settings),
         lambda: check_base_url(settings),
     ]
     for check in checks:

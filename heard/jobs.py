@@ -41,7 +41,9 @@ def nightly_maintenance(data_dir: str | None = None) -> dict[str, int]:
                 session, now - timedelta(days=settings.session_idle_days)
             )
             counts["update_ids_pruned"] = prune_processed(session, now - timedelta(days=30))
-        counts["annotated"] = annotate_pending(database.sessions)
+        counts["annotated"] = annotate_pending(
+            database.sessions, with_encoder=settings.theme_encoder
+        )
         log.info("nightly maintenance: %s", counts)
         return counts
     finally:
@@ -53,7 +55,7 @@ def annotate_comments(data_dir: str | None = None) -> int:
     settings = job_settings(data_dir)
     database = open_database(settings, upgrade_schema=False)
     try:
-        return annotate_pending(database.sessions)
+        return annotate_pending(database.sessions, with_encoder=settings.theme_encoder)
     finally:
         database.close()
 

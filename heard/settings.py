@@ -55,6 +55,7 @@ KNOWN_VARIABLES = (
     "HEARD_NOTIFY_SMS_TEMPLATE_ID",
     "HEARD_NOTIFY_EMAIL_TEMPLATE_ID",
     "HEARD_NOTIFY_BASE_URL",
+    "HEARD_THEME_ENCODER",
 )
 
 
@@ -115,6 +116,10 @@ class Settings:
     notify_sms_templates_by_language: tuple[tuple[str, str], ...] = ()
     notify_email_templates_by_language: tuple[tuple[str, str], ...] = ()
     notify_base_url: str = "https://api.notifications.service.gov.uk"
+    # Whether comments are tagged with the fine-tuned theme encoder too (analysis/themes/
+    # encoder.py): better themes said in other words, about 7 ms a comment, some short
+    # comments in text-speak read wrongly (docs/operations.md, "Theme encoder").
+    theme_encoder: bool = False
 
     @property
     def notify_enabled(self) -> bool:
@@ -390,8 +395,32 @@ def load_settings(
         staff_idle_minutes=_whole(values, "HEARD_STAFF_IDLE_MINUTES", 30, 1, 720),
         trusted_proxies=_whole(values, "HEARD_TRUSTED_PROXIES", 0, 0, 5),
         trusted_channels=_trusted_channels(values),
+        theme_encoder=_switch(values, "HEARD_THEME_ENCODER", False),
         **_notify(values),  # type: ignore[arg-type]  # keys and types checked in _notify
     )
+
+
+def theme_encoder_chosen(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> bool:
+    """HEARD_THEME_ENCODER alone, for `heard analyse-text`, which needs no data folder
+    (load_settings would create one, and its keys)."""
+    values = _read_environment(os.environ if environ is None else environ, env_file)
+    return _switch(values, "HEARD_THEME_ENCODER", False)
+
+
+_ON = ("on", "true", "yes", "1")
+_OFF = ("off", "false", "no", "0")
+
+
+def _switch(values: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = values.get(name)
+    if raw is None or not raw.strip():
+        return default
+    word = raw.strip().lower()
+    if word not in _ON + _OFF:
+        raise SettingsError(f"{name}={raw!r} must be on or off")
+    return word in _ON
 
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

@@ -327,14 +327,13 @@ def test_an_unreadable_theme_encoder_is_a_problem(
     """Read lazily, a broken encoder file would only show as a line in the scheduler's
     log and duller themes; the doctor says so at install time."""
     import analysis.themes.encoder as encoder_module
-    import analysis.themes.tagger as tagger_module
 
     shipped = encoder_module.shipped_encoder_path()
     assert shipped is not None
-    monkeypatch.setattr(tagger_module, "THEME_ENCODER", False)
     code, found = doctor(home, capsys)
-    assert found["theme encoder"][0] == "ok" and "switched off" in found["theme encoder"][1]
-    monkeypatch.setattr(tagger_module, "THEME_ENCODER", True)
+    assert found["theme encoder"][0] == "ok"
+    assert found["theme encoder"][1].startswith("off (HEARD_THEME_ENCODER=on tags comments")
+    monkeypatch.setenv("HEARD_THEME_ENCODER", "on")
     code, found = doctor(home, capsys)
     version = json.loads(shipped.read_text())["version"]
     assert found["theme encoder"] == ("ok", f"version {version} reads comments ({shipped.name})")

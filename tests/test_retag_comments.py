@@ -7,10 +7,12 @@ retention period cannot be read again, and keep the themes they were given.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from analysis.annotate import retag_all
@@ -94,3 +96,58 @@ def test_the_command_says_how_many(tmp_path: Path) -> None:
         command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
     )
     assert "Tagged 1 comment again; 1 now have different themes." in second.stdout
+
+
+ANXIOUS = "been waiting 9 months to see someone about my anxiety"  # health, said indirectly
+
+
+def test_a_council_that_switches_the_encoder_on_retags_with_it(tmp_path: Path) -> None:
+    """docs/operations.md: set HEARD_THEME_ENCODER=on, then `heard retag-comments`; and
+    back off the same way. The lexicon alone does not read this wait as health."""
+    env = {"HEARD_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    database = open_database(load_settings(environ=env, env_file=None))
+    (anxious,) = store(database, [("child_in_care", ANXIOUS)], themes=[])
+    command = [sys.executable, "-m", "heard.cli", "retag-comments"]
+    for setting, has_health in (("on", True), ("off", False)):
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            env={**env, "HEARD_THEME_ENCODER": setting},
+            cwd=tmp_path,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Tagged 1 comment again; 1 now have different themes." in done.stdout
+        assert ("health" in themes_of(database)[anxious]) is has_health
+
+
+def test_the_scheduled_job_tags_new_comments_as_the_council_chose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heard.jobs import annotate_comments
+
+    for key in list(os.environ):
+        if key.startswith("HEARD_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)  # no .env from elsewhere
+    data = tmp_path / "data"
+    database = open_database(load_settings(data_dir=data, env_file=None))
+    for setting, has_health in (("off", False), ("on", True)):
+        monkeypatch.setenv("HEARD_THEME_ENCODER", setting)
+        with transaction(database.sessions) as session:
+            person = get_or_create_respondent(session, f"job-{setting}", "web")
+            comment = add_comment(
+                session,
+                respondent_id=person.id,
+                text=ANXIOUS,
+                channel="web",
+                cohort="child_in_care",
+                age_band="11-17",
+                quote_consent=False,
+            )
+            new = comment.id
+        assert annotate_comments(str(data)) == 1
+        themes = themes_of(database)[new]
+        assert "emotional_wellbeing" in themes
+        assert ("health" in themes) is has_health

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from heard.settings import SettingsError, load_settings
+from heard.settings import SettingsError, load_settings, theme_encoder_chosen
 
 
 def _load(tmp_path: Path, **values: str):
@@ -57,6 +57,8 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("HEARD_TELEGRAM_API_URL", "ftp://x", "HEARD_TELEGRAM_API_URL"),
         ("HEARD_PSEUDONYM_KEY", "short", "HEARD_PSEUDONYM_KEY"),
         ("HEARD_KPI_TARGTE", "0.8", "HEARD_KPI_TARGTE"),
+        ("HEARD_THEME_ENCODER", "maybe", "HEARD_THEME_ENCODER='maybe' must be on or off"),
+        ("HEARD_THEME_ENCODER", "x" * 10_000, "must be on or off"),
     ],
 )
 def test_bad_values_give_one_line_naming_the_variable(
@@ -71,3 +73,21 @@ def test_bad_values_give_one_line_naming_the_variable(
 
 def test_percent_target_is_understood(tmp_path: Path) -> None:
     assert _load(tmp_path, HEARD_KPI_TARGET="85%").kpi_target == pytest.approx(0.85)
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [("on", True), ("ON", True), (" true ", True), ("yes", True), ("1", True)]
+    + [("off", False), ("Off", False), ("false", False), ("no", False), ("0", False)]
+    + [("", False)],
+)
+def test_the_theme_encoder_is_a_councils_choice_off_unless_set(
+    tmp_path: Path, value: str, on: bool
+) -> None:
+    assert _load(tmp_path).theme_encoder is False
+    assert _load(tmp_path, HEARD_THEME_ENCODER=value).theme_encoder is on
+    # `heard analyse-text` reads it alone, from the environment or the .env file
+    assert theme_encoder_chosen({"HEARD_THEME_ENCODER": value}, env_file=None) is on
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"HEARD_THEME_ENCODER={value}\n")
+    assert theme_encoder_chosen({}, env_file=env_file) is on

@@ -13,13 +13,17 @@ from typing import Any
 HEARD = [sys.executable, "-m", "heard.cli"]
 
 
-def analyse(lines: list[str], tmp_path: Path, *extra: str) -> list[dict[str, Any]]:
+def analyse(
+    lines: list[str], tmp_path: Path, *extra: str, encoder: str | None = None
+) -> list[dict[str, Any]]:
     environment = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("HEARD_") or k.startswith("HEARD_TEST")
     }
     environment["HEARD_DATA_DIR"] = str(tmp_path / "data")
+    if encoder is not None:
+        environment["HEARD_THEME_ENCODER"] = encoder
     result = subprocess.run(
         [*HEARD, "analyse-text", "--json", *extra],
         input="".join(f"{line}\n" for line in lines),
@@ -74,3 +78,29 @@ def test_carers_get_carers_themes(tmp_path: Path) -> None:
     young = analyse(lines[:1], tmp_path)[0]["themes"]
     assert "support_from_council" in young
     assert not set(young) & {"payments_and_allowances", "carer_training"}
+
+
+def test_a_council_with_the_encoder_on_sees_what_it_stores(tmp_path: Path) -> None:
+    """`heard analyse-text` tags as the council's Heard stores comments: with
+    HEARD_THEME_ENCODER=on, a mental-health wait said without "camhs" is health too."""
+    line = "been waiting 9 months to see someone about my anxiety"
+    assert "health" not in analyse([line], tmp_path)[0]["themes"]
+    assert "health" in analyse([line], tmp_path, encoder="on")[0]["themes"]
+    assert "health" not in analyse([line], tmp_path, encoder="off")[0]["themes"]
+
+
+def test_a_mistyped_encoder_setting_is_one_kind_line(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEARD_")}
+    environment["HEARD_THEME_ENCODER"] = "onn"
+    result = subprocess.run(
+        [*HEARD, "analyse-text", "--json"],
+        input="i miss my mates\n",
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode != 0 and result.stdout == ""
+    assert "HEARD_THEME_ENCODER='onn' must be on or off" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -117,7 +117,9 @@ def test_the_shipped_taggers_hear_the_encoder_when_it_is_on(shipped: ThemeEncode
     assert default_tagger(with_encoder=True).encoder is shipped
     assert default_tagger("carers", with_encoder=True).encoder is shipped
     assert default_tagger(with_encoder=False).encoder is None
-    assert (default_tagger().encoder is shipped) is tagger_module.THEME_ENCODER
+    assert default_tagger().encoder is None  # off unless the council sets it on
+    assert tagger_module.tagger_for_cohort("carer", with_encoder=True).encoder is shipped
+    assert tagger_module.tagger_for_cohort("care_leaver").encoder is None
 
 
 def test_a_comment_reads_the_same_alone_or_among_others(shipped: ThemeEncoder):

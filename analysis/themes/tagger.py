@@ -424,26 +424,22 @@ class ThemeTagger:
 SECOND_OPINION = True
 
 
-# Whether the shipped taggers hear the fine-tuned encoder (encoder.py) last. It ships
-# but is off: with its bars chosen on two unlearned sets and judged on the other two,
-# micro F1 rose from about 0.73 to 0.84, and on test (2026.12-2) precision 0.818 -> 0.849
-# and recall 0.856 -> 0.908 (benchmarks/README.md, "Eleventh look"); but it is sure and
-# wrong on some short comments the suite pins ("i miss my m8s" gains education and
-# work, "my carer is kind of strict" trusted adults), which needs training, not bars,
-# and it costs speed (about 7 ms a comment against 0.3 ms).
-THEME_ENCODER = False
-
-
 @lru_cache(maxsize=8)
 def default_tagger(
     audience: Audience = "young_people",
     *,
     with_model: bool = SECOND_OPINION,
-    with_encoder: bool = THEME_ENCODER,
+    with_encoder: bool = False,
 ) -> ThemeTagger:
     """The tagger for the shipped lexicon of an audience; `with_model`, with the shipped
     linear model too, and `with_encoder`, the shipped encoder last (each if it can be
-    read; otherwise without it, logged)."""
+    read; otherwise without it, logged). The encoder is the council's choice
+    (HEARD_THEME_ENCODER, off unless set): with its bars chosen on two unlearned sets and
+    judged on the other two, micro F1 rose from about 0.73 to 0.84, and on test
+    (2026.12-2) precision 0.818 -> 0.849 and recall 0.856 -> 0.908 (benchmarks/README.md,
+    "Eleventh look"); but it is sure and wrong on some short comments ("i miss my m8s"
+    gains education and work, "my carer is kind of strict" trusted adults), and it costs
+    about 7 ms a comment against 0.3 ms."""
     model: ThemeModel | None = None
     if with_model:
         try:
@@ -454,9 +450,9 @@ def default_tagger(
     return ThemeTagger(load_lexicon(None, SPELLINGS_FILE, audience), model, encoder=encoder)
 
 
-def tagger_for_cohort(cohort: str | None) -> ThemeTagger:
+def tagger_for_cohort(cohort: str | None, *, with_encoder: bool = False) -> ThemeTagger:
     """Foster carers' comments get the carers' themes; everyone else's the young people's."""
-    return default_tagger(audience_for_cohort(cohort))
+    return default_tagger(audience_for_cohort(cohort), with_encoder=with_encoder)
 
 
 def tag(text: str, audience: Audience = "young_people") -> list[str]:

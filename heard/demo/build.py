@@ -80,8 +80,11 @@ def build_demo(
     seed: int = 2025,
     scale: float = 1.0,
     period: Period = DEFAULT_PERIOD,
+    *,
+    with_encoder: bool = False,
 ) -> DemoSummary:
-    """Deterministic for a seed: the same people, answers and comments every time."""
+    """Deterministic for a seed: the same people, answers and comments every time.
+    `with_encoder`: comments tagged with the theme encoder too (HEARD_THEME_ENCODER)."""
     started = time.perf_counter()
     catalogue = load_catalogue()
     sync_catalogue(database, catalogue)
@@ -100,7 +103,7 @@ def build_demo(
         )
         counts = insert_batches(connection, (_as_tables(b) for b in generator.batches(people)))
         reset_sequences(connection)
-    annotate_pending(database.sessions)
+    annotate_pending(database.sessions, with_encoder=with_encoder)
     return DemoSummary(
         people=len(people), counts=counts, seconds=time.perf_counter() - started, period=period
     )

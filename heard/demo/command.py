@@ -36,7 +36,12 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Building a synthetic council (seed {args.seed}) ...", flush=True)
         period = period_ending_last_month(datetime.now(settings.tz).date())
         summary = build_demo(
-            database, settings.pseudonym_key, seed=args.seed, scale=scale, period=period
+            database,
+            settings.pseudonym_key,
+            seed=args.seed,
+            scale=scale,
+            period=period,
+            with_encoder=settings.theme_encoder,
         )
         last = period.month(period.months - 1)
         print(
