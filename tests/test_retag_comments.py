@@ -28,8 +28,9 @@ CHILD = "i miss my mates and my new school is ok"
 CARER = "our ssw has changed 3 times this yr and the allowance was late again"
 
 
-def store(database: Database, texts: list[tuple[str, str]], themes: list[str]) -> list[int]:
-    """Comments tagged with `themes` (as an older tagger might have), by cohort."""
+def store(database: Database, texts: list[tuple[str, str]], themes: list[str] | None) -> list[int]:
+    """Comments tagged with `themes` (as an older tagger might have), by cohort; None:
+    not tagged yet, as a comment is until the scheduler's next run."""
     ids = []
     with transaction(database.sessions) as session:
         for n, (cohort, text) in enumerate(texts):
@@ -44,7 +45,8 @@ def store(database: Database, texts: list[tuple[str, str]], themes: list[str]) -
                 age_band="11-17",
                 quote_consent=False,
             )
-            annotate_comment(session, comment, themes=themes, polarity=0.0, subjectivity=0.0)
+            if themes is not None:
+                annotate_comment(session, comment, themes=themes, polarity=0.0, subjectivity=0.0)
             ids.append(comment.id)
     return ids
 
@@ -135,18 +137,7 @@ def test_the_scheduled_job_tags_new_comments_as_the_council_chose(
     database = open_database(load_settings(data_dir=data, env_file=None))
     for setting, has_health in (("off", False), ("on", True)):
         monkeypatch.setenv("HEARD_THEME_ENCODER", setting)
-        with transaction(database.sessions) as session:
-            person = get_or_create_respondent(session, f"job-{setting}", "web")
-            comment = add_comment(
-                session,
-                respondent_id=person.id,
-                text=ANXIOUS,
-                channel="web",
-                cohort="child_in_care",
-                age_band="11-17",
-                quote_consent=False,
-            )
-            new = comment.id
+        (new,) = store(database, [("child_in_care", ANXIOUS)], themes=None)
         assert annotate_comments(str(data)) == 1
         themes = themes_of(database)[new]
         assert "emotional_wellbeing" in themes
