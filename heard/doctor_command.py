@@ -447,7 +447,7 @@ def check_theme_tagging(settings: Settings) -> Iterator[Finding]:
             OK,
             "theme encoder",
             "off (HEARD_THEME_ENCODER=on tags comments with it too; docs/operations.md, "
-            '"Theme encoder")',
+            '"The theme encoder")',
         )
         return
     if path is None:

@@ -118,7 +118,7 @@ class Settings:
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     # Whether comments are tagged with the fine-tuned theme encoder too (analysis/themes/
     # encoder.py): better themes said in other words, about 7 ms a comment, some short
-    # comments in text-speak read wrongly (docs/operations.md, "Theme encoder").
+    # comments in text-speak read wrongly (docs/operations.md, "The theme encoder").
     theme_encoder: bool = False
 
     @property
@@ -419,7 +419,8 @@ def _switch(values: Mapping[str, str], name: str, default: bool) -> bool:
         return default
     word = raw.strip().lower()
     if word not in _ON + _OFF:
-        raise SettingsError(f"{name}={raw!r} must be on or off")
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        raise SettingsError(f"{name}={shown!r} must be on or off")
     return word in _ON
 
 

@@ -26,6 +26,7 @@ from heard.cli import main
 from storage.db import make_engine
 from storage.migrate import upgrade
 
+ROOT = Path(__file__).resolve().parents[1]
 CHECKS = (
     "settings",
     "database",
@@ -332,7 +333,11 @@ def test_an_unreadable_theme_encoder_is_a_problem(
     assert shipped is not None
     code, found = doctor(home, capsys)
     assert found["theme encoder"][0] == "ok"
-    assert found["theme encoder"][1].startswith("off (HEARD_THEME_ENCODER=on tags comments")
+    assert found["theme encoder"][1] == (
+        "off (HEARD_THEME_ENCODER=on tags comments with it too; docs/operations.md, "
+        '"The theme encoder")'
+    )
+    assert "### The theme encoder\n" in (ROOT / "docs" / "operations.md").read_text()
     monkeypatch.setenv("HEARD_THEME_ENCODER", "on")
     code, found = doctor(home, capsys)
     version = json.loads(shipped.read_text())["version"]

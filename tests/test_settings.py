@@ -58,7 +58,7 @@ def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("HEARD_PSEUDONYM_KEY", "short", "HEARD_PSEUDONYM_KEY"),
         ("HEARD_KPI_TARGTE", "0.8", "HEARD_KPI_TARGTE"),
         ("HEARD_THEME_ENCODER", "maybe", "HEARD_THEME_ENCODER='maybe' must be on or off"),
-        ("HEARD_THEME_ENCODER", "x" * 10_000, "must be on or off"),
+        ("HEARD_THEME_ENCODER", "x" * 10_000, "HEARD_THEME_ENCODER='xxxxxxxxxxxxxxxxxxxx"),
     ],
 )
 def test_bad_values_give_one_line_naming_the_variable(
@@ -69,6 +69,7 @@ def test_bad_values_give_one_line_naming_the_variable(
     message = str(caught.value)
     assert expected in message
     assert "\n" not in message
+    assert len(message) < 300  # one line a person can read, whatever was pasted
 
 
 def test_percent_target_is_understood(tmp_path: Path) -> None:

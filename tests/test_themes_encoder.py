@@ -118,7 +118,8 @@ def test_the_shipped_taggers_hear_the_encoder_when_it_is_on(shipped: ThemeEncode
     assert default_tagger("carers", with_encoder=True).encoder is shipped
     assert default_tagger(with_encoder=False).encoder is None
     assert default_tagger().encoder is None  # off unless the council sets it on
-    assert tagger_module.tagger_for_cohort("carer", with_encoder=True).encoder is shipped
+    carers = tagger_module.tagger_for_cohort("carer", with_encoder=True)
+    assert carers.encoder is shipped and carers.audience == "carers"
     assert tagger_module.tagger_for_cohort("care_leaver").encoder is None
 
 
