@@ -82,9 +82,11 @@ def run_retag_comments(settings: Settings) -> int:
     retagged, changed = retag_all(
         open_database(settings).sessions, with_encoder=settings.theme_encoder
     )
+    encoder = "on" if settings.theme_encoder else "off"
     print(
-        f"Tagged {retagged} comment{'s' if retagged != 1 else ''} again; "
-        f"{changed} now have different themes. Comments whose words were removed after "
-        "the retention period keep the themes they had."
+        f"Tagged {retagged:,} comment{'s' if retagged != 1 else ''} again, with the theme "
+        f"encoder {encoder} (HEARD_THEME_ENCODER); {changed:,} now have different themes. "
+        "Comments whose words were removed after the retention period keep the themes "
+        "they had."
     )
     return 0

@@ -468,7 +468,11 @@ def check_theme_tagging(settings: Settings) -> Iterator[Finding]:
             "reinstall Heard",
         )
         return
-    yield Finding(OK, "theme encoder", f"version {found.version} reads comments ({path.name})")
+    yield Finding(
+        OK,
+        "theme encoder",
+        f"version {found.version} reads comments ({path.name}, with {found.network_file})",
+    )
 
 
 def check_base_url(settings: Settings) -> Iterator[Finding]:

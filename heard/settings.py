@@ -117,7 +117,7 @@ class Settings:
     notify_email_templates_by_language: tuple[tuple[str, str], ...] = ()
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     # Whether comments are tagged with the fine-tuned theme encoder too (analysis/themes/
-    # encoder.py): better themes said in other words, about 7 ms a comment, some short
+    # encoder.py): better themes said in other words, about 5-10 ms a comment, some short
     # comments in text-speak read wrongly (docs/operations.md, "The theme encoder").
     theme_encoder: bool = False
 
@@ -420,7 +420,7 @@ def _switch(values: Mapping[str, str], name: str, default: bool) -> bool:
     word = raw.strip().lower()
     if word not in _ON + _OFF:
         shown = raw if len(raw) <= 40 else raw[:40] + "..."
-        raise SettingsError(f"{name}={shown!r} must be on or off")
+        raise SettingsError(f"{name}={shown!r} must be on or off (or yes/no, true/false, 1/0)")
     return word in _ON
 
 

@@ -341,7 +341,11 @@ def test_an_unreadable_theme_encoder_is_a_problem(
     monkeypatch.setenv("HEARD_THEME_ENCODER", "on")
     code, found = doctor(home, capsys)
     version = json.loads(shipped.read_text())["version"]
-    assert found["theme encoder"] == ("ok", f"version {version} reads comments ({shipped.name})")
+    network = json.loads(shipped.read_text())["onnx"]["file"]
+    assert found["theme encoder"] == (
+        "ok",
+        f"version {version} reads comments ({shipped.name}, with {network})",
+    )
     broken = tmp_path / shipped.name
     broken.write_text(
         shipped.read_text().replace('"format": "heard-themes-encoder/1"', '"format": "x"')

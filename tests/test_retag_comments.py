@@ -91,13 +91,17 @@ def test_the_command_says_how_many(tmp_path: Path) -> None:
         command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
     )
     assert first.returncode == 0, first.stderr
-    assert "Tagged 0 comments again; 0 now have different themes." in first.stdout
+    assert (
+        "Tagged 0 comments again, with the theme encoder off (HEARD_THEME_ENCODER); "
+        "0 now have different themes." in first.stdout
+    )
     database = open_database(load_settings(environ=env, env_file=None))
     store(database, [("child_in_care", CHILD)], themes=[])
     second = subprocess.run(
         command, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
     )
-    assert "Tagged 1 comment again; 1 now have different themes." in second.stdout
+    assert "Tagged 1 comment again, with the theme encoder off" in second.stdout
+    assert "; 1 now have different themes." in second.stdout
 
 
 ANXIOUS = "been waiting 9 months to see someone about my anxiety"  # health, said indirectly
@@ -120,7 +124,8 @@ def test_a_council_that_switches_the_encoder_on_retags_with_it(tmp_path: Path) -
             timeout=300,
         )
         assert done.returncode == 0, done.stderr
-        assert "Tagged 1 comment again; 1 now have different themes." in done.stdout
+        assert f"Tagged 1 comment again, with the theme encoder {setting} " in done.stdout
+        assert "; 1 now have different themes." in done.stdout
         assert ("health" in themes_of(database)[anxious]) is has_health
 
 

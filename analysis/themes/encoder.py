@@ -69,6 +69,7 @@ class ThemeEncoder:
     add_from: np.ndarray = field(repr=False)  # per theme, in `themes` order
     max_length: int = 128
     trained_on: dict[str, Any] = field(default_factory=dict)
+    network_file: str = ""  # the ONNX file read (a new description may keep a network)
     _session: Any = field(default=None, repr=False, compare=False)
     _tokenizer: Any = field(default=None, repr=False, compare=False)
 
@@ -125,6 +126,7 @@ class ThemeEncoder:
             add_from=np.asarray([float(add_from.get(t, 1.01)) for t in themes]),
             max_length=max_length,
             trained_on=dict(data.get("trained_on", {})),
+            network_file=files["onnx"].name,
             _session=session,
             _tokenizer=tokenizer,
         )

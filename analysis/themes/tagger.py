@@ -439,7 +439,7 @@ def default_tagger(
     (2026.12-2) precision 0.818 -> 0.849 and recall 0.856 -> 0.908 (benchmarks/README.md,
     "Eleventh look"); but it is sure and wrong on some short comments ("i miss my m8s"
     gains education and work, "my carer is kind of strict" trusted adults), and it costs
-    about 7 ms a comment against 0.3 ms."""
+    about 5-10 ms a comment against 0.3 ms."""
     model: ThemeModel | None = None
     if with_model:
         try:
