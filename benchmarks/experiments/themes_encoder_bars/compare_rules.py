@@ -151,6 +151,28 @@ def figures(m, veto, bars):  # type: ignore[no-untyped-def]
     return precision, recall, 2 * precision * recall / (precision + recall), weak
 
 
+def both_ways(m, rule=rule_global):  # type: ignore[no-untyped-def]
+    """Bars chosen by `rule` on one pair, figures on the other; then the other way round.
+    `m`: each pair's (scores, tagged, labels, could)."""
+    rows = []
+    for chosen, judged in (PAIRS, PAIRS[::-1]):
+        veto, bars = rule(m[chosen])
+        rows.append((figures(m[judged], veto, bars), veto, bars))
+    return rows
+
+
+def report(name, rows):  # type: ignore[no-untyped-def]
+    mean = np.mean([[r[0][0], r[0][1], r[0][2]] for r in rows], axis=0)
+    print(
+        f"{name:30} mean {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}"
+        f"  min(P,R) {min(mean[0], mean[1]):.3f}"
+    )
+    for (p, r, f, weak), veto, bars in rows:
+        adds = f"{bars.min():.2f}-{bars.max():.2f}" if bars.min() < bars.max() else bars[0]
+        print(f"    {p:.3f} / {r:.3f} / {f:.3f}  veto {veto} add {adds}")
+        print(f"        weak: {', '.join(weak) or '-'}")
+
+
 def main() -> int:
     encoder = shipped_encoder()
     assert encoder is not None
@@ -160,19 +182,7 @@ def main() -> int:
         m[pair] = matrices(encoder, comments)
     print("chosen on one pair, judged on the other; P / R / F1 and min(P, R), both ways\n")
     for name, rule in RULES.items():
-        rows = []
-        for chosen, judged in (PAIRS, PAIRS[::-1]):
-            veto, bars = rule(m[chosen])
-            rows.append((figures(m[judged], veto, bars), veto, bars))
-        mean = np.mean([[r[0][0], r[0][1], r[0][2]] for r in rows], axis=0)
-        print(
-            f"{name:30} mean {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}"
-            f"  min(P,R) {min(mean[0], mean[1]):.3f}"
-        )
-        for (p, r, f, weak), veto, bars in rows:
-            adds = f"{bars.min():.2f}-{bars.max():.2f}" if bars.min() < bars.max() else bars[0]
-            print(f"    {p:.3f} / {r:.3f} / {f:.3f}  veto {veto} add {adds}")
-            print(f"        weak: {', '.join(weak) or '-'}")
+        report(name, both_ways(m, rule))
     return 0
 
 

@@ -21,7 +21,7 @@ for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
         sys.path.insert(0, str(path))
 
 import numpy as np
-from compare_rules import PAIRS, figures, rule_global
+from compare_rules import PAIRS, both_ways, report, rule_global
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import matrices
 
@@ -74,20 +74,12 @@ def main() -> int:
         )
     print("w x encoder + (1 - w) x model; bars chosen on one pair, judged on the other\n")
     for w in WEIGHTS:
-        rows = []
-        for chosen, judged in (PAIRS, PAIRS[::-1]):
 
-            def blended(pair, w=w):  # type: ignore[no-untyped-def]
-                _, (s, t, lab, could), chances = data[pair]
-                return (w * s + (1 - w) * chances * could, t, lab, could)
+        def blended(pair, w=w):  # type: ignore[no-untyped-def]
+            _, (s, t, lab, could), chances = data[pair]
+            return (w * s + (1 - w) * chances * could, t, lab, could)
 
-            veto, bars = rule_global(blended(chosen))
-            rows.append((figures(blended(judged), veto, bars), veto, bars[0]))
-        mean = np.mean([r[0][:3] for r in rows], axis=0)
-        print(f"w {w:.1f}: mean {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}")
-        for (p, r, f, weak), veto, add in rows:
-            print(f"    {p:.3f} / {r:.3f} / {f:.3f}  veto {veto} add {add}")
-            print(f"        weak: {', '.join(weak) or '-'}")
+        report(f"w {w:.1f}", both_ways({p: blended(p) for p in PAIRS}))
     every = [c for pair in PAIRS for c in data[pair][0]]
     joined = tuple(np.vstack([data[p][1][k] for p in PAIRS]) for k in range(4))
     chances = np.vstack([data[p][2] for p in PAIRS])

@@ -19,8 +19,7 @@ for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
 
 from dataclasses import replace
 
-import numpy as np
-from compare_rules import PAIRS, figures, rule_global
+from compare_rules import PAIRS, both_ways, report
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import matrices
 
@@ -47,15 +46,7 @@ def main() -> int:
                 scores = matrices(encoder, read)[0]
                 raw = (scores, *raw[1:])  # the lexicon still reads the raw text
             m[pair] = raw
-        rows = []
-        for chosen, judged in (PAIRS, PAIRS[::-1]):
-            veto, bars = rule_global(m[chosen])
-            rows.append((figures(m[judged], veto, bars), veto, bars[0]))
-        mean = np.mean([r[0][:3] for r in rows], axis=0)
-        print(f"{how}: mean {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}")
-        for (p, r, f, weak), veto, add in rows:
-            print(f"    {p:.3f} / {r:.3f} / {f:.3f}  veto {veto} add {add}")
-            print(f"        weak: {', '.join(weak) or '-'}")
+        report(how, both_ways(m))
     for text in ("i miss my m8s", "my sw changed again thats 4 this yr", "pa never answers"):
         print(text, "->", plain(text))
     return 0

@@ -20,7 +20,7 @@ for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
         sys.path.insert(0, str(path))
 
 import numpy as np
-from compare_rules import PAIRS, figures, rule_global
+from compare_rules import PAIRS, both_ways, report
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import matrices
 
@@ -59,15 +59,7 @@ def main() -> int:
                     * could
                 )
             m[pair] = (scores, tagged, labels, could)
-        rows = []
-        for chosen, judged in (PAIRS, PAIRS[::-1]):
-            veto, bars = rule_global(m[chosen])
-            rows.append((figures(m[judged], veto, bars), veto, bars[0]))
-        mean = np.mean([r[0][:3] for r in rows], axis=0)
-        print(f"{how}: mean {mean[0]:.3f} / {mean[1]:.3f} / {mean[2]:.3f}")
-        for (p, r, f, weak), veto, add in rows:
-            print(f"    {p:.3f} / {r:.3f} / {f:.3f}  veto {veto} add {add}")
-            print(f"        weak: {', '.join(weak) or '-'}")
+        report(how, both_ways(m))
     return 0
 
 
