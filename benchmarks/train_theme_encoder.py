@@ -72,6 +72,7 @@ VERSION = "2026.12-2"
 SEED = 20261206
 PREFIX = {"young_people": "young person: ", "carers": "foster carer: "}
 MAX_LENGTH = 128
+EPOCHS = 12
 BARS_CHOSEN_ON = ENCODER_BARS_CHOSEN_ON
 GRID = np.round(np.arange(0.02, 0.99, 0.01), 2)
 VETO_GRID = np.array([0.0, 0.001, 0.002, 0.005, 0.01, *GRID])
@@ -141,7 +142,7 @@ def network():  # type: ignore[no-untyped-def]
     return Net(base_model_dir(), len(THEME_IDS))
 
 
-def train(rows, threads: int, epochs: int = 12):  # type: ignore[no-untyped-def]
+def train(rows, threads: int, epochs: int = EPOCHS):  # type: ignore[no-untyped-def]
     import torch
     from transformers import AutoTokenizer
 
@@ -350,8 +351,11 @@ def train_and_export(args: argparse.Namespace) -> dict:
             args.weights.with_suffix(".json").read_text()
         )["seconds"]
     else:
-        net, seconds = train(rows, args.threads, epochs=1 if args.smoke else 12)
+        epochs = 1 if args.smoke else args.epochs
+        net, seconds = train(rows, args.threads, epochs=epochs)
         trained_on["seconds_on_2_cores"] = seconds
+        if epochs != EPOCHS:
+            trained_on["epochs"] = epochs  # not the recipe's: a trial
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             torch.save(net.state_dict(), args.keep / "weights.pt")
@@ -372,13 +376,19 @@ def main(argv: list[str] | None = None) -> int:
         "--smoke", type=int, default=0, help="a trial run: this many comments, one epoch"
     )
     parser.add_argument("--keep", type=Path, help="keep the weights and float ONNX here")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=EPOCHS,
+        help=f"a trial of another recipe (the recipe's: {EPOCHS})",
+    )
     parser.add_argument("--weights", type=Path, help="export these weights, do not train")
     parser.add_argument(
         "--bars-only", action="store_true", help="choose the shipped network's bars again"
     )
     args = parser.parse_args(argv)
-    if args.smoke and args.out == ENCODER_DIR:
-        parser.error("--smoke needs --out: a trial run must not replace the shipped encoder")
+    if (args.smoke or args.epochs != EPOCHS) and args.out == ENCODER_DIR:
+        parser.error("a trial run (--smoke, --epochs) needs --out: not the shipped encoder")
     if args.bars_only:
         shipped = newest_file(args.out, "themes-encoder-*.json")
         assert shipped is not None, f"no encoder description in {args.out}"
