@@ -335,6 +335,12 @@ def write(folder: Path, data: dict) -> Path:
     return path
 
 
+def plain_words(text: str) -> str:
+    """The comment as the lexicon reads it: the spellings table applied, lower case."""
+    tokens = default_tagger(with_encoder=False)._tokeniser.tokens(text)
+    return " ".join(t.text for t in tokens)
+
+
 def train_and_export(args: argparse.Namespace) -> dict:
     """Train (or load --weights), export the int8 network and copy the tokenizer."""
     rows, trained_on = training_data()
@@ -351,6 +357,9 @@ def train_and_export(args: argparse.Namespace) -> dict:
             args.weights.with_suffix(".json").read_text()
         )["seconds"]
     else:
+        if args.plain_words:
+            rows = [(plain_words(text), *rest) for text, *rest in rows]
+            trained_on["plain_words"] = True  # a trial: Heard reads raw text
         epochs = 1 if args.smoke else args.epochs
         net, seconds = train(rows, args.threads, epochs=epochs)
         trained_on["seconds_on_2_cores"] = seconds
@@ -386,9 +395,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--bars-only", action="store_true", help="choose the shipped network's bars again"
     )
+    parser.add_argument(
+        "--plain-words",
+        action="store_true",
+        help="a trial: learn from the spellings table's plain words ('m8s' -> 'mates')",
+    )
     args = parser.parse_args(argv)
-    if (args.smoke or args.epochs != EPOCHS) and args.out == ENCODER_DIR:
-        parser.error("a trial run (--smoke, --epochs) needs --out: not the shipped encoder")
+    if (args.smoke or args.epochs != EPOCHS or args.plain_words) and args.out == ENCODER_DIR:
+        parser.error("a trial (--smoke, --epochs, --plain-words) needs --out, not the shipped one")
     if args.bars_only:
         shipped = newest_file(args.out, "themes-encoder-*.json")
         assert shipped is not None, f"no encoder description in {args.out}"

@@ -10,17 +10,20 @@ found, read with the bars the trial chose on all four sets. Test is never read.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from compare_rules import PAIRS, both_ways, report
+import numpy as np
+from compare_rules import PAIRS, both_ways, report, rule_global
 from ensemble import PINNED
 from theme_quality import UNLEARNED_SETS
-from train_theme_encoder import matrices
+from train_theme_encoder import matrices, plain_words
 
 from analysis.themes.encoder import ThemeEncoder, shipped_encoder
 from analysis.themes.quality import load_labelled
@@ -35,7 +38,7 @@ FOUND_ON_THE_WALK = [
 ]
 
 
-def read_aloud(encoder: ThemeEncoder, name: str) -> None:
+def read_aloud(encoder: Any, name: str) -> None:
     plain = default_tagger(with_encoder=False)
     tagger = ThemeTagger(plain.lexicon, plain.model, encoder=encoder)
     rows = PINNED["young_people"]
@@ -52,19 +55,42 @@ def read_aloud(encoder: ThemeEncoder, name: str) -> None:
         print(f"    {text!r}: {plain.tag(text)} -> {tagger.tag(text)}")
 
 
+class PlainReader:
+    """A trial trained on plain words (`--plain-words`) reads plain words too; the
+    lexicon and model still read the comment as written."""
+
+    def __init__(self, encoder: ThemeEncoder) -> None:
+        self._encoder = encoder
+
+    def scores(self, texts, audience):  # type: ignore[no-untyped-def]
+        return self._encoder.scores([plain_words(t) for t in texts], audience)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._encoder, name)
+
+
 def main(argv: list[str]) -> int:
-    trial = ThemeEncoder.load(argv[0])
+    trial: Any = ThemeEncoder.load(argv[0])
+    if trial.trained_on.get("plain_words"):
+        trial = PlainReader(trial)
     shipped = shipped_encoder()
     assert shipped is not None
     print("chosen on one pair, judged on the other; P / R / F1 and min(P, R), both ways\n")
+    every: dict[str, Any] = {}
     for name, encoder in (("shipped " + shipped.version, shipped), ("trial", trial)):
         m = {}
         for pair in PAIRS:
             comments = [c for n in pair for c in load_labelled(UNLEARNED_SETS[n])]
             m[pair] = matrices(encoder, comments)
         report(name, both_ways(m))
+        every[name] = tuple(np.vstack([m[p][k] for p in PAIRS]) for k in range(4))
     read_aloud(shipped, "shipped " + shipped.version)
-    read_aloud(trial, "trial")
+    # the trial's own two bars, chosen on all four sets as reads them (as --bars-only would)
+    veto, bars = rule_global(every["trial"])
+    chosen = replace(
+        trial._encoder if isinstance(trial, PlainReader) else trial, veto_below=veto, add_from=bars
+    )
+    read_aloud(PlainReader(chosen) if isinstance(trial, PlainReader) else chosen, "trial")
     return 0
 
 
