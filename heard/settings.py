@@ -117,7 +117,7 @@ class Settings:
     notify_email_templates_by_language: tuple[tuple[str, str], ...] = ()
     notify_base_url: str = "https://api.notifications.service.gov.uk"
     # Whether comments are tagged with the fine-tuned theme encoder too (analysis/themes/
-    # encoder.py): better themes said in other words, about 5-10 ms a comment, some short
+    # encoder.py): better themes said in other words, a few ms a comment, some short
     # comments in text-speak read wrongly (docs/operations.md, "The theme encoder").
     theme_encoder: bool = False
 
@@ -414,10 +414,10 @@ _OFF = ("off", "false", "no", "0")
 
 
 def _switch(values: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = values.get(name)
-    if raw is None or not raw.strip():
+    raw = values.get(name)  # already stripped, and absent when empty
+    if raw is None:
         return default
-    word = raw.strip().lower()
+    word = raw.lower()
     if word not in _ON + _OFF:
         shown = raw if len(raw) <= 40 else raw[:40] + "..."
         raise SettingsError(f"{name}={shown!r} must be on or off (or yes/no, true/false, 1/0)")

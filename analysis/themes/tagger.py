@@ -434,12 +434,8 @@ def default_tagger(
     """The tagger for the shipped lexicon of an audience; `with_model`, with the shipped
     linear model too, and `with_encoder`, the shipped encoder last (each if it can be
     read; otherwise without it, logged). The encoder is the council's choice
-    (HEARD_THEME_ENCODER, off unless set): with its bars chosen on two unlearned sets and
-    judged on the other two, micro F1 rose from about 0.73 to 0.84, and on test
-    (2026.12-2) precision 0.818 -> 0.849 and recall 0.856 -> 0.908 (benchmarks/README.md,
-    "Eleventh look"); but it is sure and wrong on some short comments ("i miss my m8s"
-    gains education and work, "my carer is kind of strict" trusted adults), and it costs
-    about 5-10 ms a comment against 0.3 ms."""
+    (HEARD_THEME_ENCODER, off unless set; docs/operations.md, "The theme encoder", says
+    what it gains and what it costs)."""
     model: ThemeModel | None = None
     if with_model:
         try:

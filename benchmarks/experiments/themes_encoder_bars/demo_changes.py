@@ -4,7 +4,8 @@
 Builds the demo council (`heard demo`'s people and comments, seed 2025) twice, in two
 throwaway SQLite databases, with HEARD_THEME_ENCODER off and on, and compares each
 comment's stored themes. The demo's comments were written beside the lexicon, so this
-says how much the encoder moves, not which is right. Prints a sample of the changes.
+says how much the encoder moves, not which is right. Prints a sample of the changes, and
+how long tagging took each way (the same run, the same comments: a ratio, not a promise).
 
     .venv/bin/python benchmarks/experiments/themes_encoder_bars/demo_changes.py
 """
@@ -32,26 +33,36 @@ from storage.db import transaction
 SEED = 2025
 
 
-def themes_with(encoder: bool, folder: Path) -> dict[int, tuple[str, list[str]]]:
+def themes_with(encoder: bool, folder: Path) -> tuple[dict[int, tuple[str, list[str]]], float]:
+    """Each comment's words and stored themes, and the seconds the build took."""
     settings = load_settings(environ={"HEARD_DATA_DIR": str(folder)}, env_file=None)
     database = open_database(settings)
     try:
-        build_demo(database, settings.pseudonym_key, seed=SEED, with_encoder=encoder)
+        seconds = build_demo(
+            database, settings.pseudonym_key, seed=SEED, with_encoder=encoder
+        ).seconds
         with transaction(database.sessions) as session:
             rows = session.execute(
                 select(models.Comment.id, models.Comment.text, models.Comment.themes)
             ).all()
-        return {row.id: (row.text or "", list(row.themes or [])) for row in rows}
+        return {row.id: (row.text or "", list(row.themes or [])) for row in rows}, seconds
     finally:
         database.close()
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as off_dir, tempfile.TemporaryDirectory() as on_dir:
-        off, on = themes_with(False, Path(off_dir)), themes_with(True, Path(on_dir))
+        (off, off_seconds), (on, on_seconds) = (
+            themes_with(False, Path(off_dir)),
+            themes_with(True, Path(on_dir)),
+        )
     assert off.keys() == on.keys() and all(off[k][0] == on[k][0] for k in off)
     changed = [k for k in off if off[k][1] != on[k][1]]
-    print(f"{len(changed)} of {len(off)} comments change themes with the encoder on\n")
+    print(f"{len(changed)} of {len(off)} comments change themes with the encoder on")
+    print(
+        f"the demo built in {off_seconds:.1f} s with it off, {on_seconds:.1f} s on: "
+        f"{(on_seconds - off_seconds) * 1000 / len(off):.1f} ms more a comment\n"
+    )
     before = Counter(t for _, themes in off.values() for t in themes)
     after = Counter(t for _, themes in on.values() for t in themes)
     print(f"{'theme':30} {'off':>5} {'on':>5}")

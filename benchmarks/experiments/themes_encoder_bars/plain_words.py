@@ -21,16 +21,10 @@ from dataclasses import replace
 
 from compare_rules import PAIRS, both_ways, report
 from theme_quality import UNLEARNED_SETS
-from train_theme_encoder import matrices
+from train_theme_encoder import matrices, plain_words
 
 from analysis.themes.encoder import shipped_encoder
 from analysis.themes.quality import load_labelled
-from analysis.themes.tagger import default_tagger
-
-
-def plain(text: str) -> str:
-    tokens = default_tagger(with_encoder=False)._tokeniser.tokens(text)
-    return " ".join(t.text for t in tokens)
 
 
 def main() -> int:
@@ -42,13 +36,13 @@ def main() -> int:
             comments = [c for name in pair for c in load_labelled(UNLEARNED_SETS[name])]
             raw = matrices(encoder, comments)
             if how == "plain words":
-                read = [replace(c, text=plain(c.text)) for c in comments]
+                read = [replace(c, text=plain_words(c.text)) for c in comments]
                 scores = matrices(encoder, read)[0]
                 raw = (scores, *raw[1:])  # the lexicon still reads the raw text
             m[pair] = raw
         report(how, both_ways(m))
     for text in ("i miss my m8s", "my sw changed again thats 4 this yr", "pa never answers"):
-        print(text, "->", plain(text))
+        print(text, "->", plain_words(text))
     return 0
 
 

@@ -69,10 +69,12 @@ class PlainReader:
         return getattr(self._encoder, name)
 
 
+def as_read(encoder: ThemeEncoder) -> Any:
+    return PlainReader(encoder) if encoder.trained_on.get("plain_words") else encoder
+
+
 def main(argv: list[str]) -> int:
-    trial: Any = ThemeEncoder.load(argv[0])
-    if trial.trained_on.get("plain_words"):
-        trial = PlainReader(trial)
+    trial = ThemeEncoder.load(argv[0])
     shipped = shipped_encoder()
     assert shipped is not None
     print("chosen on one pair, judged on the other; P / R / F1 and min(P, R), both ways\n")
@@ -81,16 +83,13 @@ def main(argv: list[str]) -> int:
         m = {}
         for pair in PAIRS:
             comments = [c for n in pair for c in load_labelled(UNLEARNED_SETS[n])]
-            m[pair] = matrices(encoder, comments)
+            m[pair] = matrices(as_read(encoder), comments)
         report(name, both_ways(m))
         every[name] = tuple(np.vstack([m[p][k] for p in PAIRS]) for k in range(4))
     read_aloud(shipped, "shipped " + shipped.version)
-    # the trial's own two bars, chosen on all four sets as reads them (as --bars-only would)
+    # the trial's own two bars, chosen on all four sets as it reads them (as --bars-only)
     veto, bars = rule_global(every["trial"])
-    chosen = replace(
-        trial._encoder if isinstance(trial, PlainReader) else trial, veto_below=veto, add_from=bars
-    )
-    read_aloud(PlainReader(chosen) if isinstance(trial, PlainReader) else chosen, "trial")
+    read_aloud(as_read(replace(trial, veto_below=veto, add_from=bars)), "trial")
     return 0
 
 
