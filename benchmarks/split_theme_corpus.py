@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/split_theme_corpus.py
     .venv/bin/python benchmarks/split_theme_corpus.py --new-items-only
 
-Reads the labelled comments in tests/data/themes/ (young_children.yaml, teens.yaml,
-care_leavers.yaml, foster_carers.yaml) and writes tests/data/themes/split.yaml, which
+Reads the labelled comments in tests/data/themes/ (analysis.themes.quality.CORPUS_FILES:
+young_children, teens, care_leavers and foster_carers, and their batch-2 "_two" files)
+and writes tests/data/themes/split.yaml, which
 gives every id `dev` (for tuning) or `test` (held out). The split is random with a
 fixed, recorded seed, 50/50 and stratified by (file, who), so every kind of writer has
 comments on both sides. It reuses the safeguarding corpus's split code
@@ -21,6 +22,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from split_safeguarding_corpus import (  # noqa: E402
     Item,
@@ -29,9 +31,11 @@ from split_safeguarding_corpus import (  # noqa: E402
     run,
 )
 
+from analysis.themes.quality import CORPUS_FILES  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "tests" / "data" / "themes"
-SOURCES = ("young_children.yaml", "teens.yaml", "care_leavers.yaml", "foster_carers.yaml")
+SOURCES = CORPUS_FILES
 SPLIT_NAME = "split.yaml"
 BASE_SEED = 20261206
 
