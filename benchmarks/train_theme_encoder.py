@@ -20,6 +20,11 @@ experiments in benchmarks/experiments/themes_finetuned_encoder_all/ ("Config B")
 - Learns from every comment we may tune on: dev, the old set (its 14 themes), the
   training sets and the encoder's own training sets (benchmarks/theme_quality.py), less
   any comment worded exactly as a test or unlearned comment.
+- Plain words (since 2026.12-3): each comment as the lexicon reads it, the spellings
+  table applied, lower case, elongation undone ("i miss my m8sss" -> "i miss my mates"),
+  both in training and when Heard reads (the description says `"reads": "plain words"`
+  and the tagger hands it comments so). Learned as written, a word seen once ("m8s")
+  was memorised with that comment's themes (experiments/themes_encoder_bars/NOTE.md).
 - all-MiniLM-L6-v2, mean-pooled, one linear head over every theme; the comment prefixed
   with its audience ("young person: ", "foster carer: "); loss masked to the audience's
   themes; 12 epochs, lr 1e-4 (head x20), batch 16, 6% warm-up then linear decay,
@@ -61,14 +66,14 @@ from theme_quality import ENCODER_BARS_CHOSEN_ON, ENCODER_TRAINING_SETS, UNLEARN
 from train_theme_model import training_sets
 
 from analysis.themes.encoder import ENCODER_DIR, FORMAT, ThemeEncoder
-from analysis.themes.lexicon import AUDIENCE_THEMES, THEME_IDS
+from analysis.themes.lexicon import AUDIENCE_THEMES, THEME_IDS, Audience
 from analysis.themes.quality import Labelled, load_corpus, load_labelled
 from analysis.themes.tagger import default_tagger
 from analysis.versioned_files import newest_file
 
 # The description's version, bars and all. A full run names the network after it too;
-# --bars-only keeps the shipped network (2026.12-2 reads themes-encoder-2026.12-1.onnx).
-VERSION = "2026.12-2"
+# --bars-only keeps the shipped network (2026.12-2 read themes-encoder-2026.12-1.onnx).
+VERSION = "2026.12-3"
 SEED = 20261206
 PREFIX = {"young_people": "young person: ", "carers": "foster carer: "}
 MAX_LENGTH = 128
@@ -295,8 +300,11 @@ def matrices(encoder: ThemeEncoder, comments: list[Labelled]) -> tuple[np.ndarra
     tagged, labels, could = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     for audience in AUDIENCE_THEMES:
         rows = [n for n, c in enumerate(comments) if c.audience == audience]
-        found = encoder.scores([comments[n].text for n in rows], audience)
         tagger = default_tagger(audience, with_encoder=False)
+        texts = [comments[n].text for n in rows]
+        if encoder.reads_plain_words:  # as the tagger hands them to it
+            texts = [tagger.plain_words(text) for text in texts]
+        found = encoder.scores(texts, audience)
         for row, n in enumerate(rows):
             scores[n] = found[row]
             for t in tagger.tag(comments[n].text):
@@ -319,6 +327,7 @@ def description(trained_on: dict, network: str, veto: float, bars: np.ndarray, f
         "themes": list(THEME_IDS),
         "prefix": PREFIX,
         "max_length": MAX_LENGTH,
+        "reads": "plain words" if trained_on.get("plain_words") else "as written",
         "veto_below": veto,
         "add_from": {t: float(bars[j]) for j, t in enumerate(THEME_IDS)},
         "bars_chosen_on": {"sets": list(BARS_CHOSEN_ON), "micro_f1_there": round(fit, 3)},
@@ -335,10 +344,9 @@ def write(folder: Path, data: dict) -> Path:
     return path
 
 
-def plain_words(text: str) -> str:
-    """The comment as the lexicon reads it: the spellings table applied, lower case."""
-    tokens = default_tagger(with_encoder=False)._tokeniser.tokens(text)
-    return " ".join(t.text for t in tokens)
+def plain_words(text: str, audience: Audience = "young_people") -> str:
+    """The comment as the audience's tagger hands it to an encoder that reads plain words."""
+    return default_tagger(audience, with_encoder=False).plain_words(text)
 
 
 def train_and_export(args: argparse.Namespace) -> dict:
@@ -357,9 +365,11 @@ def train_and_export(args: argparse.Namespace) -> dict:
             args.weights.with_suffix(".json").read_text()
         )["seconds"]
     else:
-        if args.plain_words:
-            rows = [(plain_words(text), *rest) for text, *rest in rows]
-            trained_on["plain_words"] = True  # a trial: Heard reads raw text
+        if not args.as_written:
+            rows = [
+                (plain_words(text, audience), audience, *rest) for text, audience, *rest in rows
+            ]
+            trained_on["plain_words"] = True
         epochs = 1 if args.smoke else args.epochs
         net, seconds = train(rows, args.threads, epochs=epochs)
         trained_on["seconds_on_2_cores"] = seconds
@@ -396,13 +406,13 @@ def main(argv: list[str] | None = None) -> int:
         "--bars-only", action="store_true", help="choose the shipped network's bars again"
     )
     parser.add_argument(
-        "--plain-words",
+        "--as-written",
         action="store_true",
-        help="a trial: learn from the spellings table's plain words ('m8s' -> 'mates')",
+        help="a trial: learn comments as written, not as plain words (as 2026.12-2 did)",
     )
     args = parser.parse_args(argv)
-    if (args.smoke or args.epochs != EPOCHS or args.plain_words) and args.out == ENCODER_DIR:
-        parser.error("a trial (--smoke, --epochs, --plain-words) needs --out, not the shipped one")
+    if (args.smoke or args.epochs != EPOCHS or args.as_written) and args.out == ENCODER_DIR:
+        parser.error("a trial (--smoke, --epochs, --as-written) needs --out, not the shipped one")
     if args.bars_only:
         shipped = newest_file(args.out, "themes-encoder-*.json")
         assert shipped is not None, f"no encoder description in {args.out}"

@@ -267,6 +267,41 @@ def test_a_malformed_description_is_refused(tmp_path: Path, change, message: str
         ThemeEncoder.load(path)
 
 
+def test_an_encoder_reads_comments_the_way_it_learned_them(shipped: ThemeEncoder):
+    """The shipped encoder learned plain words (the spellings table applied), so the
+    tagger hands it "i miss my mates" for "i miss my m8sss": learned as written, a word
+    seen once in training was memorised with that comment's themes."""
+    assert shipped.reads == "plain words"
+    plain = default_tagger(with_encoder=False)
+    text = "i miss my m8sss, skool is boring without them"
+    tagger = default_tagger(with_encoder=True)
+    read = tagger.as_encoder_reads(text)
+    assert read == "i miss my mates , school is boring without them" == plain.plain_words(text)
+    scores = shipped.scores([read], "young_people")[0]
+    kept, added = shipped.decide(scores, set(plain.tag(text)), YOUNG_PEOPLE_THEME_IDS)
+    assert set(tagger.tag(text)) == kept | added
+    reasons = {r.theme: r.encoder_score for r in tagger.why(text)}
+    column = shipped.themes.index("friendship")
+    assert reasons["friendship"] == pytest.approx(float(scores[column]), abs=1e-3)
+    as_written = ThemeTagger(
+        plain.lexicon, plain.model, encoder=replace(shipped, reads="as written")
+    )
+    assert as_written.as_encoder_reads(text) == text
+    assert plain.as_encoder_reads(text) == text  # no encoder: nothing is read for it
+
+
+def test_what_an_encoder_reads_is_checked(tmp_path: Path):
+    path = _copy_shipped(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["reads"] = "emoji"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(EncoderUnavailable, match="reads 'emoji', not one of"):
+        ThemeEncoder.load(path)
+    del data["reads"]  # a description from before 2026.12-3 read comments as written
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert ThemeEncoder.load(path).reads == "as written"
+
+
 def test_no_encoder_file_means_no_encoder(monkeypatch: pytest.MonkeyPatch, fresh_caches: None):
     assert _tagger_with(monkeypatch, None).encoder is None
 

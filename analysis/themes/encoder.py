@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 ENCODER_DIR = Path(__file__).with_name("model")
 ENCODER_GLOB = "themes-encoder-*.json"
 FORMAT = "heard-themes-encoder/1"
+READS = ("as written", "plain words")  # what the network learned from, so what it reads
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -70,6 +71,9 @@ class ThemeEncoder:
     max_length: int = 128
     trained_on: dict[str, Any] = field(default_factory=dict)
     network_file: str = ""  # the ONNX file read (a new description may keep a network)
+    # "plain words": it learned comments as the lexicon reads them (the spellings table
+    # applied, "m8s" -> "mates"), so the tagger hands it them that way; "as written": raw.
+    reads: str = "as written"
     _session: Any = field(default=None, repr=False, compare=False)
     _tokenizer: Any = field(default=None, repr=False, compare=False)
 
@@ -118,6 +122,9 @@ class ThemeEncoder:
         unknown = set(add_from) - set(themes)
         if unknown:
             raise EncoderUnavailable(f"{path.name}: add_from names unknown themes {unknown}")
+        reads = str(data.get("reads", "as written"))
+        if reads not in READS:
+            raise EncoderUnavailable(f"{path.name}: reads {reads!r}, not one of {READS}")
         return cls(
             version=str(data["version"]),
             themes=themes,
@@ -127,6 +134,7 @@ class ThemeEncoder:
             max_length=max_length,
             trained_on=dict(data.get("trained_on", {})),
             network_file=files["onnx"].name,
+            reads=reads,
             _session=session,
             _tokenizer=tokenizer,
         )
@@ -158,6 +166,10 @@ class ThemeEncoder:
         kept = {t for t in tagged if t not in column or scores[column[t]] >= self.veto_below}
         added = {t for t in themes if t in column and scores[column[t]] >= self.add_from[column[t]]}
         return kept, added - tagged
+
+    @property
+    def reads_plain_words(self) -> bool:
+        return self.reads == "plain words"
 
     def add_bar(self, theme: str) -> float:
         return float(self.add_from[self.themes.index(theme)])

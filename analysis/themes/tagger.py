@@ -189,10 +189,20 @@ class ThemeTagger:
         found = self._without_encoder(text)
         encoder = self.encoder
         if encoder is not None and has_words(text):
-            scores = encoder.scores([text], self.audience)[0]
+            scores = encoder.scores([self.as_encoder_reads(text)], self.audience)[0]
             kept, added = encoder.decide(scores, found, self._audience_themes)
             found = kept | added
         return sorted(found, key=_ORDER.__getitem__)
+
+    def plain_words(self, text: str) -> str:
+        """The comment as the lexicon reads it: lower case, the spellings table applied,
+        elongation undone ("i miss my m8sss" -> "i miss my mates")."""
+        return " ".join(token.text for token in self._tokeniser.tokens(text))
+
+    def as_encoder_reads(self, text: str) -> str:
+        """The words the encoder learned from: plain words or the comment as written."""
+        encoder = self.encoder
+        return self.plain_words(text) if encoder and encoder.reads_plain_words else text
 
     def _without_encoder(self, text: str) -> set[str]:
         """What the lexicon and the linear model tag."""
@@ -303,7 +313,7 @@ class ThemeTagger:
         """`why`'s last step: the encoder's vetoes and additions (as `tag_many`)."""
         encoder = self.encoder
         assert encoder is not None
-        scores = encoder.scores([text], self.audience)[0]
+        scores = encoder.scores([self.as_encoder_reads(text)], self.audience)[0]
         chance = {t: round(float(scores[n]), 3) for n, t in enumerate(encoder.themes)}
         tagged = {r.theme for r in reasons if r.tagged}
         kept, added = encoder.decide(scores, tagged, self._audience_themes)

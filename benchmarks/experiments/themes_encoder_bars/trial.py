@@ -2,9 +2,14 @@
 """Judge a trial encoder (a description written by train_theme_encoder.py --out DIR) as
 the shipped one was judged: bars chosen on one pair of unlearned sets and figures on
 the other, both ways round; then the suite's pinned comments and a few the IT walk
-found, read with the bars the trial chose on all four sets. Test is never read.
+found, read with the bars the trial chose on all four sets. Test is never read. A
+trial reads comments as its description says (plain words since 2026.12-3).
 
-    .venv/bin/python benchmarks/experiments/themes_encoder_bars/trial.py DIR/themes-encoder-X.json
+    .venv/bin/python benchmarks/experiments/themes_encoder_bars/trial.py \
+        DIR/themes-encoder-X.json [NAME]
+
+NAME (default "trial") labels it in the output: an older shipped encoder kept aside can
+be judged beside the one that ships now.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import numpy as np
 from compare_rules import PAIRS, both_ways, report, rule_global
 from ensemble import PINNED
 from theme_quality import UNLEARNED_SETS
-from train_theme_encoder import matrices, plain_words
+from train_theme_encoder import matrices
 
 from analysis.themes.encoder import ThemeEncoder, shipped_encoder
 from analysis.themes.quality import load_labelled
@@ -55,41 +60,24 @@ def read_aloud(encoder: Any, name: str) -> None:
         print(f"    {text!r}: {plain.tag(text)} -> {tagger.tag(text)}")
 
 
-class PlainReader:
-    """A trial trained on plain words (`--plain-words`) reads plain words too; the
-    lexicon and model still read the comment as written."""
-
-    def __init__(self, encoder: ThemeEncoder) -> None:
-        self._encoder = encoder
-
-    def scores(self, texts, audience):  # type: ignore[no-untyped-def]
-        return self._encoder.scores([plain_words(t) for t in texts], audience)
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        return getattr(self._encoder, name)
-
-
-def as_read(encoder: ThemeEncoder) -> Any:
-    return PlainReader(encoder) if encoder.trained_on.get("plain_words") else encoder
-
-
 def main(argv: list[str]) -> int:
     trial = ThemeEncoder.load(argv[0])
+    name = argv[1] if len(argv) > 1 else "trial"
     shipped = shipped_encoder()
     assert shipped is not None
     print("chosen on one pair, judged on the other; P / R / F1 and min(P, R), both ways\n")
     every: dict[str, Any] = {}
-    for name, encoder in (("shipped " + shipped.version, shipped), ("trial", trial)):
+    for label, encoder in (("shipped " + shipped.version, shipped), (name, trial)):
         m = {}
         for pair in PAIRS:
             comments = [c for n in pair for c in load_labelled(UNLEARNED_SETS[n])]
-            m[pair] = matrices(as_read(encoder), comments)
-        report(name, both_ways(m))
-        every[name] = tuple(np.vstack([m[p][k] for p in PAIRS]) for k in range(4))
+            m[pair] = matrices(encoder, comments)
+        report(label, both_ways(m))
+        every[label] = tuple(np.vstack([m[p][k] for p in PAIRS]) for k in range(4))
     read_aloud(shipped, "shipped " + shipped.version)
     # the trial's own two bars, chosen on all four sets as it reads them (as --bars-only)
-    veto, bars = rule_global(every["trial"])
-    read_aloud(as_read(replace(trial, veto_below=veto, add_from=bars)), "trial")
+    veto, bars = rule_global(every[name])
+    read_aloud(replace(trial, veto_below=veto, add_from=bars), name)
     return 0
 
 
