@@ -12,9 +12,11 @@ runs in a venv of its own:
 
 Writes analysis/themes/model/themes-encoder-<VERSION>.onnx, its description
 themes-encoder-<VERSION>.json and the tokenizer beside them, and removes any older
-network or description there (about 42 minutes on two
-cores). `--bars-only` chooses the bars again for the shipped network without training
-(seconds, Heard's own venv is enough). The recipe was fixed in advance by the
+network or description there (2026.12-3: 13 minutes on two quiet cores, 803 s of
+training; 2026.12-2's 42 minutes shared the cores with other work). `--bars-only`
+chooses the bars again for the shipped network without training (seconds, Heard's own
+venv is enough). `--keep DIR` keeps the weights, and `--weights DIR/weights.pt` exports
+them again without training. The recipe was fixed in advance by the
 experiments in benchmarks/experiments/themes_finetuned_encoder_all/ ("Config B"):
 
 - Learns from every comment we may tune on: dev, the old set (its 14 themes), the
@@ -349,6 +351,20 @@ def plain_words(text: str, audience: Audience = "young_people") -> str:
     return default_tagger(audience, with_encoder=False).plain_words(text)
 
 
+def kept_record(seconds: float, trained_on: dict) -> dict:
+    """What --keep writes beside the weights, so --weights can export them as trained."""
+    return {"seconds": seconds, "plain_words": bool(trained_on.get("plain_words"))}
+
+
+def recorded(kept: dict) -> dict:
+    """The description's facts from a kept record: how long, and what it learned from
+    (a network that learned plain words must be handed plain words)."""
+    facts: dict = {"seconds_on_2_cores": kept["seconds"]}
+    if kept.get("plain_words"):
+        facts["plain_words"] = True
+    return facts
+
+
 def train_and_export(args: argparse.Namespace) -> dict:
     """Train (or load --weights), export the int8 network and copy the tokenizer."""
     rows, trained_on = training_data()
@@ -361,9 +377,7 @@ def train_and_export(args: argparse.Namespace) -> dict:
         net = network()
         net.load_state_dict(torch.load(args.weights))
         net.eval()
-        trained_on["seconds_on_2_cores"] = json.loads(
-            args.weights.with_suffix(".json").read_text()
-        )["seconds"]
+        trained_on.update(recorded(json.loads(args.weights.with_suffix(".json").read_text())))
     else:
         if not args.as_written:
             rows = [
@@ -378,7 +392,7 @@ def train_and_export(args: argparse.Namespace) -> dict:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             torch.save(net.state_dict(), args.keep / "weights.pt")
-            (args.keep / "weights.json").write_text(json.dumps({"seconds": seconds}))
+            (args.keep / "weights.json").write_text(json.dumps(kept_record(seconds, trained_on)))
     args.out.mkdir(parents=True, exist_ok=True)
     export(net, args.out / f"themes-encoder-{VERSION}.onnx", args.keep)
     shutil.copyfile(

@@ -290,6 +290,29 @@ def test_an_encoder_reads_comments_the_way_it_learned_them(shipped: ThemeEncoder
     assert plain.as_encoder_reads(text) == text  # no encoder: nothing is read for it
 
 
+def test_kept_weights_export_as_they_were_trained(tmp_path: Path):
+    """Weights kept after training on plain words, exported later with --weights, still
+    say so in their description, so Heard hands them plain words (the script needs
+    PyTorch only to train or export, not for this)."""
+    import importlib.util
+    import sys
+
+    path = ROOT / "benchmarks" / "train_theme_encoder.py"
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location("train_theme_encoder", path)
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    for learned in ({"plain_words": True}, {}):
+        kept = json.loads(json.dumps(script.kept_record(803, learned)))
+        facts = script.recorded(kept)
+        assert facts["seconds_on_2_cores"] == 803
+        assert facts.get("plain_words", False) == bool(learned)
+        reads = script.description(facts, "x.onnx", 0.1, np.full(len(THEME_IDS), 0.5), 0.8)
+        assert reads["reads"] == ("plain words" if learned else "as written")
+    assert script.recorded({"seconds": 5}) == {"seconds_on_2_cores": 5}  # kept before 2026.12-3
+
+
 def test_what_an_encoder_reads_is_checked(tmp_path: Path):
     path = _copy_shipped(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -6,7 +6,10 @@ like one of their own" is home and belonging, "nobody asks what I think" being h
 all-MiniLM-L6-v2 (Apache-2.0), fine-tuned with one multi-label head over every theme on
 the labelled comments we may tune on (benchmarks/train_theme_encoder.py), does: with its
 bars chosen on two sets no tagger learned and judged on two others, micro F1 rose from
-about 0.73 to 0.84 (benchmarks/experiments/themes_encoder_bars/results.txt).
+about 0.73 to 0.83-0.84 (2026.12-2 and 2026.12-3, benchmarks/experiments/
+themes_encoder_bars/results.txt and judged_2026.12-3.txt). Since 2026.12-3 it learns
+and reads plain words (the tagger hands it the comment with the spellings table
+applied), so a text-speak word seen once in training is not memorised.
 
 It ships as int8 ONNX (23 MB) beside a JSON file of its two bars, read with onnxruntime
 and the `tokenizers` package, never downloaded. The rule, bars chosen on the unlearned

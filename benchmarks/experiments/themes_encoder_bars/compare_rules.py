@@ -23,7 +23,7 @@ import numpy as np
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import ADD_GRID, GRID, VETO_GRID, matrices, micro_f1
 
-from analysis.themes.encoder import shipped_encoder
+from analysis.themes.encoder import ThemeEncoder, shipped_encoder
 from analysis.themes.lexicon import THEME_IDS
 from analysis.themes.quality import load_labelled
 
@@ -31,6 +31,23 @@ PAIRS = (
     ("unlearned-being-heard", "unlearned-everyday"),
     ("unlearned-quiet-reach", "unlearned-home-front"),
 )
+
+
+def as_written_encoder(argv: list[str]) -> ThemeEncoder:
+    """The network an experiment on 2026.12-2 read: the description given (argv[0]) or
+    the shipped one, refused if it reads plain words, since these experiments hand it
+    comments as written (since 2026.12-3 the shipped one reads plain words)."""
+    encoder = ThemeEncoder.load(argv[0]) if argv else shipped_encoder()
+    assert encoder is not None
+    if encoder.reads_plain_words:
+        raise SystemExit(
+            f"encoder {encoder.version} reads plain words; this experiment reads comments as "
+            "written, as 2026.12-2 did (its output here is 2026.12-2's). Give it that "
+            "network: git show ee21491:analysis/themes/model/FILE > DIR/FILE for "
+            "themes-encoder-2026.12-2.json, themes-encoder-2026.12-1.onnx and "
+            "tokenizer-all-MiniLM-L6-v2.json, then pass DIR/themes-encoder-2026.12-2.json"
+        )
+    return encoder
 
 
 def predict(m, veto, bars):  # type: ignore[no-untyped-def]

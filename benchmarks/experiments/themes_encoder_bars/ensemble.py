@@ -21,11 +21,10 @@ for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
         sys.path.insert(0, str(path))
 
 import numpy as np
-from compare_rules import PAIRS, both_ways, report, rule_global
+from compare_rules import PAIRS, as_written_encoder, both_ways, report, rule_global
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import matrices
 
-from analysis.themes.encoder import shipped_encoder
 from analysis.themes.quality import Labelled, load_labelled
 from analysis.themes.tagger import default_tagger
 
@@ -61,8 +60,8 @@ def model_chances(comments: list[Labelled], themes: tuple[str, ...]) -> np.ndarr
     return out
 
 
-def main() -> int:
-    encoder = shipped_encoder()
+def main(argv: list[str]) -> int:
+    encoder = as_written_encoder(argv)
     assert encoder is not None
     data = {}
     for pair in PAIRS:
@@ -116,4 +115,4 @@ def pinned(encoder, everything, w):  # type: ignore[no-untyped-def]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

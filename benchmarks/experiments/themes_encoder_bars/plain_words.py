@@ -19,16 +19,15 @@ for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
 
 from dataclasses import replace
 
-from compare_rules import PAIRS, both_ways, report
+from compare_rules import PAIRS, as_written_encoder, both_ways, report
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import matrices, plain_words
 
-from analysis.themes.encoder import shipped_encoder
 from analysis.themes.quality import load_labelled
 
 
-def main() -> int:
-    encoder = shipped_encoder()
+def main(argv: list[str]) -> int:
+    encoder = as_written_encoder(argv)
     assert encoder is not None
     for how in ("raw", "plain words"):
         m = {}
@@ -47,4 +46,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -20,11 +20,11 @@ for path in (ROOT, ROOT / "benchmarks", Path(__file__).parent):
         sys.path.insert(0, str(path))
 
 import numpy as np
-from compare_rules import PAIRS, both_ways, report
+from compare_rules import PAIRS, as_written_encoder, both_ways, report
 from theme_quality import UNLEARNED_SETS
 from train_theme_encoder import matrices
 
-from analysis.themes.encoder import ThemeEncoder, shipped_encoder
+from analysis.themes.encoder import ThemeEncoder
 from analysis.themes.quality import load_labelled
 
 SPLITS = {
@@ -41,8 +41,8 @@ def by_parts(encoder: ThemeEncoder, text: str, audience: str, split: re.Pattern[
     return np.max(np.vstack([whole, *(encoder.scores([p], audience)[0] for p in parts)]), axis=0)
 
 
-def main() -> int:
-    encoder = shipped_encoder()
+def main(argv: list[str]) -> int:
+    encoder = as_written_encoder(argv)
     assert encoder is not None
     comments = {p: [c for n in p for c in load_labelled(UNLEARNED_SETS[n])] for p in PAIRS}
     base = {p: matrices(encoder, comments[p]) for p in PAIRS}
@@ -64,4 +64,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
