@@ -111,6 +111,16 @@ def batch_seed(batch: int, base_seed: int = BASE_SEED) -> int:
     return base_seed + batch - 1
 
 
+def batch_members(items: Sequence[Item], split: dict[str, Any]) -> list[list[Item]]:
+    """The items of each recorded batch, in batch order: batch 1 is every item no later
+    batch lists. What the tests re-split, batch by batch, to show nothing was moved."""
+    batches = split.get("batches") or []
+    by_id = {item.id: item for item in items}
+    later = {str(i) for batch in batches[1:] for i in batch["ids"]}
+    members = [[item for item in items if item.id not in later]]
+    return members + [[by_id[str(i)] for i in batch["ids"]] for batch in batches[1:]]
+
+
 def _counts(assignment: dict[str, str], ids: Iterable[str] | None = None) -> dict[str, int]:
     chosen = assignment if ids is None else {i: assignment[i] for i in ids}
     tally = Counter(chosen.values())

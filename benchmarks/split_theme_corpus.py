@@ -28,6 +28,7 @@ from split_safeguarding_corpus import (  # noqa: E402
     Item,
     SplitError,
     assign,  # noqa: F401 - the tests re-split through this module
+    batch_members,  # noqa: F401 - and batch by batch
     run,
 )
 

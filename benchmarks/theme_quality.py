@@ -11,7 +11,7 @@
     .venv/bin/python benchmarks/theme_quality.py --encoder   # the theme encoder on (it ships off)
 
 The corpus is tests/data/themes/: batch 1, 471 comments labelled before the lexicon was
-read, and batch 2, 490 more written the same way by other writers on 2026-12-07 so that
+read, and batch 2, 490 more written the same way by four AI helpers on 2026-12-07 so that
 every theme has enough held-out comments for its recall bar; each batch split once into
 dev and test by benchmarks/split_theme_corpus.py. Test's figures are printed for all of
 it (the bars) and batch by batch: batch 1's test was looked at many times, batch 2's

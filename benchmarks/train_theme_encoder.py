@@ -303,9 +303,7 @@ def matrices(encoder: ThemeEncoder, comments: list[Labelled]) -> tuple[np.ndarra
     for audience in AUDIENCE_THEMES:
         rows = [n for n, c in enumerate(comments) if c.audience == audience]
         tagger = default_tagger(audience, with_encoder=False)
-        texts = [comments[n].text for n in rows]
-        if encoder.reads_plain_words:  # as the tagger hands them to it
-            texts = [tagger.plain_words(text) for text in texts]
+        texts = [tagger.as_encoder_reads(comments[n].text, encoder) for n in rows]
         found = encoder.scores(texts, audience)
         for row, n in enumerate(rows):
             scores[n] = found[row]

@@ -7,17 +7,15 @@ has moved an item between dev and test by hand.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
+from script_support import benchmark_script
 
 from analysis.safeguarding import CATEGORIES as DETECTOR_CATEGORIES
 
@@ -66,17 +64,6 @@ _UniqueKeyLoader.add_constructor(
 def _load(name: str) -> Any:
     with (DATA / name).open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_UniqueKeyLoader)
-
-
-def _splitter() -> ModuleType:
-    """The split script, imported from its path (benchmarks/ is not a package)."""
-    path = ROOT / "benchmarks" / "split_safeguarding_corpus.py"
-    spec = importlib.util.spec_from_file_location("split_safeguarding_corpus", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -170,14 +157,11 @@ def test_every_category_is_in_both_dev_and_test(source, english, others, split):
 
 
 def test_split_file_matches_a_rerun_of_the_split_function(split):
-    splitter = _splitter()
+    splitter = benchmark_script("split_safeguarding_corpus")
     items = splitter.load_items(DATA)
-    by_id = {item.id: item for item in items}
     batches = split["batches"]
     assert batches[0]["batch"] == 1 and batches[0]["seed"] == split["seed"]
-    later = {item_id for batch in batches[1:] for item_id in batch["ids"]}
-    members = [[item for item in items if item.id not in later]]
-    members += [[by_id[item_id] for item_id in batch["ids"]] for batch in batches[1:]]
+    members = splitter.batch_members(items, split)
     for number, (batch, batch_items) in enumerate(zip(batches, members, strict=True), 1):
         assert batch["batch"] == number
         assert batch["seed"] == splitter.batch_seed(number, split["seed"])
@@ -196,7 +180,7 @@ def test_split_file_matches_a_rerun_of_the_split_function(split):
 
 
 def test_script_never_redoes_the_split_and_only_adds_new_items(tmp_path):
-    splitter = _splitter()
+    splitter = benchmark_script("split_safeguarding_corpus")
     for name in ("messages.yaml", "other_languages.yaml"):
         shutil.copy(DATA / name, tmp_path / name)
     assert splitter.main(["--data-dir", str(tmp_path), "--new-items-only"]) == 2

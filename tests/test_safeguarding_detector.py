@@ -7,8 +7,6 @@ wording, the quality bars from issue 8, and robustness on any text.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from script_support import benchmark_script
 
 from analysis.safeguarding import (
     CATEGORIES,
@@ -36,17 +35,6 @@ from storage.datafiles import DataFileError
 
 ROOT = Path(__file__).resolve().parents[1]
 ROLE = "the person at the council whose job is keeping children and young people safe"
-
-
-def _benchmark():
-    """The benchmark script, imported from its path (benchmarks/ is not a package)."""
-    path = ROOT / "benchmarks" / "safeguarding_quality.py"
-    spec = importlib.util.spec_from_file_location("safeguarding_quality", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- the shipped lexicon -----------------------------------------------------------
@@ -680,7 +668,7 @@ def test_broken_replies_name_line_and_fix(tmp_path):
 
 
 def test_labelled_sets_are_big_enough_and_cover_every_category():
-    bench = _benchmark()
+    bench = benchmark_script("safeguarding_quality")
     for part in ("dev", "test"):
         examples = bench.corpus_part(part)
         risky = [e for e in examples if e.risky]
@@ -698,7 +686,7 @@ TEST_FALSE_POSITIVE_CEILING = 0.14  # the model no longer dismisses lexicon matc
 
 
 def test_held_out_figures_do_not_regress():
-    bench = _benchmark()
+    bench = benchmark_script("safeguarding_quality")
     report = bench.evaluate(bench.corpus_part("test"), name="test", keep_misses=False)
     figures = report.figures
     shown = {k: round(v, 3) for k, v in figures.items()}  # figures only, never test text
@@ -711,7 +699,7 @@ def test_held_out_figures_do_not_regress():
 def test_tuned_sets_stay_tuned():
     """Dev, legacy and the training sets were tuned on (the model learned them too):
     these only catch a change that breaks what worked, they measure nothing."""
-    bench = _benchmark()
+    bench = benchmark_script("safeguarding_quality")
     sets = {"dev": bench.corpus_part("dev"), "legacy": bench.load_examples(bench.LEGACY)}
     tuned = ("train-young", "train-leavers")  # the lexicon was tuned on these two
     sets |= {name: bench.load_examples(bench.TRAINING_SETS[name]) for name in tuned}
@@ -724,7 +712,7 @@ def test_tuned_sets_stay_tuned():
 
 
 def test_benchmark_never_shows_test_misses(capsys):
-    bench = _benchmark()
+    bench = benchmark_script("safeguarding_quality")
     with pytest.raises(SystemExit) as refused:
         bench.main(["--misses", "--split", "test"])
     assert refused.value.code == 2
@@ -735,7 +723,7 @@ def test_benchmark_never_shows_test_misses(capsys):
 
 
 def test_benchmark_never_shows_the_unlearned_sets_misses(capsys):
-    bench = _benchmark()
+    bench = benchmark_script("safeguarding_quality")
     for name in bench.UNLEARNED_SETS:
         with pytest.raises(SystemExit) as refused:
             bench.main(["--misses", "--split", name])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
+from script_support import benchmark_script
 
 from analysis.safeguarding import detector as detector_module
 from analysis.safeguarding.detector import combine, detect, detect_with_lexicon, detector
@@ -31,18 +30,6 @@ from analysis.safeguarding.train import OutOfFold, TrainingMessage, choose_urgen
 from analysis.text_vectors import model_difference
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _script(name: str):
-    """A benchmarks/ script imported from its path (benchmarks/ is not a package)."""
-    path = ROOT / "benchmarks" / f"{name}.py"
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_a_model_ships_as_plain_json_of_a_few_hundred_kb():
@@ -132,7 +119,7 @@ def _same_model(built: object, shipped: object) -> None:
 
 
 def test_retraining_gives_the_same_weights():
-    train = _script("train_safeguarding_model")
+    train = benchmark_script("train_safeguarding_model")
     shipped = json.loads(train.model_path().read_text(encoding="utf-8"))
     _same_model(json.loads(json.dumps(train.build())), shipped)
 
@@ -150,8 +137,8 @@ def test_the_weights_check_notices_a_real_change():
 
 
 def test_the_model_never_learns_from_test():
-    train = _script("train_safeguarding_model")
-    bench = _script("safeguarding_quality")
+    train = benchmark_script("train_safeguarding_model")
+    bench = benchmark_script("safeguarding_quality")
     held_out = {e.text for e in bench.corpus_part("test")}
     overlap = sum(m.text in held_out for m in train.training_messages())  # a count, never text
     assert overlap == 0

@@ -69,10 +69,7 @@ def test_split_is_the_recorded_random_one_and_nothing_moved(
     recorded = {str(k): v for k, v in split["assignments"].items()}
     items = split_theme_corpus.load_items()
     batches = split["batches"]
-    later = {str(i) for batch in batches[1:] for i in batch["ids"]}
-    members = [[item for item in items if item.id not in later]]
-    by_id = {item.id: item for item in items}
-    members += [[by_id[str(i)] for i in batch["ids"]] for batch in batches[1:]]
+    members = split_theme_corpus.batch_members(items, split)
     for number, (batch, batch_items) in enumerate(zip(batches, members, strict=True), 1):
         assert batch["batch"] == number
         assert batch["seed"] == split["seed"] + number - 1

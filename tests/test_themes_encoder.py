@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from script_support import benchmark_script
 
 from analysis.themes import encoder as encoder_module
 from analysis.themes import tagger as tagger_module
@@ -290,19 +291,11 @@ def test_an_encoder_reads_comments_the_way_it_learned_them(shipped: ThemeEncoder
     assert plain.as_encoder_reads(text) == text  # no encoder: nothing is read for it
 
 
-def test_kept_weights_export_as_they_were_trained(tmp_path: Path):
+def test_kept_weights_export_as_they_were_trained():
     """Weights kept after training on plain words, exported later with --weights, still
     say so in their description, so Heard hands them plain words (the script needs
     PyTorch only to train or export, not for this)."""
-    import importlib.util
-    import sys
-
-    path = ROOT / "benchmarks" / "train_theme_encoder.py"
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location("train_theme_encoder", path)
-    assert spec and spec.loader
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = benchmark_script("train_theme_encoder")
     for learned in ({"plain_words": True}, {}):
         kept = json.loads(json.dumps(script.kept_record(803, learned)))
         facts = script.recorded(kept)

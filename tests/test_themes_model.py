@@ -6,15 +6,14 @@ write (not copied from the labelled corpus).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from script_support import benchmark_script
 
 from analysis.text_vectors import encoder
 from analysis.themes import tagger as tagger_module
@@ -23,18 +22,6 @@ from analysis.themes.model import FORMAT, ThemeModel, shipped_model, shipped_mod
 from analysis.themes.tagger import BEYOND_MOST, MOST_THEMES, ThemeTagger, default_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _script(name: str):
-    """A benchmarks/ script imported from its path (benchmarks/ is not a package)."""
-    path = ROOT / "benchmarks" / f"{name}.py"
-    sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_a_model_ships_as_whole_numbers_with_the_encoder_it_learned_from():
@@ -52,7 +39,7 @@ def test_a_model_ships_as_whole_numbers_with_the_encoder_it_learned_from():
 def test_retraining_from_the_script_gives_the_same_model_file():
     """The script's own training, on a slice of its comments so it takes seconds: twice
     the same content, which reads back as a model; and its settings are the shipped ones."""
-    train = _script("train_theme_model")
+    train = benchmark_script("train_theme_model")
     comments = train.training_comments()[::4]
     first = json.loads(json.dumps(train.build(comments=comments)))
     second = json.loads(json.dumps(train.build(comments=comments)))
@@ -69,12 +56,12 @@ def test_retraining_from_the_script_gives_the_same_model_file():
 
 @pytest.mark.slow
 def test_retraining_everything_gives_the_shipped_file():
-    train = _script("train_theme_model")
+    train = benchmark_script("train_theme_model")
     assert train.main(["--check"]) == 0
 
 
 def test_the_model_never_learns_from_test():
-    train = _script("train_theme_model")
+    train = benchmark_script("train_theme_model")
     from analysis.themes.quality import load_corpus
 
     held_out = {c.text.casefold() for c in load_corpus()["test"]}

@@ -199,9 +199,10 @@ class ThemeTagger:
         elongation undone ("i miss my m8sss" -> "i miss my mates")."""
         return " ".join(token.text for token in self._tokeniser.tokens(text))
 
-    def as_encoder_reads(self, text: str) -> str:
-        """The words the encoder learned from: plain words or the comment as written."""
-        encoder = self.encoder
+    def as_encoder_reads(self, text: str, encoder: ThemeEncoder | None = None) -> str:
+        """The words `encoder` (this tagger's own unless given) learned from: plain words
+        or the comment as written."""
+        encoder = encoder or self.encoder
         return self.plain_words(text) if encoder and encoder.reads_plain_words else text
 
     def _without_encoder(self, text: str) -> set[str]:

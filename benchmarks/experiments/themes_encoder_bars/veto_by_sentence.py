@@ -40,9 +40,8 @@ def sentence_scores(encoder: ThemeEncoder, comment: Labelled) -> np.ndarray:
     tagger = default_tagger(comment.audience, with_encoder=False)
     parts = [p for p in SENTENCES.split(comment.text) if p and re.search(r"[^\W\d_]", p)]
     texts = [comment.text, *parts] if len(parts) > 1 else [comment.text]
-    if encoder.reads_plain_words:
-        texts = [tagger.plain_words(t) for t in texts]
-    return np.max(encoder.scores(texts, comment.audience), axis=0)
+    read = [tagger.as_encoder_reads(text, encoder) for text in texts]
+    return np.max(encoder.scores(read, comment.audience), axis=0)
 
 
 def predict(m, veto, add):  # type: ignore[no-untyped-def]
